@@ -1,0 +1,134 @@
+# vmsim — one plain Makefile.
+#
+#   make            build/vmsim and build/libvmsim.a (optimized)
+#   make test       everything CI runs: unit, CLI golden and fuzz-corpus tests,
+#                   optimized and under AddressSanitizer + UBSan
+#   make demo       build and run the bundled demonstration
+#   make bench      throughput benchmarks (measured, never a pass/fail)
+#   make asan       the tests under ASan + UBSan only
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
+#   make format     clang-format every source file
+#   make clang      build with clang too (zero warnings expected)
+#
+# Variants build under build/ (release) and build/asan/.
+
+CC      ?= cc
+MODE    ?= release
+ifeq ($(MODE),release)
+OUT     := build
+OPT     := -O2 -g
+else
+OUT     := build/$(MODE)
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+        -Wpointer-arith -Wcast-qual -Wwrite-strings -Wundef -Wold-style-definition \
+        -Wno-format-nonliteral
+STD  := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+
+# Compressed traces: zlib and liblzma are required (Debian: zlib1g-dev, liblzma-dev);
+# libzstd is optional, detected here.
+HASH := \#
+HAVE_ZSTD := $(shell printf '$(HASH)include <zstd.h>\nint main(void){return 0;}\n' | $(CC) -x c - -o /dev/null -lzstd >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_ZSTD),1)
+DEFS += -DVMS_HAVE_ZSTD=1
+LIBS_ZSTD := -lzstd
+endif
+
+CPPFLAGS += -Iinclude -Isrc $(DEFS) -MMD -MP
+CFLAGS   ?=
+CFLAGS   += $(STD) $(OPT) $(WARN)
+LDLIBS   += -lz -llzma $(LIBS_ZSTD) -lpthread -lm
+LDFLAGS  += $(filter -fsanitize=%,$(OPT))
+
+LIB_SRC  := $(wildcard src/base/*.c src/hw/*.c src/kernel/*.c src/policy/*.c \
+                       src/trace/*.c src/scenario/*.c src/report/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/*.c)
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard bench/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/obj/%.o)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(OUT)/fuzz-replay/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
+
+LIB  := $(OUT)/libvmsim.a
+BIN  := $(OUT)/vmsim
+UNIT := $(OUT)/unit-tests
+
+.PHONY: all test test-one asan demo bench fuzz format clang clean check-build
+all: $(BIN) $(LIB)
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(OUT)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(UNIT): $(TEST_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS)
+
+$(OUT)/fuzz-replay/%: fuzz/%.c fuzz/replay_main.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay_main.c $(LIB) $(LDLIBS)
+
+$(OUT)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+check-build: $(BIN) $(UNIT) $(FUZZ_BIN)
+
+# One variant's tests: unit tests, CLI golden tests, fuzz corpora replayed.
+test-one: check-build
+	@sh tests/run.sh $(OUT)
+
+# `make test` = optimized run, then the same under ASan + UBSan.
+test:
+	@$(MAKE) --no-print-directory MODE=release test-one
+	@$(MAKE) --no-print-directory MODE=asan test-one
+
+asan:
+	@$(MAKE) --no-print-directory MODE=asan test-one
+
+demo: $(BIN)
+	./$(BIN) run
+
+bench: $(BIN) $(BENCH_BIN)
+	@sh bench/run.sh $(OUT)
+
+# libFuzzer builds need clang.
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+fuzz:
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  $(FUZZ_CC) $(STD) $(DEFS) -Iinclude -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o build/fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; \
+	  mkdir -p fuzz/corpus/$$n build/fuzz/$$n.new; \
+	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
+	  ./build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build/fuzz/$$n.new fuzz/corpus/$$n || exit 1; \
+	done
+
+clang:
+	@$(MAKE) --no-print-directory CC=clang MODE=clang OPT="-O2 -g" check-build
+
+format:
+	clang-format -i $$(find include src tests fuzz bench -name '*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

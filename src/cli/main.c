@@ -1,0 +1,59 @@
+/* vmsim: the command-line entry point; dispatches to one subcommand. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"help", NULL, "this list"},
+};
+
+int cli_fail(const struct vms_error *e)
+{
+    fprintf(stderr, "vmsim: %s\n", e->msg[0] ? e->msg : vms_strerror(e->code));
+    return 2;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("vmsim: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: vmsim COMMAND [OPTIONS] [ARGS]\n\n"
+               "vmsim simulates the virtual-memory system of CSAPP chapter 9: physical memory,\n"
+               "page tables in memory, TLBs, caches, and the kernel's half.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n`vmsim COMMAND --help` describes one command; `man ./docs/vmsim.1` all.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].run && !strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "vmsim: unknown command '%s' (try `vmsim --help`)\n", argv[1]);
+    return 2;
+}
