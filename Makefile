@@ -42,7 +42,7 @@ CFLAGS   += $(STD) $(OPT) $(WARN)
 LDLIBS   += -lz -llzma $(LIBS_ZSTD) -lpthread -lm
 LDFLAGS  += $(filter -fsanitize=%,$(OPT))
 
-LIB_SRC  := $(wildcard src/base/*.c src/hw/*.c src/kernel/*.c src/policy/*.c \
+LIB_SRC  := $(wildcard src/base/*.c src/api/*.c src/hw/*.c src/kernel/*.c src/policy/*.c \
                        src/trace/*.c src/scenario/*.c src/report/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)

@@ -40,11 +40,96 @@ enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
 /* ---------------------------------------------------------------- machines (hw) */
 /* section: machine — config presets, keys, the machine itself */
 
+/* A machine configuration: a preset plus KEY=VALUE overrides (`vmsim machines --keys`). */
+struct vms_config;
+struct vms_config *vms_config_create(const char *preset, struct vms_error *e);
+void vms_config_destroy(struct vms_config *c);
+struct vms_config *vms_config_clone(const struct vms_config *c);
+int vms_config_set(struct vms_config *c, const char *key, const char *value, struct vms_error *e);
+/* "KEY=VALUE" in one string. */
+int vms_config_set_kv(struct vms_config *c, const char *kv, struct vms_error *e);
+/* 0 when the geometry can exist, else -VMS_EINVAL naming the key. */
+int vms_config_check(const struct vms_config *c, struct vms_error *e);
+const char *vms_config_name(const struct vms_config *c);
+uint64_t vms_config_page_size(const struct vms_config *c);
+unsigned vms_config_va_bits(const struct vms_config *c);
+/* Current value of KEY, as the key's syntax writes it. */
+void vms_config_get(const struct vms_config *c, const char *key, char *buf, size_t n);
+/* The address-bit breakdown, as the textbook draws it (`vmsim machines NAME`). */
+int vms_config_describe(const struct vms_config *c, FILE *out, struct vms_error *e);
+
+size_t vms_preset_count(void);
+const char *vms_preset_name(size_t i);
+const char *vms_preset_summary(size_t i);
+size_t vms_config_key_count(void);
+const char *vms_config_key_name(size_t i);
+const char *vms_config_key_meaning(size_t i);
+
+/* A machine: physical memory, MMU, TLBs, caches; address spaces with page tables in
+ * that memory. Without a kernel, mappings are installed explicitly with vms_map. */
+struct vms_machine;
+struct vms_machine *vms_machine_create(const struct vms_config *c, struct vms_error *e);
+void vms_machine_destroy(struct vms_machine *m);
+
+/* A new address space (its own root table and ASID); returns its id (>= 0). */
+int vms_space_create(struct vms_machine *m, struct vms_error *e);
+/* Make a space current (a CR3 load). */
+int vms_space_switch(struct vms_machine *m, int space, struct vms_error *e);
+
+#define VMS_PROT_READ 1u
+#define VMS_PROT_WRITE 2u
+#define VMS_PROT_EXEC 4u
+#define VMS_MAP_GLOBAL 1u     /* G bit: the translation survives CR3 loads */
+#define VMS_MAP_SUPERVISOR 2u /* U/S = 0 */
+
+/* Map the page of `page_size` bytes (the base page, or a large page the machine
+ * supports) at va to physical address pa, in `space`. */
+int vms_map(struct vms_machine *m, int space, uint64_t va, uint64_t pa, uint64_t page_size,
+            unsigned prot, unsigned flags, struct vms_error *e);
+/* Remove the mapping of the page containing va and invalidate its TLB entries. */
+int vms_unmap(struct vms_machine *m, int space, uint64_t va, struct vms_error *e);
+
+enum vms_fault_kind {
+    VMS_FAULT_NONE = 0,
+    VMS_FAULT_NOT_PRESENT, /* level: the page-table level (1 = root) with P = 0 */
+    VMS_FAULT_PROTECTION,  /* why: VMS_WHY_* bits */
+    VMS_FAULT_RESERVED,    /* a PS bit where no large page can be */
+    VMS_FAULT_BAD_ADDRESS, /* wider than the machine's virtual address */
+};
+#define VMS_WHY_WRITE 1u
+#define VMS_WHY_USER 2u
+#define VMS_WHY_EXEC 4u
+#define VMS_WHY_READ 8u
+
+struct vms_fault {
+    enum vms_fault_kind kind;
+    unsigned level;
+    unsigned why;
+    uint64_t va; /* the first address that faulted */
+};
+
+/* Accesses in the current space. size 1, 2, 4 or 8; an access may straddle a page or
+ * a cache block (then it is split as hardware splits it; if either page faults,
+ * nothing is accessed). Return 0 done, 1 a fault (described in *f), < 0 an error. */
+int vms_load(struct vms_machine *m, uint64_t va, unsigned size, uint64_t *value,
+             struct vms_fault *f, struct vms_error *e);
+int vms_store(struct vms_machine *m, uint64_t va, unsigned size, uint64_t value,
+              struct vms_fault *f, struct vms_error *e);
+int vms_fetch(struct vms_machine *m, uint64_t va, struct vms_fault *f, struct vms_error *e);
+
 /* ---------------------------------------------------------------- translate */
 /* section: translate — state files and explained translations */
 
 /* ---------------------------------------------------------------- statistics */
 /* section: stats */
+
+/* Statistics have one schema (docs/statistics.md): dotted keys such as
+ * "tlb.l1d.hits", printed as text, nested JSON or flat CSV. */
+int vms_machine_stats_print(struct vms_machine *m, FILE *out, enum vms_format fmt,
+                            struct vms_error *e);
+/* One statistic by its dotted key; -VMS_EINVAL when no such key. */
+int vms_machine_stat(struct vms_machine *m, const char *key, double *value,
+                     struct vms_error *e);
 
 /* ---------------------------------------------------------------- policies */
 /* section: policy — replacement policies, pages, mrc */

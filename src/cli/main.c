@@ -11,7 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"help", NULL, "this list"},
+    {"machines", cmd_machines, "list machine presets, their address-bit breakdown and keys"},
 };
 
 int cli_fail(const struct vms_error *e)

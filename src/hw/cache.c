@@ -1,0 +1,218 @@
+/* The cache hierarchy: lookups, fills, victims and write-backs (see cache.h). */
+#include "hw/cache.h"
+
+#include "base/alloc.h"
+#include "hw/physmem.h"
+
+#include <string.h>
+
+int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl repl,
+                uint64_t seed)
+{
+    *c = (struct caches){0};
+    for (int i = 0; i < CACHE_N; i++) {
+        struct cache_level *l = &c->lvl[i];
+        if (!cfg[i].size)
+            continue;
+        l->present = true;
+        l->repl = repl;
+        l->ways = cfg[i].ways;
+        l->sets = (uint32_t)(cfg[i].size / ((uint64_t)cfg[i].ways * cfg[i].block));
+        l->set_mask = l->sets - 1;
+        l->block_shift = log2u(cfg[i].block);
+        l->set_shift = log2u(l->sets);
+        l->rng = (seed + (uint64_t)i) * 0x9e3779b97f4a7c15ull + 1;
+        l->lines = vms_calloc((size_t)l->sets * l->ways, sizeof *l->lines);
+        if (!l->lines) {
+            caches_fini(c);
+            return -VMS_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+void caches_fini(struct caches *c)
+{
+    for (int i = 0; i < CACHE_N; i++) {
+        vms_free(c->lvl[i].lines);
+        vms_free(c->lvl[i].data);
+        vms_free(c->lvl[i].known);
+        c->lvl[i].lines = NULL;
+        c->lvl[i].data = c->lvl[i].known = NULL;
+    }
+}
+
+int caches_enable_data(struct caches *c, struct physmem *pm)
+{
+    c->pm = pm;
+    for (int i = 0; i < CACHE_N; i++) {
+        struct cache_level *l = &c->lvl[i];
+        if (!l->present || l->data)
+            continue;
+        size_t n = ((size_t)l->sets * l->ways) << l->block_shift;
+        l->data = vms_calloc(n, 1);
+        l->known = vms_calloc(n, 1);
+        if (!l->data || !l->known)
+            return -VMS_ENOMEM;
+    }
+    return 0;
+}
+
+struct cache_line *cache_probe(struct cache_level *l, paddr_t pa)
+{
+    if (!l->present)
+        return NULL;
+    uint64_t tag = pa >> l->block_shift;
+    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
+    for (uint32_t w = 0; w < l->ways; w++)
+        if (set[w].valid && set[w].tag == tag)
+            return &set[w];
+    return NULL;
+}
+
+static uint32_t victim(struct cache_level *l, struct cache_line *set)
+{
+    for (uint32_t w = 0; w < l->ways; w++)
+        if (!set[w].valid)
+            return w;
+    if (l->repl == REPL_RANDOM) {
+        l->rng ^= l->rng << 13;
+        l->rng ^= l->rng >> 7;
+        l->rng ^= l->rng << 17;
+        return (uint32_t)(l->rng % l->ways);
+    }
+    uint32_t best = 0;
+    for (uint32_t w = 1; w < l->ways; w++)
+        if (set[w].stamp < set[best].stamp)
+            best = w;
+    return best;
+}
+
+static int next_level(const struct caches *c, int i)
+{
+    if (i == CACHE_L1D || i == CACHE_L1I)
+        i = CACHE_L2;
+    else
+        i++;
+    while (i < CACHE_N && !c->lvl[i].present)
+        i++;
+    return i;
+}
+
+static void write_back(struct caches *c, int from, uint64_t line_addr);
+
+/* Install line_addr at level i (a miss fill or a write-back from above). */
+static void install(struct caches *c, int i, uint64_t line_addr, bool dirty)
+{
+    struct cache_level *l = &c->lvl[i];
+    struct cache_line *set = &l->lines[(size_t)(line_addr & l->set_mask) * l->ways];
+    uint32_t w = victim(l, set);
+    struct cache_line *ln = &set[w];
+    if (ln->valid && ln->dirty) {
+        l->st.writebacks++;
+        write_back(c, i, ln->tag);
+    }
+    *ln = (struct cache_line){.tag = line_addr, .stamp = ++l->clock, .valid = 1, .dirty = dirty};
+    if (l->data) {
+        size_t bs = (size_t)1 << l->block_shift;
+        size_t off = ((size_t)(ln - l->lines)) << l->block_shift;
+        if (c->pm) {
+            for (size_t b = 0; b < bs; b++) {
+                uint64_t v;
+                l->known[off + b] =
+                    physmem_read(c->pm, (line_addr << l->block_shift) + b, 1, &v) ? 1 : 0;
+                l->data[off + b] = (uint8_t)v;
+            }
+        } else {
+            memset(l->known + off, 0, bs);
+        }
+    }
+}
+
+static void write_back(struct caches *c, int from, uint64_t line_addr)
+{
+    int n = next_level(c, from);
+    if (n >= CACHE_N) {
+        c->dram_writes++;
+        return;
+    }
+    struct cache_level *l = &c->lvl[n];
+    uint64_t pa = line_addr << c->lvl[from].block_shift;
+    struct cache_line *ln = cache_probe(l, pa);
+    if (ln)
+        ln->dirty = 1;
+    else
+        install(c, n, pa >> l->block_shift, true);
+}
+
+int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
+{
+    int path[CACHE_N], np = 0;
+    int i = caches_first(c, ifetch);
+    if (i < 0) {
+        if (write)
+            c->dram_writes++;
+        else
+            c->dram_reads++;
+        return CACHE_N;
+    }
+    for (; i < CACHE_N; i = next_level(c, i))
+        path[np++] = i;
+    int hit = -1;
+    for (int k = 0; k < np; k++) {
+        struct cache_level *l = &c->lvl[path[k]];
+        struct cache_line *ln = cache_probe(l, pa);
+        if (ln) {
+            if (l->repl == REPL_LRU)
+                ln->stamp = ++l->clock;
+            if (k == 0 && write)
+                ln->dirty = 1;
+            l->st.hits++;
+            hit = k;
+            break;
+        }
+        l->st.misses++;
+    }
+    if (hit < 0) {
+        c->dram_reads++;
+        hit = np;
+    }
+    /* Fill the levels that missed, outermost first, so the block flows inward. */
+    for (int k = hit - 1; k >= 0; k--) {
+        struct cache_level *l = &c->lvl[path[k]];
+        install(c, path[k], pa >> l->block_shift, k == 0 && write);
+    }
+    return hit < np ? path[hit] : CACHE_N;
+}
+
+void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t tag, bool valid,
+                    bool dirty, const uint8_t *bytes)
+{
+    if (!l->present || set >= l->sets || way >= l->ways)
+        return;
+    struct cache_line *ln = &l->lines[(size_t)set * l->ways + way];
+    *ln = (struct cache_line){.tag = (tag << l->set_shift) | set, .stamp = ++l->clock,
+                              .valid = valid, .dirty = dirty};
+    if (l->data) {
+        size_t bs = (size_t)1 << l->block_shift;
+        size_t off = ((size_t)set * l->ways + way) << l->block_shift;
+        if (bytes) {
+            memcpy(l->data + off, bytes, bs);
+            memset(l->known + off, 1, bs);
+        } else {
+            memset(l->known + off, 0, bs);
+        }
+    }
+}
+
+bool cache_read_byte(struct cache_level *l, paddr_t pa, uint8_t *out)
+{
+    struct cache_line *ln = cache_probe(l, pa);
+    if (!ln || !l->data)
+        return false;
+    size_t off = ((size_t)(ln - l->lines) << l->block_shift) + (pa & (((paddr_t)1 << l->block_shift) - 1));
+    if (!l->known[off])
+        return false;
+    *out = l->data[off];
+    return true;
+}

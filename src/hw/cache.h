@@ -1,0 +1,89 @@
+/* Physically indexed, physically tagged caches: set-associative, any number of
+ * levels (L1d/L1i split, unified L2 and L3), write-back + write-allocate with a dirty
+ * bit per line, LRU / FIFO / seeded random replacement.
+ *
+ * Policy between levels: a miss fills every level on the way back (the line becomes
+ * clean in the outer levels, dirty in L1 on a store). A dirty victim is written back
+ * to the next level (installed there dirty, which may evict in turn) or to DRAM from
+ * the last level. Levels are non-inclusive: an outer eviction does not invalidate
+ * inner copies. Lines carry bytes only when enabled (textbook states); otherwise the
+ * data plane is physical memory and caches model tags and timing only. */
+#ifndef VMS_HW_CACHE_H
+#define VMS_HW_CACHE_H
+
+#include "base/types.h"
+#include "hw/config.h"
+
+struct physmem;
+
+struct cache_line {
+    uint64_t tag;   /* physical line address (pa >> block_shift) */
+    uint64_t stamp; /* LRU: last use; FIFO: fill order */
+    uint8_t valid, dirty;
+};
+
+struct cache_stats {
+    uint64_t hits, misses, writebacks;
+};
+
+struct cache_level {
+    bool present;
+    enum repl repl;
+    uint32_t sets, ways, set_mask;
+    unsigned block_shift, set_shift; /* CO bits; CI bits */
+    struct cache_line *lines;        /* sets * ways */
+    uint64_t clock, rng;
+    struct cache_stats st;
+    uint8_t *data;  /* optional: block bytes per line */
+    uint8_t *known; /* optional: one flag per byte of data */
+};
+
+struct caches {
+    struct cache_level lvl[CACHE_N];
+    uint64_t dram_reads, dram_writes;
+    struct physmem *pm; /* for filling data-carrying lines */
+};
+
+int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl repl,
+                uint64_t seed);
+void caches_fini(struct caches *c);
+/* Lines carry bytes (filled from pm on a miss). 0 or -VMS_ENOMEM. */
+int caches_enable_data(struct caches *c, struct physmem *pm);
+
+/* Access one byte range inside one block. Returns the level that hit
+ * (CACHE_L1D/L1I/L2/L3) or CACHE_N when it came from DRAM. */
+int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch);
+
+/* The level an access starts at (L1i for fetches when present, else L1d); -1 if none. */
+static inline int caches_first(const struct caches *c, bool ifetch)
+{
+    if (ifetch && c->lvl[CACHE_L1I].present)
+        return CACHE_L1I;
+    return c->lvl[CACHE_L1D].present ? CACHE_L1D : -1;
+}
+
+/* The fast path: a hit in the first level, with LRU and dirty update. */
+static inline bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
+{
+    uint64_t tag = pa >> l->block_shift;
+    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
+    for (uint32_t w = 0; w < l->ways; w++)
+        if (set[w].tag == tag && set[w].valid) {
+            if (l->repl == REPL_LRU)
+                set[w].stamp = ++l->clock;
+            set[w].dirty |= write;
+            l->st.hits++;
+            return true;
+        }
+    return false;
+}
+
+/* Probe without side effects: the line holding pa at level lv, or NULL. */
+struct cache_line *cache_probe(struct cache_level *l, paddr_t pa);
+/* Place a line at an exact set/way (textbook states); call order = LRU order. */
+void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t tag, bool valid,
+                    bool dirty, const uint8_t *bytes /* NULL = unknown */);
+/* The byte at pa from a data-carrying line; false when absent or unknown. */
+bool cache_read_byte(struct cache_level *l, paddr_t pa, uint8_t *out);
+
+#endif

@@ -1,0 +1,208 @@
+/* The MMU and the machine around it: TLB hierarchy → page walker (+ paging-structure
+ * caches) → cache hierarchy → physical memory. A fault is returned as a value (struct
+ * xlate) for the caller — the kernel — to resolve; the MMU never decides policy.
+ *
+ * Permission rules follow Intel SDM vol. 3 §4.6 with CR0.WP=1 and EFER.NXE=1: R/W and
+ * U/S are ANDed over every level of the walk, XD is ORed; a present x86 page is always
+ * readable; the teaching format adds a READ bit. The walker sets A in every entry it
+ * uses and, for a permitted write, D in the leaf (§4.8). On a fault the TLB entries
+ * for the address are dropped (§4.10.4.1), so a kernel fix is seen by the retry. */
+#ifndef VMS_HW_MMU_H
+#define VMS_HW_MMU_H
+
+#include "base/types.h"
+#include "hw/cache.h"
+#include "hw/config.h"
+#include "hw/physmem.h"
+#include "hw/pte.h"
+#include "hw/tlb.h"
+
+#define TLBF_R 32u /* readable (teaching READ bit; always set on x86) */
+
+enum xlate_status {
+    XL_OK = 0,
+    XL_NOT_PRESENT, /* a PTE on the walk has P=0 (level in xlate.level) */
+    XL_PROTECTION,  /* present, but the access is not allowed (why in xlate.why) */
+    XL_RESERVED,    /* PS set where the format does not allow a large page */
+    XL_UNKNOWN,     /* a PTE the machine state does not give (textbook states) */
+    XL_BAD_ADDRESS, /* va wider than the machine's VA */
+};
+
+/* Protection-fault reasons (bit set). */
+#define WHY_WRITE 1u
+#define WHY_USER 2u
+#define WHY_EXEC 4u
+#define WHY_READ 8u
+
+/* One PTE read by a walk. Levels are numbered as in the textbook: 1 is the root. */
+struct walk_step {
+    unsigned level;
+    uint64_t index;    /* the VPN field for this level */
+    paddr_t pte_pa;    /* where the PTE was read */
+    pte_t pte;         /* its value as read (before A/D updates) */
+    bool known;        /* false: the state does not give this PTE */
+    int cache_level;   /* cache level that served the read, CACHE_N = DRAM, -1 = not cached */
+};
+
+struct walk {
+    unsigned nsteps;
+    struct walk_step steps[MAX_LEVELS];
+    unsigned psc_level; /* walk started below this level thanks to a PSC hit (0 = none) */
+    unsigned memrefs;   /* PTE reads */
+};
+
+/* The outcome of translating one virtual address. */
+struct xlate {
+    enum xlate_status status;
+    unsigned level;    /* XL_NOT_PRESENT / XL_RESERVED: textbook level of the PTE */
+    unsigned why;      /* XL_PROTECTION: WHY_* */
+    paddr_t pa;        /* XL_OK */
+    int psz;           /* XL_OK: page size class (PSZ_*) */
+    int tlb_level;     /* 0 = L1 TLB hit, 1 = L2 TLB hit, -1 = walked */
+    bool walked;
+    struct walk walk;  /* when walked */
+};
+
+struct psc_entry {
+    uint64_t key; /* va >> index_shift of the level, 0 = empty (stored + 1) */
+    pfn_t next;   /* next-level table frame */
+    uint64_t stamp;
+    uint16_t asid;
+    uint8_t flags; /* accumulated TLBF_W/TLBF_U/TLBF_NX */
+};
+
+struct psc {
+    uint32_t n;
+    struct psc_entry *e;
+};
+
+struct mmu_stats {
+    uint64_t tlb_hits[TLB_N], tlb_misses[TLB_N];
+    uint64_t walks, walk_refs, walk_refs_level[MAX_LEVELS];
+    uint64_t psc_hits[MAX_LEVELS], psc_misses[MAX_LEVELS];
+    uint64_t ad_updates; /* A/D bits set in memory by the walker */
+    uint64_t faults_not_present, faults_protection, faults_other;
+    uint64_t accesses;   /* pieces sent through translation */
+    uint64_t cycles;
+};
+
+struct mmu {
+    struct vms_config cfg;
+    struct geometry g;
+    const struct pte_format *fmt;
+    struct physmem *pm;
+    struct tlb tlb[TLB_N];
+    int itlb; /* TLB_L1I, or TLB_L1D when there is no I-TLB */
+    struct caches caches;
+    struct psc psc[MAX_LEVELS]; /* indexed by textbook level - 1 of the entry cached */
+    paddr_t root;               /* CR3: physical address of the root table */
+    uint16_t asid;              /* current PCID/ASID */
+    bool user;                  /* accesses are user-mode (U/S enforced) */
+    struct mmu_stats st;
+    uint64_t psc_clock;
+};
+
+/* Create from a config that config_check() accepted. unknown_mem: physical memory
+ * bytes never written are unknown (textbook states). 0 or -VMS_ENOMEM. */
+int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct vms_error *e);
+void mmu_fini(struct mmu *m);
+
+/* CR3 load: switch to the space rooted at root with this ASID. Without PCID every
+ * non-global TLB entry and all PSC entries are flushed. */
+void mmu_load_cr3(struct mmu *m, paddr_t root, uint16_t asid);
+
+/* Translate va for an access of kind k: TLBs, then a walk (which may set A/D bits).
+ * Does not touch the data caches. Returns x->status. */
+enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, struct xlate *x);
+
+/* The page walk alone (no TLB), from root. Sets A/D as hardware does when `update`. */
+enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_kind k,
+                           bool update, struct xlate *x);
+
+/* Invalidate one page's translations (INVLPG) in the TLBs and PSCs for asid. */
+void mmu_invlpg(struct mmu *m, vaddr_t va, uint16_t asid);
+/* Flush all TLBs and PSCs, global entries too. */
+void mmu_flush_all(struct mmu *m);
+
+/* A data access of `size` bytes at va within one cache block: translate, then the
+ * caches. On success *pa is set. Counts cycles. */
+enum xlate_status mmu_access_slow(struct mmu *m, vaddr_t va, enum access_kind k, paddr_t *pa,
+                                  struct xlate *x);
+
+/* Required/forbidden TLB flags per access kind, for the hit path. */
+static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
+{
+    unsigned need = m->user ? TLBF_U : 0;
+    if (k == ACCESS_STORE)
+        need |= TLBF_W | TLBF_D | TLBF_R;
+    else if (k == ACCESS_LOAD)
+        need |= TLBF_R;
+    return need;
+}
+
+/* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
+ * first-level cache. Falls back to mmu_access_slow for everything else. No indirect
+ * calls, no allocation. */
+static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_kind k,
+                                           paddr_t *pa, struct xlate *x)
+{
+    struct tlb *t = &m->tlb[k == ACCESS_FETCH ? m->itlb : TLB_L1D];
+    struct tlb_array *a = &t->arr[PSZ_BASE];
+    uint64_t vpn = va >> a->shift;
+    struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
+    unsigned need = mmu_need(m, k);
+    unsigned forbid = k == ACCESS_FETCH ? TLBF_NX : 0;
+    if (LIKELY(va >> m->cfg.va_bits == 0 || m->cfg.va_bits >= 64)) {
+        for (uint32_t w = 0; w < a->ways; w++) {
+            struct tlb_entry *e = &set[w];
+            if (e->vpn == vpn && e->valid && (e->asid == m->asid || (e->flags & TLBF_G))) {
+                if ((e->flags & need) != need || (e->flags & forbid))
+                    break;
+                if (t->repl == REPL_LRU)
+                    e->stamp = ++t->clock;
+                m->st.tlb_hits[k == ACCESS_FETCH ? m->itlb : TLB_L1D]++;
+                m->st.accesses++;
+                paddr_t p = (e->pfn << m->cfg.page_shift) | (va & mask_bits(a->shift));
+                *pa = p;
+                int first = caches_first(&m->caches, k == ACCESS_FETCH);
+                m->st.cycles += m->cfg.lat.tlb_l1;
+                if (first >= 0 &&
+                    cache_l1_hit(&m->caches.lvl[first], p, k == ACCESS_STORE)) {
+                    m->st.cycles += m->cfg.lat.cache[first];
+                    return XL_OK;
+                }
+                int lv = caches_access(&m->caches, p, k == ACCESS_STORE, k == ACCESS_FETCH);
+                m->st.cycles += lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv];
+                return XL_OK;
+            }
+        }
+    }
+    return mmu_access_slow(m, va, k, pa, x);
+}
+
+/* ---- page-table editing, as a kernel does it: by writing PTEs into memory ---- */
+
+/* Allocator for page-table pages. The default hands out frames from the top of the
+ * physical address space downwards (or, on machines too small to hold their tables,
+ * from just above it: the book's 4 KiB machine does not say where its table lives). */
+struct pt_alloc {
+    pfn_t (*alloc)(void *ctx, unsigned npages); /* returns first pfn, or (pfn_t)-1 */
+    void *ctx;
+};
+
+/* A fresh, zeroed root table; returns its physical address, or -VMS_ENOMEM. */
+int pt_create_root(struct mmu *m, const struct pt_alloc *al, paddr_t *root);
+/* Map the page (class psz) containing va to frame pfn with the given leaf info
+ * (present is implied), creating intermediate tables (writable, user, executable:
+ * permissions live in the leaf). 0, -VMS_ENOMEM, or -VMS_EINVAL (a larger leaf is in
+ * the way, or psz unsupported). */
+int pt_map(struct mmu *m, const struct pt_alloc *al, paddr_t root, vaddr_t va, int psz,
+           pfn_t pfn, const struct pte_info *leaf, struct vms_error *e);
+/* The physical address of the leaf PTE mapping va (0 when a table on the way is
+ * missing), and its size class. No A/D side effects, no cache traffic. */
+paddr_t pt_lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz);
+/* Read/write a PTE at a physical address in the machine's format. */
+pte_t pt_read(struct mmu *m, paddr_t pte_pa);
+int pt_write(struct mmu *m, paddr_t pte_pa, pte_t v);
+
+#endif

@@ -1,0 +1,254 @@
+/* Physical memory as a hash map from frame number to lazily allocated bytes
+ * (open addressing, linear probing, backward-shift deletion). */
+#include "hw/physmem.h"
+
+#include "base/alloc.h"
+
+#include <string.h>
+
+struct frame_bytes {
+    uint8_t *known; /* unknown mode: one byte per byte, 1 = known; NULL = all known */
+    uint8_t data[];
+};
+
+struct slot {
+    uint64_t key; /* pfn + 1; 0 = empty */
+    struct frame_bytes *fb;
+};
+
+struct physmem {
+    unsigned page_shift;
+    size_t page_size;
+    bool unknown_mode;
+    struct slot *slots;
+    size_t cap, used; /* cap is a power of two */
+    uint64_t last_key; /* one-entry lookup cache */
+    struct frame_bytes *last_fb;
+};
+
+struct physmem *physmem_create(unsigned page_shift, bool unknown_mode)
+{
+    struct physmem *pm = vms_calloc(1, sizeof *pm);
+    if (!pm)
+        return NULL;
+    pm->page_shift = page_shift;
+    pm->page_size = (size_t)1 << page_shift;
+    pm->unknown_mode = unknown_mode;
+    pm->cap = 64;
+    pm->slots = vms_calloc(pm->cap, sizeof *pm->slots);
+    if (!pm->slots) {
+        vms_free(pm);
+        return NULL;
+    }
+    return pm;
+}
+
+void physmem_destroy(struct physmem *pm)
+{
+    if (!pm)
+        return;
+    for (size_t i = 0; i < pm->cap; i++)
+        if (pm->slots[i].key) {
+            vms_free(pm->slots[i].fb->known);
+            vms_free(pm->slots[i].fb);
+        }
+    vms_free(pm->slots);
+    vms_free(pm);
+}
+
+static size_t hash(uint64_t key, size_t cap)
+{
+    key *= 0x9e3779b97f4a7c15ull;
+    return (size_t)(key >> 20) & (cap - 1);
+}
+
+static struct frame_bytes *lookup(struct physmem *pm, pfn_t pfn)
+{
+    uint64_t key = pfn + 1;
+    if (pm->last_key == key)
+        return pm->last_fb;
+    for (size_t i = hash(key, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
+        if (pm->slots[i].key == key) {
+            pm->last_key = key;
+            pm->last_fb = pm->slots[i].fb;
+            return pm->slots[i].fb;
+        }
+        if (!pm->slots[i].key)
+            return NULL;
+    }
+}
+
+static int grow(struct physmem *pm)
+{
+    size_t ncap = pm->cap * 2;
+    struct slot *ns = vms_calloc(ncap, sizeof *ns);
+    if (!ns)
+        return -1;
+    for (size_t i = 0; i < pm->cap; i++) {
+        if (!pm->slots[i].key)
+            continue;
+        size_t j = hash(pm->slots[i].key, ncap);
+        while (ns[j].key)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = pm->slots[i];
+    }
+    vms_free(pm->slots);
+    pm->slots = ns;
+    pm->cap = ncap;
+    return 0;
+}
+
+/* The frame's bytes, allocated zeroed (and all unknown in unknown mode). */
+static struct frame_bytes *get(struct physmem *pm, pfn_t pfn)
+{
+    struct frame_bytes *fb = lookup(pm, pfn);
+    if (fb)
+        return fb;
+    if ((pm->used + 1) * 4 > pm->cap * 3 && grow(pm))
+        return NULL;
+    fb = vms_calloc(1, sizeof *fb + pm->page_size);
+    if (!fb)
+        return NULL;
+    if (pm->unknown_mode) {
+        fb->known = vms_calloc(pm->page_size, 1);
+        if (!fb->known) {
+            vms_free(fb);
+            return NULL;
+        }
+    }
+    uint64_t key = pfn + 1;
+    size_t i = hash(key, pm->cap);
+    while (pm->slots[i].key)
+        i = (i + 1) & (pm->cap - 1);
+    pm->slots[i] = (struct slot){key, fb};
+    pm->used++;
+    pm->last_key = key;
+    pm->last_fb = fb;
+    return fb;
+}
+
+uint8_t *physmem_frame(struct physmem *pm, pfn_t pfn)
+{
+    struct frame_bytes *fb = get(pm, pfn);
+    if (fb && fb->known)
+        memset(fb->known, 1, pm->page_size);
+    return fb ? fb->data : NULL;
+}
+
+bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
+{
+    struct frame_bytes *fb = lookup(pm, pa >> pm->page_shift);
+    size_t off = pa & (pm->page_size - 1);
+    uint64_t v = 0;
+    if (!fb) {
+        *val = 0;
+        return !pm->unknown_mode;
+    }
+    bool known = true;
+    for (unsigned i = 0; i < size; i++) {
+        v |= (uint64_t)fb->data[off + i] << (8 * i);
+        if (fb->known && !fb->known[off + i])
+            known = false;
+    }
+    *val = v;
+    return known;
+}
+
+int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
+{
+    struct frame_bytes *fb = get(pm, pa >> pm->page_shift);
+    if (!fb)
+        return -VMS_ENOMEM;
+    size_t off = pa & (pm->page_size - 1);
+    for (unsigned i = 0; i < size; i++) {
+        fb->data[off + i] = (uint8_t)(val >> (8 * i));
+        if (fb->known)
+            fb->known[off + i] = 1;
+    }
+    return 0;
+}
+
+bool physmem_known(struct physmem *pm, paddr_t pa)
+{
+    uint64_t v;
+    return physmem_read(pm, pa, 1, &v);
+}
+
+bool physmem_read_bytes(struct physmem *pm, paddr_t pa, uint8_t *buf, size_t n)
+{
+    bool known = true;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        known &= physmem_read(pm, pa + i, 1, &v);
+        buf[i] = (uint8_t)v;
+    }
+    return known;
+}
+
+int physmem_write_bytes(struct physmem *pm, paddr_t pa, const uint8_t *buf, size_t n)
+{
+    while (n) {
+        size_t off = pa & (pm->page_size - 1);
+        size_t chunk = pm->page_size - off < n ? pm->page_size - off : n;
+        struct frame_bytes *fb = get(pm, pa >> pm->page_shift);
+        if (!fb)
+            return -VMS_ENOMEM;
+        memcpy(fb->data + off, buf, chunk);
+        if (fb->known)
+            memset(fb->known + off, 1, chunk);
+        pa += chunk;
+        buf += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+void physmem_clear(struct physmem *pm, pfn_t pfn)
+{
+    uint64_t key = pfn + 1;
+    size_t i = hash(key, pm->cap);
+    while (pm->slots[i].key != key) {
+        if (!pm->slots[i].key)
+            return;
+        i = (i + 1) & (pm->cap - 1);
+    }
+    vms_free(pm->slots[i].fb->known);
+    vms_free(pm->slots[i].fb);
+    pm->used--;
+    if (pm->last_key == key)
+        pm->last_key = 0;
+    /* Backward-shift deletion keeps every probe chain unbroken. */
+    size_t hole = i;
+    for (size_t j = (i + 1) & (pm->cap - 1); pm->slots[j].key; j = (j + 1) & (pm->cap - 1)) {
+        size_t home = hash(pm->slots[j].key, pm->cap);
+        /* Move j into the hole unless its home lies cyclically in (hole, j]. */
+        bool between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (!between) {
+            pm->slots[hole] = pm->slots[j];
+            hole = j;
+        }
+    }
+    pm->slots[hole] = (struct slot){0, NULL};
+}
+
+int physmem_copy(struct physmem *pm, pfn_t dst, pfn_t src)
+{
+    struct frame_bytes *s = lookup(pm, src);
+    if (!s) {
+        physmem_clear(pm, dst);
+        return 0;
+    }
+    struct frame_bytes *d = get(pm, dst);
+    if (!d)
+        return -VMS_ENOMEM;
+    s = lookup(pm, src); /* get() may have moved the table */
+    memcpy(d->data, s->data, pm->page_size);
+    if (d->known && s->known)
+        memcpy(d->known, s->known, pm->page_size);
+    return 0;
+}
+
+uint64_t physmem_resident(const struct physmem *pm)
+{
+    return pm->used;
+}

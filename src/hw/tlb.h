@@ -1,0 +1,95 @@
+/* Translation lookaside buffers: set-associative, any geometry, one array per page
+ * size (base / mid / big), entries tagged with an ASID (PCID) or global.
+ *
+ * What an entry may cache: the translation of one present leaf PTE of the address
+ * space `asid` (or of any space if global), with the effective permissions of the
+ * walk that filled it (R/W and U/S ANDed, XD ORed over the levels) and the leaf's D
+ * bit. The kernel must invalidate an entry whenever it changes or removes the PTE.
+ * Replacement: LRU (stamp of last use), FIFO (stamp of fill) or seeded random; an
+ * invalid way is always filled first, lowest way first. */
+#ifndef VMS_HW_TLB_H
+#define VMS_HW_TLB_H
+
+#include "base/types.h"
+#include "hw/config.h"
+
+#define TLBF_W 1u  /* writable */
+#define TLBF_U 2u  /* user-accessible */
+#define TLBF_NX 4u /* no execute */
+#define TLBF_G 8u  /* global: matches every ASID */
+#define TLBF_D 16u /* the leaf PTE's D bit is set */
+
+struct tlb_entry {
+    uint64_t vpn;   /* page number in this array's page size */
+    pfn_t pfn;      /* first base frame of the page */
+    uint64_t stamp; /* LRU: last use; FIFO: fill order */
+    uint16_t asid;
+    uint8_t valid;
+    uint8_t flags; /* TLBF_* */
+};
+
+struct tlb_array {
+    uint32_t sets, ways, set_mask;
+    unsigned shift;      /* log2 of the page size mapped */
+    struct tlb_entry *e; /* sets * ways, set-major */
+    uint64_t nvalid;
+};
+
+struct tlb {
+    bool present;
+    enum repl repl;
+    uint64_t clock; /* stamp source */
+    uint64_t rng;   /* xorshift state for random replacement */
+    struct tlb_array arr[PSZ_N];
+};
+
+/* Build from the config rows cfg[PSZ_N] and the page-size shifts (0 = unsupported).
+ * 0 or -VMS_ENOMEM. A TLB whose base row is empty is absent (present = false). */
+int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_shift[PSZ_N],
+             enum repl repl, uint64_t seed);
+void tlb_fini(struct tlb *t);
+
+/* Look va up for address space asid. A hit refreshes LRU order and returns the entry;
+ * *psz tells which array hit. NULL on a miss. */
+static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
+{
+    for (int s = 0; s < PSZ_N; s++) {
+        struct tlb_array *a = &t->arr[s];
+        if (!a->nvalid)
+            continue;
+        uint64_t vpn = va >> a->shift;
+        struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
+        for (uint32_t w = 0; w < a->ways; w++) {
+            struct tlb_entry *e = &set[w];
+            if (e->vpn == vpn && e->valid && (e->asid == asid || (e->flags & TLBF_G))) {
+                if (t->repl == REPL_LRU)
+                    e->stamp = ++t->clock;
+                *psz = s;
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Probe without changing replacement state. */
+struct tlb_entry *tlb_probe(struct tlb *t, vaddr_t va, uint16_t asid, int *psz);
+
+/* Insert a translation for the page containing va. If a valid entry was evicted and
+ * `evicted` is non-NULL, it receives a copy (evicted->valid = 0 when none was). */
+struct tlb_entry *tlb_fill(struct tlb *t, int psz, vaddr_t va, pfn_t pfn, unsigned flags,
+                           uint16_t asid, struct tlb_entry *evicted);
+
+/* Place an entry at an exact set and way (loading a textbook state). The stamp makes
+ * the order of calls the LRU/FIFO order: earlier = older. */
+void tlb_set_entry(struct tlb *t, int psz, uint32_t set, uint32_t way, uint64_t vpn, pfn_t pfn,
+                   unsigned flags, uint16_t asid, bool valid);
+
+/* INVLPG: drop the entries that translate va for asid, and global ones. Returns count. */
+unsigned tlb_invalidate_page(struct tlb *t, vaddr_t va, uint16_t asid);
+/* CR3 load without PCID: drop every non-global entry (of asid only, if pcid keeps others). */
+unsigned tlb_flush_nonglobal(struct tlb *t, int asid /* -1: all spaces */);
+/* Drop everything, global entries too. */
+void tlb_flush_all(struct tlb *t);
+
+#endif
