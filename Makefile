@@ -120,6 +120,7 @@ fuzz:
 	  mkdir -p fuzz/corpus/$$n build/fuzz/$$n.new; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
 	  ./build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build/fuzz/$$n.new fuzz/corpus/$$n || exit 1; \
+	  ./build/fuzz/$$n -merge=1 fuzz/corpus/$$n build/fuzz/$$n.new >/dev/null 2>&1 || exit 1; \
 	done
 
 clang:

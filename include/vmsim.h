@@ -120,6 +120,27 @@ int vms_fetch(struct vms_machine *m, uint64_t va, struct vms_fault *f, struct vm
 /* ---------------------------------------------------------------- translate */
 /* section: translate — state files and explained translations */
 
+/* A machine state as the textbook gives one (docs/state-format.md): machine, TLB,
+ * page-table and cache contents, optional memory bytes. */
+struct vms_state;
+struct vms_state *vms_state_load(const char *path, struct vms_error *e);
+struct vms_state *vms_state_parse(const char *text, size_t len, const char *filename,
+                                  struct vms_error *e);
+void vms_state_destroy(struct vms_state *st);
+
+/* Explains translations step by step. Independent mode rebuilds the state for every
+ * VA (the textbook's questions are independent); sequential mode lets it evolve. */
+struct vms_translator;
+enum vms_access { VMS_LOAD = 0, VMS_STORE = 1, VMS_FETCH = 2 };
+struct vms_translator *vms_translator_create(const struct vms_state *st, bool sequential,
+                                             enum vms_access access, struct vms_error *e);
+void vms_translator_destroy(struct vms_translator *t);
+/* Translate the VA written in va_text ("0x03d4"), printing every step (text) or one
+ * JSON object on one line (VMS_JSON). -VMS_EINVAL for a malformed or too-wide VA.
+ * With out == NULL only the VA is checked. */
+int vms_translate(struct vms_translator *t, const char *va_text, enum vms_format fmt, FILE *out,
+                  struct vms_error *e);
+
 /* ---------------------------------------------------------------- statistics */
 /* section: stats */
 

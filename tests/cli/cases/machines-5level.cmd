@@ -1,0 +1,1 @@
+$VMSIM machines x86-64-5level

@@ -1,0 +1,1 @@
+$VMSIM machines core-i7 --set pa_bits=12

@@ -1,0 +1,1 @@
+$VMSIM machines core-i7 --set nosuch=1

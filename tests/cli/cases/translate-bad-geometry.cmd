@@ -1,0 +1,1 @@
+$VMSIM translate --state tests/data/bad-geometry.state 0x10

@@ -1,0 +1,1 @@
+$VMSIM translate --state tests/data/bad-tlb.state 0x10

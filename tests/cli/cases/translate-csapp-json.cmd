@@ -1,0 +1,1 @@
+$VMSIM translate --json --state examples/csapp-small.state 0x03d4 0x0020 0x3fff 0x0040 0x0b8f

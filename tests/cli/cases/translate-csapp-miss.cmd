@@ -1,0 +1,1 @@
+$VMSIM translate --state examples/csapp-small.state 0x0020

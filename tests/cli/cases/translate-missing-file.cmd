@@ -1,0 +1,1 @@
+$VMSIM translate --state tests/data/nonexistent.state 0x10

@@ -1,0 +1,1 @@
+$VMSIM translate --sequential --json --state examples/csapp-small.state 0x0020 0x0020 0x0021
