@@ -103,7 +103,7 @@ asan:
 	@$(MAKE) --no-print-directory MODE=asan test-one
 
 demo: $(BIN)
-	./$(BIN) run
+	@sh examples/demo.sh $(BIN)
 
 bench: $(BIN) $(BENCH_BIN)
 	@sh bench/run.sh $(OUT)
