@@ -1,7 +1,7 @@
 /* A small test harness: TEST(name) registers a test at load time; CHECK* record
  * failures with file:line and continue. The runner (tests/unit/main.c) runs every
  * registered test, or those whose name contains argv[1], and ends with
- * "N passed, N failed". */
+ * "N passed, N failed, N skipped". */
 #ifndef VMS_TEST_HARNESS_H
 #define VMS_TEST_HARNESS_H
 
@@ -14,6 +14,9 @@ typedef void (*test_fn)(void);
 void harness_register(const char *name, test_fn fn);
 void harness_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Marks the running test as skipped (counted and printed separately, never as passed):
+ * for checks the host cannot run, e.g. when ptrace is forbidden. Prints "SKIP: reason". */
+void harness_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Directory holding test data (tests/data), for tests that read files. */
 const char *harness_data_dir(void);
 

@@ -12,6 +12,7 @@ struct test_entry {
 static struct test_entry tests[2048];
 static size_t ntests;
 static int current_failed;
+static int current_skipped;
 static const char *current_name;
 
 void harness_register(const char *name, test_fn fn)
@@ -33,6 +34,17 @@ void harness_fail(const char *file, int line, const char *fmt, ...)
     current_failed++;
 }
 
+void harness_skip(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "SKIP: [%s] ", current_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    current_skipped = 1;
+}
+
 const char *harness_data_dir(void)
 {
     const char *d = getenv("VMS_TEST_DATA");
@@ -47,21 +59,25 @@ static int by_name(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *filter = argc > 1 ? argv[1] : NULL;
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
     qsort(tests, ntests, sizeof tests[0], by_name);
     for (size_t i = 0; i < ntests; i++) {
         if (filter && !strstr(tests[i].name, filter))
             continue;
         current_name = tests[i].name;
         current_failed = 0;
+        current_skipped = 0;
         tests[i].fn();
         if (current_failed) {
             failed++;
             fprintf(stderr, "FAIL %s (%d checks)\n", tests[i].name, current_failed);
+        } else if (current_skipped) {
+            skipped++;
+            fprintf(stderr, "SKIPPED %s\n", tests[i].name);
         } else {
             passed++;
         }
     }
-    printf("unit: %d passed, %d failed\n", passed, failed);
+    printf("unit: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
     return failed ? 1 : 0;
 }
