@@ -11,6 +11,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"run", cmd_run, "run a .vms scenario (--on-linux: on the host's kernel; --check)"},
     {"help", NULL, "this list"},
 };
 
