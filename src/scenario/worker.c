@@ -330,11 +330,15 @@ struct worker_job {
     struct worker_rep *r;
 };
 
-/* The page holding [va, va+size) is owned; else report a maperr at offset off. */
+/* May [va, va+size) be accessed for real? Yes if the scenario owns its pages, or if they
+ * hold no mapping at all (the kernel then answers SIGSEGV maperr itself). If they hold the
+ * worker's own memory, report the maperr the scenario's empty address space would give at
+ * offset off, and answer no. */
 static bool worker_check_owned(struct worker_rep *r, uint64_t va, uint64_t size, uint64_t off)
 {
     uint64_t first = va & ~(worker_page - 1), last = (va + size - 1) & ~(worker_page - 1);
-    if (va + size < va || !worker_owned_covers(first, last + worker_page)) {
+    if (va + size < va || (!worker_owned_covers(first, last + worker_page) &&
+                           worker_foreign_overlap(first, last + worker_page))) {
         r->status = WORKER_FAULT;
         r->signo = SIGSEGV;
         r->code = SEGV_MAPERR;
@@ -377,7 +381,7 @@ __attribute__((noinline)) static void worker_do_access(struct worker_job *j)
         if (!worker_perms_at(q->va, perms) || perms[2] != 'x') {
             r->status = WORKER_FAULT;
             r->signo = SIGSEGV;
-            r->code = SEGV_ACCERR;
+            r->code = worker_owned_covers(q->va, q->va + 1) ? SEGV_ACCERR : SEGV_MAPERR;
             return;
         }
         /* Executable: read the byte (SIGBUS past end of file) but run nothing. */
