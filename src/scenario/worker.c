@@ -194,17 +194,37 @@ static bool worker_owned_add(uint64_t start, uint64_t end)
     return true;
 }
 
+/* The next line of /proc/self/maps: its range and permissions. Long lines (paths) are
+ * consumed whole, so that a path is never read as a range. */
+static bool worker_maps_next(FILE *f, unsigned long long *s, unsigned long long *e, char perms[5])
+{
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        bool whole = strchr(line, '\n') != NULL;
+        int n = sscanf(line, "%llx-%llx %4s", s, e, perms);
+        while (!whole) {
+            char rest[256];
+            if (!fgets(rest, sizeof rest, f))
+                break;
+            whole = strchr(rest, '\n') != NULL;
+        }
+        if (n == 3)
+            return true;
+    }
+    return false;
+}
+
 /* Does [start, end) overlap a mapping of this process that the scenario does not own? */
 static bool worker_foreign_overlap(uint64_t start, uint64_t end)
 {
     FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
+    unsigned long long s, e;
+    char perms[5];
     bool foreign = false;
     if (!f)
         return true; /* cannot tell: refuse */
-    while (!foreign && fgets(line, sizeof line, f)) {
-        unsigned long long s, e;
-        if (sscanf(line, "%llx-%llx", &s, &e) != 2 || e <= start || end <= s)
+    while (!foreign && worker_maps_next(f, &s, &e, perms)) {
+        if (e <= start || end <= s)
             continue;
         uint64_t lo = s > start ? s : start, hi = e < end ? e : end;
         /* The overlap must be wholly owned; owned ranges may be split across lines. */
@@ -222,15 +242,12 @@ static bool worker_foreign_overlap(uint64_t start, uint64_t end)
 static bool worker_perms_at(uint64_t va, char perms[5])
 {
     FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
+    unsigned long long s, e;
     bool found = false;
     if (!f)
         return false;
-    while (!found && fgets(line, sizeof line, f)) {
-        unsigned long long s, e;
-        if (sscanf(line, "%llx-%llx %4s", &s, &e, perms) == 3 && s <= va && va < e)
-            found = true;
-    }
+    while (!found && worker_maps_next(f, &s, &e, perms))
+        found = s <= va && va < e;
     fclose(f);
     return found;
 }
