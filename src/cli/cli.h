@@ -8,6 +8,7 @@
 
 int cmd_machines(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Print "vmsim: MESSAGE" for a library error and return exit status 2. */
 int cli_fail(const struct vms_error *e);

@@ -13,6 +13,7 @@ struct command {
 static const struct command commands[] = {
     {"machines", cmd_machines, "list machine presets, their address-bit breakdown and keys"},
     {"translate", cmd_translate, "explain address translations step by step from a machine state"},
+    {"run", cmd_run, "run a .vms scenario (--on-linux: on the host's kernel; --check)"},
 };
 
 int cli_fail(const struct vms_error *e)

@@ -1,0 +1,118 @@
+/* vmsim run: parse a .vms scenario, then run it on one backend (--on-linux: the host's real
+ * kernel; --check: none, validate only; default: the simulated kernel). */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void run_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vmsim run [--check | --on-linux [--workdir DIR] [--keep] [--timeout S]] "
+            "FILE.vms\n"
+            "\n"
+            "Run a scenario (docs/scenario.md; FILE may be - for standard input). One command\n"
+            "per line, # starts a comment; sizes take K/KiB, M/MiB, G/GiB and Npages/N pages.\n"
+            "\n"
+            "setup (before the first spawn):\n"
+            "  machine PRESET [KEY=VALUE...]   memory SIZE   swap SIZE   policy NAME\n"
+            "  file NAME SIZE fill BYTE | random SEED | zero\n"
+            "processes:\n"
+            "  spawn P   exec P PROG [ARGS]   fork P Q   exit P   switch P\n"
+            "memory (ADDR is NAME, NAME+OFF or a number; PROT like rw-, r--, r-x):\n"
+            "  P mmap A LENGTH PROT private|shared anon|file NAME [offset OFF] [at ADDR [fixed]]\n"
+            "  P munmap ADDR LENGTH    P mprotect ADDR LENGTH PROT    P msync ADDR LENGTH\n"
+            "  P brk +SIZE|-SIZE       P load ADDR SIZE               P store ADDR SIZE VALUE\n"
+            "  P fetch ADDR            P expect ADDR SIZE VALUE       P fill ADDR LENGTH SEED\n"
+            "  P check ADDR LENGTH SEED   P touch ADDR LENGTH [read|write]\n"
+            "  P maps                  P pagetable [ADDR]\n"
+            "anywhere:\n"
+            "  expect file NAME OFFSET SIZE VALUE    stats\n"
+            "\n"
+            "options:\n"
+            "  --check         parse and validate only; print nothing (exit 0 or 2)\n"
+            "  --on-linux      run on the host's kernel: each scenario process a real process,\n"
+            "                  faults real signals; lines Linux cannot answer start with '# '\n"
+            "  --workdir DIR   create the scenario's files in DIR (default: a fresh temporary\n"
+            "                  directory, removed afterwards)\n"
+            "  --keep          keep the temporary directory (its path is printed on stderr)\n"
+            "  --timeout S     seconds a process may take over one command (default 60)\n"
+            "\n"
+            "exit status: 0 ok, 1 an expect or check failed, 2 bad input or a failed system call\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"check", no_argument, NULL, 'c'},   {"on-linux", no_argument, NULL, 'L'},
+        {"workdir", required_argument, NULL, 'w'}, {"keep", no_argument, NULL, 'k'},
+        {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool check = false, on_linux = false;
+    struct vms_linux_options lopt = {0};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': check = true; break;
+        case 'L': on_linux = true; break;
+        case 'w': lopt.workdir = optarg; break;
+        case 'k': lopt.keep = true; break;
+        case 't': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v <= 0 || v > 86400)
+                return cli_usage_error("--timeout: expected seconds (1 to 86400), got '%s'",
+                                       optarg);
+            lopt.timeout_s = (unsigned)v;
+            break;
+        }
+        case 'h': run_usage(stdout); return 0;
+        default:
+            return cli_usage_error("run: unknown option '%s' (try `vmsim run --help`)",
+                                   argv[optind - 1]);
+        }
+    }
+    if (check && on_linux)
+        return cli_usage_error("run: --check and --on-linux exclude each other");
+    if (optind != argc - 1)
+        return cli_usage_error("run: expected one scenario file (try `vmsim run --help`)");
+
+    struct vms_error e = {0};
+    struct scenario *sc = NULL;
+    if (vms_scenario_parse_file(argv[optind], &sc, &e) < 0) {
+        /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's; host errors get "vmsim: ". */
+        if (e.code == VMS_EINVAL)
+            fprintf(stderr, "%s\n", e.msg);
+        else
+            cli_fail(&e);
+        return 2;
+    }
+    int status;
+    if (check) {
+        status = 0;
+    } else if (on_linux) {
+        fflush(stdout);
+        int rc = vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e);
+        fflush(stdout);
+        if (rc < 0) {
+            if (e.code == VMS_EINVAL)
+                fprintf(stderr, "%s\n", e.msg);
+            else
+                cli_fail(&e);
+            status = 2;
+        } else {
+            status = rc ? 1 : 0;
+        }
+    } else {
+        /* The simulated backend goes here: vms_scenario_run(sc, ..., stdout, stderr, &e). */
+        fprintf(stderr, "vmsim: run: the simulated kernel is not built yet; use --on-linux or "
+                        "--check\n");
+        status = 2;
+    }
+    vms_scenario_destroy(sc);
+    return status;
+}

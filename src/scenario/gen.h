@@ -1,0 +1,24 @@
+/* The scenario byte generator: splitmix64, 8 bytes per step, little-endian (SCENARIO.md).
+ * Used by fill, check and `file NAME SIZE random SEED`; byte k of a stream is byte k % 8 of
+ * the (k/8 + 1)-th next(). */
+#ifndef VMS_SCENARIO_GEN_H
+#define VMS_SCENARIO_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct gen {
+    uint64_t state; /* splitmix64 state */
+    uint64_t word;  /* the current 8 bytes */
+    unsigned left;  /* bytes of word not yet returned */
+};
+
+void gen_init(struct gen *g, uint64_t seed);
+/* The next 64-bit output of splitmix64 (advances the state). */
+uint64_t gen_next(uint64_t *state);
+/* The next byte of the stream. */
+uint8_t gen_byte(struct gen *g);
+/* The next n bytes of the stream into buf. */
+void gen_bytes(struct gen *g, uint8_t *buf, size_t n);
+
+#endif

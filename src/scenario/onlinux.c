@@ -1,0 +1,700 @@
+/* `vmsim run --on-linux`: a scenario interpreted against the host's real kernel. Each
+ * scenario process is a worker process (worker.c); this side resolves names to addresses,
+ * sends one request per command and prints the contract lines of SCENARIO.md. What Linux
+ * cannot answer the same way (maps of a copy of vmsim, page tables, statistics, exec in the
+ * middle of a scenario, the simulated machine's setup) is printed on lines starting "# ",
+ * which a comparison with the simulator leaves out. */
+#include "scenario/scenario.h"
+
+#include "base/alloc.h"
+#include "base/err.h"
+#include "scenario/gen.h"
+#include "scenario/worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef __linux__
+int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
+                              FILE *out, FILE *diag, struct vms_error *e)
+{
+    (void)sc, (void)opt, (void)out, (void)diag;
+    return err_set(e, VMS_EUNSUPPORTED, "run --on-linux: this host is not Linux");
+}
+#else
+
+struct onlinux_bind {
+    const char *name;
+    uint64_t va;
+};
+
+enum onlinux_state {
+    ONLINUX_LIVE,   /* a worker serves it */
+    ONLINUX_EXECED, /* it ran exec: not comparable, its commands are skipped */
+    ONLINUX_KILLED, /* its worker died (the OOM killer): "P: no such process" */
+};
+
+struct onlinux_proc {
+    const char *name;
+    enum onlinux_state state;
+    int fd;   /* channel to the worker, -1 when none */
+    long pid; /* the worker's pid (for kill after a timeout) */
+    struct onlinux_bind *binds;
+    size_t nbinds, cap;
+};
+
+struct onlinux_run {
+    const struct scenario *sc;
+    const struct scn_cmd *cmd; /* the command being run (for messages) */
+    FILE *out, *diag;
+    struct vms_error *e;
+    int timeout_ms;
+    int zygote_fd;
+    pid_t zygote_pid;
+    char workdir[PATH_MAX];
+    bool remove_workdir;
+    struct onlinux_proc *procs;
+    size_t nprocs, cap;
+    const char **files; /* files created, removed with a temporary workdir */
+    size_t nfiles;
+    int failed;         /* failed expectations */
+    struct worker_req req;
+};
+
+/* ---------------------------------------------------------------- processes */
+
+static struct onlinux_proc *onlinux_find(struct onlinux_run *run, const char *name)
+{
+    for (size_t i = 0; i < run->nprocs; i++)
+        if (!strcmp(run->procs[i].name, name))
+            return &run->procs[i];
+    return NULL;
+}
+
+static struct onlinux_proc *onlinux_add(struct onlinux_run *run, const char *name)
+{
+    if (run->nprocs == run->cap) {
+        size_t ncap = run->cap ? run->cap * 2 : 8;
+        struct onlinux_proc *np = vms_realloc(run->procs, ncap * sizeof *np);
+        if (!np)
+            return NULL;
+        run->procs = np;
+        run->cap = ncap;
+    }
+    struct onlinux_proc *p = &run->procs[run->nprocs++];
+    *p = (struct onlinux_proc){.name = name, .fd = -1};
+    return p;
+}
+
+/* Forget P: close its channel, so that its worker (if any) exits. */
+static void onlinux_remove(struct onlinux_run *run, struct onlinux_proc *p)
+{
+    if (p->fd >= 0)
+        close(p->fd);
+    vms_free(p->binds);
+    *p = run->procs[--run->nprocs];
+}
+
+static int onlinux_bind(struct onlinux_proc *p, const char *name, uint64_t va)
+{
+    for (size_t i = 0; i < p->nbinds; i++)
+        if (!strcmp(p->binds[i].name, name)) {
+            p->binds[i].va = va;
+            return 0;
+        }
+    if (p->nbinds == p->cap) {
+        size_t ncap = p->cap ? p->cap * 2 : 8;
+        struct onlinux_bind *nb = vms_realloc(p->binds, ncap * sizeof *nb);
+        if (!nb)
+            return -VMS_ENOMEM;
+        p->binds = nb;
+        p->cap = ncap;
+    }
+    p->binds[p->nbinds++] = (struct onlinux_bind){name, va};
+    return 0;
+}
+
+static uint64_t onlinux_addr(const struct onlinux_proc *p, const struct scn_addr *a)
+{
+    if (!a->name)
+        return a->off;
+    for (size_t i = 0; i < p->nbinds; i++)
+        if (!strcmp(p->binds[i].name, a->name))
+            return p->binds[i].va + a->off;
+    return a->off; /* unreachable: the parser checked the binding */
+}
+
+/* ---------------------------------------------------------------- messages */
+
+static int onlinux_fail(struct onlinux_run *run, int code, const char *fmt, const char *what)
+{
+    return err_set(run->e, code, "%s:%u: %s%s", run->sc->filename, run->cmd->line, fmt, what);
+}
+
+/* One request/reply with P's worker. Returns 1 with *r filled, 0 if the worker is gone (it
+ * was killed: P is marked so), or a negative error (timeout, host failure). */
+static int onlinux_call(struct onlinux_run *run, struct onlinux_proc *p, int passfd,
+                        struct worker_rep *r)
+{
+    if (worker_send(p->fd, &run->req, sizeof run->req, passfd) < 0) {
+        if (errno == EPIPE || errno == ECONNRESET)
+            goto gone;
+        return onlinux_fail(run, VMS_EIO, "cannot talk to the process: ", strerror(errno));
+    }
+    int rc = worker_recv(p->fd, r, sizeof *r, run->timeout_ms, NULL);
+    if (rc > 0)
+        return 1;
+    if (rc == 0 || errno == ECONNRESET)
+        goto gone;
+    if (errno == ETIMEDOUT) {
+        kill((pid_t)p->pid, SIGKILL);
+        return err_set(run->e, VMS_EIO, "%s:%u: %s did not answer within %d s (killed)",
+                       run->sc->filename, run->cmd->line, p->name, run->timeout_ms / 1000);
+    }
+    return onlinux_fail(run, VMS_EIO, "cannot talk to the process: ", strerror(errno));
+gone:
+    /* Workers exit only when told to or killed; a kill by the kernel is the OOM killer. */
+    close(p->fd);
+    p->fd = -1;
+    p->state = ONLINUX_KILLED;
+    fprintf(run->out, "%s killed: out of memory\n", p->name);
+    return 0;
+}
+
+static const char *onlinux_fault_name(const struct worker_rep *r)
+{
+    if (r->signo == SIGBUS)
+        return "SIGBUS";
+    if (r->signo == SIGSEGV)
+        return r->code == SEGV_MAPERR ? "SIGSEGV maperr" : "SIGSEGV accerr";
+    return "SIGNAL";
+}
+
+/* Report a failed expectation on diag and count it. */
+__attribute__((format(printf, 2, 3))) static void onlinux_expect_failed(struct onlinux_run *run,
+                                                                       const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(run->diag, "%s:%u: ", run->sc->filename, run->cmd->line);
+    va_start(ap, fmt);
+    vfprintf(run->diag, fmt, ap);
+    va_end(ap);
+    fputc('\n', run->diag);
+    run->failed++;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int onlinux_make_file(struct onlinux_run *run, const struct scn_cmd *c)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", run->workdir, c->name) >= (int)sizeof path)
+        return onlinux_fail(run, VMS_EIO, "file path too long: ", c->name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
+                       strerror(errno));
+    int rc = 0;
+    if (c->fill == SCN_FILL_ZERO) {
+        if (ftruncate(fd, (off_t)c->size) < 0)
+            rc = -1;
+    } else {
+        uint8_t buf[65536];
+        struct gen g;
+        gen_init(&g, c->seed);
+        if (c->fill == SCN_FILL_BYTE)
+            memset(buf, (int)c->value, sizeof buf);
+        for (uint64_t done = 0; rc == 0 && done < c->size;) {
+            size_t n = c->size - done < sizeof buf ? (size_t)(c->size - done) : sizeof buf;
+            if (c->fill == SCN_FILL_RANDOM)
+                gen_bytes(&g, buf, n);
+            ssize_t w = write(fd, buf, n);
+            if (w <= 0)
+                rc = -1;
+            else
+                done += (uint64_t)w;
+        }
+    }
+    int err = errno;
+    close(fd);
+    if (rc < 0)
+        return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
+                       strerror(err));
+    for (size_t i = 0; i < run->nfiles; i++)
+        if (!strcmp(run->files[i], c->name))
+            return 0;
+    run->files[run->nfiles++] = c->name;
+    return 0;
+}
+
+static int onlinux_workdir(struct onlinux_run *run, const struct vms_linux_options *opt)
+{
+    if (opt && opt->workdir) {
+        if (mkdir(opt->workdir, 0777) < 0 && errno != EEXIST)
+            return err_set(run->e, VMS_EIO, "--workdir: %s: %s", opt->workdir, strerror(errno));
+        if (!realpath(opt->workdir, run->workdir))
+            return err_set(run->e, VMS_EIO, "--workdir: %s: %s", opt->workdir, strerror(errno));
+        return 0;
+    }
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    char templ[PATH_MAX];
+    if (snprintf(templ, sizeof templ, "%s/vmsim-run-XXXXXX", tmp) >= (int)sizeof templ)
+        return err_set(run->e, VMS_EIO, "TMPDIR is too long");
+    if (!mkdtemp(templ))
+        return err_set(run->e, VMS_EIO, "%s: %s", templ, strerror(errno));
+    if (!realpath(templ, run->workdir)) {
+        rmdir(templ);
+        return err_set(run->e, VMS_EIO, "%s: %s", templ, strerror(errno));
+    }
+    run->remove_workdir = !(opt && opt->keep);
+    if (opt && opt->keep)
+        fprintf(run->diag, "vmsim: working directory %s kept\n", run->workdir);
+    return 0;
+}
+
+/* Fork the zygote that forks every spawned worker; done before any worker exists, so no
+ * worker inherits another's channel. */
+static int onlinux_start_zygote(struct onlinux_run *run)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return err_set(run->e, VMS_EIO, "socketpair: %s", strerror(errno));
+    fflush(run->out);
+    fflush(run->diag);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(sv[0]);
+        close(sv[1]);
+        return err_set(run->e, VMS_EIO, "fork: %s", strerror(err));
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        worker_zygote(sv[1]);
+    }
+    close(sv[1]);
+    run->zygote_fd = sv[0];
+    run->zygote_pid = pid;
+    return 0;
+}
+
+/* A new channel for a new worker; the far end travels to the forking process. */
+static int onlinux_channel(struct onlinux_run *run, int sv[2])
+{
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return onlinux_fail(run, VMS_EIO, "socketpair: ", strerror(errno));
+    return 0;
+}
+
+/* ---------------------------------------------------------------- commands */
+
+static int onlinux_spawn(struct onlinux_run *run, const struct scn_cmd *c)
+{
+    struct onlinux_proc *old = onlinux_find(run, c->proc);
+    if (old) /* only a killed process can still be here */
+        onlinux_remove(run, old);
+    int sv[2], rc;
+    if ((rc = onlinux_channel(run, sv)) < 0)
+        return rc;
+    struct worker_rep r;
+    run->req = (struct worker_req){.op = WORKER_SPAWN};
+    if (worker_send(run->zygote_fd, &run->req, sizeof run->req, sv[1]) < 0 ||
+        worker_recv(run->zygote_fd, &r, sizeof r, run->timeout_ms, NULL) <= 0 ||
+        r.status != WORKER_OK) {
+        close(sv[0]);
+        close(sv[1]);
+        return onlinux_fail(run, VMS_EIO, "spawn: the zygote process failed", "");
+    }
+    close(sv[1]);
+    struct onlinux_proc *p = onlinux_add(run, c->proc);
+    if (!p) {
+        close(sv[0]);
+        return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
+    }
+    p->fd = sv[0];
+    p->pid = (long)r.value;
+    return 0;
+}
+
+static int onlinux_fork(struct onlinux_run *run, struct onlinux_proc *p, const struct scn_cmd *c)
+{
+    size_t pi;
+    struct onlinux_proc *q = onlinux_find(run, c->proc2);
+    if (q)
+        onlinux_remove(run, q);
+    p = onlinux_find(run, c->proc); /* removing Q may have moved P */
+    if (p->state == ONLINUX_EXECED) {
+        fprintf(run->out, "# fork %s %s: not run (%s ran exec)\n", c->proc, c->proc2, c->proc);
+        q = onlinux_add(run, c->proc2);
+        if (!q)
+            return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
+        q->state = ONLINUX_EXECED;
+        return 0;
+    }
+    int sv[2], rc;
+    if ((rc = onlinux_channel(run, sv)) < 0)
+        return rc;
+    struct worker_rep r;
+    run->req = (struct worker_req){.op = WORKER_FORK};
+    rc = onlinux_call(run, p, sv[1], &r);
+    close(sv[1]);
+    if (rc <= 0) {
+        close(sv[0]);
+        return rc;
+    }
+    if (r.status != WORKER_OK) {
+        close(sv[0]);
+        return onlinux_fail(run, VMS_EINVAL, "fork failed: ", strerror(r.err));
+    }
+    pi = (size_t)(p - run->procs);
+    q = onlinux_add(run, c->proc2);
+    if (!q) {
+        close(sv[0]);
+        return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
+    }
+    p = &run->procs[pi];
+    q->fd = sv[0];
+    q->pid = (long)r.value;
+    for (size_t i = 0; i < p->nbinds; i++)
+        if (onlinux_bind(q, p->binds[i].name, p->binds[i].va) < 0)
+            return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
+    return 0;
+}
+
+static int onlinux_exit(struct onlinux_run *run, struct onlinux_proc *p)
+{
+    if (p->state == ONLINUX_LIVE) {
+        struct worker_rep r;
+        run->req = (struct worker_req){.op = WORKER_EXIT};
+        int rc = onlinux_call(run, p, -1, &r);
+        if (rc < 0)
+            return rc;
+        if (rc > 0) {
+            /* Wait for the worker's end (EOF): its address space is then torn down. */
+            struct worker_rep tmp;
+            (void)worker_recv(p->fd, &tmp, sizeof tmp, run->timeout_ms, NULL);
+        }
+    }
+    onlinux_remove(run, p);
+    return 0;
+}
+
+/* A system call's failure stops the run. */
+static int onlinux_syscall_result(struct onlinux_run *run, const struct scn_cmd *c,
+                                  const char *verb, const struct worker_rep *r)
+{
+    (void)c;
+    if (r->status == WORKER_SYSERR)
+        return err_set(run->e, VMS_EINVAL, "%s:%u: %s failed: %s", run->sc->filename,
+                       run->cmd->line, verb, strerror(r->err));
+    if (r->status == WORKER_FOREIGN)
+        return err_set(run->e, VMS_EINVAL,
+                       "%s:%u: %s: on Linux that range holds the worker's own memory (it is a "
+                       "copy of vmsim); choose another address",
+                       run->sc->filename, run->cmd->line, verb);
+    return 0;
+}
+
+static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const struct scn_cmd *c)
+{
+    struct worker_req *q = &run->req;
+    struct worker_rep r;
+    int rc;
+    *q = (struct worker_req){0};
+    q->va = onlinux_addr(p, &c->addr);
+    q->len = c->size;
+    switch (c->kind) {
+    case SCN_MMAP:
+        q->op = WORKER_MMAP;
+        q->prot = c->prot;
+        q->offset = c->offset;
+        q->flags = (c->shared ? WORKER_F_SHARED : 0) | (c->file ? 0 : WORKER_F_ANON);
+        q->va = 0;
+        if (c->has_at) {
+            q->va = onlinux_addr(p, &c->at);
+            q->flags |= c->fixed ? WORKER_F_FIXED : WORKER_F_HINT;
+        }
+        if (c->file &&
+            snprintf(q->path, sizeof q->path, "%s/%s", run->workdir, c->file) >= (int)sizeof q->path)
+            return onlinux_fail(run, VMS_EIO, "file path too long: ", c->file);
+        break;
+    case SCN_MUNMAP: q->op = WORKER_MUNMAP; break;
+    case SCN_MPROTECT: q->op = WORKER_MPROTECT; q->prot = c->prot; break;
+    case SCN_MSYNC: q->op = WORKER_MSYNC; break;
+    case SCN_BRK: q->op = WORKER_BRK; q->flags = c->brk_shrink ? WORKER_F_SHRINK : 0; break;
+    case SCN_LOAD:
+    case SCN_EXPECT: q->op = WORKER_LOAD; break;
+    case SCN_STORE: q->op = WORKER_STORE; q->value = c->value; break;
+    case SCN_FETCH: q->op = WORKER_FETCH; break;
+    case SCN_FILL: q->op = WORKER_FILL; q->value = c->seed; break;
+    case SCN_CHECK: q->op = WORKER_CHECK; q->value = c->seed; break;
+    case SCN_TOUCH: q->op = WORKER_TOUCH; q->flags = c->write ? WORKER_F_WRITE : 0; break;
+    default: return 0;
+    }
+    if ((rc = onlinux_call(run, p, -1, &r)) <= 0)
+        return rc;
+
+    const char *P = c->proc, *A = c->addr.text;
+    uint64_t n = c->size;
+    bool fault = r.status == WORKER_FAULT;
+    switch (c->kind) {
+    case SCN_MMAP:
+        if ((rc = onlinux_syscall_result(run, c, "mmap", &r)) < 0)
+            return rc;
+        return onlinux_bind(p, c->name, r.value) < 0
+                   ? onlinux_fail(run, VMS_ENOMEM, "out of memory", "")
+                   : 0;
+    case SCN_MUNMAP: return onlinux_syscall_result(run, c, "munmap", &r);
+    case SCN_MPROTECT: return onlinux_syscall_result(run, c, "mprotect", &r);
+    case SCN_MSYNC: return onlinux_syscall_result(run, c, "msync", &r);
+    case SCN_BRK:
+        if ((rc = onlinux_syscall_result(run, c, "brk", &r)) < 0)
+            return rc;
+        return onlinux_bind(p, "heap", r.value) < 0
+                   ? onlinux_fail(run, VMS_ENOMEM, "out of memory", "")
+                   : 0;
+    case SCN_LOAD:
+        if (fault)
+            fprintf(run->out, "%s load %s %" PRIu64 " = %s\n", P, A, n, onlinux_fault_name(&r));
+        else
+            fprintf(run->out, "%s load %s %" PRIu64 " = 0x%" PRIx64 "\n", P, A, n, r.value);
+        return 0;
+    case SCN_STORE:
+        fprintf(run->out, "%s store %s %" PRIu64 " 0x%" PRIx64 "%s%s\n", P, A, n, c->value,
+                fault ? " = " : "", fault ? onlinux_fault_name(&r) : "");
+        return 0;
+    case SCN_FETCH:
+        if (fault)
+            fprintf(run->out, "%s fetch %s = %s\n", P, A, onlinux_fault_name(&r));
+        else
+            fprintf(run->out, "%s fetch %s ok\n", P, A);
+        return 0;
+    case SCN_EXPECT:
+        if (fault) {
+            fprintf(run->out, "%s expect %s %" PRIu64 " = %s\n", P, A, n, onlinux_fault_name(&r));
+            onlinux_expect_failed(run, "%s expect %s %" PRIu64 ": %s, expected 0x%" PRIx64, P, A,
+                                  n, onlinux_fault_name(&r), c->value);
+        } else {
+            fprintf(run->out, "%s expect %s %" PRIu64 " = 0x%" PRIx64 "\n", P, A, n, r.value);
+            if (r.value != c->value)
+                onlinux_expect_failed(run,
+                                      "%s expect %s %" PRIu64 ": read 0x%" PRIx64
+                                      ", expected 0x%" PRIx64,
+                                      P, A, n, r.value, c->value);
+        }
+        return 0;
+    case SCN_FILL:
+    case SCN_TOUCH: {
+        const char *verb = c->kind == SCN_FILL ? "fill" : "touch";
+        if (fault)
+            fprintf(run->out, "%s %s %s %" PRIu64 " = %s at +0x%" PRIx64 "\n", P, verb, A, n,
+                    onlinux_fault_name(&r), r.value);
+        else
+            fprintf(run->out, "%s %s %s %" PRIu64 " ok\n", P, verb, A, n);
+        return 0;
+    }
+    case SCN_CHECK:
+        if (fault) {
+            fprintf(run->out, "%s check %s %" PRIu64 " = %s at +0x%" PRIx64 "\n", P, A, n,
+                    onlinux_fault_name(&r), r.value);
+            onlinux_expect_failed(run, "%s check %s %" PRIu64 ": %s at +0x%" PRIx64, P, A, n,
+                                  onlinux_fault_name(&r), r.value);
+        } else if (r.status == WORKER_MISMATCH) {
+            fprintf(run->out, "%s check %s %" PRIu64 " mismatch at +0x%" PRIx64 "\n", P, A, n,
+                    r.value);
+            onlinux_expect_failed(run,
+                                  "%s check %s %" PRIu64 ": mismatch at +0x%" PRIx64
+                                  " (read 0x%" PRIx64 ", expected 0x%" PRIx64 ")",
+                                  P, A, n, r.value, r.got, r.want);
+        } else {
+            fprintf(run->out, "%s check %s %" PRIu64 " ok\n", P, A, n);
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int onlinux_expect_file(struct onlinux_run *run, const struct scn_cmd *c)
+{
+    char path[PATH_MAX];
+    uint8_t buf[8];
+    if (snprintf(path, sizeof path, "%s/%s", run->workdir, c->name) >= (int)sizeof path)
+        return onlinux_fail(run, VMS_EIO, "file path too long: ", c->name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
+                       strerror(errno));
+    ssize_t n = c->offset > (uint64_t)INT64_MAX ? 0 : pread(fd, buf, c->size, (off_t)c->offset);
+    int err = errno;
+    close(fd);
+    if (n < 0)
+        return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
+                       strerror(err));
+    if ((uint64_t)n < c->size) {
+        fprintf(run->out, "expect file %s %s %" PRIu64 " = EOF\n", c->name, c->offset_text,
+                c->size);
+        onlinux_expect_failed(run, "expect file %s %s %" PRIu64 ": end of file, expected 0x%" PRIx64,
+                              c->name, c->offset_text, c->size, c->value);
+        return 0;
+    }
+    uint64_t v = 0;
+    for (uint64_t i = 0; i < c->size; i++)
+        v |= (uint64_t)buf[i] << (8 * i);
+    fprintf(run->out, "expect file %s %s %" PRIu64 " = 0x%" PRIx64 "\n", c->name, c->offset_text,
+            c->size, v);
+    if (v != c->value)
+        onlinux_expect_failed(run,
+                              "expect file %s %s %" PRIu64 ": read 0x%" PRIx64
+                              ", expected 0x%" PRIx64,
+                              c->name, c->offset_text, c->size, v, c->value);
+    return 0;
+}
+
+static const char *const onlinux_verbs[] = {
+    [SCN_MMAP] = "mmap",   [SCN_MUNMAP] = "munmap", [SCN_MPROTECT] = "mprotect",
+    [SCN_MSYNC] = "msync", [SCN_BRK] = "brk",       [SCN_LOAD] = "load",
+    [SCN_STORE] = "store", [SCN_FETCH] = "fetch",   [SCN_EXPECT] = "expect",
+    [SCN_FILL] = "fill",   [SCN_CHECK] = "check",   [SCN_TOUCH] = "touch",
+    [SCN_MAPS] = "maps",   [SCN_PAGETABLE] = "pagetable", [SCN_EXEC] = "exec",
+    [SCN_EXIT] = "exit",   [SCN_SWITCH] = "switch", [SCN_FORK] = "fork",
+};
+
+static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
+{
+    run->cmd = c;
+    switch (c->kind) {
+    case SCN_MACHINE:
+        fprintf(run->out, "# machine %s: not applied on Linux (the host's machine is used)\n",
+                c->name);
+        return 0;
+    case SCN_MEMORY:
+    case SCN_SWAP:
+    case SCN_POLICY:
+        fprintf(run->out, "# %s: not applied on Linux (the host's kernel decides)\n",
+                c->kind == SCN_MEMORY ? "memory" : c->kind == SCN_SWAP ? "swap" : "policy");
+        return 0;
+    case SCN_FILE:
+        return onlinux_make_file(run, c);
+    case SCN_STATS:
+        fprintf(run->out, "# stats: not available on Linux (left out of the comparison)\n");
+        return 0;
+    case SCN_EXPECT_FILE:
+        return onlinux_expect_file(run, c);
+    case SCN_SPAWN:
+        return onlinux_spawn(run, c);
+    default:
+        break;
+    }
+
+    struct onlinux_proc *p = onlinux_find(run, c->proc);
+    if (!p || p->state == ONLINUX_KILLED) {
+        fprintf(run->out, "%s: no such process\n", c->proc);
+        if (p && c->kind == SCN_EXIT)
+            onlinux_remove(run, p);
+        return 0;
+    }
+    if (c->kind == SCN_EXIT)
+        return onlinux_exit(run, p);
+    if (c->kind == SCN_FORK)
+        return onlinux_fork(run, p, c);
+    if (p->state == ONLINUX_EXECED) {
+        fprintf(run->out, "# %s %s: not run (%s ran exec, which is not run on Linux)\n", c->proc,
+                onlinux_verbs[c->kind], c->proc);
+        return 0;
+    }
+    switch (c->kind) {
+    case SCN_EXEC: {
+        fprintf(run->out, "# exec %s %s: not run on Linux (an exec mid-scenario is not "
+                          "comparable); later commands to %s are skipped\n",
+                c->proc, c->argv[0], c->proc);
+        struct worker_rep r;
+        run->req = (struct worker_req){.op = WORKER_EXIT};
+        int rc = onlinux_call(run, p, -1, &r);
+        if (rc < 0)
+            return rc;
+        if (p->fd >= 0)
+            close(p->fd);
+        p->fd = -1;
+        p->nbinds = 0;
+        p->state = ONLINUX_EXECED;
+        return 0;
+    }
+    case SCN_SWITCH:
+        return 0;
+    case SCN_MAPS:
+        fprintf(run->out, "# %s maps: not compared (on Linux the process is a copy of vmsim)\n",
+                c->proc);
+        return 0;
+    case SCN_PAGETABLE:
+        fprintf(run->out, "# %s pagetable: not available on Linux (left out of the comparison)\n",
+                c->proc);
+        return 0;
+    default:
+        return onlinux_memory(run, p, c);
+    }
+}
+
+/* ---------------------------------------------------------------- the run */
+
+static void onlinux_teardown(struct onlinux_run *run)
+{
+    while (run->nprocs)
+        onlinux_remove(run, &run->procs[run->nprocs - 1]);
+    vms_free(run->procs);
+    if (run->zygote_fd >= 0) {
+        close(run->zygote_fd); /* the zygote sees EOF and exits */
+        int st;
+        while (waitpid(run->zygote_pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (run->remove_workdir) {
+        char path[PATH_MAX];
+        for (size_t i = 0; i < run->nfiles; i++) {
+            if (snprintf(path, sizeof path, "%s/%s", run->workdir, run->files[i]) <
+                (int)sizeof path)
+                unlink(path);
+        }
+        rmdir(run->workdir);
+    }
+    vms_free(run->files);
+}
+
+int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
+                              FILE *out, FILE *diag, struct vms_error *e)
+{
+    struct onlinux_run run = {.sc = sc, .out = out, .diag = diag, .e = e, .zygote_fd = -1};
+    unsigned timeout = opt && opt->timeout_s ? opt->timeout_s : 60;
+    run.timeout_ms = (int)(timeout > 86400 ? 86400 : timeout) * 1000;
+    run.files = vms_calloc(sc->ncmds + 1, sizeof *run.files);
+    if (!run.files)
+        return err_set(e, VMS_ENOMEM, "out of memory");
+    int rc = onlinux_workdir(&run, opt);
+    if (rc == 0)
+        rc = onlinux_start_zygote(&run);
+    long host_page = sysconf(_SC_PAGESIZE);
+    if (rc == 0 && host_page > 0 && (uint64_t)host_page != sc->page_size)
+        fprintf(out, "# page size: the scenario's machine has %" PRIu64 "-byte pages, Linux %ld\n",
+                sc->page_size, host_page);
+    for (size_t i = 0; rc == 0 && i < sc->ncmds; i++)
+        rc = onlinux_command(&run, &sc->cmds[i]);
+    fflush(out);
+    onlinux_teardown(&run);
+    if (rc < 0)
+        return rc;
+    return run.failed ? 1 : 0;
+}
+
+#endif

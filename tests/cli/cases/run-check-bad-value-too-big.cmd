@@ -1,0 +1,1 @@
+$VMSIM run --check tests/scenarios/bad/value-too-big.vms

@@ -1,0 +1,1 @@
+$VMSIM run --help | head -3

@@ -1,0 +1,1 @@
+$VMSIM run --check tests/scenarios/no-such-file.vms
