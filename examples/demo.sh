@@ -14,3 +14,7 @@ say "The same two, as JSON Lines"
 "$vmsim" translate --json --state examples/csapp-small.state 0x03d4 0x0020
 say "A Core i7's 48-bit address: four 9-bit VPN fields"
 "$vmsim" machines core-i7 | sed -n '1,9p'
+say "A scenario on the host's real Linux kernel (the judge the simulator is held to)"
+cat examples/fork-cow.vms
+echo "--- output:"
+"$vmsim" run --on-linux examples/fork-cow.vms
