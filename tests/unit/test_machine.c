@@ -46,3 +46,85 @@ TEST(machine_full_width_va)
     CHECK_EQ(f.kind, VMS_FAULT_NOT_PRESENT);
     vms_machine_destroy(vm);
 }
+
+TEST(machine_values_straddles_and_stats)
+{
+    struct vms_machine *vm = mkvm("core-i7", NULL);
+    CHECK(vm != NULL);
+    if (!vm)
+        return;
+    struct vms_error e = {0};
+    struct vms_fault f;
+    uint64_t v = 0;
+    CHECK_EQ(vms_map(vm, 0, 0x1000, 0x5000, 4096, VMS_PROT_READ | VMS_PROT_WRITE, 0, &e), 0);
+    CHECK_EQ(vms_map(vm, 0, 0x3000, 0x9000, 4096, VMS_PROT_READ | VMS_PROT_EXEC, 0, &e), 0);
+    CHECK_EQ(vms_store(vm, 0x1010, 4, 0xcafebabe, &f, &e), 0);
+    CHECK_EQ(f.kind, VMS_FAULT_NONE);
+    CHECK_EQ(vms_load(vm, 0x1010, 2, &v, &f, &e), 0);
+    CHECK_EQ(v, 0xbabe);
+    CHECK_EQ(vms_fetch(vm, 0x3000, &f, &e), 0);
+    CHECK_EQ(vms_fetch(vm, 0x1000, &f, &e), 1); /* mapped without exec */
+    CHECK_EQ(f.kind, VMS_FAULT_PROTECTION);
+    CHECK_EQ(f.why, VMS_WHY_EXEC);
+    CHECK_EQ(vms_store(vm, 0x3000, 1, 1, &f, &e), 1);
+    CHECK_EQ(f.why, VMS_WHY_WRITE);
+    /* Straddling a cache block inside a page: split, value intact. */
+    CHECK_EQ(vms_store(vm, 0x103c, 8, 0x0102030405060708ull, &f, &e), 0);
+    CHECK_EQ(vms_load(vm, 0x103c, 8, &v, &f, &e), 0);
+    CHECK_EQ(v, 0x0102030405060708ull);
+    double d = 0;
+    CHECK_EQ(vms_machine_stat(vm, "split", &d, &e), 0);
+    CHECK_EQ((uint64_t)d, 2);
+    /* Straddling into an unmapped page: a fault at the second page, nothing written. */
+    CHECK_EQ(vms_store(vm, 0x1ffc, 8, 0xffffffffffffffffull, &f, &e), 1);
+    CHECK_EQ(f.kind, VMS_FAULT_NOT_PRESENT);
+    CHECK_EQ(f.va, 0x2000);
+    CHECK_EQ(vms_load(vm, 0x1ffc, 4, &v, &f, &e), 0);
+    CHECK_EQ(v, 0);
+    /* Bad input is an error, not a fault. */
+    CHECK(vms_load(vm, 0x1000, 3, &v, &f, &e) < 0);
+    CHECK(vms_store(vm, 0x1000, 1, 0x100, &f, &e) < 0);
+    CHECK(vms_map(vm, 0, 0x1001, 0x5000, 4096, 3, 0, &e) < 0);
+    CHECK(vms_map(vm, 0, 0x200000, 0x400000, 1 << 21, 3, 0, &e) == 0);
+    CHECK(vms_map(vm, 0, 0x1000, 0x5000, 8192, 3, 0, &e) < 0);
+    CHECK_EQ(vms_load(vm, 1ull << 48, 1, &v, &f, &e), 1);
+    CHECK_EQ(f.kind, VMS_FAULT_BAD_ADDRESS);
+    /* Statistics by key and as one JSON object. */
+    const char *keys[] = {"references", "loads", "stores", "ifetches", "tlb.l1d.hits",
+                          "tlb.l1d.misses", "tlb.l2.hits", "walks.count", "walks.refs_level4",
+                          "walks.psc.level3.hits", "cache.l1d.hits", "cache.l3.writebacks",
+                          "cache.dram.reads", "faults.mmu_not_present", "cycles", "amat"};
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        if (vms_machine_stat(vm, keys[i], &d, &e))
+            harness_fail(__FILE__, __LINE__, "no statistic %s", keys[i]);
+    }
+    CHECK(vms_machine_stat(vm, "tlb.l3.hits", &d, &e) < 0);
+    CHECK_EQ(vms_machine_stat(vm, "faults.mmu_not_present", &d, &e), 0);
+    CHECK(d >= 1);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    CHECK_EQ(vms_machine_stats_print(vm, out, VMS_JSON, &e), 0);
+    fclose(out);
+    CHECK(len > 2 && buf[0] == '{' && buf[len - 2] == '}' && buf[len - 1] == '\n');
+    int depth = 0, min_depth = 1, objects = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '{') {
+            depth++;
+            objects++;
+        } else if (buf[i] == '}') {
+            depth--;
+            if (i + 2 < len && depth < min_depth)
+                min_depth = depth;
+        }
+    }
+    CHECK_EQ(depth, 0);
+    CHECK_EQ(min_depth, 1); /* one top-level object */
+    CHECK(objects > 5);
+    CHECK_CONTAINS(buf, "\"tlb\":{\"l1d\":{\"hits\":");
+    CHECK_CONTAINS(buf, "\"references\":");
+    CHECK_CONTAINS(buf, "\"cache\":{\"l1d\":");
+    CHECK(!strstr(buf, ",,") && !strstr(buf, "{,") && !strstr(buf, ",}"));
+    free(buf);
+    vms_machine_destroy(vm);
+}
