@@ -62,12 +62,7 @@ struct cache_line *cache_probe(struct cache_level *l, paddr_t pa)
 {
     if (!l->present)
         return NULL;
-    uint64_t tag = pa >> l->block_shift;
-    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
-    for (uint32_t w = 0; w < l->ways; w++)
-        if (set[w].valid && set[w].tag == tag)
-            return &set[w];
-    return NULL;
+    return cache_find(l, pa >> l->block_shift);
 }
 
 static uint32_t victim(struct cache_level *l, struct cache_line *set)

@@ -62,20 +62,36 @@ static inline int caches_first(const struct caches *c, bool ifetch)
     return c->lvl[CACHE_L1D].present ? CACHE_L1D : -1;
 }
 
+/* The valid line holding block `tag` in its set, or NULL; the lowest way when several
+ * match (only textbook states can place duplicates). Up to 16 ways the scan is
+ * branch-free (a match mask), so an unpredictable hit way costs no misprediction. */
+static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
+{
+    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
+    uint32_t ways = l->ways;
+    if (LIKELY(ways <= 16)) {
+        unsigned hit = 0;
+        for (uint32_t w = 0; w < ways; w++)
+            hit |= (unsigned)((set[w].tag == tag) & (set[w].valid != 0)) << w;
+        return hit ? &set[__builtin_ctz(hit)] : NULL;
+    }
+    for (uint32_t w = 0; w < ways; w++)
+        if (set[w].tag == tag && set[w].valid)
+            return &set[w];
+    return NULL;
+}
+
 /* The fast path: a hit in the first level, with LRU and dirty update. */
 static inline bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
 {
-    uint64_t tag = pa >> l->block_shift;
-    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
-    for (uint32_t w = 0; w < l->ways; w++)
-        if (set[w].tag == tag && set[w].valid) {
-            if (l->repl == REPL_LRU)
-                set[w].stamp = ++l->clock;
-            set[w].dirty |= write;
-            l->st.hits++;
-            return true;
-        }
-    return false;
+    struct cache_line *ln = cache_find(l, pa >> l->block_shift);
+    if (!ln)
+        return false;
+    if (l->repl == REPL_LRU)
+        ln->stamp = ++l->clock;
+    ln->dirty |= write;
+    l->st.hits++;
+    return true;
 }
 
 /* Probe without side effects: the line holding pa at level lv, or NULL. */

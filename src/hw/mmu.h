@@ -152,7 +152,8 @@ static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum acces
     struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
     unsigned need = mmu_need(m, k);
     unsigned forbid = k == ACCESS_FETCH ? TLBF_NX : 0;
-    if (LIKELY(va >> m->cfg.va_bits == 0 || m->cfg.va_bits >= 64)) {
+    /* Width check first: a shift by 64 (va_bits=64) is undefined. */
+    if (LIKELY(m->cfg.va_bits >= 64 || va >> m->cfg.va_bits == 0)) {
         for (uint32_t w = 0; w < a->ways; w++) {
             struct tlb_entry *e = &set[w];
             if (e->vpn == vpn && e->valid && (e->asid == m->asid || (e->flags & TLBF_G))) {

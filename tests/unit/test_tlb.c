@@ -1,0 +1,417 @@
+/* Unit tests for src/hw/tlb and the MMU's TLB hierarchy: replacement against
+ * hand-computed sequences, ASID/global tags, invalidation, PCID across CR3 loads, the
+ * L2 refill path, stale entries; and each replacement policy against a naive model
+ * (explicit per-set lists) on long random and real-trace streams. */
+#include "hwtest.h"
+
+#include "api/machine.h"
+
+static const unsigned shifts[PSZ_N] = {12, 21, 30};
+
+static bool mk(struct tlb *t, uint32_t entries, uint32_t ways, enum repl r, uint64_t seed)
+{
+    struct tlb_cfg cfg[PSZ_N] = {{entries, ways}, {0, 0}, {0, 0}};
+    return tlb_init(t, cfg, shifts, r, seed) == 0;
+}
+
+/* Look vpn up; on a miss fill it. Returns the evicted vpn + 1, 0 on none, -1 on a hit. */
+static int64_t touch(struct tlb *t, uint64_t vpn, uint16_t asid)
+{
+    int psz;
+    if (tlb_lookup(t, vpn << 12, asid, &psz))
+        return -1;
+    struct tlb_entry ev;
+    tlb_fill(t, PSZ_BASE, vpn << 12, vpn + 100, 0, asid, &ev);
+    return ev.valid ? (int64_t)ev.vpn + 1 : 0;
+}
+
+TEST(tlb_lru_hand_computed)
+{
+    struct tlb t;
+    CHECK(mk(&t, 4, 2, REPL_LRU, 1)); /* 2 sets x 2 ways; even vpns share set 0 */
+    CHECK_EQ(touch(&t, 0, 1), 0);
+    CHECK_EQ(touch(&t, 2, 1), 0);
+    CHECK_EQ(touch(&t, 0, 1), -1);     /* 0 becomes MRU */
+    CHECK_EQ(touch(&t, 4, 1), 2 + 1);  /* LRU victim: 2 */
+    CHECK_EQ(touch(&t, 1, 1), 0);      /* set 1 untouched so far */
+    CHECK_EQ(touch(&t, 2, 1), 0 + 1);  /* victim 0 (4 is newer) */
+    CHECK_EQ(touch(&t, 4, 1), -1);
+    CHECK_EQ(touch(&t, 6, 1), 2 + 1);
+    CHECK_EQ(touch(&t, 4, 1), -1);
+    CHECK_EQ(touch(&t, 6, 1), -1);
+    CHECK_EQ(touch(&t, 8, 1), 4 + 1);
+    /* tlb_probe does not refresh: 6 stays older than 8. */
+    int psz;
+    CHECK(tlb_probe(&t, 6 << 12, 1, &psz) != NULL);
+    CHECK_EQ(touch(&t, 10, 1), 6 + 1);
+    struct tlb_entry *e = tlb_probe(&t, 10 << 12, 1, &psz);
+    CHECK(e && e->pfn == 110 && psz == PSZ_BASE);
+    tlb_fini(&t);
+}
+
+TEST(tlb_fifo_hand_computed)
+{
+    struct tlb t;
+    CHECK(mk(&t, 4, 2, REPL_FIFO, 1));
+    CHECK_EQ(touch(&t, 0, 1), 0);
+    CHECK_EQ(touch(&t, 2, 1), 0);
+    CHECK_EQ(touch(&t, 0, 1), -1);    /* a hit does not reorder */
+    CHECK_EQ(touch(&t, 4, 1), 0 + 1); /* first in: 0 */
+    CHECK_EQ(touch(&t, 2, 1), -1);
+    CHECK_EQ(touch(&t, 6, 1), 2 + 1);
+    CHECK_EQ(touch(&t, 0, 1), 4 + 1);
+    CHECK_EQ(touch(&t, 6, 1), -1);
+    CHECK_EQ(touch(&t, 8, 1), 6 + 1);
+    /* Re-filling a present page replaces it in place, and restarts its FIFO age. */
+    tlb_fill(&t, PSZ_BASE, 0, 555, TLBF_W, 1, NULL);
+    int psz;
+    CHECK_EQ(tlb_probe(&t, 0, 1, &psz)->pfn, 555);
+    CHECK_EQ(touch(&t, 10, 1), 8 + 1);
+    tlb_fini(&t);
+}
+
+TEST(tlb_random_is_seeded)
+{
+    struct tlb a, b, c;
+    CHECK(mk(&a, 16, 4, REPL_RANDOM, 7));
+    CHECK(mk(&b, 16, 4, REPL_RANDOM, 7));
+    CHECK(mk(&c, 16, 4, REPL_RANDOM, 8));
+    uint64_t s = 3;
+    int differ = 0;
+    for (int i = 0; i < 5000; i++) {
+        uint64_t vpn = rng_below(&s, 64);
+        int64_t ea = touch(&a, vpn, 1), eb = touch(&b, vpn, 1), ec = touch(&c, vpn, 1);
+        CHECK_EQ(ea, eb);
+        differ += ea != ec;
+        /* Invalid ways are filled first: no eviction until a set is full. */
+        if (ea > 0)
+            CHECK_EQ((uint64_t)(ea - 1) & 3, vpn & 3);
+    }
+    CHECK(differ > 0);
+    tlb_fini(&a);
+    tlb_fini(&b);
+    tlb_fini(&c);
+}
+
+TEST(tlb_asid_global_and_flushes)
+{
+    struct tlb t;
+    CHECK(mk(&t, 16, 4, REPL_LRU, 1));
+    int psz;
+    tlb_fill(&t, PSZ_BASE, 0x1000, 1, 0, 1, NULL);
+    tlb_fill(&t, PSZ_BASE, 0x1000, 2, 0, 2, NULL); /* same page, other space */
+    tlb_fill(&t, PSZ_BASE, 0x2000, 3, TLBF_G, 1, NULL);
+    tlb_fill(&t, PSZ_BASE, 0x3000, 4, 0, 1, NULL);
+    CHECK_EQ(tlb_lookup(&t, 0x1000, 1, &psz)->pfn, 1);
+    CHECK_EQ(tlb_lookup(&t, 0x1fff, 2, &psz)->pfn, 2);
+    CHECK(tlb_lookup(&t, 0x1000, 3, &psz) == NULL);
+    CHECK_EQ(tlb_lookup(&t, 0x2000, 3, &psz)->pfn, 3); /* global: every space */
+    /* Flush one space's non-global entries. */
+    CHECK_EQ(tlb_flush_nonglobal(&t, 1), 2);
+    CHECK(tlb_lookup(&t, 0x1000, 1, &psz) == NULL);
+    CHECK(tlb_lookup(&t, 0x3000, 1, &psz) == NULL);
+    CHECK(tlb_lookup(&t, 0x1000, 2, &psz) != NULL);
+    CHECK(tlb_lookup(&t, 0x2000, 1, &psz) != NULL);
+    /* All spaces: globals survive. */
+    CHECK_EQ(tlb_flush_nonglobal(&t, -1), 1);
+    CHECK(tlb_lookup(&t, 0x1000, 2, &psz) == NULL);
+    CHECK(tlb_lookup(&t, 0x2000, 5, &psz) != NULL);
+    CHECK_EQ(t.arr[PSZ_BASE].nvalid, 1);
+    /* INVLPG drops the page for the space, and a global translation of it. */
+    tlb_fill(&t, PSZ_BASE, 0x5000, 5, 0, 1, NULL);
+    tlb_fill(&t, PSZ_BASE, 0x5000, 6, 0, 2, NULL);
+    CHECK_EQ(tlb_invalidate_page(&t, 0x5abc, 1), 1);
+    CHECK(tlb_lookup(&t, 0x5000, 2, &psz) != NULL);
+    CHECK_EQ(tlb_invalidate_page(&t, 0x2000, 9), 1);
+    CHECK(tlb_lookup(&t, 0x2000, 1, &psz) == NULL);
+    CHECK_EQ(tlb_invalidate_page(&t, 0x9000, 1), 0);
+    tlb_flush_all(&t);
+    CHECK(tlb_lookup(&t, 0x5000, 2, &psz) == NULL);
+    CHECK_EQ(t.arr[PSZ_BASE].nvalid, 0);
+    tlb_fini(&t);
+}
+
+TEST(tlb_page_size_arrays)
+{
+    struct tlb t;
+    struct tlb_cfg cfg[PSZ_N] = {{16, 4}, {8, 2}, {4, 4}};
+    CHECK_EQ(tlb_init(&t, cfg, shifts, REPL_LRU, 1), 0);
+    int psz = -1;
+    tlb_fill(&t, PSZ_MID, 0x40200000ull, 0x400, 0, 1, NULL);
+    tlb_fill(&t, PSZ_BIG, 0x80000000ull, 0x80000, 0, 1, NULL);
+    struct tlb_entry *e = tlb_lookup(&t, 0x403fffffull, 1, &psz);
+    CHECK(e && psz == PSZ_MID && e->vpn == 0x40200000ull >> 21);
+    e = tlb_lookup(&t, 0xbfffffffull, 1, &psz);
+    CHECK(e && psz == PSZ_BIG && e->pfn == 0x80000);
+    CHECK(tlb_lookup(&t, 0x40400000ull, 1, &psz) == NULL);
+    CHECK_EQ(tlb_invalidate_page(&t, 0x40212345ull, 1), 1);
+    CHECK(tlb_lookup(&t, 0x40200000ull, 1, &psz) == NULL);
+    /* tlb_set_entry places an entry exactly; call order is the LRU order. */
+    tlb_set_entry(&t, PSZ_BASE, 3, 0, 3, 33, 0, 1, true);
+    tlb_set_entry(&t, PSZ_BASE, 3, 1, 7, 77, 0, 1, true);
+    tlb_set_entry(&t, PSZ_BASE, 3, 2, 11, 111, 0, 1, true);
+    tlb_set_entry(&t, PSZ_BASE, 3, 3, 15, 151, 0, 1, true);
+    tlb_set_entry(&t, PSZ_BASE, 99, 0, 1, 1, 0, 1, true); /* out of range: ignored */
+    CHECK_EQ(t.arr[PSZ_BASE].nvalid, 4);
+    struct tlb_entry ev;
+    tlb_fill(&t, PSZ_BASE, 19ull << 12, 191, 0, 1, &ev);
+    CHECK(ev.valid && ev.vpn == 3);
+    tlb_fini(&t);
+}
+
+/* ---- the MMU's TLB hierarchy ---- */
+
+static struct vms_machine *machine(const char *preset, const char *kv)
+{
+    struct vms_error e = {0};
+    struct vms_config *c = vms_config_create(preset, &e);
+    if (!c)
+        return NULL;
+    if (kv && vms_config_set_kv(c, kv, &e)) {
+        vms_config_destroy(c);
+        return NULL;
+    }
+    struct vms_machine *vm = vms_machine_create(c, &e);
+    vms_config_destroy(c);
+    return vm;
+}
+
+static void pcid_case(bool pcid)
+{
+    struct vms_machine *vm = machine("core-i7", pcid ? "pcid=on" : "pcid=off");
+    CHECK(vm != NULL);
+    if (!vm)
+        return;
+    struct vms_error e = {0};
+    int a = vms_space_create(vm, &e), b = vms_space_create(vm, &e);
+    CHECK(a == 0 && b == 1);
+    for (int p = 0; p < 8; p++) {
+        CHECK_EQ(vms_map(vm, a, 0x10000 + 0x1000 * p, 0x100000 + 0x1000 * p, 4096, 3, 0, &e), 0);
+        CHECK_EQ(vms_map(vm, b, 0x10000 + 0x1000 * p, 0x200000 + 0x1000 * p, 4096, 3, 0, &e), 0);
+    }
+    CHECK_EQ(vms_map(vm, a, 0x90000, 0x300000, 4096, 3, VMS_MAP_GLOBAL, &e), 0);
+    struct mmu *m = &vm->mmu;
+    uint64_t v;
+    struct vms_fault f;
+    for (int p = 0; p < 8; p++)
+        CHECK_EQ(vms_load(vm, 0x10000 + 0x1000 * p, 8, &v, &f, &e), 0);
+    CHECK_EQ(vms_load(vm, 0x90000, 8, &v, &f, &e), 0);
+    CHECK_EQ(m->st.walks, 9);
+    vms_space_switch(vm, b, &e);
+    CHECK_EQ(vms_store(vm, 0x10000, 8, 0xbb, &f, &e), 0);
+    CHECK_EQ(m->st.walks, 10);
+    CHECK_EQ(vms_load(vm, 0x90000, 8, &v, &f, &e), 0); /* global: no walk */
+    CHECK_EQ(m->st.walks, 10);
+    vms_space_switch(vm, a, &e);
+    uint64_t hits = m->st.tlb_hits[TLB_L1D], walks = m->st.walks;
+    for (int p = 0; p < 8; p++) {
+        CHECK_EQ(vms_load(vm, 0x10000 + 0x1000 * p, 8, &v, &f, &e), 0);
+        CHECK_EQ(v, 0); /* space a's frames, not b's */
+    }
+    if (pcid) {
+        CHECK_EQ(m->st.tlb_hits[TLB_L1D] - hits, 8);
+        CHECK_EQ(m->st.walks, walks);
+    } else {
+        CHECK_EQ(m->st.tlb_hits[TLB_L1D] - hits, 0);
+        CHECK_EQ(m->st.walks - walks, 8);
+    }
+    vms_space_switch(vm, b, &e);
+    CHECK_EQ(vms_load(vm, 0x10000, 8, &v, &f, &e), 0);
+    CHECK_EQ(v, 0xbb);
+    vms_machine_destroy(vm);
+}
+
+TEST(tlb_pcid_keeps_entries_across_a_switch)
+{
+    pcid_case(true);
+    pcid_case(false);
+}
+
+TEST(tlb_l2_refill_path)
+{
+    struct hwm h;
+    CHECK(hwm_init(&h, "core-i7", 0x100000, NULL));
+    /* L1 d-TLB 64/4: 16 sets; L2 512/4: 128 sets. Five pages 16 apart share an L1 set. */
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(hwm_map(&h, (vaddr_t)(16 * i) << 12, PSZ_BASE, 100 + i, true, true, false, false), 0);
+    struct xlate x;
+    for (int i = 0; i < 5; i++)
+        CHECK_EQ(mmu_translate(&h.m, (vaddr_t)(16 * i) << 12, ACCESS_LOAD, &x), XL_OK);
+    CHECK_EQ(h.m.st.walks, 5);
+    int psz;
+    CHECK(tlb_probe(&h.m.tlb[TLB_L1D], 0, h.m.asid, &psz) == NULL);  /* evicted from L1 */
+    CHECK(tlb_probe(&h.m.tlb[TLB_L2], 0, h.m.asid, &psz) != NULL);   /* still in L2 */
+    uint64_t l2hits = h.m.st.tlb_hits[TLB_L2];
+    CHECK_EQ(mmu_translate(&h.m, 0x123, ACCESS_LOAD, &x), XL_OK);
+    CHECK_EQ(x.pa, (100 << 12) + 0x123);
+    CHECK_EQ(x.tlb_level, 1);
+    CHECK(!x.walked);
+    CHECK_EQ(h.m.st.walks, 5);
+    CHECK_EQ(h.m.st.tlb_hits[TLB_L2] - l2hits, 1);
+    CHECK(tlb_probe(&h.m.tlb[TLB_L1D], 0, h.m.asid, &psz) != NULL); /* refilled */
+    CHECK_EQ(mmu_translate(&h.m, 0x123, ACCESS_LOAD, &x), XL_OK);
+    CHECK_EQ(x.tlb_level, 0);
+    /* Fetches use the I-TLB; the L2 serves both. */
+    CHECK_EQ(mmu_translate(&h.m, 0x10000, ACCESS_FETCH, &x), XL_OK);
+    CHECK_EQ(x.tlb_level, 1);
+    CHECK(tlb_probe(&h.m.tlb[TLB_L1I], 0x10000, h.m.asid, &psz) != NULL);
+    /* A 2 MiB translation lands in the 2 MiB arrays (L1 d-TLB only: no 2M L2 array). */
+    CHECK_EQ(hwm_map(&h, 0x40000000ull, PSZ_MID, 0x400, true, true, false, false), 0);
+    CHECK_EQ(mmu_translate(&h.m, 0x40012345ull, ACCESS_LOAD, &x), XL_OK);
+    CHECK(tlb_probe(&h.m.tlb[TLB_L1D], 0x401fffffull, h.m.asid, &psz) != NULL && psz == PSZ_MID);
+    CHECK_EQ(mmu_translate(&h.m, 0x401fffffull, ACCESS_LOAD, &x), XL_OK);
+    CHECK_EQ(x.tlb_level, 0);
+    CHECK_EQ(x.pa, 0x5fffffull);
+    hwm_fini(&h);
+}
+
+TEST(tlb_stale_entries)
+{
+    struct hwm h;
+    CHECK(hwm_init(&h, "core-i7", 0x100000, NULL));
+    CHECK_EQ(hwm_map(&h, 0x5000, PSZ_BASE, 7, false, true, false, false), 0);
+    struct xlate x;
+    CHECK_EQ(mmu_translate(&h.m, 0x5000, ACCESS_LOAD, &x), XL_OK);
+    /* The kernel makes the page writable but does not invalidate: the TLB still says
+     * read-only, so the store faults from the stale entry — and drops it. */
+    int lpsz;
+    paddr_t pte = pt_lookup(&h.m, h.root, 0x5000, &lpsz);
+    pt_write(&h.m, pte, pt_read(&h.m, pte) | X86_RW);
+    uint64_t walks = h.m.st.walks;
+    CHECK_EQ(mmu_translate(&h.m, 0x5000, ACCESS_STORE, &x), XL_PROTECTION);
+    CHECK_EQ(x.why, WHY_WRITE);
+    CHECK(!x.walked);
+    CHECK_EQ(h.m.st.walks, walks);
+    int psz;
+    CHECK(tlb_probe(&h.m.tlb[TLB_L1D], 0x5000, h.m.asid, &psz) == NULL);
+    CHECK(tlb_probe(&h.m.tlb[TLB_L2], 0x5000, h.m.asid, &psz) == NULL);
+    /* The retry walks and succeeds, setting D. */
+    CHECK_EQ(mmu_translate(&h.m, 0x5000, ACCESS_STORE, &x), XL_OK);
+    CHECK(x.walked);
+    CHECK(pt_read(&h.m, pte) & X86_D);
+    /* A store to a clean writable page walks again to set D, then hits. */
+    CHECK_EQ(hwm_map(&h, 0x6000, PSZ_BASE, 8, true, true, false, false), 0);
+    CHECK_EQ(mmu_translate(&h.m, 0x6000, ACCESS_LOAD, &x), XL_OK);
+    paddr_t pte6 = pt_lookup(&h.m, h.root, 0x6000, &lpsz);
+    CHECK(!(pt_read(&h.m, pte6) & X86_D));
+    walks = h.m.st.walks;
+    CHECK_EQ(mmu_translate(&h.m, 0x6008, ACCESS_STORE, &x), XL_OK);
+    CHECK_EQ(h.m.st.walks - walks, 1);
+    CHECK(pt_read(&h.m, pte6) & X86_D);
+    CHECK_EQ(mmu_translate(&h.m, 0x6010, ACCESS_STORE, &x), XL_OK);
+    CHECK_EQ(h.m.st.walks - walks, 1);
+    /* A not-present fault leaves no entry; invlpg after unmapping forgets the page. */
+    pt_write(&h.m, pte6, 0);
+    CHECK_EQ(mmu_translate(&h.m, 0x6000, ACCESS_LOAD, &x), XL_OK); /* stale but allowed */
+    mmu_invlpg(&h.m, 0x6000, 1);
+    CHECK_EQ(mmu_translate(&h.m, 0x6000, ACCESS_LOAD, &x), XL_NOT_PRESENT);
+    CHECK_EQ(x.level, 4);
+    CHECK(tlb_probe(&h.m.tlb[TLB_L1D], 0x6000, h.m.asid, &psz) == NULL);
+    hwm_fini(&h);
+}
+
+/* ---- differential: the TLB against explicit per-set lists ---- */
+
+struct naive_tlb {
+    uint32_t sets, ways;
+    uint64_t *list; /* per set: `ways` slots, [0] = most recent (LRU) / newest (FIFO) */
+    uint32_t *n;
+    bool fifo;
+};
+
+static void naive_init(struct naive_tlb *t, uint32_t sets, uint32_t ways, bool fifo)
+{
+    t->sets = sets;
+    t->ways = ways;
+    t->fifo = fifo;
+    t->list = calloc((size_t)sets * ways, sizeof *t->list);
+    t->n = calloc(sets, sizeof *t->n);
+}
+
+/* -1 hit, 0 miss without eviction, victim + 1 otherwise. */
+static int64_t naive_touch(struct naive_tlb *t, uint64_t vpn)
+{
+    uint32_t s = (uint32_t)(vpn % t->sets);
+    uint64_t *l = &t->list[(size_t)s * t->ways];
+    for (uint32_t i = 0; i < t->n[s]; i++)
+        if (l[i] == vpn) {
+            if (!t->fifo) {
+                memmove(&l[1], &l[0], i * sizeof *l);
+                l[0] = vpn;
+            }
+            return -1;
+        }
+    int64_t victim = 0;
+    if (t->n[s] == t->ways)
+        victim = (int64_t)l[--t->n[s]] + 1;
+    memmove(&l[1], &l[0], t->n[s] * sizeof *l);
+    l[0] = vpn;
+    t->n[s]++;
+    return victim;
+}
+
+static void naive_fini(struct naive_tlb *t)
+{
+    free(t->list);
+    free(t->n);
+}
+
+/* Run vpns through the TLB and the naive model; every outcome and victim equal. */
+static void differential(enum repl r, uint32_t entries, uint32_t ways, const uint64_t *vpns,
+                         size_t n, const char *what)
+{
+    struct tlb t;
+    struct naive_tlb nt;
+    CHECK(mk(&t, entries, ways, r, 1));
+    naive_init(&nt, entries / ways, ways, r == REPL_FIFO);
+    uint64_t hits = 0, evictions = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t got = touch(&t, vpns[i], 1), want = naive_touch(&nt, vpns[i]);
+        if (got != want) {
+            harness_fail(__FILE__, __LINE__, "%s %s %u:%u: access %zu vpn 0x%llx: tlb %lld, naive %lld",
+                         what, r == REPL_FIFO ? "fifo" : "lru", entries, ways, i,
+                         (unsigned long long)vpns[i], (long long)got, (long long)want);
+            break;
+        }
+        hits += got < 0;
+        evictions += got > 0;
+    }
+    CHECK(hits > 0 && evictions > 0);
+    naive_fini(&nt);
+    tlb_fini(&t);
+}
+
+TEST(tlb_differential_random_stream)
+{
+    enum { N = 1000000 };
+    uint64_t *vpns = malloc(N * sizeof *vpns);
+    uint64_t s = 2024;
+    /* A mix of a hot set, a loop and cold pages, so that every set sees every case. */
+    for (size_t i = 0; i < N; i++) {
+        uint64_t r = rng_below(&s, 10);
+        vpns[i] = r < 5 ? rng_below(&s, 48) : r < 8 ? (i / 3) % 300 : rng_below(&s, 1u << 20);
+    }
+    differential(REPL_LRU, 64, 4, vpns, N, "random");
+    differential(REPL_FIFO, 64, 4, vpns, N, "random");
+    differential(REPL_LRU, 16, 16, vpns, N, "random");
+    differential(REPL_FIFO, 512, 8, vpns, N, "random");
+    free(vpns);
+}
+
+TEST(tlb_differential_real_trace)
+{
+    struct lackey_rec *recs;
+    size_t n = lackey_load(&recs);
+    CHECK(n > 150000);
+    if (!n)
+        return;
+    uint64_t *vpns = malloc(n * sizeof *vpns);
+    for (size_t i = 0; i < n; i++)
+        vpns[i] = recs[i].addr >> 12;
+    differential(REPL_LRU, 64, 4, vpns, n, "mm trace");
+    differential(REPL_FIFO, 64, 4, vpns, n, "mm trace");
+    differential(REPL_LRU, 8, 2, vpns, n, "mm trace");
+    differential(REPL_FIFO, 8, 2, vpns, n, "mm trace");
+    free(vpns);
+    free(recs);
+}
