@@ -85,7 +85,8 @@ struct tlb_entry *tlb_fill(struct tlb *t, int psz, vaddr_t va, pfn_t pfn, unsign
      * D-bit update or permission change). */
     uint32_t w;
     for (w = 0; w < a->ways; w++)
-        if (set[w].valid && set[w].vpn == vpn && set[w].asid == asid)
+        if (set[w].valid && set[w].vpn == vpn &&
+            (set[w].asid == asid || ((set[w].flags | flags) & TLBF_G)))
             break;
     if (w == a->ways) {
         w = victim_way(t, set, a->ways);

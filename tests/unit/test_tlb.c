@@ -415,3 +415,18 @@ TEST(tlb_differential_real_trace)
     free(vpns);
     free(recs);
 }
+
+/* A refill of a page that a global entry already maps replaces it in place: one entry. */
+TEST(tlb_refill_global_no_duplicate)
+{
+    struct tlb t;
+    struct tlb_cfg cfg[PSZ_N] = {{8, 4}, {0, 0}, {0, 0}};
+    unsigned psz_shifts[PSZ_N] = {12, 0, 0};
+    CHECK_EQ(tlb_init(&t, cfg, psz_shifts, REPL_LRU, 1), 0);
+    tlb_fill(&t, PSZ_BASE, 0x5000, 7, TLBF_G | TLBF_W, 1, NULL);
+    tlb_fill(&t, PSZ_BASE, 0x5000, 7, TLBF_G | TLBF_W | TLBF_D, 2, NULL);
+    CHECK_EQ(t.arr[PSZ_BASE].nvalid, 1);
+    tlb_fill(&t, PSZ_BASE, 0x5000, 9, TLBF_W, 3, NULL); /* non-global over a global: replaced */
+    CHECK_EQ(t.arr[PSZ_BASE].nvalid, 1);
+    tlb_fini(&t);
+}
