@@ -11,6 +11,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"pages", cmd_pages, "run a replacement policy over a page reference string"},
+    {"mrc", cmd_mrc, "miss-ratio curves: faults for every memory size, per policy"},
     {"help", NULL, "this list"},
 };
 
