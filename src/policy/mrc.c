@@ -521,17 +521,20 @@ static int mrc_simulate(struct vms_mrc *m, struct vms_error *e)
     return 0;
 }
 
-/* SHARDS: a sampled reuse at distance d' stands for distance d'/R; the estimated miss
- * ratio at c frames is the sampled fraction of cold touches and reuses beyond c. */
+/* SHARDS: a sampled reuse at distance d' stands for distance 1 + (d' - 1) / R (the page
+ * itself, plus about 1/R pages per sampled page between). R is the measured fraction of
+ * distinct pages sampled (known exactly at the end), which removes the sampled-footprint
+ * variance of the fixed-rate estimate. Miss ratio at c frames = sampled fraction of
+ * first touches and of reuses whose estimated distance exceeds c. */
 static void mrc_shards(struct vms_mrc *m, struct mrc_curve *c, const uint64_t *exact)
 {
-    double rate = m->o.shards_rate;
+    double rate = m->npages ? (double)m->shards.cold / (double)m->npages : 1;
     double refs = (double)m->shards_refs;
     double sum = 0, max = 0;
     for (size_t i = 0; i < m->nsizes; i++) {
         double misses = (double)m->shards.cold;
-        /* reuses with d'/R > c  <=>  d' > c * R */
-        double lim = (double)m->sizes[i] * rate;
+        /* 1 + (d' - 1) / R > c  <=>  d' > 1 + (c - 1) R */
+        double lim = 1 + ((double)m->sizes[i] - 1) * rate;
         for (size_t d = (size_t)floor(lim) + 1; d <= m->shards.npages; d++)
             misses += (double)m->shards.hist[d];
         double mr = refs > 0 ? misses / refs : 0;
