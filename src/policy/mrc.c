@@ -21,13 +21,15 @@
 bool mrc_lru_init(struct mrc_lru *l)
 {
     memset(l, 0, sizeof *l);
-    l->W = 1u << 12;
+    l->W = 1u << 11;
     l->owner = vms_malloc(l->W * sizeof *l->owner);
-    l->tree = vms_calloc((size_t)l->W + 1, sizeof *l->tree);
+    l->tree = vms_calloc(2 * (size_t)l->W, sizeof *l->tree);
     if (!l->owner || !l->tree) {
         mrc_lru_fini(l);
         return false;
     }
+    for (uint32_t i = 0; i < l->W; i++)
+        l->owner[i] = MRC_NONE;
     return true;
 }
 
@@ -57,8 +59,8 @@ bool mrc_lru_reserve(struct mrc_lru *l, size_t n)
     l->hist = hist;
     for (size_t i = l->npages; i < cap; i++)
         l->last[i] = MRC_NONE;
-    memset(l->hist + (l->npages ? l->npages + 2 : 0), 0,
-           (cap + 2 - (l->npages ? l->npages + 2 : 0)) * sizeof *hist);
+    size_t from = l->npages ? l->npages + 2 : 0;
+    memset(l->hist + from, 0, (cap + 2 - from) * sizeof *hist);
     l->npages = cap;
     return true;
 }
@@ -81,7 +83,7 @@ static void mrc_lru_compact(struct mrc_lru *l)
         while ((uint64_t)l->live * 2 > nw)
             nw *= 2;
         uint32_t *owner = vms_realloc(l->owner, (size_t)nw * sizeof *owner);
-        uint32_t *tree = owner ? vms_realloc(l->tree, ((size_t)nw + 1) * sizeof *tree) : NULL;
+        uint32_t *tree = owner ? vms_realloc(l->tree, 2 * (size_t)nw * sizeof *tree) : NULL;
         if (owner)
             l->owner = owner;
         if (tree)
@@ -91,38 +93,55 @@ static void mrc_lru_compact(struct mrc_lru *l)
     }
     for (uint32_t i = j; i < l->W; i++)
         l->owner[i] = MRC_NONE;
-    /* Linear Fenwick construction: ones at 1..j. */
-    for (uint32_t k = 1; k <= l->W; k++)
-        l->tree[k] = k <= j;
-    for (uint32_t k = 1; k <= l->W; k++) {
-        uint32_t parent = k + (k & -k);
-        if (parent <= l->W)
-            l->tree[parent] += l->tree[k];
-    }
+    uint32_t *tree = l->tree, W = l->W;
+    for (uint32_t i = 0; i < W; i++)
+        tree[W + i] = i < j;
+    for (uint32_t k = W; k-- > 1;)
+        tree[k] = tree[2 * k] + tree[2 * k + 1];
     l->t = j;
 }
 
+/* The tree is a complete binary counting tree over the W times (leaves W..2W-1, root 1).
+ * Moving a page's mark from its last time lp to now (t) changes only the nodes below the
+ * lowest common ancestor of the two leaves (above it the -1 and +1 cancel), and no mark
+ * lies after t, so the count of later marks is complete there too: a touch costs
+ * O(log(t - lp)), at most O(log W). A repeated touch of the most recent page costs O(1). */
 uint32_t mrc_lru_touch(struct mrc_lru *l, uint32_t d)
 {
-    if (UNLIKELY(l->t == l->W))
+    uint32_t lp = l->last[d];
+    if (lp != MRC_NONE && lp + 1 == l->t) { /* the top of the stack: nothing moves */
+        l->hist[1]++;
+        return 1;
+    }
+    if (UNLIKELY(l->t == l->W)) {
         mrc_lru_compact(l);
-    uint32_t lp = l->last[d], dist = 0;
-    uint32_t *tree = l->tree, W = l->W;
+        lp = l->last[d];
+    }
+    uint32_t *tree = l->tree;
+    uint32_t b = l->W + l->t;
     if (lp == MRC_NONE) {
         l->cold++;
         l->live++;
-    } else {
-        uint32_t before = 0; /* marks at times <= lp */
-        for (uint32_t k = lp + 1; k; k &= k - 1)
-            before += tree[k];
-        dist = l->live - before + 1;
-        l->hist[dist]++;
-        for (uint32_t k = lp + 1; k <= W; k += k & -k)
-            tree[k]--;
-        l->owner[lp] = MRC_NONE;
+        for (; b; b >>= 1)
+            tree[b]++;
+        l->owner[l->t] = d;
+        l->last[d] = l->t++;
+        return 0;
     }
-    for (uint32_t k = l->t + 1; k <= W; k += k & -k)
-        tree[k]++;
+    uint32_t a = l->W + lp, later = 0;
+    tree[a]--;
+    tree[b]++;
+    while ((a >> 1) != (b >> 1)) {
+        later += tree[a ^ 1] & (0u - ((a & 1) ^ 1)); /* right sibling of a left child */
+        a >>= 1;
+        b >>= 1;
+        tree[a]--;
+        tree[b]++;
+    }
+    later += tree[b] - 1; /* a and b are siblings now: b holds the marks up to t */
+    uint32_t dist = later + 1;
+    l->hist[dist]++;
+    l->owner[lp] = MRC_NONE;
     l->owner[l->t] = d;
     l->last[d] = l->t++;
     return dist;

@@ -1,6 +1,6 @@
 /* Internals of the miss-ratio-curve engine shared with its tests and benchmark: the
- * one-pass LRU stack-distance counter (Mattson et al. 1970, with a Fenwick tree over a
- * compacted time line, O(log n) per touch) and the priority-stack pass for OPT and LFU. */
+ * one-pass LRU stack-distance counter (Mattson et al. 1970, with a balanced counting tree
+ * over a compacted time line, O(log n) per touch) and the priority-stack pass for OPT and LFU. */
 #ifndef VMS_POLICY_MRC_H
 #define VMS_POLICY_MRC_H
 
@@ -15,7 +15,7 @@
 struct mrc_lru {
     uint32_t *last;   /* per dense page: time of last touch, MRC_NONE if never */
     uint32_t *owner;  /* per time: the page whose last touch it is, MRC_NONE */
-    uint32_t *tree;   /* Fenwick tree over W times, 1-based */
+    uint32_t *tree;   /* counting tree over W times: leaves W..2W-1, root 1 */
     uint64_t *hist;   /* hist[d]: touches at stack distance d (1 = top) */
     size_t npages;    /* capacity of last/hist in pages */
     uint32_t W, t, live;

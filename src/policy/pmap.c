@@ -5,18 +5,9 @@
 
 static bool pmap_alloc(struct pmap *m, size_t cap)
 {
-    m->keys = vms_malloc(cap * sizeof *m->keys);
-    m->vals = vms_malloc(cap * sizeof *m->vals);
-    m->used = vms_calloc(cap, 1);
-    if (!m->keys || !m->vals || !m->used) {
-        vms_free(m->keys);
-        vms_free(m->vals);
-        vms_free(m->used);
-        m->keys = NULL;
-        m->vals = NULL;
-        m->used = NULL;
+    m->slots = vms_calloc(cap, sizeof *m->slots);
+    if (!m->slots)
         return false;
-    }
     m->cap = cap;
     m->len = 0;
     return true;
@@ -32,39 +23,22 @@ bool pmap_init(struct pmap *m, size_t hint)
 
 void pmap_fini(struct pmap *m)
 {
-    vms_free(m->keys);
-    vms_free(m->vals);
-    vms_free(m->used);
-    m->keys = NULL;
-    m->vals = NULL;
-    m->used = NULL;
+    vms_free(m->slots);
+    m->slots = NULL;
     m->cap = m->len = 0;
-}
-
-uint32_t *pmap_get(const struct pmap *m, uint64_t key)
-{
-    size_t mask = m->cap - 1, i = pmap_hash(key) & mask;
-    while (m->used[i]) {
-        if (m->keys[i] == key)
-            return &m->vals[i];
-        i = (i + 1) & mask;
-    }
-    return NULL;
 }
 
 static void pmap_place(struct pmap *m, uint64_t key, uint32_t val)
 {
     size_t mask = m->cap - 1, i = pmap_hash(key) & mask;
-    while (m->used[i]) {
-        if (m->keys[i] == key) {
-            m->vals[i] = val;
+    while (m->slots[i].used) {
+        if (m->slots[i].key == key) {
+            m->slots[i].val = val;
             return;
         }
         i = (i + 1) & mask;
     }
-    m->used[i] = 1;
-    m->keys[i] = key;
-    m->vals[i] = val;
+    m->slots[i] = (struct pmap_slot){key, val, 1};
     m->len++;
 }
 
@@ -82,8 +56,8 @@ bool pmap_put(struct pmap *m, uint64_t key, uint32_t val)
             return false;
         }
         for (size_t i = 0; i < old.cap; i++)
-            if (old.used[i])
-                pmap_place(m, old.keys[i], old.vals[i]);
+            if (old.slots[i].used)
+                pmap_place(m, old.slots[i].key, old.slots[i].val);
         pmap_fini(&old);
     }
     pmap_place(m, key, val);
@@ -93,26 +67,25 @@ bool pmap_put(struct pmap *m, uint64_t key, uint32_t val)
 bool pmap_del(struct pmap *m, uint64_t key)
 {
     size_t mask = m->cap - 1, i = pmap_hash(key) & mask;
-    while (m->used[i] && m->keys[i] != key)
+    while (m->slots[i].used && m->slots[i].key != key)
         i = (i + 1) & mask;
-    if (!m->used[i])
+    if (!m->slots[i].used)
         return false;
     /* Backward-shift: pull later members of the probe run into the hole. */
     size_t j = i;
     for (;;) {
         j = (j + 1) & mask;
-        if (!m->used[j])
+        if (!m->slots[j].used)
             break;
-        size_t home = pmap_hash(m->keys[j]) & mask;
+        size_t home = pmap_hash(m->slots[j].key) & mask;
         /* Move j into i unless its home lies cyclically in (i, j]. */
         bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!stays) {
-            m->keys[i] = m->keys[j];
-            m->vals[i] = m->vals[j];
+            m->slots[i] = m->slots[j];
             i = j;
         }
     }
-    m->used[i] = 0;
+    m->slots[i].used = 0;
     m->len--;
     return true;
 }

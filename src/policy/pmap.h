@@ -8,10 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pmap_slot {
+    uint64_t key;
+    uint32_t val;
+    uint32_t used; /* one cache access per probe: key, value and flag together */
+};
+
 struct pmap {
-    uint64_t *keys;
-    uint32_t *vals;
-    uint8_t *used;
+    struct pmap_slot *slots;
     size_t cap; /* power of two */
     size_t len;
 };
@@ -20,7 +24,7 @@ struct pmap {
 bool pmap_init(struct pmap *m, size_t hint);
 void pmap_fini(struct pmap *m);
 /* Pointer to the value of key, or NULL. Valid until the next put/del. */
-uint32_t *pmap_get(const struct pmap *m, uint64_t key);
+static inline uint32_t *pmap_get(const struct pmap *m, uint64_t key);
 /* Insert or overwrite; false when out of memory (map unchanged). */
 bool pmap_put(struct pmap *m, uint64_t key, uint32_t val);
 /* Remove key if present; returns whether it was. */
@@ -32,6 +36,17 @@ static inline uint64_t pmap_hash(uint64_t k)
     k *= UINT64_C(0xff51afd7ed558ccd);
     k ^= k >> 33;
     return k;
+}
+
+static inline uint32_t *pmap_get(const struct pmap *m, uint64_t key)
+{
+    size_t mask = m->cap - 1, i = pmap_hash(key) & mask;
+    while (m->slots[i].used) {
+        if (m->slots[i].key == key)
+            return &m->slots[i].val;
+        i = (i + 1) & mask;
+    }
+    return NULL;
 }
 
 #endif
