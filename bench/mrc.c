@@ -78,13 +78,25 @@ int main(int argc, char **argv)
     uint32_t *s = bench_stream(n, npages < 32 ? 32 : npages);
     if (!s)
         return 1;
-    struct vms_mrc *one, *sim;
+    struct vms_mrc *one = NULL, *sim;
     struct vms_mrc_opts o1 = {.policies = "lru"};
-    double t1 = bench_curve(s, n, &o1, &one);
+    double t1 = 1e30;
+    for (int rep = 0; rep < 3; rep++) { /* best of 3: the machine may be shared */
+        struct vms_mrc *m;
+        double t = bench_curve(s, n, &o1, &m);
+        if (t < t1) {
+            t1 = t;
+            if (rep)
+                vms_mrc_destroy(one);
+            one = m;
+        } else {
+            vms_mrc_destroy(m);
+        }
+    }
     uint64_t fp = vms_mrc_footprint(one);
     printf("mrc: %zu touches over %llu pages (synthetic, sort-shaped, seeded)\n", n,
            (unsigned long long)fp);
-    printf("  lru one pass, all %llu sizes:      %7.3f s  %8.1f M touches/s\n",
+    printf("  lru one pass, all %llu sizes (best of 3): %7.3f s  %8.1f M touches/s\n",
            (unsigned long long)fp, t1, (double)n / t1 / 1e6);
 
     /* Per-size simulation of the same curve at nsim sizes spread over the footprint. */

@@ -257,6 +257,8 @@ oom:
 
 /* ---------------------------------------------------------------- the engine */
 
+#define MRC_DCACHE 4096 /* power of two */
+
 enum mrc_method { MRC_LRU_ONEPASS, MRC_PRIO_ONEPASS, MRC_SIMULATE, MRC_SHARDS };
 
 struct mrc_curve {
@@ -274,8 +276,12 @@ struct vms_mrc {
     size_t nsizes;
     bool all_sizes;
     struct pmap ids;
-    uint64_t last_page;   /* one-entry cache in front of ids */
-    uint32_t last_dense, npages;
+    /* direct-mapped cache of page -> dense id in front of ids (dense MRC_NONE: empty) */
+    struct {
+        uint64_t page;
+        uint32_t dense;
+    } dcache[MRC_DCACHE];
+    uint32_t npages;
     uint64_t nrefs;
     bool need_lru, keep_stream, finished;
     struct mrc_lru lru;
@@ -394,7 +400,8 @@ int vms_mrc_create(const struct vms_mrc_opts *o, struct vms_mrc **out, struct vm
     } else {
         m->all_sizes = true;
     }
-    m->last_dense = MRC_NONE;
+    for (size_t i = 0; i < MRC_DCACHE; i++)
+        m->dcache[i].dense = MRC_NONE;
     *out = m;
     return 0;
 fail:
@@ -405,8 +412,9 @@ fail:
 int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write)
 {
     uint32_t d;
-    if (LIKELY(page == m->last_page && m->last_dense != MRC_NONE)) {
-        d = m->last_dense;
+    size_t ci = (size_t)(page ^ (page >> 12) ^ (page >> 24)) & (MRC_DCACHE - 1);
+    if (LIKELY(m->dcache[ci].page == page && m->dcache[ci].dense != MRC_NONE)) {
+        d = m->dcache[ci].dense;
     } else {
         uint32_t *v = pmap_get(&m->ids, page);
         if (v) {
@@ -419,8 +427,8 @@ int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write)
                 return -VMS_ENOMEM;
             m->npages++;
         }
-        m->last_page = page;
-        m->last_dense = d;
+        m->dcache[ci].page = page;
+        m->dcache[ci].dense = d;
     }
     m->nrefs++;
     if (m->need_lru)
