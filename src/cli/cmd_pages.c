@@ -42,7 +42,9 @@ static void pages_usage(FILE *f)
     for (size_t i = 0; vms_policy_info(i, &pi); i++) {
         fprintf(f, "  %-8s %s\n", pi.name, pi.summary);
         fprintf(f, "  %-8s   source: %s", "", pi.source);
-        if (pi.tick_period)
+        if (pi.tick_period == 1)
+            fprintf(f, "; tick every reference");
+        else if (pi.tick_period)
             fprintf(f, "; tick every %u references", pi.tick_period);
         fputc('\n', f);
     }
@@ -116,9 +118,10 @@ int cmd_pages(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (cli_number("--frames", optarg, 1, &v) || v > UINT32_MAX / 2)
-                return v > UINT32_MAX / 2 ? cli_usage_error("--frames: too many: %s", optarg)
-                                          : 2;
+            if (cli_number("--frames", optarg, 1, &v))
+                return 2;
+            if (v > UINT32_MAX / 2)
+                return cli_usage_error("--frames: too many frames: %s", optarg);
             o.frames = (uint32_t)v;
             have_frames = true;
             break;
