@@ -9,6 +9,14 @@
 int cmd_machines(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_pages(int argc, char **argv);
+int cmd_mrc(int argc, char **argv);
+
+/* Read a whole file ("-" = standard input), NUL-terminated; NULL with errno on failure.
+ * The caller frees it with free(). */
+char *cli_read_file(const char *path, size_t *len);
+/* Parse option value arg as a number >= min; on error print it and return 2. */
+int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out);
 
 /* Print "vmsim: MESSAGE" for a library error and return exit status 2. */
 int cli_fail(const struct vms_error *e);

@@ -14,6 +14,8 @@ static const struct command commands[] = {
     {"machines", cmd_machines, "list machine presets, their address-bit breakdown and keys"},
     {"translate", cmd_translate, "explain address translations step by step from a machine state"},
     {"run", cmd_run, "run a .vms scenario (--on-linux: on the host's kernel; --check)"},
+    {"pages", cmd_pages, "run a replacement policy over a page reference string"},
+    {"mrc", cmd_mrc, "miss-ratio curves: faults for every memory size, per policy"},
 };
 
 int cli_fail(const struct vms_error *e)

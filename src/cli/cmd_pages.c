@@ -1,0 +1,225 @@
+/* vmsim pages: the classic reference-string exercise (and working-set series). */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGES_TABLE_MAX 64 /* longer strings print the table only with --table */
+
+static void pages_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vmsim pages --frames N --policy P [--table] [--json] REFS... | --file F\n"
+            "       vmsim pages --policy ws --tau T REFS...\n"
+            "       vmsim pages --ws-series --tau T [--csv|--json] [--svg OUT] REFS...\n\n"
+            "Runs one replacement policy over a page reference string and prints the\n"
+            "textbook table: one column per reference, the page in every frame after it,\n"
+            "faults marked '*', the evicted page named; then the totals. The table is\n"
+            "printed for strings of up to %d references, or always with --table.\n\n"
+            "REFS are page numbers (decimal or 0x hex) as arguments or one argument,\n"
+            "separated by spaces or commas; '3w' marks a write (sets the D bit), '3r' a read.\n\n"
+            "options:\n"
+            "  --frames N      number of frames (>= 1)\n"
+            "  --policy P      replacement policy (below); default clock\n"
+            "  --file F        read the reference string from F ('-': standard input;\n"
+            "                  '#' starts a comment)\n"
+            "  --table         print the table however long the string is\n"
+            "  --json          one JSON object: policy, frames, references, faults, hits, steps\n"
+            "  --tau T         window in references for ws (required) and wsclock\n"
+            "  --seed S        seed for random and nru (default 1)\n"
+            "  --bits B        aging counter width (default 8)\n"
+            "  --tick N        references between policy ticks (aging, nru, ws)\n"
+            "  --ws-series     print the working-set size |W(t,tau)| after every reference\n"
+            "  --csv           with --ws-series: CSV rows t,page,ws_size\n"
+            "  --svg OUT       with --ws-series: also plot the series into OUT\n\n"
+            "policies (idealized ones observe every reference, which no hardware provides;\n"
+            "the others learn about references only from the A and D bits):\n",
+            PAGES_TABLE_MAX);
+    struct vms_policy_info pi;
+    for (size_t i = 0; vms_policy_info(i, &pi); i++) {
+        fprintf(f, "  %-8s %s\n", pi.name, pi.summary);
+        fprintf(f, "  %-8s   source: %s", "", pi.source);
+        if (pi.tick_period == 1)
+            fprintf(f, "; tick every reference");
+        else if (pi.tick_period)
+            fprintf(f, "; tick every %u references", pi.tick_period);
+        fputc('\n', f);
+    }
+}
+
+/* Read a whole file (or stdin for "-") into a NUL-terminated buffer. */
+char *cli_read_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, r;
+    char *buf = malloc(cap);
+    while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    bool err = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (!buf || err) {
+        free(buf);
+        if (err)
+            errno = EIO;
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Parse a decimal option value >= min into *out. */
+int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!arg[0] || arg[0] == '-')
+        return cli_usage_error("%s: expected a number, found '%s'", opt, arg);
+    unsigned long long v = strtoull(arg, &end, 0);
+    if (*end || errno)
+        return cli_usage_error("%s: expected a number, found '%s'", opt, arg);
+    if (v < min)
+        return cli_usage_error("%s: must be at least %" PRIu64 ", found '%s'", opt, min, arg);
+    *out = v;
+    return 0;
+}
+
+int cmd_pages(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"frames", required_argument, NULL, 'f'}, {"policy", required_argument, NULL, 'p'},
+        {"file", required_argument, NULL, 'F'},   {"table", no_argument, NULL, 't'},
+        {"json", no_argument, NULL, 'j'},         {"csv", no_argument, NULL, 'c'},
+        {"tau", required_argument, NULL, 'T'},    {"seed", required_argument, NULL, 's'},
+        {"bits", required_argument, NULL, 'b'},   {"tick", required_argument, NULL, 'k'},
+        {"ws-series", no_argument, NULL, 'w'},    {"svg", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    struct vms_pages_opts o = {.policy = "clock"};
+    const char *file = NULL, *svg_path = NULL;
+    bool table = false, have_frames = false, series = false;
+    enum vms_format fmt = VMS_TEXT;
+    uint64_t v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (cli_number("--frames", optarg, 1, &v))
+                return 2;
+            if (v > UINT32_MAX / 2)
+                return cli_usage_error("--frames: too many frames: %s", optarg);
+            o.frames = (uint32_t)v;
+            have_frames = true;
+            break;
+        case 'p': o.policy = optarg; break;
+        case 'F': file = optarg; break;
+        case 't': table = true; break;
+        case 'j': fmt = VMS_JSON; break;
+        case 'c': fmt = VMS_CSV; break;
+        case 'T':
+            if (cli_number("--tau", optarg, 1, &o.tau))
+                return 2;
+            break;
+        case 's':
+            if (cli_number("--seed", optarg, 0, &o.seed))
+                return 2;
+            break;
+        case 'b':
+            if (cli_number("--bits", optarg, 1, &v))
+                return 2;
+            if (v > 32)
+                return cli_usage_error("--bits: aging counters have 1 to 32 bits, not %s",
+                                       optarg);
+            o.bits = (unsigned)v;
+            break;
+        case 'k':
+            if (cli_number("--tick", optarg, 1, &v) || v > UINT32_MAX)
+                return 2;
+            o.tick = (uint32_t)v;
+            break;
+        case 'w': series = true; break;
+        case 'S': svg_path = optarg; break;
+        case 'h': pages_usage(stdout); return 0;
+        default:
+            return cli_usage_error("pages: unknown option '%s' (try `vmsim pages --help`)",
+                                   argv[optind - 1]);
+        }
+    }
+    struct vms_policy_info pi;
+    if (!series && !vms_policy_lookup(o.policy, &pi))
+        return cli_usage_error("--policy: unknown policy '%s' (see `vmsim pages --help`)",
+                               o.policy);
+    if (!series && !pi.uses_tau && !have_frames)
+        return cli_usage_error("pages: --frames N is required for policy %s", o.policy);
+    if ((series || (!series && pi.uses_tau)) && !o.tau)
+        return cli_usage_error("pages: --tau T is required for %s",
+                               series ? "--ws-series" : o.policy);
+    if (file && optind < argc)
+        return cli_usage_error("pages: give references as arguments or --file, not both");
+
+    struct vms_refs refs = {0};
+    struct vms_error e = {0};
+    int rc = 0;
+    if (file) {
+        size_t len;
+        char *text = cli_read_file(file, &len);
+        if (!text)
+            return cli_usage_error("%s: %s", file, strerror(errno));
+        rc = vms_refs_parse(&refs, text, len, file, &e);
+        free(text);
+    } else {
+        for (int i = optind; i < argc && rc == 0; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "argument %d", i - optind + 1);
+            rc = vms_refs_parse(&refs, argv[i], strlen(argv[i]), name, &e);
+        }
+    }
+    if (rc < 0) {
+        vms_refs_fini(&refs);
+        return cli_fail(&e);
+    }
+    if (refs.n == 0) {
+        vms_refs_fini(&refs);
+        return cli_usage_error("pages: no page references given (try `vmsim pages --help`)");
+    }
+    if (series) {
+        FILE *svg = NULL;
+        if (svg_path && !(svg = fopen(svg_path, "w"))) {
+            vms_refs_fini(&refs);
+            return cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
+        }
+        rc = vms_ws_print(stdout, svg, &refs, o.tau, fmt, &e);
+        if (svg && fclose(svg) != 0 && rc == 0)
+            rc = -VMS_EIO, snprintf(e.msg, sizeof e.msg, "--svg: %s: write failed", svg_path);
+        vms_refs_fini(&refs);
+        return rc < 0 ? cli_fail(&e) : 0;
+    }
+    if (fmt == VMS_CSV) {
+        vms_refs_fini(&refs);
+        return cli_usage_error("pages: --csv goes with --ws-series (use --json for a run)");
+    }
+    struct vms_pages *res;
+    rc = vms_pages_run(&o, &refs, &res, &e);
+    if (rc < 0) {
+        vms_refs_fini(&refs);
+        return cli_fail(&e);
+    }
+    vms_pages_print(stdout, res, fmt, table || refs.n <= PAGES_TABLE_MAX);
+    vms_pages_destroy(res);
+    vms_refs_fini(&refs);
+    return 0;
+}

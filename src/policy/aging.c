@@ -1,0 +1,94 @@
+/* Aging: an n-bit counter per frame; every tick shifts it right and puts the A bit
+ * (read and cleared) in the top bit; a fault evicts the smallest counter, a page referenced
+ * since the last tick counting as newer than any counter; ties go to the oldest load.
+ * Tanenbaum, Modern Operating Systems §3.4.7. params.bits = n (default 8). */
+#include "policy/policy.h"
+
+#include "base/alloc.h"
+
+struct aging {
+    uint32_t *counter;
+    uint64_t *loaded; /* load sequence number, for ties */
+    uint64_t seq;
+    unsigned bits;
+};
+
+static int aging_create(struct policy *p, struct vms_error *e)
+{
+    struct aging *a = p->state;
+    a->bits = p->params.bits ? p->params.bits : 8;
+    if (a->bits > 32)
+        return err_set(e, VMS_EINVAL, "--bits: aging counters have 1 to 32 bits, not %u",
+                       a->bits);
+    a->counter = vms_calloc(p->nframes, sizeof *a->counter);
+    a->loaded = vms_calloc(p->nframes, sizeof *a->loaded);
+    if (!a->counter || !a->loaded) {
+        vms_free(a->counter);
+        vms_free(a->loaded);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy aging");
+    }
+    return 0;
+}
+
+static void aging_destroy(struct policy *p)
+{
+    struct aging *a = p->state;
+    vms_free(a->counter);
+    vms_free(a->loaded);
+}
+
+static void aging_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)page, (void)write;
+    struct aging *a = p->state;
+    a->counter[slot] = 0;
+    a->loaded[slot] = ++a->seq;
+}
+
+static void aging_remove(struct policy *p, uint32_t slot)
+{
+    (void)p, (void)slot;
+}
+
+static uint32_t aging_victim(struct policy *p, const struct policy_env *env)
+{
+    struct aging *a = p->state;
+    uint32_t pick = POLICY_NO_SLOT;
+    uint64_t best = UINT64_MAX;
+    for (uint32_t s = 0; s < p->nframes; s++) {
+        if (!policy_slot_used(p, s))
+            continue;
+        uint64_t key = ((uint64_t)env->test_young(env->ctx, s) << 32) | a->counter[s];
+        if (pick == POLICY_NO_SLOT || key < best ||
+            (key == best && a->loaded[s] < a->loaded[pick])) {
+            best = key;
+            pick = s;
+        }
+    }
+    return pick;
+}
+
+static void aging_tick(struct policy *p, const struct policy_env *env)
+{
+    struct aging *a = p->state;
+    for (uint32_t s = 0; s < p->nframes; s++) {
+        if (!policy_slot_used(p, s))
+            continue;
+        uint32_t top = env->test_and_clear_young(env->ctx, s) ? UINT32_C(1) << (a->bits - 1) : 0;
+        a->counter[s] = (a->counter[s] >> 1) | top;
+    }
+}
+
+const struct policy_ops policy_aging_ops = {
+    .name = "aging",
+    .summary = "n-bit aging counters shifted each tick with the A bit; evicts the smallest",
+    .source = "Tanenbaum, Modern Operating Systems 3.4.7",
+    .tick_period = 4,
+    .state_size = sizeof(struct aging),
+    .create = aging_create,
+    .destroy = aging_destroy,
+    .insert = aging_insert,
+    .remove = aging_remove,
+    .victim = aging_victim,
+    .tick = aging_tick,
+};

@@ -1,0 +1,211 @@
+/* ARC (adaptive replacement cache): resident lists T1 (seen once) and T2 (seen twice or
+ * more) and ghost lists B1, B2 of recently evicted page ids; a ghost hit moves the target
+ * size p of T1 toward the list that would have kept the page (Megiddo and Modha, FAST 2003,
+ * Fig. 4). Idealized: it observes every reference; a miss is announced through access()
+ * before victim(), which is where ARC adapts p and trims its ghosts. */
+#include "policy/policy.h"
+
+#include "base/alloc.h"
+#include "policy/pmap.h"
+#include "policy/slotlist.h"
+
+enum { ARC_T1, ARC_T2, ARC_B1, ARC_B2, ARC_NLISTS, ARC_FREE = 255 };
+
+struct arc {
+    struct pmap index;        /* page -> entry, for every entry on a list */
+    struct slotlinks k;
+    struct slotlist l[ARC_NLISTS];
+    uint64_t *page;
+    uint32_t *slot;           /* resident entries only */
+    uint8_t *list;
+    uint32_t *freelist, nfree, cap;
+    uint32_t *slot_entry;
+    uint32_t c, p;            /* cache size, target size of T1 */
+    uint64_t pending;         /* the page of the announced miss */
+    bool pending_valid, pending_in_b2, drop_t1;
+};
+
+static int arc_create(struct policy *p, struct vms_error *e)
+{
+    struct arc *a = p->state;
+    a->c = p->nframes;
+    a->cap = 2 * a->c + 2;
+    a->k.prev = vms_malloc(a->cap * sizeof(uint32_t));
+    a->k.next = vms_malloc(a->cap * sizeof(uint32_t));
+    a->page = vms_malloc(a->cap * sizeof *a->page);
+    a->slot = vms_malloc(a->cap * sizeof *a->slot);
+    a->list = vms_malloc(a->cap);
+    a->freelist = vms_malloc(a->cap * sizeof(uint32_t));
+    a->slot_entry = vms_malloc(a->c * sizeof(uint32_t));
+    bool ok = a->k.prev && a->k.next && a->page && a->slot && a->list && a->freelist &&
+              a->slot_entry && pmap_init(&a->index, a->cap);
+    if (!ok) {
+        vms_free(a->k.prev);
+        vms_free(a->k.next);
+        vms_free(a->page);
+        vms_free(a->slot);
+        vms_free(a->list);
+        vms_free(a->freelist);
+        vms_free(a->slot_entry);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy arc");
+    }
+    for (uint32_t i = 0; i < a->cap; i++) {
+        a->freelist[i] = a->cap - 1 - i;
+        a->list[i] = ARC_FREE;
+    }
+    a->nfree = a->cap;
+    for (int i = 0; i < ARC_NLISTS; i++)
+        slotlist_init(&a->l[i]);
+    return 0;
+}
+
+static void arc_destroy(struct policy *p)
+{
+    struct arc *a = p->state;
+    pmap_fini(&a->index);
+    vms_free(a->k.prev);
+    vms_free(a->k.next);
+    vms_free(a->page);
+    vms_free(a->slot);
+    vms_free(a->list);
+    vms_free(a->freelist);
+    vms_free(a->slot_entry);
+}
+
+/* Take entry off its list and forget it. */
+static void arc_drop(struct arc *a, uint32_t ent)
+{
+    slotlist_unlink(&a->k, &a->l[a->list[ent]], ent);
+    pmap_del(&a->index, a->page[ent]);
+    a->list[ent] = ARC_FREE;
+    a->freelist[a->nfree++] = ent;
+}
+
+static void arc_drop_lru(struct arc *a, int list)
+{
+    if (a->l[list].tail != SLOTLIST_NIL)
+        arc_drop(a, a->l[list].tail);
+}
+
+static void arc_move(struct arc *a, uint32_t ent, int to)
+{
+    slotlist_unlink(&a->k, &a->l[a->list[ent]], ent);
+    slotlist_push_head(&a->k, &a->l[to], ent);
+    a->list[ent] = (uint8_t)to;
+}
+
+static uint32_t *arc_lookup(struct arc *a, uint64_t page)
+{
+    return pmap_get(&a->index, page);
+}
+
+static void arc_access(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)write;
+    struct arc *a = p->state;
+    if (slot != POLICY_NO_SLOT) { /* case I: hit in T1 or T2 */
+        arc_move(a, a->slot_entry[slot], ARC_T2);
+        return;
+    }
+    a->pending = page;
+    a->pending_valid = true;
+    a->pending_in_b2 = false;
+    a->drop_t1 = false;
+    uint32_t *v = arc_lookup(a, page);
+    uint32_t b1 = a->l[ARC_B1].len, b2 = a->l[ARC_B2].len;
+    if (v && a->list[*v] == ARC_B1) { /* case II */
+        uint32_t d = b1 >= b2 ? 1 : b2 / b1;
+        a->p = a->p + d > a->c ? a->c : a->p + d;
+        return;
+    }
+    if (v && a->list[*v] == ARC_B2) { /* case III */
+        uint32_t d = b2 >= b1 ? 1 : b1 / b2;
+        a->p = a->p > d ? a->p - d : 0;
+        a->pending_in_b2 = true;
+        return;
+    }
+    /* case IV: a page ARC has never seen (or forgotten) */
+    uint32_t t1 = a->l[ARC_T1].len, t2 = a->l[ARC_T2].len;
+    if (t1 + b1 >= a->c) {
+        if (t1 < a->c)
+            arc_drop_lru(a, ARC_B1);
+        else
+            a->drop_t1 = true; /* victim drops T1's LRU without remembering it */
+    } else if (t1 + t2 + b1 + b2 >= 2 * a->c) {
+        arc_drop_lru(a, ARC_B2);
+    }
+}
+
+/* REPLACE(x, p) of the paper, or case IV(a)'s plain drop of T1's LRU page. */
+static uint32_t arc_victim(struct policy *p, const struct policy_env *env)
+{
+    (void)env;
+    struct arc *a = p->state;
+    uint32_t t1 = a->l[ARC_T1].len;
+    uint32_t ent;
+    if (a->drop_t1 && t1) {
+        a->drop_t1 = false;
+        ent = a->l[ARC_T1].tail;
+        uint32_t s = a->slot[ent];
+        arc_drop(a, ent);
+        return s;
+    }
+    bool from_t1 = t1 && (t1 > a->p || (a->pending_valid && a->pending_in_b2 && t1 == a->p));
+    if (!a->l[ARC_T2].len)
+        from_t1 = true;
+    ent = from_t1 ? a->l[ARC_T1].tail : a->l[ARC_T2].tail;
+    uint32_t s = a->slot[ent];
+    arc_move(a, ent, from_t1 ? ARC_B1 : ARC_B2);
+    return s;
+}
+
+static void arc_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)write;
+    struct arc *a = p->state;
+    uint32_t *v = arc_lookup(a, page);
+    uint32_t ent;
+    if (v && (a->list[*v] == ARC_B1 || a->list[*v] == ARC_B2)) {
+        ent = *v;
+        arc_move(a, ent, ARC_T2);
+    } else {
+        /* Keep the pool bounded even when the driver skipped access(): forget ghosts. */
+        while (!a->nfree) {
+            if (a->l[ARC_B2].len)
+                arc_drop_lru(a, ARC_B2);
+            else
+                arc_drop_lru(a, ARC_B1);
+        }
+        ent = a->freelist[--a->nfree];
+        a->page[ent] = page;
+        a->list[ent] = ARC_T1;
+        slotlist_push_head(&a->k, &a->l[ARC_T1], ent);
+        if (!pmap_put(&a->index, page, ent)) {
+            /* Out of memory: keep the page resident but unknown to the index. */
+        }
+    }
+    a->slot[ent] = slot;
+    a->slot_entry[slot] = ent;
+    a->pending_valid = false;
+    a->drop_t1 = false;
+}
+
+static void arc_remove(struct policy *p, uint32_t slot)
+{
+    struct arc *a = p->state;
+    arc_drop(a, a->slot_entry[slot]);
+}
+
+const struct policy_ops policy_arc_ops = {
+    .name = "arc",
+    .summary = "adaptive replacement cache: recency and frequency lists with ghosts (idealized)",
+    .source = "Megiddo, Modha, FAST 2003",
+    .flags = POLICY_IDEALIZED,
+    .state_size = sizeof(struct arc),
+    .create = arc_create,
+    .destroy = arc_destroy,
+    .insert = arc_insert,
+    .remove = arc_remove,
+    .victim = arc_victim,
+    .access = arc_access,
+};

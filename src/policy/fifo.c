@@ -1,0 +1,64 @@
+/* FIFO: evict the page loaded longest ago; references are ignored (Belady 1966 shows
+ * its anomaly: more frames can mean more faults). Realistic: needs no hardware bits. */
+#include "policy/policy.h"
+
+#include "base/alloc.h"
+#include "policy/slotlist.h"
+
+struct fifo {
+    struct slotlinks k;
+    struct slotlist q; /* head = newest load */
+};
+
+static int fifo_create(struct policy *p, struct vms_error *e)
+{
+    struct fifo *f = p->state;
+    f->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
+    f->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    if (!f->k.prev || !f->k.next) {
+        vms_free(f->k.prev);
+        vms_free(f->k.next);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy fifo");
+    }
+    slotlist_init(&f->q);
+    return 0;
+}
+
+static void fifo_destroy(struct policy *p)
+{
+    struct fifo *f = p->state;
+    vms_free(f->k.prev);
+    vms_free(f->k.next);
+}
+
+static void fifo_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)page, (void)write;
+    struct fifo *f = p->state;
+    slotlist_push_head(&f->k, &f->q, slot);
+}
+
+static void fifo_remove(struct policy *p, uint32_t slot)
+{
+    struct fifo *f = p->state;
+    slotlist_unlink(&f->k, &f->q, slot);
+}
+
+static uint32_t fifo_victim(struct policy *p, const struct policy_env *env)
+{
+    (void)env;
+    struct fifo *f = p->state;
+    return slotlist_pop_tail(&f->k, &f->q);
+}
+
+const struct policy_ops policy_fifo_ops = {
+    .name = "fifo",
+    .summary = "first in, first out: evicts the oldest load; shows Belady's anomaly",
+    .source = "Belady, Nelson, Shedler, CACM 12(6) 1969",
+    .state_size = sizeof(struct fifo),
+    .create = fifo_create,
+    .destroy = fifo_destroy,
+    .insert = fifo_insert,
+    .remove = fifo_remove,
+    .victim = fifo_victim,
+};

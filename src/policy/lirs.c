@@ -1,0 +1,254 @@
+/* LIRS: pages with a short reuse distance (LIR) keep about 99% of memory; the rest (HIR)
+ * pass through a small FIFO Q. The recency stack S also holds ids of evicted HIR pages, so
+ * a page re-referenced while still in S proves a short reuse distance and becomes LIR.
+ * (Jiang and Zhang, SIGMETRICS 2002.) Non-resident entries are bounded to 2 * nframes,
+ * dropping the oldest. Idealized: S's order needs every reference. */
+#include "policy/policy.h"
+
+#include "base/alloc.h"
+#include "policy/pmap.h"
+#include "policy/slotlist.h"
+
+enum { LIRS_LIR, LIRS_HIR, LIRS_GHOST }; /* HIR = resident HIR; GHOST = non-resident HIR */
+
+struct lirs {
+    struct pmap index;      /* page -> entry, for entries that hold a page id */
+    struct slotlinks ks;    /* stack S links */
+    struct slotlinks kq;    /* Q links (resident HIR) or ghost FIFO links */
+    struct slotlist s, q, g;
+    uint64_t *page;
+    uint32_t *slot;
+    uint8_t *status, *in_s;
+    uint32_t *freelist, nfree, cap;
+    uint32_t *slot_entry;
+    uint32_t llir, nlir, maxghost;
+};
+
+static int lirs_create(struct policy *p, struct vms_error *e)
+{
+    struct lirs *l = p->state;
+    uint32_t c = p->nframes;
+    uint32_t lhir = c / 100 ? c / 100 : 1;
+    l->llir = c - lhir;
+    l->maxghost = 2 * c;
+    l->cap = c + l->maxghost + 2;
+    l->ks.prev = vms_malloc(l->cap * sizeof(uint32_t));
+    l->ks.next = vms_malloc(l->cap * sizeof(uint32_t));
+    l->kq.prev = vms_malloc(l->cap * sizeof(uint32_t));
+    l->kq.next = vms_malloc(l->cap * sizeof(uint32_t));
+    l->page = vms_malloc(l->cap * sizeof *l->page);
+    l->slot = vms_malloc(l->cap * sizeof *l->slot);
+    l->status = vms_malloc(l->cap);
+    l->in_s = vms_calloc(l->cap, 1);
+    l->freelist = vms_malloc(l->cap * sizeof(uint32_t));
+    l->slot_entry = vms_malloc(c * sizeof(uint32_t));
+    bool ok = l->ks.prev && l->ks.next && l->kq.prev && l->kq.next && l->page && l->slot &&
+              l->status && l->in_s && l->freelist && l->slot_entry &&
+              pmap_init(&l->index, l->cap);
+    if (!ok) {
+        vms_free(l->ks.prev);
+        vms_free(l->ks.next);
+        vms_free(l->kq.prev);
+        vms_free(l->kq.next);
+        vms_free(l->page);
+        vms_free(l->slot);
+        vms_free(l->status);
+        vms_free(l->in_s);
+        vms_free(l->freelist);
+        vms_free(l->slot_entry);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy lirs");
+    }
+    for (uint32_t i = 0; i < l->cap; i++)
+        l->freelist[i] = l->cap - 1 - i;
+    l->nfree = l->cap;
+    slotlist_init(&l->s);
+    slotlist_init(&l->q);
+    slotlist_init(&l->g);
+    return 0;
+}
+
+static void lirs_destroy(struct policy *p)
+{
+    struct lirs *l = p->state;
+    pmap_fini(&l->index);
+    vms_free(l->ks.prev);
+    vms_free(l->ks.next);
+    vms_free(l->kq.prev);
+    vms_free(l->kq.next);
+    vms_free(l->page);
+    vms_free(l->slot);
+    vms_free(l->status);
+    vms_free(l->in_s);
+    vms_free(l->freelist);
+    vms_free(l->slot_entry);
+}
+
+static void lirs_free(struct lirs *l, uint32_t ent)
+{
+    pmap_del(&l->index, l->page[ent]);
+    l->freelist[l->nfree++] = ent;
+}
+
+static void lirs_s_unlink(struct lirs *l, uint32_t ent)
+{
+    slotlist_unlink(&l->ks, &l->s, ent);
+    l->in_s[ent] = 0;
+}
+
+static void lirs_s_push(struct lirs *l, uint32_t ent)
+{
+    if (l->in_s[ent])
+        slotlist_move_head(&l->ks, &l->s, ent);
+    else
+        slotlist_push_head(&l->ks, &l->s, ent);
+    l->in_s[ent] = 1;
+}
+
+/* Stack pruning: the bottom of S is always a LIR page. */
+static void lirs_prune(struct lirs *l)
+{
+    while (l->s.tail != SLOTLIST_NIL && l->status[l->s.tail] != LIRS_LIR) {
+        uint32_t ent = l->s.tail;
+        lirs_s_unlink(l, ent);
+        if (l->status[ent] == LIRS_GHOST) {
+            slotlist_unlink(&l->kq, &l->g, ent);
+            lirs_free(l, ent);
+        }
+    }
+}
+
+/* Too many LIR pages: the one at the bottom of S becomes resident HIR. */
+static void lirs_balance(struct lirs *l)
+{
+    while (l->nlir > l->llir) {
+        lirs_prune(l);
+        uint32_t b = l->s.tail;
+        if (b == SLOTLIST_NIL)
+            return;
+        lirs_s_unlink(l, b);
+        l->status[b] = LIRS_HIR;
+        slotlist_push_head(&l->kq, &l->q, b);
+        l->nlir--;
+    }
+    lirs_prune(l);
+}
+
+static void lirs_access(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)page, (void)write;
+    struct lirs *l = p->state;
+    if (slot == POLICY_NO_SLOT)
+        return; /* a miss is handled by victim and insert */
+    uint32_t ent = l->slot_entry[slot];
+    if (l->status[ent] == LIRS_LIR) {
+        bool bottom = l->s.tail == ent;
+        lirs_s_push(l, ent);
+        if (bottom)
+            lirs_prune(l);
+        return;
+    }
+    if (l->in_s[ent]) { /* resident HIR with a short reuse distance: promote */
+        lirs_s_push(l, ent);
+        slotlist_unlink(&l->kq, &l->q, ent);
+        l->status[ent] = LIRS_LIR;
+        l->nlir++;
+        lirs_balance(l);
+    } else {
+        lirs_s_push(l, ent);
+        slotlist_move_head(&l->kq, &l->q, ent);
+    }
+}
+
+static uint32_t lirs_victim(struct policy *p, const struct policy_env *env)
+{
+    (void)env;
+    struct lirs *l = p->state;
+    uint32_t ent = slotlist_pop_tail(&l->kq, &l->q);
+    if (ent == SLOTLIST_NIL) { /* no resident HIR page: take the bottom LIR page */
+        ent = l->s.tail;
+        lirs_s_unlink(l, ent);
+        l->nlir--;
+        uint32_t s = l->slot[ent];
+        lirs_free(l, ent);
+        lirs_prune(l);
+        return s;
+    }
+    uint32_t s = l->slot[ent];
+    if (l->in_s[ent]) {
+        l->status[ent] = LIRS_GHOST;
+        slotlist_push_head(&l->kq, &l->g, ent);
+        if (l->g.len > l->maxghost) {
+            uint32_t old = slotlist_pop_tail(&l->kq, &l->g);
+            lirs_s_unlink(l, old);
+            lirs_free(l, old);
+        }
+    } else {
+        lirs_free(l, ent);
+    }
+    return s;
+}
+
+static void lirs_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)write;
+    struct lirs *l = p->state;
+    uint32_t *v = pmap_get(&l->index, page);
+    uint32_t ent;
+    if (v && l->status[*v] == LIRS_GHOST) { /* in S: its reuse distance is short */
+        ent = *v;
+        slotlist_unlink(&l->kq, &l->g, ent);
+        lirs_s_push(l, ent);
+        l->status[ent] = LIRS_LIR;
+        l->nlir++;
+    } else {
+        if (!l->nfree) { /* only when the driver skipped the protocol: forget a ghost */
+            uint32_t old = slotlist_pop_tail(&l->kq, &l->g);
+            VMS_INVARIANT(old != SLOTLIST_NIL, "lirs: entry pool exhausted");
+            lirs_s_unlink(l, old);
+            lirs_free(l, old);
+        }
+        ent = l->freelist[--l->nfree];
+        l->page[ent] = page;
+        l->in_s[ent] = 0;
+        (void)pmap_put(&l->index, page, ent); /* out of memory: treated as never seen */
+        lirs_s_push(l, ent);
+        if (l->nlir < l->llir) {
+            l->status[ent] = LIRS_LIR;
+            l->nlir++;
+        } else {
+            l->status[ent] = LIRS_HIR;
+            slotlist_push_head(&l->kq, &l->q, ent);
+        }
+    }
+    l->slot[ent] = slot;
+    l->slot_entry[slot] = ent;
+    lirs_balance(l);
+}
+
+static void lirs_remove(struct policy *p, uint32_t slot)
+{
+    struct lirs *l = p->state;
+    uint32_t ent = l->slot_entry[slot];
+    if (l->status[ent] == LIRS_LIR)
+        l->nlir--;
+    else
+        slotlist_unlink(&l->kq, &l->q, ent);
+    if (l->in_s[ent])
+        lirs_s_unlink(l, ent);
+    lirs_free(l, ent);
+    lirs_prune(l);
+}
+
+const struct policy_ops policy_lirs_ops = {
+    .name = "lirs",
+    .summary = "low inter-reference recency set: LIR pages stay, HIR pages pass (idealized)",
+    .source = "Jiang, Zhang, SIGMETRICS 2002",
+    .flags = POLICY_IDEALIZED,
+    .state_size = sizeof(struct lirs),
+    .create = lirs_create,
+    .destroy = lirs_destroy,
+    .insert = lirs_insert,
+    .remove = lirs_remove,
+    .victim = lirs_victim,
+    .access = lirs_access,
+};

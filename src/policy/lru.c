@@ -1,0 +1,74 @@
+/* Exact LRU: evict the page referenced longest ago. Idealized: no hardware tells an OS the
+ * order of every reference, so it observes each access (Mattson et al., IBM SJ 1970). */
+#include "policy/policy.h"
+
+#include "base/alloc.h"
+#include "policy/slotlist.h"
+
+struct lru {
+    struct slotlinks k;
+    struct slotlist l; /* head = most recently used */
+};
+
+static int lru_create(struct policy *p, struct vms_error *e)
+{
+    struct lru *l = p->state;
+    l->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
+    l->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    if (!l->k.prev || !l->k.next) {
+        vms_free(l->k.prev);
+        vms_free(l->k.next);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy lru");
+    }
+    slotlist_init(&l->l);
+    return 0;
+}
+
+static void lru_destroy(struct policy *p)
+{
+    struct lru *l = p->state;
+    vms_free(l->k.prev);
+    vms_free(l->k.next);
+}
+
+static void lru_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)page, (void)write;
+    struct lru *l = p->state;
+    slotlist_push_head(&l->k, &l->l, slot);
+}
+
+static void lru_remove(struct policy *p, uint32_t slot)
+{
+    struct lru *l = p->state;
+    slotlist_unlink(&l->k, &l->l, slot);
+}
+
+static uint32_t lru_victim(struct policy *p, const struct policy_env *env)
+{
+    (void)env;
+    struct lru *l = p->state;
+    return slotlist_pop_tail(&l->k, &l->l);
+}
+
+static void lru_access(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    (void)page, (void)write;
+    struct lru *l = p->state;
+    if (slot != POLICY_NO_SLOT)
+        slotlist_move_head(&l->k, &l->l, slot);
+}
+
+const struct policy_ops policy_lru_ops = {
+    .name = "lru",
+    .summary = "least recently used, exact (idealized: observes every reference)",
+    .source = "Mattson, Gecsei, Slutz, Traiger, IBM Systems Journal 9(2) 1970",
+    .flags = POLICY_IDEALIZED | POLICY_STACK,
+    .state_size = sizeof(struct lru),
+    .create = lru_create,
+    .destroy = lru_destroy,
+    .insert = lru_insert,
+    .remove = lru_remove,
+    .victim = lru_victim,
+    .access = lru_access,
+};

@@ -1,0 +1,138 @@
+/* The policy registry and the thin wrappers that are the only way to call a policy's ops;
+ * they keep the occupied-slot view and check the protocol described in policy.h. */
+#include "policy/policy.h"
+
+#include "base/alloc.h"
+
+#include <string.h>
+
+extern const struct policy_ops policy_opt_ops, policy_fifo_ops, policy_lru_ops,
+    policy_clock_ops, policy_eclock_ops, policy_nru_ops, policy_lfu_ops, policy_aging_ops,
+    policy_random_ops, policy_ws_ops, policy_wsclock_ops, policy_arc_ops, policy_2q_ops,
+    policy_lirs_ops, policy_lru2_ops;
+
+/* The registry, in the order `vmsim pages --help` lists them. */
+static const struct policy_ops *const registry[] = {
+    &policy_opt_ops,   &policy_fifo_ops,  &policy_lru_ops,    &policy_clock_ops,
+    &policy_eclock_ops, &policy_nru_ops,  &policy_lfu_ops,    &policy_aging_ops,
+    &policy_random_ops, &policy_ws_ops,   &policy_wsclock_ops, &policy_arc_ops,
+    &policy_2q_ops,    &policy_lirs_ops,  &policy_lru2_ops,
+};
+
+const struct policy_ops *policy_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(registry); i++)
+        if (!strcmp(registry[i]->name, name))
+            return registry[i];
+    return NULL;
+}
+
+const struct policy_ops *policy_at(size_t i)
+{
+    return i < ARRAY_LEN(registry) ? registry[i] : NULL;
+}
+
+int policy_create(const struct policy_ops *ops, const struct policy_params *params,
+                  struct policy **out, struct vms_error *e)
+{
+    *out = NULL;
+    if (params->nframes == 0)
+        return err_set(e, VMS_EINVAL, "--frames: must be at least 1");
+    struct policy *p = vms_calloc(1, sizeof *p);
+    if (!p)
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy %s", ops->name);
+    p->ops = ops;
+    p->nframes = params->nframes;
+    p->params = *params;
+    p->occupied = vms_calloc(params->nframes, 1);
+    p->state = ops->state_size ? vms_calloc(1, ops->state_size) : NULL;
+    if (!p->occupied || (ops->state_size && !p->state)) {
+        vms_free(p->occupied);
+        vms_free(p->state);
+        vms_free(p);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy %s", ops->name);
+    }
+    int rc = ops->create(p, e);
+    if (rc < 0) {
+        vms_free(p->occupied);
+        vms_free(p->state);
+        vms_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void policy_destroy(struct policy *p)
+{
+    if (!p)
+        return;
+    if (p->ops->destroy)
+        p->ops->destroy(p);
+    vms_free(p->occupied);
+    vms_free(p->state);
+    vms_free(p);
+}
+
+void policy_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    VMS_INVARIANT(slot < p->nframes, "insert: slot out of range");
+    VMS_INVARIANT(!p->occupied[slot], "insert: slot already occupied");
+    p->occupied[slot] = 1;
+    p->nused++;
+    p->ops->insert(p, slot, page, write);
+}
+
+void policy_remove(struct policy *p, uint32_t slot)
+{
+    VMS_INVARIANT(slot < p->nframes && p->occupied[slot], "remove: slot not occupied");
+    p->ops->remove(p, slot);
+    p->occupied[slot] = 0;
+    p->nused--;
+}
+
+uint32_t policy_victim(struct policy *p, const struct policy_env *env)
+{
+    VMS_INVARIANT(p->nused > 0, "victim: no occupied slot");
+    uint32_t s = p->ops->victim(p, env);
+    VMS_INVARIANT(s < p->nframes && p->occupied[s], "victim: returned a free slot");
+    p->occupied[s] = 0;
+    p->nused--;
+    return s;
+}
+
+void policy_access(struct policy *p, uint32_t slot, uint64_t page, bool write)
+{
+    VMS_INVARIANT(slot == POLICY_NO_SLOT || (slot < p->nframes && p->occupied[slot]),
+                  "access: slot not occupied");
+    if (p->ops->access)
+        p->ops->access(p, slot, page, write);
+}
+
+void policy_tick(struct policy *p, const struct policy_env *env)
+{
+    if (p->ops->tick)
+        p->ops->tick(p, env);
+}
+
+int policy_set_future(struct policy *p, const uint64_t *pages, size_t n, struct vms_error *e)
+{
+    if (!p->ops->set_future)
+        return 0;
+    return p->ops->set_future(p, pages, n, e);
+}
+
+uint32_t policy_trim(struct policy *p, const struct policy_env *env, uint32_t *slots,
+                     uint32_t max)
+{
+    if (!p->ops->trim)
+        return 0;
+    uint32_t n = p->ops->trim(p, env, slots, max);
+    VMS_INVARIANT(n <= max, "trim: too many slots");
+    for (uint32_t i = 0; i < n; i++) {
+        VMS_INVARIANT(slots[i] < p->nframes && p->occupied[slots[i]], "trim: free slot");
+        p->occupied[slots[i]] = 0;
+        p->nused--;
+    }
+    return n;
+}

@@ -1,0 +1,129 @@
+/* Page-replacement policies behind one ops table, shared by the kernel's reclaim and by the
+ * `pages`/`mrc` drivers. A policy manages frame *slots* 0..nframes-1; it never sees memory.
+ *
+ * Protocol (the driver is the kernel, or the pages/mrc emulator in sim.c):
+ *  - a page loaded into free slot s:           policy_insert(p, s, page, write)
+ *  - slot s freed for another reason (munmap): policy_remove(p, s)
+ *  - no free slot and a page must come in:     s = policy_victim(p, env); the policy forgets
+ *    the page in s (as if removed); the driver evicts it and usually inserts into s.
+ *  - every tick_period references:             policy_tick(p, env)   (0 = never), after the
+ *    reference is handled; then n = policy_trim(p, env, slots, max): the driver frees the
+ *    n slots the policy dropped (only ws does), as if each were a victim.
+ * Realistic policies learn about references ONLY through the hardware bits, read through
+ * struct policy_env (the kernel reads/clears the A bit through the reverse map and
+ * invalidates the TLB entry). Idealized policies (POLICY_IDEALIZED) additionally observe
+ * every reference: policy_access(p, slot, page, write) is called for each reference BEFORE
+ * anything else, with slot = the resident slot on a hit or POLICY_NO_SLOT on a miss (then
+ * victim/insert follow). OPT (POLICY_NEEDS_FUTURE) is handed the whole reference sequence
+ * with policy_set_future and reads the position of the current reference from env->now.
+ *
+ * Invariant kept by the wrappers (policy.c): the policy's view of which slots are occupied
+ * equals the driver's; victim only returns an occupied slot. */
+#ifndef VMS_POLICY_POLICY_H
+#define VMS_POLICY_POLICY_H
+
+#include "base/err.h"
+#include "base/types.h"
+
+#define POLICY_NO_SLOT UINT32_MAX
+
+enum policy_flags {
+    POLICY_IDEALIZED = 1u << 0,    /* needs policy_access on every reference */
+    POLICY_NEEDS_FUTURE = 1u << 1, /* needs policy_set_future before the first reference */
+    POLICY_STACK = 1u << 2,        /* a stack algorithm: mrc computes it in one pass */
+    POLICY_NO_FRAMES = 1u << 3,    /* sizes itself (ws: --tau instead of --frames) */
+};
+
+/* What a kernel has: the hardware bits of the page in a slot, and virtual time. */
+struct policy_env {
+    void *ctx;
+    /* Read and clear the A (accessed/young) bit of the page in slot. */
+    bool (*test_and_clear_young)(void *ctx, uint32_t slot);
+    /* Read the A bit without clearing it. */
+    bool (*test_young)(void *ctx, uint32_t slot);
+    /* Read the D (dirty) bit. */
+    bool (*is_dirty)(void *ctx, uint32_t slot);
+    /* Virtual time: references so far, counting the current one (so >= 1 while a
+     * reference is being handled); position of the current reference = now - 1. */
+    uint64_t (*now)(void *ctx);
+};
+
+/* Per-instance parameters; a policy reads the ones it understands (0 = its default). */
+struct policy_params {
+    uint32_t nframes;   /* slots 0..nframes-1, >= 1 */
+    uint64_t seed;      /* random */
+    uint64_t tau;       /* ws, wsclock: window in references */
+    unsigned bits;      /* aging: counter width (1..32, default 8) */
+};
+
+struct policy;
+
+struct policy_ops {
+    const char *name;      /* CLI name */
+    const char *summary;   /* one line for `vmsim pages --help` */
+    const char *source;    /* paper or book it follows */
+    unsigned flags;        /* enum policy_flags */
+    uint32_t tick_period;  /* references between ticks by default; 0 = no tick */
+    size_t state_size;     /* bytes of private state allocated (zeroed) before create */
+    /* Set up private state (p->state); p->nframes and p->params are valid. */
+    int (*create)(struct policy *p, struct vms_error *e);
+    void (*destroy)(struct policy *p); /* may be NULL */
+    void (*insert)(struct policy *p, uint32_t slot, uint64_t page, bool write);
+    void (*remove)(struct policy *p, uint32_t slot);
+    uint32_t (*victim)(struct policy *p, const struct policy_env *env);
+    void (*access)(struct policy *p, uint32_t slot, uint64_t page, bool write); /* idealized */
+    void (*tick)(struct policy *p, const struct policy_env *env);               /* may be NULL */
+    int (*set_future)(struct policy *p, const uint64_t *pages, size_t n, struct vms_error *e);
+    /* Slots the policy wants freed now (ws: pages that left the window); may be NULL. */
+    uint32_t (*trim)(struct policy *p, const struct policy_env *env, uint32_t *slots,
+                     uint32_t max);
+};
+
+/* One instance. Drivers treat it as opaque and go through the wrappers below. */
+struct policy {
+    const struct policy_ops *ops;
+    uint32_t nframes;
+    uint32_t nused;          /* occupied slots */
+    uint8_t *occupied;       /* nframes flags, kept by the wrappers */
+    struct policy_params params;
+    void *state;             /* ops->state_size bytes, zeroed */
+};
+
+/* Registry: ops by CLI name (NULL if unknown), and iteration (NULL past the end). */
+const struct policy_ops *policy_find(const char *name);
+const struct policy_ops *policy_at(size_t i);
+
+/* Create an instance; *out is NULL on failure. params->nframes must be >= 1. */
+int policy_create(const struct policy_ops *ops, const struct policy_params *params,
+                  struct policy **out, struct vms_error *e);
+void policy_destroy(struct policy *p);
+
+/* The only way to call the ops; contract checks live here. */
+void policy_insert(struct policy *p, uint32_t slot, uint64_t page, bool write);
+void policy_remove(struct policy *p, uint32_t slot);
+uint32_t policy_victim(struct policy *p, const struct policy_env *env);
+void policy_access(struct policy *p, uint32_t slot, uint64_t page, bool write);
+void policy_tick(struct policy *p, const struct policy_env *env);
+int policy_set_future(struct policy *p, const uint64_t *pages, size_t n, struct vms_error *e);
+uint32_t policy_trim(struct policy *p, const struct policy_env *env, uint32_t *slots,
+                     uint32_t max);
+
+static inline bool policy_is_idealized(const struct policy *p)
+{
+    return p->ops->flags & POLICY_IDEALIZED;
+}
+static inline bool policy_slot_used(const struct policy *p, uint32_t slot)
+{
+    return p->occupied[slot] != 0;
+}
+
+/* splitmix64: the seeded generator policies and tests share. */
+static inline uint64_t policy_rand_next(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+#endif

@@ -1,0 +1,1 @@
+$VMSIM mrc --policy lru,opt,lfu,fifo,clock --csv --file tests/data/refs/textbook.txt

@@ -1,0 +1,1 @@
+$VMSIM mrc --policy lru,nope --file tests/data/refs/textbook.txt

@@ -1,0 +1,1 @@
+$VMSIM pages --policy ws 1 2 3

@@ -1,0 +1,1 @@
+$VMSIM pages --frames 0 --policy fifo 1 2 3

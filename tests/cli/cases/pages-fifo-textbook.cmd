@@ -1,0 +1,1 @@
+$VMSIM pages --frames 3 --policy fifo --file tests/data/refs/textbook.txt

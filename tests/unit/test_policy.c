@@ -1,0 +1,393 @@
+/* Replacement policies: published fault counts, hand-computed clock, properties on seeded
+ * random strings (OPT optimal, inclusion for stack algorithms), protocol stress. */
+#include "harness.h"
+
+#include "base/alloc.h"
+#include "policy/policy.h"
+#include "policy/sim.h"
+#include "vmsim.h"
+
+static const uint64_t belady[] = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+static const uint64_t textbook[] = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
+
+/* Faults of policy on refs (pages used as their own dense ids) with frames frames. */
+static uint64_t run_faults(const char *policy, const uint64_t *refs, const bool *writes,
+                           size_t n, uint32_t frames)
+{
+    struct vms_refs r = {0};
+    char buf[32];
+    struct vms_error e = {0};
+    for (size_t i = 0; i < n; i++) {
+        int len = snprintf(buf, sizeof buf, "%llu%s", (unsigned long long)refs[i],
+                           writes && writes[i] ? "w" : "");
+        vms_refs_parse(&r, buf, (size_t)len, "t", &e);
+    }
+    struct vms_pages_opts o = {.policy = policy, .frames = frames, .tau = 4, .seed = 7};
+    struct vms_pages *p = NULL;
+    uint64_t f = UINT64_MAX;
+    if (vms_pages_run(&o, &r, &p, &e) == 0)
+        f = vms_pages_faults(p);
+    else
+        harness_fail(__FILE__, __LINE__, "%s: %s", policy, e.msg);
+    vms_pages_destroy(p);
+    vms_refs_fini(&r);
+    return f;
+}
+
+TEST(policy_fifo_belady_anomaly)
+{
+    CHECK_EQ(run_faults("fifo", belady, NULL, 12, 3), 9);
+    CHECK_EQ(run_faults("fifo", belady, NULL, 12, 4), 10);
+}
+
+TEST(policy_textbook_string)
+{
+    CHECK_EQ(run_faults("fifo", textbook, NULL, 20, 3), 15);
+    CHECK_EQ(run_faults("opt", textbook, NULL, 20, 3), 9);
+    CHECK_EQ(run_faults("lru", textbook, NULL, 20, 3), 12);
+    CHECK_EQ(run_faults("clock", textbook, NULL, 20, 3), 14); /* by hand, see below */
+}
+
+/* Clock by hand on the textbook string, 3 frames (hand starts at slot 0):
+ * 7 0 1 fill slots 0-2; 2: clears all, evicts 7 (slot 0); 3: clears 0, evicts 1 (slot 2);
+ * 4: evicts 2 (slot 0); 2: evicts 0 (slot 1); 0: evicts 3 (slot 2); 3: evicts 4 (slot 0);
+ * 1: evicts 2 (slot 1); 2: evicts 0 (slot 2); 0: evicts 3 (slot 0); 7: evicts 1 (slot 1);
+ * 1: evicts 2 (slot 2). 14 faults; frames end as [0, 7, 1]. */
+TEST(policy_clock_by_hand)
+{
+    static const uint32_t evicted[20] = {
+        SIM_NONE, SIM_NONE, SIM_NONE, 7, SIM_NONE, 1, SIM_NONE, 2, 0, SIM_NONE,
+        3,        4,        SIM_NONE, 2, 0,        3, SIM_NONE, 1, SIM_NONE, 2};
+    struct policy_params pp = {.nframes = 3};
+    struct sim *s;
+    CHECK(sim_create(policy_find("clock"), &pp, 8, 0, &s, NULL) == 0);
+    for (size_t i = 0; i < 20; i++) {
+        struct sim_step st;
+        sim_ref(s, (uint32_t)textbook[i], false, &st);
+        CHECK_EQ(st.evicted, evicted[i]);
+    }
+    CHECK_EQ(s->faults, 14);
+    CHECK_EQ(s->slot_page[0], 0);
+    CHECK_EQ(s->slot_page[1], 7);
+    CHECK_EQ(s->slot_page[2], 1);
+    sim_destroy(s);
+}
+
+/* Enhanced second chance prefers a clean page: with 2 frames, "1w 2 3" evicts 2. */
+TEST(policy_eclock_prefers_clean)
+{
+    static const uint64_t refs[] = {1, 2, 3};
+    static const bool w[] = {true, false, false};
+    struct policy_params pp = {.nframes = 2};
+    struct sim *s;
+    CHECK(sim_create(policy_find("eclock"), &pp, 4, 0, &s, NULL) == 0);
+    struct sim_step st;
+    for (size_t i = 0; i < 3; i++)
+        sim_ref(s, (uint32_t)refs[i], w[i], &st);
+    CHECK_EQ(st.evicted, 2);
+    sim_destroy(s);
+    (void)run_faults;
+}
+
+static uint64_t rng_state = 12345;
+static uint64_t rnd(uint64_t n)
+{
+    return policy_rand_next(&rng_state) % n;
+}
+
+/* A string with some locality: mostly near the previous page, sometimes anywhere. */
+static void random_string(uint64_t *refs, bool *w, size_t n, uint64_t npages)
+{
+    uint64_t cur = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = rnd(10);
+        if (k < 6)
+            cur = (cur + rnd(3)) % npages;
+        else if (k < 9)
+            cur = (cur + npages - rnd(3)) % npages;
+        else
+            cur = rnd(npages);
+        refs[i] = cur;
+        w[i] = rnd(4) == 0;
+    }
+}
+
+TEST(policy_opt_never_worse)
+{
+    uint64_t refs[300];
+    bool w[300];
+    for (int round = 0; round < 12; round++) {
+        random_string(refs, w, 300, 6 + (uint64_t)round * 2);
+        for (uint32_t frames = 1; frames <= 10; frames += 3) {
+            uint64_t opt = run_faults("opt", refs, w, 300, frames);
+            struct vms_policy_info pi;
+            for (size_t i = 0; vms_policy_info(i, &pi); i++) {
+                if (pi.uses_tau)
+                    continue; /* ws uses as many frames as its window needs */
+                uint64_t f = run_faults(pi.name, refs, w, 300, frames);
+                if (f < opt)
+                    harness_fail(__FILE__, __LINE__, "%s beat opt: %llu < %llu (frames %u)",
+                                 pi.name, (unsigned long long)f, (unsigned long long)opt,
+                                 frames);
+            }
+        }
+    }
+}
+
+TEST(policy_stack_inclusion)
+{
+    uint64_t refs[400];
+    bool w[400];
+    static const char *const stack[] = {"lru", "opt", "lfu"};
+    for (int round = 0; round < 10; round++) {
+        random_string(refs, w, 400, 12 + (uint64_t)round);
+        for (size_t k = 0; k < 3; k++) {
+            uint64_t prev = UINT64_MAX;
+            for (uint32_t frames = 1; frames <= 24; frames++) {
+                uint64_t f = run_faults(stack[k], refs, w, 400, frames);
+                if (f > prev)
+                    harness_fail(__FILE__, __LINE__, "%s: %u frames fault more (%llu > %llu)",
+                                 stack[k], frames, (unsigned long long)f,
+                                 (unsigned long long)prev);
+                prev = f;
+            }
+        }
+    }
+}
+
+/* One-pass curves equal per-size simulation exactly (LRU, OPT, LFU). */
+TEST(policy_mrc_onepass_equals_simulation)
+{
+    enum { N = 6000 };
+    static uint64_t refs[N];
+    static bool w[N];
+    for (int round = 0; round < 4; round++) {
+        random_string(refs, w, N, 40 + (uint64_t)round * 37);
+        struct vms_mrc *one = NULL, *sim = NULL;
+        struct vms_mrc_opts o1 = {.policies = "lru,opt,lfu", .threads = 2};
+        struct vms_mrc_opts o2 = o1;
+        o2.simulate = true;
+        struct vms_error e = {0};
+        CHECK(vms_mrc_create(&o1, &one, &e) == 0);
+        CHECK(vms_mrc_create(&o2, &sim, &e) == 0);
+        if (!one || !sim) {
+            vms_mrc_destroy(one);
+            vms_mrc_destroy(sim);
+            return;
+        }
+        for (size_t i = 0; i < N; i++) {
+            CHECK(vms_mrc_touch(one, refs[i] * 4096, w[i]) == 0);
+            CHECK(vms_mrc_touch(sim, refs[i] * 4096, w[i]) == 0);
+        }
+        CHECK(vms_mrc_finish(one, &e) == 0);
+        CHECK(vms_mrc_finish(sim, &e) == 0);
+        CHECK_EQ(vms_mrc_footprint(one), vms_mrc_footprint(sim));
+        for (size_t c = 0; c < 3; c++)
+            for (uint32_t f = 1; f <= vms_mrc_footprint(one); f++)
+                if (vms_mrc_faults(one, c, f) != vms_mrc_faults(sim, c, f))
+                    harness_fail(__FILE__, __LINE__, "%s at %u frames: one-pass %llu, "
+                                 "simulated %llu", vms_mrc_curve_name(one, c), f,
+                                 (unsigned long long)vms_mrc_faults(one, c, f),
+                                 (unsigned long long)vms_mrc_faults(sim, c, f));
+        vms_mrc_destroy(one);
+        vms_mrc_destroy(sim);
+    }
+}
+
+/* SHARDS at rate 0.5 on a wide stream stays within a few percent of the exact curve. */
+TEST(policy_mrc_shards_error)
+{
+    struct vms_mrc *m = NULL;
+    struct vms_mrc_opts o = {.policies = "lru", .shards_rate = 0.5};
+    struct vms_error e = {0};
+    CHECK(vms_mrc_create(&o, &m, &e) == 0);
+    if (!m)
+        return;
+    uint64_t cur = 0;
+    for (size_t i = 0; i < 200000; i++) {
+        cur = rnd(10) < 8 ? (cur + rnd(5)) % 2000 : rnd(2000);
+        vms_mrc_touch(m, cur, false);
+    }
+    CHECK(vms_mrc_finish(m, &e) == 0);
+    CHECK_EQ(vms_mrc_ncurves(m), 2);
+    double worst = 0;
+    double n = (double)vms_mrc_references(m);
+    for (uint32_t f = 1; f <= vms_mrc_footprint(m); f++) {
+        double a = (double)vms_mrc_faults(m, 0, f) / n, b = (double)vms_mrc_faults(m, 1, f) / n;
+        double d = a > b ? a - b : b - a;
+        if (d > worst)
+            worst = d;
+    }
+    CHECK(worst < 0.05);
+    vms_mrc_destroy(m);
+}
+
+/* The ws policy keeps exactly W(t, tau): its resident count equals the series. */
+TEST(policy_ws_matches_series)
+{
+    uint64_t refs[500];
+    bool w[500];
+    random_string(refs, w, 500, 30);
+    for (uint64_t tau = 1; tau <= 20; tau += 3) {
+        struct vms_refs r = {refs, w, 500, 500};
+        uint32_t series[500];
+        CHECK(vms_ws_series(&r, tau, series, NULL) == 0);
+        struct policy_params pp = {.nframes = 30, .tau = tau};
+        struct sim *s;
+        CHECK(sim_create(policy_find("ws"), &pp, 30, 0, &s, NULL) == 0);
+        uint64_t expect_faults = 0;
+        for (size_t i = 0; i < 500; i++) {
+            bool seen = false;
+            for (size_t k = i > tau ? i - tau : 0; k < i; k++)
+                seen |= refs[k] == refs[i];
+            expect_faults += !seen;
+            sim_ref(s, (uint32_t)refs[i], w[i], NULL);
+            CHECK_EQ(s->nused, series[i]);
+        }
+        CHECK_EQ(s->faults, expect_faults);
+        sim_destroy(s);
+    }
+}
+
+/* Kernel-style use: inserts, removes (munmap) and victims in any order, every policy. */
+struct fake_hw {
+    uint8_t a[64], d[64];
+    uint64_t now;
+};
+static bool fk_tcy(void *c, uint32_t s)
+{
+    struct fake_hw *h = c;
+    bool y = h->a[s];
+    h->a[s] = 0;
+    return y;
+}
+static bool fk_ty(void *c, uint32_t s)
+{
+    return ((struct fake_hw *)c)->a[s];
+}
+static bool fk_dirty(void *c, uint32_t s)
+{
+    return ((struct fake_hw *)c)->d[s];
+}
+static uint64_t fk_now(void *c)
+{
+    return ((struct fake_hw *)c)->now;
+}
+
+TEST(policy_protocol_stress)
+{
+    struct policy_ops const *ops;
+    for (size_t i = 0; (ops = policy_at(i)); i++) {
+        struct fake_hw hw = {0};
+        struct policy_env env = {&hw, fk_tcy, fk_ty, fk_dirty, fk_now};
+        struct policy_params pp = {.nframes = 16, .tau = 8, .seed = 3};
+        struct policy *p;
+        CHECK(policy_create(ops, &pp, &p, NULL) == 0);
+        uint64_t slot_page[16];
+        uint64_t future[2000];
+        for (size_t k = 0; k < 2000; k++)
+            future[k] = rnd(40);
+        CHECK(policy_set_future(p, future, 2000, NULL) == 0);
+        for (size_t k = 0; k < 2000; k++) {
+            hw.now = k + 1;
+            uint64_t page = future[k];
+            uint32_t slot = POLICY_NO_SLOT;
+            for (uint32_t s = 0; s < 16; s++)
+                if (policy_slot_used(p, s) && slot_page[s] == page)
+                    slot = s;
+            if (policy_is_idealized(p))
+                policy_access(p, slot, page, k % 3 == 0);
+            if (slot != POLICY_NO_SLOT) {
+                hw.a[slot] = 1;
+                hw.d[slot] |= k % 3 == 0;
+            } else {
+                uint32_t free_slot = POLICY_NO_SLOT;
+                for (uint32_t s = 0; s < 16 && free_slot == POLICY_NO_SLOT; s++)
+                    if (!policy_slot_used(p, s))
+                        free_slot = s;
+                if (free_slot == POLICY_NO_SLOT)
+                    free_slot = policy_victim(p, &env);
+                slot_page[free_slot] = page;
+                hw.a[free_slot] = 1;
+                hw.d[free_slot] = k % 3 == 0;
+                policy_insert(p, free_slot, page, k % 3 == 0);
+            }
+            if (rnd(10) == 0) { /* munmap a random resident page */
+                uint32_t s = (uint32_t)rnd(16);
+                if (policy_slot_used(p, s))
+                    policy_remove(p, s);
+            }
+            if (k % 5 == 0) {
+                uint32_t out[16];
+                policy_tick(p, &env);
+                (void)policy_trim(p, &env, out, 16);
+            }
+        }
+        policy_destroy(p);
+    }
+}
+
+/* Out of memory anywhere in create, pages or mrc: an error, never a crash or a leak. */
+TEST(policy_alloc_failures)
+{
+    struct policy_ops const *ops;
+    for (size_t i = 0; (ops = policy_at(i)); i++) {
+        for (long n = 0; n < 40; n++) {
+            struct policy_params pp = {.nframes = 8, .tau = 4};
+            struct policy *p = NULL;
+            alloc_fail_after(n);
+            int rc = policy_create(ops, &pp, &p, NULL);
+            alloc_fail_after(-1);
+            if (rc == 0) {
+                policy_destroy(p);
+                break;
+            }
+            CHECK(p == NULL);
+        }
+    }
+    for (long n = 0; n < 60; n++) {
+        struct vms_refs r = {0};
+        struct vms_error e;
+        vms_refs_parse(&r, "1 2 3 4 1 2 5 1 2 3 4 5", 23, "t", &e);
+        struct vms_pages_opts o = {.policy = "arc", .frames = 3};
+        struct vms_pages *p = NULL;
+        alloc_fail_after(n);
+        int rc = vms_pages_run(&o, &r, &p, &e);
+        alloc_fail_after(-1);
+        vms_pages_destroy(p);
+        vms_refs_fini(&r);
+        if (rc == 0)
+            break;
+        CHECK_EQ(-rc, VMS_ENOMEM);
+    }
+}
+
+TEST(policy_refs_parse_errors)
+{
+    struct vms_refs r = {0};
+    struct vms_error e = {0};
+    CHECK(vms_refs_parse(&r, "1, 2,3w 0x10r # four\n5", 22, "t", &e) == 0);
+    CHECK_EQ(r.n, 5);
+    CHECK_EQ(r.page[3], 16);
+    CHECK(r.write[2] && !r.write[3]);
+    CHECK(vms_refs_parse(&r, "1 2\n 3 x4", 9, "f.txt", &e) < 0);
+    CHECK_STR(e.msg, "f.txt:2:4: expected a page number (decimal or 0x hex, optionally "
+                     "followed by w or r), found 'x4'");
+    CHECK(vms_refs_parse(&r, "w", 1, "t", &e) < 0);
+    CHECK(vms_refs_parse(&r, "99999999999999999999", 20, "t", &e) < 0);
+    vms_refs_fini(&r);
+}
+
+TEST(policy_registry_complete)
+{
+    static const char *const names[] = {"opt",   "fifo", "lru",     "clock", "eclock",
+                                        "nru",   "lfu",  "aging",   "random", "ws",
+                                        "wsclock", "arc", "2q",     "lirs",  "lru2"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++)
+        CHECK(policy_find(names[i]) != NULL);
+    struct vms_policy_info pi;
+    for (size_t i = 0; vms_policy_info(i, &pi); i++)
+        if (pi.idealized)
+            CHECK_CONTAINS(pi.summary, "idealized");
+    CHECK(policy_find("belady") == NULL);
+}
