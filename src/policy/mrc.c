@@ -42,6 +42,8 @@ void mrc_lru_fini(struct mrc_lru *l)
     memset(l, 0, sizeof *l);
 }
 
+static void mrc_lru_compact(struct mrc_lru *l);
+
 bool mrc_lru_reserve(struct mrc_lru *l, size_t n)
 {
     if (n <= l->npages)
@@ -62,11 +64,28 @@ bool mrc_lru_reserve(struct mrc_lru *l, size_t n)
     size_t from = l->npages ? l->npages + 2 : 0;
     memset(l->hist + from, 0, (cap + 2 - from) * sizeof *hist);
     l->npages = cap;
+    if ((uint64_t)n * 2 > l->W) { /* grow the window, then rebuild the tree at its size */
+        uint64_t nw = l->W;
+        while ((uint64_t)n * 2 > nw)
+            nw *= 2;
+        if (nw > UINT32_MAX / 2)
+            return false;
+        uint32_t *owner = vms_realloc(l->owner, (size_t)nw * sizeof *owner);
+        if (!owner)
+            return false;
+        l->owner = owner;
+        uint32_t *tree = vms_realloc(l->tree, 2 * (size_t)nw * sizeof *tree);
+        if (!tree)
+            return false;
+        l->tree = tree;
+        l->W = (uint32_t)nw;
+        mrc_lru_compact(l);
+    }
     return true;
 }
 
-/* Renumber the live marks 0..live-1 in time order and rebuild the tree in O(W); the
- * window grows so that it stays at least twice the number of live pages. */
+/* Renumber the live marks 0..live-1 in time order and rebuild the tree in O(W).
+ * mrc_lru_reserve keeps W >= 2 * live, so a compaction frees at least half the window. */
 static void mrc_lru_compact(struct mrc_lru *l)
 {
     uint32_t j = 0;
@@ -77,19 +96,6 @@ static void mrc_lru_compact(struct mrc_lru *l)
             l->last[pg] = j;
             j++;
         }
-    }
-    if ((uint64_t)l->live * 2 > l->W) {
-        uint32_t nw = l->W;
-        while ((uint64_t)l->live * 2 > nw)
-            nw *= 2;
-        uint32_t *owner = vms_realloc(l->owner, (size_t)nw * sizeof *owner);
-        uint32_t *tree = owner ? vms_realloc(l->tree, 2 * (size_t)nw * sizeof *tree) : NULL;
-        if (owner)
-            l->owner = owner;
-        if (tree)
-            l->tree = tree;
-        VMS_INVARIANT(owner && tree, "mrc: out of memory growing the LRU window");
-        l->W = nw;
     }
     for (uint32_t i = j; i < l->W; i++)
         l->owner[i] = MRC_NONE;

@@ -391,3 +391,67 @@ TEST(policy_registry_complete)
             CHECK_CONTAINS(pi.summary, "idealized");
     CHECK(policy_find("belady") == NULL);
 }
+
+/* The LRU window grows as pages appear (5000 pages > the initial 2048-entry window) and
+ * compacts many times; the curve still equals per-size simulation. */
+TEST(policy_mrc_lru_window_growth)
+{
+    static const uint32_t sizes[] = {1, 7, 100, 1024, 2500, 4999, 5000, 6000};
+    struct vms_mrc_opts o1 = {.policies = "lru", .sizes = sizes, .nsizes = ARRAY_LEN(sizes)};
+    struct vms_mrc_opts o2 = o1;
+    o2.simulate = true;
+    struct vms_mrc *a = NULL, *b = NULL;
+    CHECK(vms_mrc_create(&o1, &a, NULL) == 0);
+    CHECK(vms_mrc_create(&o2, &b, NULL) == 0);
+    if (!a || !b) {
+        vms_mrc_destroy(a);
+        vms_mrc_destroy(b);
+        return;
+    }
+    for (size_t i = 0; i < 40000; i++) {
+        uint64_t pg = i < 5000 ? i : rnd(5000);
+        vms_mrc_touch(a, pg, false);
+        vms_mrc_touch(b, pg, false);
+    }
+    CHECK(vms_mrc_finish(a, NULL) == 0);
+    CHECK(vms_mrc_finish(b, NULL) == 0);
+    CHECK_EQ(vms_mrc_footprint(a), 5000);
+    for (size_t i = 0; i < ARRAY_LEN(sizes); i++)
+        CHECK_EQ(vms_mrc_faults(a, 0, sizes[i]), vms_mrc_faults(b, 0, sizes[i]));
+    CHECK_EQ(vms_mrc_faults(a, 0, 6000), 5000); /* only cold misses */
+    vms_mrc_destroy(a);
+    vms_mrc_destroy(b);
+}
+
+/* A loop one page larger than memory: LRU misses every time; LIRS keeps most of it. */
+TEST(policy_lirs_handles_loops)
+{
+    uint64_t refs[220];
+    for (size_t i = 0; i < 220; i++)
+        refs[i] = i % 11;
+    CHECK_EQ(run_faults("lru", refs, NULL, 220, 10), 220);
+    CHECK(run_faults("lirs", refs, NULL, 220, 10) < 220 / 3);
+    CHECK(run_faults("opt", refs, NULL, 220, 10) <= run_faults("lirs", refs, NULL, 220, 10));
+}
+
+/* Out of memory in the mrc engine: an error, never a crash or a leak. */
+TEST(policy_mrc_alloc_failures)
+{
+    for (long n = 0; n < 200; n += 3) {
+        struct vms_mrc_opts o = {.policies = "lru,opt,fifo,arc", .threads = 1,
+                                 .shards_rate = 0.5};
+        struct vms_mrc *m = NULL;
+        struct vms_error e = {0};
+        alloc_fail_after(n);
+        int rc = vms_mrc_create(&o, &m, &e);
+        for (uint64_t i = 0; rc == 0 && i < 3000; i++)
+            rc = vms_mrc_touch(m, (i * 7) % 97, i & 1);
+        if (rc == 0)
+            rc = vms_mrc_finish(m, &e);
+        alloc_fail_after(-1);
+        vms_mrc_destroy(m);
+        if (rc == 0)
+            break;
+        CHECK_EQ(-rc, VMS_ENOMEM);
+    }
+}
