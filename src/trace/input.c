@@ -1,0 +1,356 @@
+/* Decompression layer (see input.h): sniffs the first bytes of the raw input for the gzip,
+ * xz and zstd magic numbers and streams through zlib, liblzma or libzstd. zlib and liblzma
+ * allocate through vms_malloc; libzstd uses its own allocator (its custom-allocator API is
+ * not part of the stable interface). */
+#include "trace/input.h"
+
+#include <errno.h>
+#include <lzma.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#ifdef VMS_HAVE_ZSTD
+#include <zstd.h>
+#endif
+
+#include "base/alloc.h"
+#include "base/err.h"
+
+#define RAW_SIZE (1u << 18)
+
+enum codec { CODEC_NONE, CODEC_GZIP, CODEC_XZ, CODEC_ZSTD };
+
+struct trace_input {
+    int fd; /* -1: memory */
+    bool own_fd;
+    const unsigned char *mem;
+    size_t mem_len, mem_pos;
+    char *name;
+    enum codec codec;
+    unsigned char *raw; /* compressed bytes (or sniffed plain bytes) */
+    size_t raw_pos, raw_len;
+    bool raw_eof;
+    bool stream_end; /* the decoder reached the end of the data */
+    bool started;    /* decoder initialised */
+    z_stream z;
+    lzma_stream x;
+#ifdef VMS_HAVE_ZSTD
+    ZSTD_DStream *zs;
+    size_t zs_last; /* last ZSTD_decompressStream result: 0 = at a frame boundary */
+#endif
+};
+
+static voidpf input_zalloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return vms_calloc(items, size);
+}
+
+static void input_zfree(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    vms_free(p);
+}
+
+static void *input_lzalloc(void *opaque, size_t nmemb, size_t size)
+{
+    (void)opaque;
+    return vms_calloc(nmemb, size);
+}
+
+static void input_lzfree(void *opaque, void *p)
+{
+    (void)opaque;
+    vms_free(p);
+}
+
+static const lzma_allocator input_lzma_allocator = {input_lzalloc, input_lzfree, NULL};
+
+/* Raw bytes from the source into dst; 0 at end, -VMS_EIO on error. */
+static long input_raw(struct trace_input *in, unsigned char *dst, size_t cap,
+                      struct vms_error *e)
+{
+    if (in->fd < 0) {
+        size_t n = in->mem_len - in->mem_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(dst, in->mem + in->mem_pos, n);
+        in->mem_pos += n;
+        return (long)n;
+    }
+    for (;;) {
+        ssize_t n = read(in->fd, dst, cap);
+        if (n >= 0)
+            return (long)n;
+        if (errno != EINTR)
+            return err_set(e, VMS_EIO, "%s: read: %s", in->name, strerror(errno));
+    }
+}
+
+/* Refills in->raw when it is empty. Returns 0, or -VMS_EIO. */
+static int input_refill(struct trace_input *in, struct vms_error *e)
+{
+    if (in->raw_pos < in->raw_len || in->raw_eof)
+        return 0;
+    long n = input_raw(in, in->raw, RAW_SIZE, e);
+    if (n < 0)
+        return (int)n;
+    in->raw_pos = 0;
+    in->raw_len = (size_t)n;
+    if (n == 0)
+        in->raw_eof = true;
+    return 0;
+}
+
+/* Reads the first few raw bytes and picks the codec. */
+static int input_sniff(struct trace_input *in, struct vms_error *e)
+{
+    while (in->raw_len < 6 && !in->raw_eof) {
+        long n = input_raw(in, in->raw + in->raw_len, RAW_SIZE - in->raw_len, e);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            in->raw_eof = true;
+        in->raw_len += (size_t)n;
+    }
+    const unsigned char *p = in->raw;
+    size_t n = in->raw_len;
+    if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+        in->codec = CODEC_GZIP;
+    else if (n >= 6 && !memcmp(p, "\xfd" "7zXZ\0", 6))
+        in->codec = CODEC_XZ;
+    else if (n >= 4 && !memcmp(p, "\x28\xb5\x2f\xfd", 4))
+        in->codec = CODEC_ZSTD;
+    else
+        in->codec = CODEC_NONE;
+    switch (in->codec) {
+    case CODEC_GZIP:
+        in->z.zalloc = input_zalloc;
+        in->z.zfree = input_zfree;
+        if (inflateInit2(&in->z, 15 + 16) != Z_OK)
+            return err_set(e, VMS_ENOMEM, "%s: cannot start the gzip decoder", in->name);
+        break;
+    case CODEC_XZ:
+        in->x = (lzma_stream)LZMA_STREAM_INIT;
+        in->x.allocator = &input_lzma_allocator;
+        if (lzma_stream_decoder(&in->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+            return err_set(e, VMS_ENOMEM, "%s: cannot start the xz decoder", in->name);
+        break;
+    case CODEC_ZSTD:
+#ifdef VMS_HAVE_ZSTD
+        in->zs = ZSTD_createDStream();
+        if (!in->zs)
+            return err_set(e, VMS_ENOMEM, "%s: cannot start the zstd decoder", in->name);
+        in->started = true;
+        if (ZSTD_isError(ZSTD_initDStream(in->zs)))
+            return err_set(e, VMS_ENOMEM, "%s: cannot start the zstd decoder", in->name);
+        break;
+#else
+        return err_set(e, VMS_EUNSUPPORTED,
+                       "%s: zstd trace but vmsim was built without libzstd (install "
+                       "libzstd-dev and rebuild)",
+                       in->name);
+#endif
+    case CODEC_NONE: break;
+    }
+    in->started = true;
+    return 0;
+}
+
+static struct trace_input *input_new(const char *name, struct vms_error *e)
+{
+    struct trace_input *in = vms_calloc(1, sizeof *in);
+    if (in) {
+        in->name = vms_strdup(name ? name : "?");
+        in->raw = vms_malloc(RAW_SIZE);
+        in->fd = -1;
+    }
+    if (!in || !in->name || !in->raw) {
+        input_close(in);
+        err_set(e, VMS_ENOMEM, "%s: out of memory", name ? name : "trace");
+        return NULL;
+    }
+    return in;
+}
+
+struct trace_input *input_open_fd(int fd, bool own_fd, const char *name, struct vms_error *e)
+{
+    struct trace_input *in = input_new(name, e);
+    if (!in) {
+        if (own_fd)
+            close(fd);
+        return NULL;
+    }
+    in->fd = fd;
+    in->own_fd = own_fd;
+    if (input_sniff(in, e) < 0) {
+        input_close(in);
+        return NULL;
+    }
+    return in;
+}
+
+struct trace_input *input_open_mem(const void *data, size_t len, const char *name,
+                                   struct vms_error *e)
+{
+    struct trace_input *in = input_new(name, e);
+    if (!in)
+        return NULL;
+    in->mem = data;
+    in->mem_len = len;
+    if (input_sniff(in, e) < 0) {
+        input_close(in);
+        return NULL;
+    }
+    return in;
+}
+
+static long input_read_plain(struct trace_input *in, unsigned char *dst, size_t cap,
+                             struct vms_error *e)
+{
+    if (in->raw_pos < in->raw_len) { /* bytes kept from sniffing */
+        size_t n = in->raw_len - in->raw_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(dst, in->raw + in->raw_pos, n);
+        in->raw_pos += n;
+        return (long)n;
+    }
+    if (in->raw_eof)
+        return 0;
+    long n = input_raw(in, dst, cap, e);
+    if (n == 0)
+        in->raw_eof = true;
+    return n;
+}
+
+static long input_read_gzip(struct trace_input *in, unsigned char *dst, size_t cap,
+                            struct vms_error *e)
+{
+    in->z.next_out = dst;
+    in->z.avail_out = cap > UINT32_MAX ? UINT32_MAX : (uInt)cap;
+    while (in->z.avail_out > 0 && !in->stream_end) {
+        int rc = input_refill(in, e);
+        if (rc < 0)
+            return rc;
+        if (in->raw_pos == in->raw_len)
+            return err_set(e, VMS_EINVAL, "%s: truncated gzip data", in->name);
+        in->z.next_in = in->raw + in->raw_pos;
+        in->z.avail_in = (uInt)(in->raw_len - in->raw_pos);
+        int zr = inflate(&in->z, Z_NO_FLUSH);
+        in->raw_pos = in->raw_len - in->z.avail_in;
+        if (zr == Z_STREAM_END) {
+            /* another member may follow (concatenated gzip files are one stream) */
+            rc = input_refill(in, e);
+            if (rc < 0)
+                return rc;
+            if (in->raw_pos == in->raw_len)
+                in->stream_end = true;
+            else if (inflateReset(&in->z) != Z_OK)
+                return err_set(e, VMS_EINVAL, "%s: corrupt gzip data", in->name);
+        } else if (zr == Z_MEM_ERROR) {
+            return err_set(e, VMS_ENOMEM, "%s: out of memory in the gzip decoder", in->name);
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            return err_set(e, VMS_EINVAL, "%s: corrupt gzip data (%s)", in->name,
+                           in->z.msg ? in->z.msg : "inflate failed");
+        }
+    }
+    return (long)(cap - in->z.avail_out);
+}
+
+static long input_read_xz(struct trace_input *in, unsigned char *dst, size_t cap,
+                          struct vms_error *e)
+{
+    in->x.next_out = dst;
+    in->x.avail_out = cap;
+    while (in->x.avail_out > 0 && !in->stream_end) {
+        int rc = input_refill(in, e);
+        if (rc < 0)
+            return rc;
+        in->x.next_in = in->raw + in->raw_pos;
+        in->x.avail_in = in->raw_len - in->raw_pos;
+        lzma_ret xr = lzma_code(&in->x, in->raw_eof ? LZMA_FINISH : LZMA_RUN);
+        in->raw_pos = in->raw_len - in->x.avail_in;
+        if (xr == LZMA_STREAM_END)
+            in->stream_end = true;
+        else if (xr == LZMA_MEM_ERROR)
+            return err_set(e, VMS_ENOMEM, "%s: out of memory in the xz decoder", in->name);
+        else if (xr == LZMA_BUF_ERROR && in->raw_eof)
+            return err_set(e, VMS_EINVAL, "%s: truncated xz data", in->name);
+        else if (xr != LZMA_OK && xr != LZMA_BUF_ERROR)
+            return err_set(e, VMS_EINVAL, "%s: corrupt xz data (liblzma error %d)", in->name,
+                           (int)xr);
+    }
+    return (long)(cap - in->x.avail_out);
+}
+
+#ifdef VMS_HAVE_ZSTD
+static long input_read_zstd(struct trace_input *in, unsigned char *dst, size_t cap,
+                            struct vms_error *e)
+{
+    ZSTD_outBuffer out = {dst, cap, 0};
+    while (out.pos < out.size && !in->stream_end) {
+        int rc = input_refill(in, e);
+        if (rc < 0)
+            return rc;
+        if (in->raw_pos == in->raw_len) {
+            if (in->zs_last != 0)
+                return err_set(e, VMS_EINVAL, "%s: truncated zstd data", in->name);
+            in->stream_end = true;
+            break;
+        }
+        ZSTD_inBuffer zin = {in->raw, in->raw_len, in->raw_pos};
+        size_t zr = ZSTD_decompressStream(in->zs, &out, &zin);
+        in->raw_pos = zin.pos;
+        if (ZSTD_isError(zr))
+            return err_set(e, VMS_EINVAL, "%s: corrupt zstd data (%s)", in->name,
+                           ZSTD_getErrorName(zr));
+        in->zs_last = zr;
+    }
+    return (long)out.pos;
+}
+#endif
+
+long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e)
+{
+    if (cap > (size_t)1 << 30)
+        cap = (size_t)1 << 30;
+    switch (in->codec) {
+    case CODEC_GZIP: return input_read_gzip(in, dst, cap, e);
+    case CODEC_XZ: return input_read_xz(in, dst, cap, e);
+#ifdef VMS_HAVE_ZSTD
+    case CODEC_ZSTD: return input_read_zstd(in, dst, cap, e);
+#else
+    case CODEC_ZSTD: return err_set(e, VMS_EUNSUPPORTED, "%s: zstd not built in", in->name);
+#endif
+    case CODEC_NONE: break;
+    }
+    return input_read_plain(in, dst, cap, e);
+}
+
+const char *input_compression(const struct trace_input *in)
+{
+    static const char *const names[] = {"none", "gzip", "xz", "zstd"};
+    return names[in->codec];
+}
+
+void input_close(struct trace_input *in)
+{
+    if (!in)
+        return;
+    if (in->started) {
+        if (in->codec == CODEC_GZIP)
+            inflateEnd(&in->z);
+        else if (in->codec == CODEC_XZ)
+            lzma_end(&in->x);
+#ifdef VMS_HAVE_ZSTD
+        else if (in->codec == CODEC_ZSTD)
+            ZSTD_freeDStream(in->zs);
+#endif
+    }
+    if (in->own_fd && in->fd >= 0)
+        close(in->fd);
+    vms_free(in->raw);
+    vms_free(in->name);
+    vms_free(in);
+}

@@ -1,0 +1,25 @@
+/* The decompression layer under the trace readers: a byte source (descriptor or memory)
+ * that is plain, gzip (zlib), xz (liblzma) or zstd (libzstd, when built with VMS_HAVE_ZSTD),
+ * told apart by the first bytes. Concatenated streams are decoded as one. */
+#ifndef VMS_TRACE_INPUT_H
+#define VMS_TRACE_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vmsim.h"
+
+struct trace_input;
+
+/* own_fd: close fd in input_close. name is used in messages (copied). NULL + e on error. */
+struct trace_input *input_open_fd(int fd, bool own_fd, const char *name, struct vms_error *e);
+/* data must outlive the input. */
+struct trace_input *input_open_mem(const void *data, size_t len, const char *name,
+                                   struct vms_error *e);
+/* Up to cap decompressed bytes into dst: the count, 0 at the end, or -VMS_E* with
+ * e->msg "NAME: what went wrong" (truncated or corrupt compressed data, read errors). */
+long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e);
+const char *input_compression(const struct trace_input *in); /* "none", "gzip", "xz", "zstd" */
+void input_close(struct trace_input *in); /* NULL ok */
+
+#endif

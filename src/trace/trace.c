@@ -1,0 +1,361 @@
+/* The generic half of the trace layer: opening (compression, then format detection),
+ * the buffer every parser works on, sticky errors and counters, and the buffered writer.
+ * The formats themselves are ops tables in lackey.c, din.c and vtrace.c. */
+#include "trace/format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/err.h"
+
+#define X 0xff
+const uint8_t trace_hexval[256] = {
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, X, X, X, X, X, X,
+    X, 10, 11, 12, 13, 14, 15, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, 10, 11, 12, 13, 14, 15, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+};
+#undef X
+
+long trace_fill(struct trace_reader *r, struct vms_error *e)
+{
+    if (r->eof)
+        return 0;
+    size_t keep = r->end - r->pos;
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, keep);
+        r->base += r->pos;
+        r->pos = 0;
+        r->end = keep;
+    }
+    if (keep >= TRACE_BUF_SIZE)
+        return trace_line_error(r, 0, 0, "a line shorter than 1 MiB", e);
+    long n = input_read(r->in, r->buf + r->end, TRACE_BUF_SIZE - r->end, e);
+    if (n < 0)
+        return n;
+    if (n == 0)
+        r->eof = true;
+    r->end += (size_t)n;
+    memset(r->buf + r->end, 0, TRACE_SLACK);
+    return n;
+}
+
+int trace_line_error(struct trace_reader *r, size_t line_start, size_t at, const char *what,
+                     struct vms_error *e)
+{
+    return err_set(e, VMS_EINVAL, "%s:%llu:%llu: expected %s", r->name,
+                   (unsigned long long)r->line, (unsigned long long)(at - line_start + 1), what);
+}
+
+/* Is buf[0, n) a (possibly partial) vmsim binary magic? */
+static bool trace_magic_prefix(const uint8_t *p, size_t n)
+{
+    return !memcmp(p, VTRACE_MAGIC, n < VTRACE_MAGIC_LEN ? n : VTRACE_MAGIC_LEN);
+}
+
+/* Picks the format from the first bytes: the binary magic, else the first text line that
+ * is neither blank, a '#' comment nor a Valgrind "==" line: lackey when it starts like a
+ * lackey record, din when it starts with a digit, lackey (which will report it) otherwise. */
+static int trace_detect(struct trace_reader *r, struct vms_error *e)
+{
+    for (;;) {
+        size_t n = r->end - r->pos;
+        const uint8_t *p = r->buf + r->pos;
+        if (n > 0 && trace_magic_prefix(p, n)) {
+            if (n >= VTRACE_MAGIC_LEN) {
+                r->ops = &vtrace_format;
+                return 0;
+            }
+        } else {
+            size_t i = 0;
+            while (i < n) {
+                const uint8_t *nl = memchr(p + i, '\n', n - i);
+                if (!nl && !r->eof)
+                    break; /* need the whole line */
+                size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
+                const uint8_t *l = p + i;
+                size_t k = 0;
+                while (k < len && (l[k] == ' ' || l[k] == '\t' || l[k] == '\r'))
+                    k++;
+                bool skip = k == len || l[0] == '#' || (len >= 2 && l[0] == '=' && l[1] == '=');
+                if (!skip) {
+                    bool din = l[k] >= '0' && l[k] <= '9';
+                    r->ops = din ? &din_format : &lackey_format;
+                    return 0;
+                }
+                i += len + 1;
+            }
+            if (i >= n && r->eof) {
+                r->ops = &lackey_format; /* nothing but comments: an empty lackey trace */
+                return 0;
+            }
+        }
+        if (r->eof || r->end - r->pos >= TRACE_BUF_SIZE) {
+            r->ops = &lackey_format;
+            return 0;
+        }
+        long got = trace_fill(r, e);
+        if (got < 0)
+            return (int)got;
+    }
+}
+
+static struct trace_reader *trace_open_input(struct trace_input *in, const char *name,
+                                             unsigned flags, struct vms_error *e)
+{
+    struct trace_reader *r = vms_calloc(1, sizeof *r);
+    if (r) {
+        r->in = in;
+        r->name = vms_strdup(name);
+        r->buf = vms_malloc(TRACE_BUF_SIZE + TRACE_SLACK);
+        r->err = vms_calloc(1, sizeof *r->err);
+    }
+    if (!r || !r->name || !r->buf || !r->err) {
+        if (!r)
+            input_close(in);
+        trace_close(r);
+        err_set(e, VMS_ENOMEM, "%s: out of memory", name);
+        return NULL;
+    }
+    memset(r->buf, 0, TRACE_SLACK);
+    r->flags = flags;
+    r->line = 1;
+    struct vms_error local;
+    if (!e)
+        e = &local;
+    int rc = trace_detect(r, e);
+    if (rc == 0 && r->ops->open)
+        rc = r->ops->open(r, e);
+    if (rc < 0) {
+        trace_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+struct trace_reader *trace_open_fd(int fd, const char *name, unsigned flags, struct vms_error *e)
+{
+    struct trace_input *in = input_open_fd(fd, true, name, e);
+    return in ? trace_open_input(in, name, flags, e) : NULL;
+}
+
+struct trace_reader *trace_open_mem(const void *data, size_t len, const char *name,
+                                    unsigned flags, struct vms_error *e)
+{
+    struct trace_input *in = input_open_mem(data, len, name, e);
+    return in ? trace_open_input(in, name, flags, e) : NULL;
+}
+
+struct trace_reader *trace_open(const char *path, unsigned flags, struct vms_error *e)
+{
+    if (!strcmp(path, "-")) {
+        int fd = dup(0);
+        if (fd < 0) {
+            err_set(e, VMS_EIO, "-: %s", strerror(errno));
+            return NULL;
+        }
+        return trace_open_fd(fd, "-", flags, e);
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    return trace_open_fd(fd, path, flags, e);
+}
+
+long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t n, struct vms_error *e)
+{
+    if (r->failed) {
+        if (e)
+            *e = *r->err;
+        return -r->failed;
+    }
+    if (n == 0)
+        return 0;
+    struct vms_error local;
+    struct vms_error *err = e ? e : &local;
+    long got = r->ops->read(r, buf, n, err);
+    if (got < 0) {
+        r->failed = (int)-got;
+        *r->err = *err;
+        return got;
+    }
+    r->counts.records += (uint64_t)got;
+    return got;
+}
+
+void trace_close(struct trace_reader *r)
+{
+    if (!r)
+        return;
+    input_close(r->in);
+    vms_free(r->name);
+    vms_free(r->buf);
+    vms_free(r->source);
+    vms_free(r->err);
+    vms_free(r);
+}
+
+const struct trace_counts *trace_reader_counts(const struct trace_reader *r)
+{
+    return &r->counts;
+}
+
+const char *trace_reader_format(const struct trace_reader *r)
+{
+    return r->ops->name;
+}
+
+const char *trace_reader_compression(const struct trace_reader *r)
+{
+    return input_compression(r->in);
+}
+
+const char *trace_reader_source(const struct trace_reader *r)
+{
+    return r->source;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+static const struct trace_format_ops *const trace_formats[] = {
+    [TRACE_FMT_LACKEY] = &lackey_format,
+    [TRACE_FMT_DIN] = &din_format,
+    [TRACE_FMT_VMSIM] = &vtrace_format,
+};
+
+bool trace_format_parse(const char *name, enum trace_format *out)
+{
+    for (size_t i = 0; i < sizeof trace_formats / sizeof trace_formats[0]; i++) {
+        if (!strcmp(name, trace_formats[i]->name)) {
+            *out = (enum trace_format)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *trace_kind_name(unsigned kind)
+{
+    static const char *const names[] = {"I", "L", "S", "M"};
+    return kind < 4 ? names[kind] : "?";
+}
+
+static int trace_flush(struct trace_writer *w, struct vms_error *e)
+{
+    size_t off = 0;
+    while (off < w->len) {
+        ssize_t n = write(w->fd, w->buf + off, w->len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return err_set(e, VMS_EIO, "%s: write: %s", w->name, strerror(errno));
+        }
+        off += (size_t)n;
+    }
+    w->len = 0;
+    return 0;
+}
+
+struct trace_writer *trace_writer_open_fd(int fd, const char *name, enum trace_format fmt,
+                                          const char *source_description, struct vms_error *e)
+{
+    if ((unsigned)fmt >= sizeof trace_formats / sizeof trace_formats[0]) {
+        err_set(e, VMS_EINVAL, "%s: unknown trace format %d", name, (int)fmt);
+        return NULL;
+    }
+    struct trace_writer *w = vms_calloc(1, sizeof *w);
+    if (w) {
+        w->name = vms_strdup(name);
+        w->buf = vms_malloc(TRACE_WBUF_SIZE);
+    }
+    if (!w || !w->name || !w->buf) {
+        if (w) {
+            vms_free(w->name);
+            vms_free(w->buf);
+            vms_free(w);
+        }
+        err_set(e, VMS_ENOMEM, "%s: out of memory", name);
+        return NULL;
+    }
+    w->fd = fd;
+    w->ops = trace_formats[fmt];
+    if (w->ops->write_header)
+        w->ops->write_header(w, source_description ? source_description : "");
+    return w;
+}
+
+struct trace_writer *trace_writer_open_format(const char *path, enum trace_format fmt,
+                                              const char *source_description,
+                                              struct vms_error *e)
+{
+    if (!strcmp(path, "-"))
+        return trace_writer_open_fd(1, "-", fmt, source_description, e);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct trace_writer *w = trace_writer_open_fd(fd, path, fmt, source_description, e);
+    if (w)
+        w->own_fd = true;
+    else
+        close(fd);
+    return w;
+}
+
+struct trace_writer *trace_writer_open(const char *path, const char *source_description,
+                                       struct vms_error *e)
+{
+    return trace_writer_open_format(path, TRACE_FMT_VMSIM, source_description, e);
+}
+
+int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n,
+                struct vms_error *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].kind > TRACE_M)
+            return err_set(e, VMS_EINVAL, "%s: record %llu: kind %u is not I, L, S or M",
+                           w->name, (unsigned long long)(w->count + 1), recs[i].kind);
+        if (w->len + TRACE_WREC_MAX > TRACE_WBUF_SIZE) {
+            int rc = trace_flush(w, e);
+            if (rc < 0)
+                return rc;
+        }
+        w->ops->write_rec(w, &recs[i]);
+        w->count++;
+    }
+    return 0;
+}
+
+uint64_t trace_writer_count(const struct trace_writer *w)
+{
+    return w->count;
+}
+
+int trace_writer_close(struct trace_writer *w, struct vms_error *e)
+{
+    if (!w)
+        return 0;
+    int rc = 0;
+    if (w->len + TRACE_WREC_MAX > TRACE_WBUF_SIZE)
+        rc = trace_flush(w, e);
+    if (rc == 0 && w->ops->write_end)
+        w->ops->write_end(w);
+    if (rc == 0)
+        rc = trace_flush(w, e);
+    if (w->own_fd && close(w->fd) < 0 && rc == 0)
+        rc = err_set(e, VMS_EIO, "%s: close: %s", w->name, strerror(errno));
+    vms_free(w->name);
+    vms_free(w->buf);
+    vms_free(w);
+    return rc;
+}

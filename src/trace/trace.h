@@ -1,0 +1,81 @@
+/* Trace readers and writers: one interface over Valgrind lackey text, Dinero din text and
+ * the vmsim binary format (docs/trace-formats.md), read from plain, gzip, xz or zstd input.
+ * Readers stream with constant memory however long the trace; nothing here prints. */
+#ifndef VMS_TRACE_TRACE_H
+#define VMS_TRACE_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmsim.h"
+
+enum trace_kind { TRACE_I = 0, TRACE_L = 1, TRACE_S = 2, TRACE_M = 3 }; /* M = load then store */
+
+struct trace_rec {
+    uint64_t addr; /* virtual address of the first byte */
+    uint32_t size; /* bytes accessed (instruction length for I) */
+    uint8_t kind;  /* enum trace_kind */
+};
+
+/* Output formats of a writer (and the names the CLI accepts). */
+enum trace_format { TRACE_FMT_LACKEY = 0, TRACE_FMT_DIN = 1, TRACE_FMT_VMSIM = 2 };
+
+#define TRACE_SKIP_BAD 1u /* skip malformed text lines and count them instead of failing */
+
+/* What a reader has seen so far. */
+struct trace_counts {
+    uint64_t records;        /* records returned */
+    uint64_t kind[4];        /* records by enum trace_kind */
+    uint64_t valgrind_lines; /* "==PID==" lines skipped (lackey) */
+    uint64_t bad_lines;      /* malformed lines skipped under TRACE_SKIP_BAD */
+    uint64_t ignored;        /* records that name no access (din labels 3 and 4) */
+};
+
+struct trace_reader; /* opaque */
+struct trace_writer; /* opaque */
+
+/* Opens a trace; path "-" is standard input. Detects the compression (gzip, xz, zstd by
+ * their magic bytes) and then the format (vmsim binary by its magic, else lackey or din
+ * from the first line that is not a comment or a Valgrind line). NULL + e on failure. */
+struct trace_reader *trace_open(const char *path, unsigned flags, struct vms_error *e);
+/* The same over an open descriptor (taken over and closed by trace_close) or a memory
+ * buffer (not copied: it must outlive the reader). name is used in messages. */
+struct trace_reader *trace_open_fd(int fd, const char *name, unsigned flags, struct vms_error *e);
+struct trace_reader *trace_open_mem(const void *data, size_t len, const char *name,
+                                    unsigned flags, struct vms_error *e);
+
+/* Fills up to n records; returns the count, 0 at the end, or a negative VMS_E* with
+ * e->msg "FILE:LINE:COL: what was expected" (text formats) or "FILE: offset N: ..."
+ * (binary and compressed input). After an error every later call fails the same way. */
+long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t n, struct vms_error *e);
+void trace_close(struct trace_reader *r); /* NULL ok */
+
+const struct trace_counts *trace_reader_counts(const struct trace_reader *r);
+const char *trace_reader_format(const struct trace_reader *r);      /* "lackey", "din", "vmsim" */
+const char *trace_reader_compression(const struct trace_reader *r); /* "none", "gzip", ... */
+/* The source description from a binary header; NULL for text formats. */
+const char *trace_reader_source(const struct trace_reader *r);
+
+/* Writers. path "-" is standard output. source_description goes into the binary header
+ * (ignored by text formats; NULL = ""). trace_writer_close writes the end marker, flushes
+ * and reports a failed write; it always frees w (NULL ok, returns 0). */
+struct trace_writer *trace_writer_open(const char *path, const char *source_description,
+                                       struct vms_error *e);
+struct trace_writer *trace_writer_open_format(const char *path, enum trace_format fmt,
+                                              const char *source_description,
+                                              struct vms_error *e);
+/* Same, over a descriptor the writer does not close. */
+struct trace_writer *trace_writer_open_fd(int fd, const char *name, enum trace_format fmt,
+                                          const char *source_description, struct vms_error *e);
+int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n,
+                struct vms_error *e);
+int trace_writer_close(struct trace_writer *w, struct vms_error *e);
+/* Records written so far. */
+uint64_t trace_writer_count(const struct trace_writer *w);
+
+/* "lackey" | "din" | "vmsim" -> format; false for anything else. */
+bool trace_format_parse(const char *name, enum trace_format *out);
+const char *trace_kind_name(unsigned kind); /* "I", "L", "S", "M" */
+
+#endif

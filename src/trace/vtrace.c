@@ -1,0 +1,256 @@
+/* The vmsim binary trace format (docs/trace-formats.md): a versioned header with a source
+ * description, then one tag byte per record (kind, a size code, an address mode) and
+ * LEB128 varints for uncommon sizes and zigzag address deltas. Instruction fetches and data
+ * references are two delta streams, so sequential code costs one byte per record. */
+#include "trace/format.h"
+
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/err.h"
+
+#define VTRACE_MAJOR 1
+#define VTRACE_MINOR 0
+#define VTRACE_FIXED 18u               /* header bytes before the description */
+#define VTRACE_MAX_HEADER (1u << 19)   /* a header fits the reader's buffer */
+#define VTRACE_END 0xc0u               /* control tag: end marker + varint record count */
+#define VTRACE_MODE_NEXT 0u            /* addr = previous addr + previous size (same stream) */
+#define VTRACE_MODE_SAME 1u            /* addr = previous addr */
+#define VTRACE_MODE_DELTA 2u           /* addr = previous addr + zigzag varint */
+#define VTRACE_MODE_CONTROL 3u
+#define VTRACE_REC_MAX 16u             /* tag + size varint (5) + delta varint (10) */
+
+/* Size code (tag bits 2..5) -> size; 0 = a varint size follows. */
+static const uint32_t vtrace_sizes[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 16, 32, 64};
+
+static unsigned vtrace_stream(unsigned kind)
+{
+    return kind != TRACE_I;
+}
+
+static uint32_t vtrace_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int vtrace_error(struct trace_reader *r, size_t at, const char *what,
+                        struct vms_error *e)
+{
+    return err_set(e, VMS_EINVAL, "%s: offset %llu: %s", r->name,
+                   (unsigned long long)(r->base + at), what);
+}
+
+static int vtrace_open(struct trace_reader *r, struct vms_error *e)
+{
+    while (r->end - r->pos < VTRACE_FIXED && !r->eof) {
+        long got = trace_fill(r, e);
+        if (got < 0)
+            return (int)got;
+    }
+    if (r->end - r->pos < VTRACE_FIXED)
+        return vtrace_error(r, r->end, "truncated header", e);
+    const uint8_t *h = r->buf + r->pos;
+    if (h[8] != VTRACE_MAJOR)
+        return err_set(e, VMS_EUNSUPPORTED,
+                       "%s: vmsim trace version %u.%u; this vmsim reads version %u.x", r->name,
+                       h[8], h[9], VTRACE_MAJOR);
+    uint32_t hlen = vtrace_get_u32(h + 12);
+    unsigned dlen = (unsigned)h[16] | (unsigned)h[17] << 8;
+    if (hlen < VTRACE_FIXED + dlen || hlen > VTRACE_MAX_HEADER)
+        return vtrace_error(r, r->pos + 12, "header length out of range", e);
+    while (r->end - r->pos < hlen && !r->eof) {
+        long got = trace_fill(r, e);
+        if (got < 0)
+            return (int)got;
+    }
+    if (r->end - r->pos < hlen)
+        return vtrace_error(r, r->end, "truncated header", e);
+    h = r->buf + r->pos;
+    r->source = vms_malloc(dlen + 1);
+    if (!r->source)
+        return err_set(e, VMS_ENOMEM, "%s: out of memory", r->name);
+    memcpy(r->source, h + VTRACE_FIXED, dlen);
+    r->source[dlen] = '\0';
+    r->pos += hlen;
+    return 0;
+}
+
+/* LEB128 varint at *pp, not reading at or past lim; false if truncated or too long. */
+static bool vtrace_varint(const uint8_t **pp, const uint8_t *lim, uint64_t *out)
+{
+    const uint8_t *p = *pp;
+    uint64_t v = 0;
+    for (unsigned shift = 0; p < lim && shift < 64; shift += 7) {
+        uint8_t b = *p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            if (shift == 63 && b > 1)
+                return false;
+            *pp = p;
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
+                        struct vms_error *e)
+{
+    size_t count = 0;
+    uint64_t *kinds = r->counts.kind;
+    while (count < n) {
+        if (r->end - r->pos < VTRACE_REC_MAX && !r->eof) {
+            long got = trace_fill(r, e);
+            if (got < 0)
+                return got;
+            continue;
+        }
+        if (r->done) {
+            if (count > 0)
+                break; /* report trailing bytes on the next call */
+            if (r->pos != r->end)
+                return vtrace_error(r, r->pos, "expected end of file after the end marker", e);
+            break;
+        }
+        if (r->pos == r->end)
+            return vtrace_error(r, r->pos, "truncated trace: no end marker", e);
+        /* Records wholly inside the buffer; the last VTRACE_REC_MAX bytes are parsed with
+         * bounds checks (varint) and refilled around, unless at the end of input. */
+        const uint8_t *p = r->buf + r->pos;
+        const uint8_t *lim = r->buf + r->end;
+        const uint8_t *safe = r->eof ? lim : lim - VTRACE_REC_MAX;
+        while (count < n && p < safe) {
+            const uint8_t *start = p;
+            unsigned tag = *p++;
+            unsigned kind = tag & 3, mode = tag >> 6;
+            if (mode == VTRACE_MODE_CONTROL) {
+                uint64_t total;
+                if (tag != VTRACE_END) {
+                    r->pos = (size_t)(start - r->buf);
+                    return vtrace_error(r, r->pos, "unknown tag (expected a record or the end marker)", e);
+                }
+                if (!vtrace_varint(&p, lim, &total)) {
+                    r->pos = (size_t)(start - r->buf);
+                    return vtrace_error(r, r->pos, "truncated end marker", e);
+                }
+                if (total != r->counts.records + count) {
+                    r->pos = (size_t)(start - r->buf);
+                    return vtrace_error(r, r->pos, "end marker's record count differs from the records read", e);
+                }
+                r->done = true;
+                break;
+            }
+            uint64_t size = vtrace_sizes[(tag >> 2) & 15];
+            if (size == 0 && (!vtrace_varint(&p, lim, &size) || size > UINT32_MAX)) {
+                r->pos = (size_t)(start - r->buf);
+                return vtrace_error(r, r->pos, "a size varint below 2^32", e);
+            }
+            unsigned s = vtrace_stream(kind);
+            uint64_t addr = r->prev_addr[s];
+            if (mode == VTRACE_MODE_NEXT) {
+                addr += r->prev_size[s];
+            } else if (mode == VTRACE_MODE_DELTA) {
+                uint64_t z;
+                if (!vtrace_varint(&p, lim, &z)) {
+                    r->pos = (size_t)(start - r->buf);
+                    return vtrace_error(r, r->pos, "an address delta varint", e);
+                }
+                addr += (z >> 1) ^ (0 - (z & 1));
+            }
+            r->prev_addr[s] = addr;
+            r->prev_size[s] = (uint32_t)size;
+            out[count].addr = addr;
+            out[count].size = (uint32_t)size;
+            out[count].kind = (uint8_t)kind;
+            kinds[kind]++;
+            count++;
+        }
+        r->pos = (size_t)(p - r->buf);
+        if (!r->eof && r->end - r->pos < VTRACE_REC_MAX && count < n) {
+            long got = trace_fill(r, e);
+            if (got < 0)
+                return got;
+        }
+    }
+    return (long)count;
+}
+
+static uint8_t *vtrace_put_varint(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static void vtrace_write_header(struct trace_writer *w, const char *source_description)
+{
+    size_t dlen = strlen(source_description);
+    if (dlen > 0xffff)
+        dlen = 0xffff;
+    uint32_t hlen = (uint32_t)(VTRACE_FIXED + dlen);
+    uint8_t *h = w->buf + w->len;
+    memcpy(h, VTRACE_MAGIC, VTRACE_MAGIC_LEN);
+    h[8] = VTRACE_MAJOR;
+    h[9] = VTRACE_MINOR;
+    h[10] = h[11] = 0; /* flags: none defined */
+    for (unsigned i = 0; i < 4; i++)
+        h[12 + i] = (uint8_t)(hlen >> (8 * i));
+    h[16] = (uint8_t)dlen;
+    h[17] = (uint8_t)(dlen >> 8);
+    memcpy(h + VTRACE_FIXED, source_description, dlen);
+    w->len += hlen;
+}
+
+static void vtrace_write_rec(struct trace_writer *w, const struct trace_rec *rec)
+{
+    uint8_t *p = w->buf + w->len;
+    uint8_t *tag = p++;
+    unsigned code = 0;
+    uint32_t size = rec->size;
+    if (size >= 1 && size <= 12)
+        code = size;
+    else if (size == 16)
+        code = 13;
+    else if (size == 32)
+        code = 14;
+    else if (size == 64)
+        code = 15;
+    if (code == 0)
+        p = vtrace_put_varint(p, size);
+    unsigned s = vtrace_stream(rec->kind), mode;
+    uint64_t prev = w->prev_addr[s];
+    if (rec->addr == prev + w->prev_size[s]) {
+        mode = VTRACE_MODE_NEXT;
+    } else if (rec->addr == prev) {
+        mode = VTRACE_MODE_SAME;
+    } else {
+        uint64_t d = rec->addr - prev;
+        mode = VTRACE_MODE_DELTA;
+        p = vtrace_put_varint(p, (d << 1) ^ (0 - (d >> 63)));
+    }
+    *tag = (uint8_t)(mode << 6 | code << 2 | rec->kind);
+    w->prev_addr[s] = rec->addr;
+    w->prev_size[s] = size;
+    w->len = (size_t)(p - w->buf);
+}
+
+static void vtrace_write_end(struct trace_writer *w)
+{
+    uint8_t *p = w->buf + w->len;
+    *p++ = VTRACE_END;
+    p = vtrace_put_varint(p, w->count);
+    w->len = (size_t)(p - w->buf);
+}
+
+const struct trace_format_ops vtrace_format = {
+    .name = "vmsim",
+    .open = vtrace_open,
+    .read = vtrace_read,
+    .write_header = vtrace_write_header,
+    .write_rec = vtrace_write_rec,
+    .write_end = vtrace_write_end,
+};
