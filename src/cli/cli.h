@@ -7,6 +7,8 @@
 #include "vmsim.h"
 
 int cmd_machines(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* Print "vmsim: MESSAGE" for a library error and return exit status 2. */
 int cli_fail(const struct vms_error *e);

@@ -12,6 +12,8 @@ struct command {
 
 static const struct command commands[] = {
     {"help", NULL, "this list"},
+    {"trace", cmd_trace, "count or convert memory traces (lackey, din, vmsim binary)"},
+    {"record", cmd_record, "record a program's memory trace through Valgrind"},
 };
 
 int cli_fail(const struct vms_error *e)
