@@ -11,6 +11,8 @@ int cmd_translate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 /* Read a whole file ("-" = standard input), NUL-terminated; NULL with errno on failure.
  * The caller frees it with free(). */

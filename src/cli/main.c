@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"run", cmd_run, "run a .vms scenario (--on-linux: on the host's kernel; --check)"},
     {"pages", cmd_pages, "run a replacement policy over a page reference string"},
     {"mrc", cmd_mrc, "miss-ratio curves: faults for every memory size, per policy"},
+    {"trace", cmd_trace, "count or convert memory traces (lackey, din, vmsim binary)"},
+    {"record", cmd_record, "record a program's memory trace through Valgrind"},
 };
 
 int cli_fail(const struct vms_error *e)

@@ -119,8 +119,9 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
          * bounds checks (varint) and refilled around, unless at the end of input. */
         const uint8_t *p = r->buf + r->pos;
         const uint8_t *lim = r->buf + r->end;
-        const uint8_t *safe = r->eof ? lim : lim - VTRACE_REC_MAX;
-        while (count < n && p < safe) {
+        /* a record starting at or before safe lies wholly inside the buffer */
+        const uint8_t *safe = r->eof ? lim - 1 : lim - VTRACE_REC_MAX;
+        while (count < n && p <= safe) {
             const uint8_t *start = p;
             unsigned tag = *p++;
             unsigned kind = tag & 3, mode = tag >> 6;

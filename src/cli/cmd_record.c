@@ -1,0 +1,179 @@
+/* `vmsim record -o FILE -- PROGRAM ARGS`: runs the program under Valgrind's lackey tool
+ * with its log on a pipe and converts the records to the vmsim binary format as they
+ * arrive, so the text trace never touches the disk. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static void record_usage(FILE *f)
+{
+    fprintf(f, "usage: vmsim record -o FILE -- PROGRAM [ARGS...]\n"
+               "\n"
+               "Runs PROGRAM under `valgrind --tool=lackey --trace-mem=yes` and writes its\n"
+               "memory trace to FILE in the vmsim binary format (docs/trace-formats.md),\n"
+               "converting on the fly. The program's own output is left alone; progress is\n"
+               "shown on a terminal. Needs Valgrind (Debian: apt-get install valgrind).\n");
+}
+
+/* Is there an executable `name` in $PATH? */
+static bool record_in_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/bin:/bin";
+    char buf[4096];
+    while (*path) {
+        size_t len = strcspn(path, ":");
+        if (len > 0 && len + strlen(name) + 2 < sizeof buf) {
+            memcpy(buf, path, len);
+            buf[len] = '/';
+            strcpy(buf + len + 1, name);
+            if (access(buf, X_OK) == 0)
+                return true;
+        }
+        path += len;
+        if (*path == ':')
+            path++;
+    }
+    return false;
+}
+
+/* "valgrind lackey: PROGRAM ARGS" (shortened to fit). */
+static void record_describe(char *buf, size_t cap, char **prog)
+{
+    size_t n = (size_t)snprintf(buf, cap, "valgrind lackey:");
+    for (; *prog && n + 2 < cap; prog++)
+        n += (size_t)snprintf(buf + n, cap - n, " %s", *prog);
+}
+
+int cmd_record(int argc, char **argv)
+{
+    const char *out = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            record_usage(stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+            if (i + 1 >= argc)
+                return cli_usage_error("record: %s needs a FILE", argv[i]);
+            out = argv[++i];
+        } else if (!strncmp(argv[i], "--output=", 9)) {
+            out = argv[i] + 9;
+        } else if (argv[i][0] == '-') {
+            return cli_usage_error("record: unknown option '%s' (try `vmsim record --help`)",
+                                   argv[i]);
+        } else {
+            break; /* the program, without "--" */
+        }
+    }
+    if (!out)
+        return cli_usage_error("record: needs -o FILE");
+    if (i >= argc)
+        return cli_usage_error("record: needs a PROGRAM to run (vmsim record -o FILE -- PROGRAM ARGS)");
+    char **prog = argv + i;
+    if (!record_in_path("valgrind"))
+        return cli_usage_error("record: valgrind not found in PATH; `vmsim record` runs the "
+                               "program under Valgrind's lackey tool (Debian: apt-get install "
+                               "valgrind)");
+
+    int fds[2];
+    if (pipe(fds) != 0)
+        return cli_usage_error("record: pipe: %s", strerror(errno));
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    char logfd[32];
+    snprintf(logfd, sizeof logfd, "--log-fd=%d", fds[1]);
+    int nprog = argc - i;
+    char **vargv = calloc((size_t)nprog + 5, sizeof *vargv);
+    if (!vargv)
+        return cli_usage_error("record: out of memory");
+    static char valgrind[] = "valgrind", tool[] = "--tool=lackey", mem[] = "--trace-mem=yes";
+    vargv[0] = valgrind;
+    vargv[1] = tool;
+    vargv[2] = mem;
+    vargv[3] = logfd;
+    for (int k = 0; k < nprog; k++)
+        vargv[4 + k] = prog[k];
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        free(vargv);
+        return cli_usage_error("record: fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        execvp("valgrind", vargv);
+        fprintf(stderr, "vmsim: record: cannot run valgrind: %s\n", strerror(errno));
+        _exit(127);
+    }
+    free(vargv);
+    close(fds[1]);
+
+    char desc[1024];
+    record_describe(desc, sizeof desc, prog);
+    struct vms_error e = {0};
+    int rc = 0;
+    struct vms_trace_writer *w = NULL;
+    struct vms_trace *t = vms_trace_open_fd(fds[0], "valgrind output", 0, &e);
+    if (t)
+        w = vms_trace_writer_open(out, VMS_TRACE_VMSIM, desc, &e);
+    if (!t || !w) {
+        rc = cli_fail(&e);
+    } else {
+        bool tty = isatty(2);
+        uint64_t next_report = 1u << 20;
+        struct vms_trace_rec buf[4096];
+        long got;
+        while ((got = vms_trace_read(t, buf, 4096, &e)) > 0) {
+            if (vms_trace_write(w, buf, (size_t)got, &e) < 0)
+                break;
+            uint64_t n = vms_trace_writer_count(w);
+            if (tty && n >= next_report) {
+                fprintf(stderr, "\rvmsim record: %" PRIu64 " records", n);
+                next_report = n + (1u << 20);
+            }
+        }
+        if (tty && next_report > (1u << 20))
+            fputc('\n', stderr);
+        if (got != 0)
+            rc = cli_fail(&e);
+    }
+    uint64_t records = w ? vms_trace_writer_count(w) : 0;
+    if (w && vms_trace_writer_close(w, rc ? NULL : &e) < 0 && rc == 0)
+        rc = cli_fail(&e);
+    vms_trace_close(t); /* closes the pipe: valgrind cannot block on a full pipe */
+    if (!t)
+        close(fds[0]);
+    if (rc != 0)
+        kill(pid, SIGTERM);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (rc != 0)
+        return rc;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && records == 0)
+        return 2; /* exec failed; the child said why */
+    if (records == 0)
+        return cli_usage_error("record: valgrind produced no trace (status %d)",
+                               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (WIFSIGNALED(status))
+        fprintf(stderr, "vmsim: record: note: the program was killed by signal %d\n",
+                WTERMSIG(status));
+    else if (WEXITSTATUS(status) != 0)
+        fprintf(stderr, "vmsim: record: note: the program exited with status %d\n",
+                WEXITSTATUS(status));
+    fprintf(stderr, "vmsim: record: %" PRIu64 " records written to %s\n", records, out);
+    return 0;
+}

@@ -1,0 +1,177 @@
+/* The public trace API (include/vmsim.h, section trace): thin wrappers over trace.h.
+ * A struct vms_trace * is the internal struct trace_reader *, never dereferenced as such. */
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/err.h"
+#include "trace/trace.h"
+
+_Static_assert(sizeof(struct vms_trace_rec) == sizeof(struct trace_rec), "record layouts");
+_Static_assert(sizeof(struct vms_trace_counts) == sizeof(struct trace_counts), "count layouts");
+_Static_assert(VMS_TRACE_SKIP_BAD == TRACE_SKIP_BAD, "flags");
+_Static_assert((int)VMS_TRACE_VMSIM == (int)TRACE_FMT_VMSIM && (int)VMS_TRACE_DIN == (int)TRACE_FMT_DIN,
+               "formats");
+
+static struct trace_reader *api_reader(const struct vms_trace *t)
+{
+    return (struct trace_reader *)(uintptr_t)t;
+}
+
+struct vms_trace *vms_trace_open(const char *path, unsigned flags, struct vms_error *e)
+{
+    return (struct vms_trace *)trace_open(path, flags, e);
+}
+
+struct vms_trace *vms_trace_open_fd(int fd, const char *name, unsigned flags,
+                                    struct vms_error *e)
+{
+    return (struct vms_trace *)trace_open_fd(fd, name, flags, e);
+}
+
+long vms_trace_read(struct vms_trace *t, struct vms_trace_rec *buf, size_t n,
+                    struct vms_error *e)
+{
+    struct trace_rec tmp[512];
+    size_t done = 0;
+    while (done < n) {
+        size_t want = n - done < 512 ? n - done : 512;
+        long got = trace_read(api_reader(t), tmp, want, e);
+        if (got < 0)
+            return got;
+        for (long i = 0; i < got; i++)
+            buf[done + (size_t)i] = (struct vms_trace_rec){tmp[i].addr, tmp[i].size, tmp[i].kind};
+        done += (size_t)got;
+        if ((size_t)got < want)
+            break;
+    }
+    return (long)done;
+}
+
+void vms_trace_close(struct vms_trace *t)
+{
+    trace_close(api_reader(t));
+}
+
+void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *out)
+{
+    const struct trace_counts *c = trace_reader_counts(api_reader(t));
+    out->records = c->records;
+    memcpy(out->kind, c->kind, sizeof out->kind);
+    out->valgrind_lines = c->valgrind_lines;
+    out->bad_lines = c->bad_lines;
+    out->ignored = c->ignored;
+}
+
+const char *vms_trace_format_name(const struct vms_trace *t)
+{
+    return trace_reader_format(api_reader(t));
+}
+
+const char *vms_trace_compression(const struct vms_trace *t)
+{
+    return trace_reader_compression(api_reader(t));
+}
+
+const char *vms_trace_source(const struct vms_trace *t)
+{
+    return trace_reader_source(api_reader(t));
+}
+
+bool vms_trace_format_parse(const char *name, enum vms_trace_format *out)
+{
+    enum trace_format f;
+    if (!trace_format_parse(name, &f))
+        return false;
+    *out = (enum vms_trace_format)f;
+    return true;
+}
+
+const char *vms_trace_kind_name(unsigned kind)
+{
+    return trace_kind_name(kind);
+}
+
+static struct trace_writer *api_writer(const struct vms_trace_writer *w)
+{
+    return (struct trace_writer *)(uintptr_t)w;
+}
+
+struct vms_trace_writer *vms_trace_writer_open(const char *path, enum vms_trace_format fmt,
+                                               const char *source, struct vms_error *e)
+{
+    return (struct vms_trace_writer *)trace_writer_open_format(path, (enum trace_format)fmt,
+                                                               source, e);
+}
+
+int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs, size_t n,
+                    struct vms_error *e)
+{
+    struct trace_rec tmp[512];
+    while (n > 0) {
+        size_t k = n < 512 ? n : 512;
+        for (size_t i = 0; i < k; i++)
+            tmp[i] = (struct trace_rec){recs[i].addr, recs[i].size, recs[i].kind};
+        int rc = trace_write(api_writer(w), tmp, k, e);
+        if (rc < 0)
+            return rc;
+        recs += k;
+        n -= k;
+    }
+    return 0;
+}
+
+uint64_t vms_trace_writer_count(const struct vms_trace_writer *w)
+{
+    return trace_writer_count(api_writer(w));
+}
+
+int vms_trace_writer_close(struct vms_trace_writer *w, struct vms_error *e)
+{
+    return trace_writer_close(api_writer(w), e);
+}
+
+int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt,
+                      unsigned flags, const char *source, struct vms_trace_counts *counts,
+                      struct vms_error *e)
+{
+    enum { BATCH = 4096 };
+    struct trace_reader *r = trace_open(in, flags, e);
+    if (!r)
+        return -(e ? e->code : VMS_EIO);
+    struct trace_rec *buf = vms_malloc(BATCH * sizeof *buf);
+    if (!buf) {
+        trace_close(r);
+        return err_set(e, VMS_ENOMEM, "%s: out of memory", in);
+    }
+    char desc[512];
+    if (!source) {
+        source = trace_reader_source(r);
+        if (!source) {
+            snprintf(desc, sizeof desc, "converted from %s (%s)", in, trace_reader_format(r));
+            source = desc;
+        }
+    }
+    struct trace_writer *w = trace_writer_open_format(out, (enum trace_format)fmt, source, e);
+    if (!w) {
+        vms_free(buf);
+        trace_close(r);
+        return -(e ? e->code : VMS_EIO);
+    }
+    long got;
+    int rc = 0;
+    while ((got = trace_read(r, buf, BATCH, e)) > 0) {
+        rc = trace_write(w, buf, (size_t)got, e);
+        if (rc < 0)
+            break;
+    }
+    if (got < 0)
+        rc = (int)got;
+    int crc = trace_writer_close(w, rc < 0 ? NULL : e);
+    if (rc == 0)
+        rc = crc;
+    if (counts)
+        vms_trace_get_counts((const struct vms_trace *)r, counts);
+    vms_free(buf);
+    trace_close(r);
+    return rc;
+}
