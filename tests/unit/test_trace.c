@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -580,4 +581,50 @@ TEST(trace_public_convert)
     CHECK(vms_trace_convert("/nonexistent", out, VMS_TRACE_DIN, 0, NULL, NULL, &e) < 0);
     unlink(out);
     unlink(back);
+}
+
+/* A pipe that delivers the file a few bytes at a time: short reads everywhere, including
+ * during format detection and in the binary header. */
+static void read_through_trickle(const char *name, long want)
+{
+    FILE *f = fopen(data_path(name), "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static uint8_t bytes[8192];
+    size_t len = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        for (size_t off = 0; off < len; off += 5) {
+            size_t k = len - off < 5 ? len - off : 5;
+            if (write(fds[1], bytes + off, k) != (ssize_t)k)
+                _exit(1);
+            if (off % 400 == 0)
+                usleep(1000);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    struct vms_error e = {0};
+    struct trace_reader *r = trace_open_fd(fds[0], name, 0, &e);
+    CHECK(r != NULL);
+    struct trace_rec got[400];
+    if (r)
+        CHECK_EQ(read_all(r, got, 400, 11, &e), want);
+    trace_close(r);
+    int status;
+    waitpid(pid, &status, 0);
+}
+
+TEST(trace_pipe_short_reads)
+{
+    read_through_trickle("small.lackey", 300);
+    read_through_trickle("small.vt", 300);
+    read_through_trickle("small.din", 304);
+    read_through_trickle("small.lackey.gz", 300);
 }
