@@ -161,13 +161,15 @@ int cmd_record(int argc, char **argv)
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (rc != 0)
+    if (rc == 0 && records == 0) { /* valgrind (or exec) failed and said why on stderr */
+        rc = cli_usage_error("record: valgrind produced no trace (exit status %d)",
+                             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+    if (rc != 0) {
+        if (strcmp(out, "-") != 0)
+            unlink(out); /* no half-written or empty trace left behind */
         return rc;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && records == 0)
-        return 2; /* exec failed; the child said why */
-    if (records == 0)
-        return cli_usage_error("record: valgrind produced no trace (status %d)",
-                               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
     if (WIFSIGNALED(status))
         fprintf(stderr, "vmsim: record: note: the program was killed by signal %d\n",
                 WTERMSIG(status));

@@ -135,6 +135,8 @@ int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt
                       struct vms_error *e)
 {
     enum { BATCH = 4096 };
+    if (strcmp(in, "-") != 0 && !strcmp(in, out))
+        return err_set(e, VMS_EINVAL, "%s: converting a trace onto itself would destroy it", in);
     struct trace_reader *r = trace_open(in, flags, e);
     if (!r)
         return -(e ? e->code : VMS_EIO);

@@ -74,8 +74,9 @@ static long din_parse(struct trace_reader *r, const uint8_t *lim, struct trace_r
         if (*q >= '0' && *q <= '9') { /* a size if the whole field is decimal digits */
             const uint8_t *s = q;
             uint64_t v = 0;
-            while (*s >= '0' && *s <= '9' && v <= UINT32_MAX)
-                v = v * 10 + (unsigned)(*s++ - '0');
+            for (; *s >= '0' && *s <= '9'; s++)
+                if (v <= UINT32_MAX) /* saturates: v stays below 2^64 */
+                    v = v * 10 + (unsigned)(*s - '0');
             if (din_space(*s) || din_eol(*s)) {
                 if (v > UINT32_MAX) {
                     what = "a size below 2^32";

@@ -29,9 +29,9 @@ struct trace_reader {
     char *source;         /* binary header's description, or NULL */
     int failed;           /* sticky: 0 or the error code returned */
     struct vms_error *err; /* copy of the first error, for later calls */
-    /* vmsim binary decoder state: stream 0 = instruction fetches, 1 = data */
-    uint64_t prev_addr[2];
-    uint32_t prev_size[2];
+    /* vmsim binary decoder state: one delta stream per enum trace_kind */
+    uint64_t prev_addr[4];
+    uint32_t prev_size[4];
     bool done; /* end marker seen */
 };
 
@@ -43,8 +43,8 @@ struct trace_writer {
     uint8_t *buf; /* TRACE_WBUF_SIZE bytes, flushed when less than TRACE_WREC_MAX remain */
     size_t len;
     uint64_t count;
-    uint64_t prev_addr[2];
-    uint32_t prev_size[2];
+    uint64_t prev_addr[4];
+    uint32_t prev_size[4];
 };
 
 #define TRACE_WBUF_SIZE (1u << 18)

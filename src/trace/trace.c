@@ -107,8 +107,17 @@ static int trace_detect(struct trace_reader *r, struct vms_error *e)
     }
 }
 
+static const struct trace_format_ops *const trace_formats[] = {
+    [TRACE_FMT_LACKEY] = &lackey_format,
+    [TRACE_FMT_DIN] = &din_format,
+    [TRACE_FMT_VMSIM] = &vtrace_format,
+};
+
+/* Takes over in. forced = NULL: detect the format. */
 static struct trace_reader *trace_open_input(struct trace_input *in, const char *name,
-                                             unsigned flags, struct vms_error *e)
+                                             unsigned flags,
+                                             const struct trace_format_ops *forced,
+                                             struct vms_error *e)
 {
     struct trace_reader *r = vms_calloc(1, sizeof *r);
     if (r) {
@@ -130,7 +139,19 @@ static struct trace_reader *trace_open_input(struct trace_input *in, const char 
     struct vms_error local;
     if (!e)
         e = &local;
-    int rc = trace_detect(r, e);
+    int rc = 0;
+    if (forced) {
+        r->ops = forced;
+        if (forced == &vtrace_format) { /* the header parser expects the magic checked */
+            while (r->end - r->pos < VTRACE_MAGIC_LEN && !r->eof && (rc = (int)trace_fill(r, e)) >= 0)
+                ;
+            if (rc >= 0 && (r->end - r->pos < VTRACE_MAGIC_LEN ||
+                            memcmp(r->buf + r->pos, VTRACE_MAGIC, VTRACE_MAGIC_LEN)))
+                rc = err_set(e, VMS_EINVAL, "%s: offset 0: expected the vmsim trace magic", name);
+        }
+    } else {
+        rc = trace_detect(r, e);
+    }
     if (rc == 0 && r->ops->open)
         rc = r->ops->open(r, e);
     if (rc < 0) {
@@ -143,14 +164,26 @@ static struct trace_reader *trace_open_input(struct trace_input *in, const char 
 struct trace_reader *trace_open_fd(int fd, const char *name, unsigned flags, struct vms_error *e)
 {
     struct trace_input *in = input_open_fd(fd, true, name, e);
-    return in ? trace_open_input(in, name, flags, e) : NULL;
+    return in ? trace_open_input(in, name, flags, NULL, e) : NULL;
+}
+
+struct trace_reader *trace_open_mem_as(const void *data, size_t len, const char *name,
+                                       unsigned flags, enum trace_format fmt,
+                                       struct vms_error *e)
+{
+    if ((unsigned)fmt >= sizeof trace_formats / sizeof trace_formats[0]) {
+        err_set(e, VMS_EINVAL, "%s: unknown trace format %d", name, (int)fmt);
+        return NULL;
+    }
+    struct trace_input *in = input_open_mem(data, len, name, e);
+    return in ? trace_open_input(in, name, flags, trace_formats[fmt], e) : NULL;
 }
 
 struct trace_reader *trace_open_mem(const void *data, size_t len, const char *name,
                                     unsigned flags, struct vms_error *e)
 {
     struct trace_input *in = input_open_mem(data, len, name, e);
-    return in ? trace_open_input(in, name, flags, e) : NULL;
+    return in ? trace_open_input(in, name, flags, NULL, e) : NULL;
 }
 
 struct trace_reader *trace_open(const char *path, unsigned flags, struct vms_error *e)
@@ -225,12 +258,6 @@ const char *trace_reader_source(const struct trace_reader *r)
 }
 
 /* ------------------------------------------------------------------ writing */
-
-static const struct trace_format_ops *const trace_formats[] = {
-    [TRACE_FMT_LACKEY] = &lackey_format,
-    [TRACE_FMT_DIN] = &din_format,
-    [TRACE_FMT_VMSIM] = &vtrace_format,
-};
 
 bool trace_format_parse(const char *name, enum trace_format *out)
 {

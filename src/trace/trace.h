@@ -45,6 +45,11 @@ struct trace_reader *trace_open_fd(int fd, const char *name, unsigned flags, str
 struct trace_reader *trace_open_mem(const void *data, size_t len, const char *name,
                                     unsigned flags, struct vms_error *e);
 
+/* trace_open_mem with the format forced (no detection): for fuzzing one parser. */
+struct trace_reader *trace_open_mem_as(const void *data, size_t len, const char *name,
+                                       unsigned flags, enum trace_format fmt,
+                                       struct vms_error *e);
+
 /* Fills up to n records; returns the count, 0 at the end, or a negative VMS_E* with
  * e->msg "FILE:LINE:COL: what was expected" (text formats) or "FILE: offset N: ..."
  * (binary and compressed input). After an error every later call fails the same way. */

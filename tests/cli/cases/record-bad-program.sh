@@ -1,0 +1,8 @@
+#!/bin/sh
+# vmsim record of a program that cannot run: exit 2, a message, and no output file left.
+command -v valgrind >/dev/null 2>&1 || { echo "valgrind not installed" >&2; exit 77; }
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+$VMSIM record -o "$t/x.vt" -- /nonexistent/program 2>"$t/err"
+[ $? -eq 2 ] || exit 1
+grep -q "vmsim: record: valgrind produced no trace" "$t/err" || exit 1
+[ ! -e "$t/x.vt" ] || exit 1

@@ -1,0 +1,1 @@
+PATH=/nonexistent $VMSIM record -o /dev/null -- true

@@ -1,0 +1,1 @@
+$VMSIM trace --convert dinero -o /dev/null tests/data/trace/small.lackey

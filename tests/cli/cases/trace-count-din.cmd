@@ -1,0 +1,1 @@
+$VMSIM trace --stats-only tests/data/trace/small.din

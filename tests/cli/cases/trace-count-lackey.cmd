@@ -1,0 +1,1 @@
+$VMSIM trace --count tests/data/trace/small.lackey

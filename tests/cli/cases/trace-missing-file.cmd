@@ -1,0 +1,1 @@
+$VMSIM trace --count /nonexistent/trace
