@@ -1,30 +1,9 @@
-/* libFuzzer target: the lackey reader (format forced, plain or compressed input), read in
- * uneven batches, strictly and with TRACE_SKIP_BAD. It must never crash, hang or leak. */
-#include <stdint.h>
-#include <stdio.h>
-
-#include "trace/trace.h"
+/* libFuzzer target: the lackey trace reader (see trace_fuzz.h). */
+#include "trace_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const size_t batches[] = {1, 3, 64, 4096};
-    for (unsigned pass = 0; pass < 2; pass++) {
-        struct vms_error e = {0};
-        struct trace_reader *r =
-            trace_open_mem_as(data, size, "fuzz", pass ? TRACE_SKIP_BAD : 0, TRACE_FMT_LACKEY, &e);
-        if (!r)
-            continue;
-        struct trace_rec recs[4096];
-        uint64_t n = 0;
-        long got;
-        unsigned i = 0;
-        while ((got = trace_read(r, recs, batches[i++ % 4], &e)) > 0)
-            n += (uint64_t)got;
-        if (got == 0 && n != trace_reader_counts(r)->records)
-            __builtin_trap(); /* the counters agree with what was returned */
-        trace_close(r);
-    }
-    return 0;
+    return fuzz_trace_reader(data, size, TRACE_FMT_LACKEY);
 }

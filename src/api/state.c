@@ -111,6 +111,34 @@ static int which_cache(const struct tok *t)
     return -1;
 }
 
+/* "SET WAY" after the optional structure name, at l->t[*i]. */
+static int parse_set_way(const struct lexline *l, unsigned *i, struct state_item *it,
+                         struct vms_error *e)
+{
+    uint64_t pos[2];
+    for (int k = 0; k < 2; k++, (*i)++) {
+        if (*i >= l->n)
+            return lex_error(l, l->t[l->n - 1].col + (unsigned)l->t[l->n - 1].len, e,
+                             k ? "expected the way number" : "expected the set number");
+        if (num(l, &l->t[*i], &pos[k], e, k ? "a way number" : "a set number"))
+            return -VMS_EINVAL;
+    }
+    it->set = pos[0];
+    it->way = pos[1];
+    return 0;
+}
+
+/* prot=rwx: three characters from r- w- x-; sets it->prot (1 r, 2 w, 4 x). */
+static int parse_prot(const struct lexline *l, const struct tok *v, struct state_item *it,
+                      struct vms_error *e)
+{
+    if (v->len != 3 || (v->s[0] != 'r' && v->s[0] != '-') || (v->s[1] != 'w' && v->s[1] != '-') ||
+        (v->s[2] != 'x' && v->s[2] != '-'))
+        return lex_error(l, v->col, e, "expected prot= three characters from r- w- x-");
+    it->prot = (v->s[0] == 'r' ? 1u : 0) | (v->s[1] == 'w' ? 2u : 0) | (v->s[2] == 'x' ? 4u : 0);
+    return 0;
+}
+
 /* tlb [l1d|l1i|l2] [size=4k|2m|1g] SET WAY tag=T [ppn=P] valid=0|1 [prot=rwx] [global=0|1] */
 static int parse_tlb(struct vms_state *st, const struct lexline *l, struct vms_error *e)
 {
@@ -119,16 +147,8 @@ static int parse_tlb(struct vms_state *st, const struct lexline *l, struct vms_e
     unsigned i = 1;
     if (i < l->n && which_tlb(&l->t[i]) >= 0)
         it.which = which_tlb(&l->t[i++]);
-    uint64_t pos[2];
-    for (int k = 0; k < 2; k++, i++) {
-        if (i >= l->n)
-            return lex_error(l, l->t[l->n - 1].col + (unsigned)l->t[l->n - 1].len, e,
-                             k ? "expected the way number" : "expected the set number");
-        if (num(l, &l->t[i], &pos[k], e, k ? "a way number" : "a set number"))
-            return -VMS_EINVAL;
-    }
-    it.set = pos[0];
-    it.way = pos[1];
+    if (parse_set_way(l, &i, &it, e))
+        return -VMS_EINVAL;
     bool have_tag = false, have_valid = false;
     for (; i < l->n; i++) {
         struct tok v;
@@ -150,10 +170,8 @@ static int parse_tlb(struct vms_state *st, const struct lexline *l, struct vms_e
             it.valid = b;
             have_valid = true;
         } else if (tok_kv(t, "prot", &v)) {
-            if (v.len != 3 || (v.s[0] != 'r' && v.s[0] != '-') || (v.s[1] != 'w' && v.s[1] != '-') ||
-                (v.s[2] != 'x' && v.s[2] != '-'))
-                return lex_error(l, v.col, e, "expected prot= three characters from r- w- x-");
-            it.prot = (v.s[0] == 'r' ? 1u : 0) | (v.s[1] == 'w' ? 2u : 0) | (v.s[2] == 'x' ? 4u : 0);
+            if (parse_prot(l, &v, &it, e))
+                return -VMS_EINVAL;
         } else if (tok_kv(t, "global", &v)) {
             uint64_t b;
             if (num(l, &v, &b, e, "0 or 1") || b > 1)
@@ -230,10 +248,8 @@ static int parse_pte(struct vms_state *st, const struct lexline *l, bool pde,
             else
                 it.global = b;
         } else if (tok_kv(t, "prot", &v)) {
-            if (v.len != 3 || (v.s[0] != 'r' && v.s[0] != '-') || (v.s[1] != 'w' && v.s[1] != '-') ||
-                (v.s[2] != 'x' && v.s[2] != '-'))
-                return lex_error(l, v.col, e, "expected prot= three characters from r- w- x-");
-            it.prot = (v.s[0] == 'r' ? 1u : 0) | (v.s[1] == 'w' ? 2u : 0) | (v.s[2] == 'x' ? 4u : 0);
+            if (parse_prot(l, &v, &it, e))
+                return -VMS_EINVAL;
         } else {
             return lex_error(l, t->col, e,
                              "expected ppn=, valid=, prot=, user=, a=, d= or global=");
@@ -253,16 +269,8 @@ static int parse_cache(struct vms_state *st, const struct lexline *l, struct vms
     unsigned i = 1;
     if (i < l->n && which_cache(&l->t[i]) >= 0)
         it.which = which_cache(&l->t[i++]);
-    uint64_t pos[2];
-    for (int k = 0; k < 2; k++, i++) {
-        if (i >= l->n)
-            return lex_error(l, l->t[l->n - 1].col + (unsigned)l->t[l->n - 1].len, e,
-                             k ? "expected the way number" : "expected the set number");
-        if (num(l, &l->t[i], &pos[k], e, k ? "a way number" : "a set number"))
-            return -VMS_EINVAL;
-    }
-    it.set = pos[0];
-    it.way = pos[1];
+    if (parse_set_way(l, &i, &it, e))
+        return -VMS_EINVAL;
     bool have_tag = false, have_valid = false;
     for (; i < l->n; i++) {
         struct tok v;

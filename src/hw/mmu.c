@@ -141,6 +141,22 @@ static int leaf_class(const struct mmu *m, unsigned lvl)
     return m->g.psz_shift[above] ? (int)above : -1;
 }
 
+/* Why flags (TLBF_*) refuse an access of kind k: WHY_* bits, 0 when allowed. The D bit
+ * is not a permission: a store to a clean page is allowed (the walker then sets D). */
+static unsigned why_refused(const struct mmu *m, unsigned flags, enum access_kind k)
+{
+    unsigned why = 0;
+    if (m->user && !(flags & TLBF_U))
+        why |= WHY_USER;
+    if (k == ACCESS_STORE && !(flags & TLBF_W))
+        why |= WHY_WRITE;
+    if (k == ACCESS_FETCH && (flags & TLBF_NX))
+        why |= WHY_EXEC;
+    if (k != ACCESS_FETCH && !(flags & TLBF_R))
+        why |= WHY_READ;
+    return why;
+}
+
 enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_kind k,
                            bool update, struct xlate *x)
 {
@@ -226,15 +242,7 @@ enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_
         /* The leaf: permission checks, then A (and D for a write). */
         if (pi.readable)
             flags |= TLBF_R;
-        unsigned why = 0;
-        if (m->user && !(flags & TLBF_U))
-            why |= WHY_USER;
-        if (k == ACCESS_STORE && !(flags & TLBF_W))
-            why |= WHY_WRITE;
-        if (k == ACCESS_FETCH && (flags & TLBF_NX))
-            why |= WHY_EXEC;
-        if (k != ACCESS_FETCH && !(flags & TLBF_R))
-            why |= WHY_READ;
+        unsigned why = why_refused(m, flags, k);
         if (why) {
             x->why = why;
             x->level = lvl;
@@ -267,32 +275,6 @@ static paddr_t entry_pa(const struct mmu *m, const struct tlb_entry *e, int psz,
 {
     unsigned shift = m->g.psz_shift[psz];
     return (e->pfn << m->cfg.page_shift) + (va & mask_bits(shift));
-}
-
-static bool flags_allow(const struct mmu *m, unsigned flags, enum access_kind k)
-{
-    unsigned need = mmu_need(m, k);
-    if ((flags & need) != need)
-        return false;
-    return !(k == ACCESS_FETCH && (flags & TLBF_NX));
-}
-
-/* A TLB hit whose flags refuse the access: a missing D bit needs a walk to set it;
- * anything else is a protection fault decided from the (possibly stale) entry. */
-static enum xlate_status tlb_refused(struct mmu *m, unsigned flags, enum access_kind k,
-                                     struct xlate *x)
-{
-    unsigned why = 0;
-    if (m->user && !(flags & TLBF_U))
-        why |= WHY_USER;
-    if (k == ACCESS_STORE && !(flags & TLBF_W))
-        why |= WHY_WRITE;
-    if (k == ACCESS_FETCH && (flags & TLBF_NX))
-        why |= WHY_EXEC;
-    if (k != ACCESS_FETCH && !(flags & TLBF_R))
-        why |= WHY_READ;
-    x->why = why;
-    return why ? XL_PROTECTION : XL_OK; /* XL_OK: only D was missing */
 }
 
 enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, struct xlate *x)
@@ -332,13 +314,17 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
     }
     if (e) {
         x->tlb_level = hit_level;
-        if (flags_allow(m, e->flags, k)) {
+        unsigned need = mmu_need(m, k);
+        if ((e->flags & need) == need && !why_refused(m, e->flags, k)) {
             x->pa = entry_pa(m, e, psz, va);
             x->psz = psz;
             x->why = e->flags;
             return x->status = XL_OK;
         }
-        if (tlb_refused(m, e->flags, k, x) == XL_PROTECTION) {
+        /* Refused by a (possibly stale) entry: a protection fault, unless only the D bit
+         * was missing, in which case the walk below sets it. */
+        x->why = why_refused(m, e->flags, k);
+        if (x->why) {
             m->st.faults_protection++;
             mmu_invlpg(m, va, m->asid);
             return x->status = XL_PROTECTION;
