@@ -65,6 +65,8 @@ void area_file_put(struct area_file *f)
         return;
     VMS_INVARIANT(f->refs > 0, "area_file reference count underflow");
     if (--f->refs == 0) {
+        if (f->release)
+            f->release(f);
         vms_free(f->path);
         vms_free(f);
     }

@@ -52,6 +52,10 @@ struct area_file {
     unsigned dev_minor;
     uint64_t ino;  /* st_ino */
     uint64_t size; /* st_size when opened */
+    bool shmem;    /* a shared anonymous object ("/dev/zero (deleted)"): swap-backed */
+    void *priv;    /* the kernel's object for this identity (page cache), opaque here */
+    /* Called when the last reference goes, before the identity is freed (may be NULL). */
+    void (*release)(struct area_file *f);
 };
 
 struct area {

@@ -1,0 +1,145 @@
+/* The simulated operating system: frames with reverse maps, tasks and their mm, the
+ * page-fault handler, a page cache shared by every mapper of a file, swap, reclaim through
+ * the policy ops table, mmap/munmap/mprotect/msync/brk, fork, exit and execve of ELF
+ * programs. It drives the hardware (src/hw) only as a real kernel does: by writing PTEs
+ * into simulated physical memory, loading CR3 and invalidating TLB entries.
+ *
+ * Physical memory. User pages (anonymous, file and page-cache pages) live in frames
+ * 0..nframes-1, nframes = memory / page size; frame i is slot i of the replacement
+ * policy. Page-table pages come from a separate pool at the top of the physical address
+ * space: counted, never limited, never evicted.
+ *
+ * Faults follow CSAPP 9.3.4/9.7.2 in order: no area → SIGSEGV maperr; access the area
+ * forbids → SIGSEGV accerr; else resolve (swap-in, page-cache page, zero-fill, COW, SIGBUS
+ * past EOF) and restart the access. A signal is a value (enum kern_sig), never an error.
+ *
+ * Errors (negative VMS_E* with e filled) are for bad requests (an unaligned munmap, a
+ * missing file) and host trouble (out of host memory, swap-file I/O). */
+#ifndef VMS_KERNEL_KERNEL_H
+#define VMS_KERNEL_KERNEL_H
+
+#include "base/types.h"
+#include "hw/config.h"
+#include "kernel/area.h"
+#include "report/stats.h"
+#include "vmsim.h"
+
+#include <stdio.h>
+
+struct kernel;
+struct task;
+
+struct kern_options {
+    uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
+    uint64_t swap;       /* bytes of swap; 0 = none */
+    const char *policy;  /* replacement policy name (src/policy); NULL = "clock" */
+    uint64_t seed;       /* for seeded policies (random) */
+    uint64_t tau;        /* ws/wsclock window in references; 0 = policy default */
+    const char *workdir; /* where the swap file is created; NULL = $TMPDIR or /tmp */
+    /* Called when the out-of-memory killer ends a task (before it is freed). */
+    void (*on_kill)(void *ctx, struct task *t);
+    void *ctx;
+};
+
+/* Signals an access can raise. */
+enum kern_sig {
+    KSIG_NONE = 0,
+    KSIG_SEGV_MAPERR, /* no area contains the address */
+    KSIG_SEGV_ACCERR, /* the area forbids the access */
+    KSIG_BUS,         /* a file page wholly past end of file */
+    KSIG_KILLED,      /* the task was killed (out of memory) while the access ran */
+};
+
+const char *kern_sig_name(enum kern_sig s); /* "SIGSEGV maperr", ... */
+
+/* ---- the kernel */
+
+/* cfg must have passed config_check. The swap file (if any) is created unlinked. */
+int kern_create(const struct vms_config *cfg, const struct kern_options *o, struct kernel **out,
+                struct vms_error *e);
+void kern_destroy(struct kernel *k); /* NULL-safe; frees every task */
+
+/* ---- tasks */
+
+/* A new task with an empty address space (no areas; brk base 0x10000000 or lower on
+ * small machines). NULL with e filled on failure. */
+struct task *kern_spawn(struct kernel *k, struct vms_error *e);
+/* fork: the child gets copies of the areas and page tables; private pages become
+ * read-only copy-on-write in both, shared pages stay shared, swapped pages share slots. */
+struct task *kern_fork(struct kernel *k, struct task *parent, struct vms_error *e);
+/* exit: unmaps everything (dirty shared file pages are written to their files), frees the
+ * page tables, and frees t. */
+void kern_exit(struct kernel *k, struct task *t);
+/* execve of an ELF64 file: the old image is dropped and areas are built exactly as Linux
+ * x86-64 does with address randomisation off (src/kernel/elf.c); the stack holds argv,
+ * an empty environment and the auxiliary vector. On error the old image is kept. */
+int kern_exec(struct kernel *k, struct task *t, const char *path, const char *const *argv,
+              struct vms_error *e);
+/* Make t current: CR3 (and ASID) load. Accesses switch implicitly too. */
+void kern_switch(struct kernel *k, struct task *t);
+int kern_pid(const struct task *t);
+/* Whether the out-of-memory killer ended t (t stays valid until kern_exit/kern_destroy;
+ * every access then reports KSIG_KILLED and other calls fail with -VMS_EINVAL). */
+bool kern_task_killed(const struct task *t);
+/* Resident pages mapped by t (its RSS). */
+uint64_t kern_task_rss(const struct task *t);
+
+/* ---- system calls (Linux semantics; prot = AREA_READ|AREA_WRITE|AREA_EXEC) */
+
+#define KMAP_SHARED 0x1u
+#define KMAP_ANON 0x2u
+#define KMAP_FIXED 0x4u /* MAP_FIXED: replace what is at hint */
+
+/* mmap: file is a host path for file mappings (NULL for anonymous); off page-aligned.
+ * *out receives the address. */
+int kern_mmap(struct kernel *k, struct task *t, vaddr_t hint, uint64_t len, unsigned prot,
+              unsigned flags, const char *file, uint64_t off, vaddr_t *out, struct vms_error *e);
+int kern_munmap(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struct vms_error *e);
+int kern_mprotect(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, unsigned prot,
+                  struct vms_error *e);
+int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struct vms_error *e);
+/* brk by delta bytes (may be negative); *heap_start receives the heap's start (start_brk). */
+int kern_brk(struct kernel *k, struct task *t, int64_t delta, vaddr_t *heap_start,
+             struct vms_error *e);
+
+/* ---- accesses */
+
+/* One access of size 1, 2, 4 or 8 bytes (it may span two pages and two cache blocks: it is
+ * split as hardware does; if any piece faults, the whole access faults and a store writes
+ * nothing). value: in for stores, out for loads; NULL = no data (trace mode: timing and
+ * faults only). Faults are resolved and the access restarted; *sig reports a signal.
+ * Counts the reference (ifetches/loads/stores, split). 0, or negative on host errors. */
+int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enum access_kind kind,
+                uint64_t *value, enum kern_sig *sig, struct vms_error *e);
+
+/* read(2) of a file through the page cache: up to n bytes at off; *got = bytes read
+ * (fewer at end of file). */
+int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *buf, size_t n,
+                   size_t *got, struct vms_error *e);
+
+/* ---- output */
+
+/* /proc/PID/maps lines. */
+void kern_print_maps(struct kernel *k, struct task *t, FILE *f);
+/* The walk for va, every PTE decoded bit by bit (has_va), or the whole tree of t. */
+void kern_print_pagetable(struct kernel *k, struct task *t, bool has_va, vaddr_t va, FILE *f);
+/* Statistics: the whole machine, or one task (references, faults and the hardware counters
+ * accumulated while it was current). */
+void kern_stats(struct kernel *k, struct stats *s);
+void kern_task_stats(struct kernel *k, struct task *t, struct stats *s);
+
+/* ---- checking */
+
+/* Audits every invariant: each present user PTE maps an allocated frame; a frame's
+ * mapcount equals the PTEs that map it; swap-slot counts equal the swapped-out PTEs and
+ * swap-cache/shmem references; no valid TLB entry disagrees with the page tables; areas
+ * are well formed. 0 or -VMS_EINVAL with the first violation in e. */
+int kern_audit(struct kernel *k, struct vms_error *e);
+
+/* The machine underneath (for the machine-level API and printing). */
+struct mmu *kern_mmu(struct kernel *k);
+uint64_t kern_page_size(const struct kernel *k);
+/* The area set of t (read-only use). */
+const struct area_set *kern_task_areas(const struct task *t);
+
+#endif
