@@ -34,6 +34,10 @@ struct vms_error {
 
 const char *vms_strerror(int code);
 
+/* A size as every option takes it: a number (decimal or 0x-hex) with an optional K/KiB,
+ * M/MiB or G/GiB suffix (powers of two). false when malformed or too large. */
+bool vms_parse_size(const char *s, uint64_t *out);
+
 /* Output formats shared by every printer. */
 enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
 
@@ -151,6 +155,12 @@ int vms_machine_stats_print(struct vms_machine *m, FILE *out, enum vms_format fm
 /* One statistic by its dotted key; -VMS_EINVAL when no such key. */
 int vms_machine_stat(struct vms_machine *m, const char *key, double *value,
                      struct vms_error *e);
+
+/* Join CSV files with header rows (sweep results: `vmsim merge`) into one CSV on out: the
+ * union of their columns — columns that are not statistics keys first, in the order first
+ * seen, then statistics keys in schema order — and every row in file order (empty cells
+ * where a file lacks a column). Errors name FILE:LINE. */
+int vms_stats_merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e);
 
 /* ---------------------------------------------------------------- policies */
 /* section: policy — replacement policies, pages, mrc */

@@ -1,6 +1,8 @@
 /* Number and size parsing (see parse.h). */
 #include "base/parse.h"
 
+#include "vmsim.h"
+
 #include <string.h>
 
 bool parse_u64(const char *s, size_t len, uint64_t *out)
@@ -90,4 +92,9 @@ bool parse_u64_str(const char *s, uint64_t *out)
 bool parse_size_str(const char *s, uint64_t page_size, uint64_t *out)
 {
     return parse_size(s, strlen(s), page_size, out);
+}
+
+bool vms_parse_size(const char *s, uint64_t *out)
+{
+    return parse_size_str(s, 0, out);
 }

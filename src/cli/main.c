@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"mrc", cmd_mrc, "miss-ratio curves: faults for every memory size, per policy"},
     {"trace", cmd_trace, "count or convert memory traces (lackey, din, vmsim binary)"},
     {"record", cmd_record, "record a program's memory trace through Valgrind"},
+    {"merge", cmd_merge, "join the result files of emitted sweep jobs into one CSV"},
 };
 
 int cli_fail(const struct vms_error *e)

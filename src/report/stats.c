@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum em_mode { EM_TEXT, EM_JSON, EM_CSV_HEAD, EM_CSV_ROW, EM_GET };
+enum em_mode { EM_TEXT, EM_JSON, EM_CSV_HEAD, EM_CSV_ROW, EM_GET, EM_VISIT };
 
 struct emitter {
     enum em_mode mode;
@@ -16,6 +16,8 @@ struct emitter {
     const char *want; /* EM_GET */
     double got;
     bool found;
+    stats_visit_fn visit; /* EM_VISIT */
+    void *ctx;
 };
 
 static void key_of(struct emitter *em, const char *name, char *buf, size_t n)
@@ -90,6 +92,9 @@ static void em_num(struct emitter *em, const char *name, double v, bool integer)
             em->found = true;
         }
         break;
+    case EM_VISIT:
+        em->visit(em->ctx, key, v, integer);
+        break;
     }
 }
 
@@ -111,6 +116,8 @@ static void emit(const struct stats *s, struct emitter *em)
     em_u64(em, "loads", s->loads);
     em_u64(em, "stores", s->stores);
     em_u64(em, "split", s->split);
+    if (s->has_switches)
+        em_u64(em, "context_switches", s->context_switches);
     em_begin(em, "tlb");
     for (int t = 0; t < TLB_N; t++) {
         if (!s->tlb_present[t])
@@ -216,4 +223,263 @@ bool stats_get(const struct stats *s, const char *key, double *value)
     if (em.found)
         *value = em.got;
     return em.found;
+}
+
+void stats_visit(const struct stats *s, stats_visit_fn fn, void *ctx)
+{
+    struct emitter em = {.mode = EM_VISIT, .visit = fn, .ctx = ctx};
+    emit(s, &em);
+}
+
+void stats_all_keys(stats_visit_fn fn, void *ctx)
+{
+    struct stats s;
+    memset(&s, 0, sizeof s);
+    for (int t = 0; t < TLB_N; t++)
+        s.tlb_present[t] = true;
+    for (int c = 0; c < CACHE_N; c++)
+        s.cache_present[c] = true;
+    s.levels = MAX_LEVELS;
+    s.psc = true;
+    s.has_switches = true;
+    stats_visit(&s, fn, ctx);
+}
+
+struct key_find {
+    const char *key;
+    bool found;
+};
+
+static void key_find_visit(void *ctx, const char *key, double v, bool integer)
+{
+    (void)v;
+    (void)integer;
+    struct key_find *f = ctx;
+    if (!strcmp(key, f->key))
+        f->found = true;
+}
+
+bool stats_is_key(const char *key)
+{
+    struct key_find f = {key, false};
+    stats_all_keys(key_find_visit, &f);
+    return f.found;
+}
+
+void stats_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void stats_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* ---- runs */
+
+#define TABLE_MAX_KEYS 192
+
+/* One column of the text table: every key's value. */
+struct table_col {
+    size_t n;
+    char keys[TABLE_MAX_KEYS][48];
+    double v[TABLE_MAX_KEYS];
+    bool integer[TABLE_MAX_KEYS];
+};
+
+static void table_visit(void *ctx, const char *key, double v, bool integer)
+{
+    struct table_col *c = ctx;
+    if (c->n >= TABLE_MAX_KEYS)
+        return;
+    snprintf(c->keys[c->n], sizeof c->keys[c->n], "%s", key);
+    c->v[c->n] = v;
+    c->integer[c->n] = integer;
+    c->n++;
+}
+
+static void table_cell(FILE *out, const struct table_col *c, size_t i, int width)
+{
+    if (i >= c->n)
+        fprintf(out, " %*s", width, "-");
+    else if (c->integer[i])
+        fprintf(out, " %*.0f", width, c->v[i]);
+    else
+        fprintf(out, " %*.4f", width, c->v[i]);
+}
+
+static void print_run_text(const struct stats *total, const struct stats_proc *procs, size_t n,
+                           FILE *out)
+{
+    if (n <= 1) {
+        stats_print(total, out, VMS_TEXT, false);
+        return;
+    }
+    /* The total's keys drive the rows; each process's value is looked up by key. */
+    struct table_col tot;
+    tot.n = 0;
+    stats_visit(total, table_visit, &tot);
+    int width = 14;
+    for (size_t p = 0; p < n; p++) {
+        int l = (int)strlen(procs[p].trace) + (procs[p].killed ? 9 : 0);
+        if (l > width && l <= 40)
+            width = l;
+    }
+    fprintf(out, "%-32s %*s", "", width, "total");
+    for (size_t p = 0; p < n; p++) {
+        char h[32];
+        snprintf(h, sizeof h, "process %d", procs[p].pid);
+        fprintf(out, " %*s", width, h);
+    }
+    fprintf(out, "\n%-32s %*s", "trace", width, "");
+    for (size_t p = 0; p < n; p++) {
+        char h[64];
+        snprintf(h, sizeof h, "%.40s%s", procs[p].trace, procs[p].killed ? " (killed)" : "");
+        fprintf(out, " %*s", width, h);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < tot.n; i++) {
+        fprintf(out, "%-32s", tot.keys[i]);
+        table_cell(out, &tot, i, width);
+        for (size_t p = 0; p < n; p++) {
+            double v;
+            if (stats_get(procs[p].s, tot.keys[i], &v)) {
+                if (tot.integer[i])
+                    fprintf(out, " %*.0f", width, v);
+                else
+                    fprintf(out, " %*.4f", width, v);
+            } else {
+                fprintf(out, " %*s", width, "-");
+            }
+        }
+        fputc('\n', out);
+    }
+}
+
+static void print_run_json(const struct stats *total, const struct stats_proc *procs, size_t n,
+                           FILE *out)
+{
+    struct emitter em = {.out = out, .mode = EM_JSON};
+    em.first[0] = true;
+    emit(total, &em);
+    fputs(",\"processes\":[", out);
+    for (size_t p = 0; p < n; p++) {
+        fprintf(out, "%s{\"pid\":%d,\"trace\":", p ? "," : "", procs[p].pid);
+        stats_json_string(out, procs[p].trace);
+        fprintf(out, ",\"killed\":%s", procs[p].killed ? "true" : "false");
+        struct emitter pe = {.out = out, .mode = EM_JSON};
+        pe.first[0] = false;
+        emit(procs[p].s, &pe);
+        fputc('}', out);
+    }
+    fputs("]}\n", out);
+}
+
+static void csv_row(const struct stats *s, FILE *out)
+{
+    struct emitter em = {.out = out, .mode = EM_CSV_ROW, .ncols = 1};
+    emit(s, &em);
+    fputc('\n', out);
+}
+
+static void print_run_csv(const struct stats *total, const struct stats_proc *procs, size_t n,
+                          FILE *out, bool header)
+{
+    if (header) {
+        struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = 1};
+        fputs("process,trace", out);
+        emit(total, &em);
+        fputc('\n', out);
+    }
+    /* The total's trace field: every file, joined by commas (quoted as CSV needs). */
+    fputs("total,", out);
+    bool quote = n > 1;
+    for (size_t p = 0; p < n && !quote; p++)
+        quote = strpbrk(procs[p].trace, ",\"\r\n") != NULL;
+    if (quote)
+        fputc('"', out);
+    for (size_t p = 0; p < n; p++) {
+        if (p)
+            fputc(',', out);
+        for (const char *c = procs[p].trace; *c; c++) {
+            if (*c == '"' && quote)
+                fputc('"', out);
+            fputc(*c, out);
+        }
+    }
+    if (quote)
+        fputc('"', out);
+    csv_row(total, out);
+    for (size_t p = 0; p < n; p++) {
+        fprintf(out, "%d,", procs[p].pid);
+        stats_csv_field(out, procs[p].trace);
+        csv_row(procs[p].s, out);
+    }
+}
+
+void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
+                     bool partial, FILE *out, enum vms_format fmt, bool csv_header)
+{
+    switch (fmt) {
+    case VMS_TEXT:
+        if (partial)
+            fputs("partial statistics: the run stopped at an error\n", out);
+        print_run_text(total, procs, n, out);
+        break;
+    case VMS_JSON:
+        if (partial)
+            fputs("{\"partial\":true,", out);
+        else
+            fputc('{', out);
+        print_run_json(total, procs, n, out);
+        break;
+    case VMS_CSV: print_run_csv(total, procs, n, out, csv_header); break;
+    }
+}
+
+void stats_print_row(const struct stats *s, const char *const *names,
+                     const char *const *values, size_t n, FILE *out, bool header)
+{
+    if (header) {
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                fputc(',', out);
+            stats_csv_field(out, names[i]);
+        }
+        struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = (int)n};
+        emit(s, &em);
+        fputc('\n', out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', out);
+        stats_csv_field(out, values[i]);
+    }
+    struct emitter em = {.out = out, .mode = EM_CSV_ROW, .ncols = (int)n};
+    emit(s, &em);
+    fputc('\n', out);
 }

@@ -13,6 +13,10 @@
 struct stats {
     /* references by kind, per trace record / program access, before splitting */
     uint64_t references, ifetches, loads, stores, split;
+    /* runs of several processes (vmsim trace): CR3 loads that changed the running
+     * process (per process: the times it was switched to); printed only when set */
+    bool has_switches;
+    uint64_t context_switches;
     bool tlb_present[TLB_N];
     uint64_t tlb_hits[TLB_N], tlb_misses[TLB_N];
     unsigned levels;
@@ -38,5 +42,48 @@ void stats_print(const struct stats *s, FILE *out, enum vms_format fmt, bool csv
 bool stats_get(const struct stats *s, const char *key, double *value);
 /* Average memory access time in cycles per reference. */
 double stats_amat(const struct stats *s);
+
+/* Every key of s in schema order with its value (integer: printed without decimals). */
+typedef void (*stats_visit_fn)(void *ctx, const char *key, double value, bool integer);
+void stats_visit(const struct stats *s, stats_visit_fn fn, void *ctx);
+/* Every key the schema can have (a machine with every TLB, cache, PSC and MAX_LEVELS
+ * levels), in schema order: the canonical column order when CSV files of different
+ * machines are merged. */
+void stats_all_keys(stats_visit_fn fn, void *ctx);
+/* Whether key is one the schema can have. */
+bool stats_is_key(const char *key);
+
+/* ---- runs of several processes (vmsim trace) */
+
+/* One process of a run: its trace file and statistics. */
+struct stats_proc {
+    int pid;
+    const char *trace;  /* file name as given ("-" = standard input) */
+    bool killed;        /* ended by the out-of-memory killer */
+    const struct stats *s;
+};
+
+/* A run: the total and its processes, in one format.
+ *  - text: a table, one key per line, columns total and each process (one column when
+ *    there is one process);
+ *  - JSON: one object, the total's keys, then "processes": [{"pid", "trace", "killed",
+ *    the same keys}, ...];
+ *  - CSV: columns process,trace then the keys; a row "total" (trace: every file, joined
+ *    by commas), then one row per process (process = its pid).
+ * partial: the run stopped early (an error); JSON then starts with "partial": true and
+ * text with a line saying so (CSV has no place for it: the caller says it on stderr).
+ * csv_header: print the CSV header row first. */
+void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
+                     bool partial, FILE *out, enum vms_format fmt, bool csv_header);
+
+/* One CSV row of the total preceded by leading columns (names[i] = values[i]): the row
+ * of a sweep run. header: print the header row first. */
+void stats_print_row(const struct stats *s, const char *const *names,
+                     const char *const *values, size_t n, FILE *out, bool header);
+
+/* Output helpers: a JSON string literal (quoted, escaped), a CSV field (quoted when it
+ * holds a comma, quote, CR or LF, RFC 4180). */
+void stats_json_string(FILE *out, const char *s);
+void stats_csv_field(FILE *out, const char *s);
 
 #endif

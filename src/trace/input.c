@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <lzma.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #ifdef VMS_HAVE_ZSTD
@@ -32,6 +33,8 @@ struct trace_input {
     bool raw_eof;
     bool stream_end; /* the decoder reached the end of the data */
     bool started;    /* decoder initialised */
+    uint64_t raw_bytes;   /* bytes taken from the source so far */
+    uint64_t raw_total;   /* size of a regular file or memory source; 0 = unknown */
     z_stream z;
     lzma_stream x;
 #ifdef VMS_HAVE_ZSTD
@@ -76,12 +79,15 @@ static long input_raw(struct trace_input *in, unsigned char *dst, size_t cap,
             n = cap;
         memcpy(dst, in->mem + in->mem_pos, n);
         in->mem_pos += n;
+        in->raw_bytes += n;
         return (long)n;
     }
     for (;;) {
         ssize_t n = read(in->fd, dst, cap);
-        if (n >= 0)
+        if (n >= 0) {
+            in->raw_bytes += (uint64_t)n;
             return (long)n;
+        }
         if (errno != EINTR)
             return err_set(e, VMS_EIO, "%s: read: %s", in->name, strerror(errno));
     }
@@ -183,6 +189,9 @@ struct trace_input *input_open_fd(int fd, bool own_fd, const char *name, struct 
     }
     in->fd = fd;
     in->own_fd = own_fd;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        in->raw_total = (uint64_t)st.st_size;
     if (input_sniff(in, e) < 0) {
         input_close(in);
         return NULL;
@@ -198,6 +207,7 @@ struct trace_input *input_open_mem(const void *data, size_t len, const char *nam
         return NULL;
     in->mem = data;
     in->mem_len = len;
+    in->raw_total = len;
     if (input_sniff(in, e) < 0) {
         input_close(in);
         return NULL;
@@ -353,4 +363,10 @@ void input_close(struct trace_input *in)
     vms_free(in->raw);
     vms_free(in->name);
     vms_free(in);
+}
+
+void input_progress(const struct trace_input *in, uint64_t *done, uint64_t *total)
+{
+    *done = in->raw_bytes;
+    *total = in->raw_total;
 }

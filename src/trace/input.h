@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vmsim.h"
 
@@ -21,5 +22,8 @@ struct trace_input *input_open_mem(const void *data, size_t len, const char *nam
 long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e);
 const char *input_compression(const struct trace_input *in); /* "none", "gzip", "xz", "zstd" */
 void input_close(struct trace_input *in); /* NULL ok */
+/* Bytes taken from the source so far (compressed bytes for compressed input) and the
+ * source's size (a regular file or memory; 0 when unknown, e.g. a pipe). */
+void input_progress(const struct trace_input *in, uint64_t *done, uint64_t *total);
 
 #endif

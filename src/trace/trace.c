@@ -257,6 +257,11 @@ const char *trace_reader_source(const struct trace_reader *r)
     return r->source;
 }
 
+void trace_reader_progress(const struct trace_reader *r, uint64_t *done, uint64_t *total)
+{
+    input_progress(r->in, done, total);
+}
+
 /* ------------------------------------------------------------------ writing */
 
 bool trace_format_parse(const char *name, enum trace_format *out)

@@ -61,6 +61,8 @@ const char *trace_reader_format(const struct trace_reader *r);      /* "lackey",
 const char *trace_reader_compression(const struct trace_reader *r); /* "none", "gzip", ... */
 /* The source description from a binary header; NULL for text formats. */
 const char *trace_reader_source(const struct trace_reader *r);
+/* Input bytes consumed so far and the input's size (0 when unknown): for progress bars. */
+void trace_reader_progress(const struct trace_reader *r, uint64_t *done, uint64_t *total);
 
 /* Writers. path "-" is standard output. source_description goes into the binary header
  * (ignored by text formats; NULL = ""). trace_writer_close writes the end marker, flushes

@@ -1,0 +1,58 @@
+/* `vmsim merge FILES... [-o OUT]`: joins CSV result files (the runs `vmsim sweep
+ * --emit-jobs` printed) into the one CSV `vmsim sweep` writes. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void merge_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vmsim merge [-o OUT] FILE...\n"
+            "\n"
+            "Joins CSV files with header rows, such as the result files of the runs that\n"
+            "`vmsim sweep --emit-jobs DIR` prints, into one CSV: every row in the order of\n"
+            "the files; columns that are not statistics (the run parameters) first, then the\n"
+            "statistics in schema order; empty cells where a file lacks a column (a machine\n"
+            "without an L3, say). The result equals what `vmsim sweep` writes for the same\n"
+            "grid.\n"
+            "\n"
+            "  -o, --output OUT   write to OUT instead of standard output\n");
+}
+
+int cmd_merge(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *outpath = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': outpath = optarg; break;
+        case 'h': merge_usage(stdout); return 0;
+        case ':': return cli_usage_error("merge: %s needs an argument", argv[optind - 1]);
+        default:
+            return cli_usage_error("merge: unknown option '%s' (try `vmsim merge --help`)",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("merge: expected one or more CSV files");
+    FILE *out = stdout;
+    if (outpath && strcmp(outpath, "-") != 0 && !(out = fopen(outpath, "w")))
+        return cli_usage_error("-o: %s: %s", outpath, strerror(errno));
+    struct vms_error e = {0};
+    int status = 0;
+    if (vms_stats_merge_csv((const char *const *)(argv + optind), (size_t)(argc - optind), out,
+                            &e) < 0)
+        status = cli_fail(&e);
+    if (out != stdout && fclose(out) != 0 && status == 0)
+        status = cli_usage_error("-o: %s: write error (disk full?)", outpath);
+    return status;
+}

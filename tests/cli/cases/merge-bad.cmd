@@ -1,0 +1,1 @@
+$VMSIM merge tests/data/merge/a.csv tests/data/merge/bad.csv
