@@ -48,9 +48,10 @@ int cmd_run(int argc, char **argv)
         {"check", no_argument, NULL, 'c'},   {"on-linux", no_argument, NULL, 'L'},
         {"workdir", required_argument, NULL, 'w'}, {"keep", no_argument, NULL, 'k'},
         {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'j'},   {"audit", no_argument, NULL, 'a'},
         {NULL, 0, NULL, 0},
     };
-    bool check = false, on_linux = false;
+    bool check = false, on_linux = false, json = false, audit = false;
     struct vms_linux_options lopt = {0};
     int c;
     optind = 1;
@@ -61,6 +62,8 @@ int cmd_run(int argc, char **argv)
         case 'L': on_linux = true; break;
         case 'w': lopt.workdir = optarg; break;
         case 'k': lopt.keep = true; break;
+        case 'j': json = true; break;
+        case 'a': audit = true; break;
         case 't': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -108,10 +111,19 @@ int cmd_run(int argc, char **argv)
             status = rc ? 1 : 0;
         }
     } else {
-        /* The simulated backend goes here: vms_scenario_run(sc, ..., stdout, stderr, &e). */
-        fprintf(stderr, "vmsim: run: the simulated kernel is not built yet; use --on-linux or "
-                        "--check\n");
-        status = 2;
+        struct vms_run_options ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .json = json, .audit = audit};
+        fflush(stdout);
+        int rc = vms_scenario_run(sc, &ropt, stdout, stderr, &e);
+        fflush(stdout);
+        if (rc < 0) {
+            if (e.code == VMS_EINVAL)
+                fprintf(stderr, "%s\n", e.msg);
+            else
+                cli_fail(&e);
+            status = 2;
+        } else {
+            status = rc ? 1 : 0;
+        }
     }
     vms_scenario_destroy(sc);
     return status;
