@@ -102,6 +102,7 @@ static long din_parse(struct trace_reader *r, const uint8_t *lim, struct trace_r
     bad:
         if (!(r->flags & TRACE_SKIP_BAD)) {
             r->pos = (size_t)(p - r->buf);
+            r->partial += count;
             return trace_line_error(r, r->pos, (size_t)(q - r->buf), what, e);
         }
         r->counts.bad_lines++;
@@ -128,9 +129,10 @@ static long din_read(struct trace_reader *r, struct trace_rec *out, size_t n,
             }
             long got = trace_fill(r, e);
             if (got < 0)
-                return got;
+                return trace_fail(r, count, got);
             continue;
         }
+        r->partial = count;
         long got = din_parse(r, nl + 1, out + count, n - count, e);
         if (got < 0)
             return got;
@@ -138,7 +140,7 @@ static long din_read(struct trace_reader *r, struct trace_rec *out, size_t n,
         if (r->pos == (size_t)(nl + 1 - r->buf) && count < n && !r->eof) {
             got = trace_fill(r, e);
             if (got < 0)
-                return got;
+                return trace_fail(r, count, got);
         }
     }
     return (long)count;

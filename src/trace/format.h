@@ -33,7 +33,17 @@ struct trace_reader {
     uint64_t prev_addr[4];
     uint32_t prev_size[4];
     bool done; /* end marker seen */
+    /* On a failed read: the records stored in the caller's buffer before the error (they
+     * are delivered; the error comes with the next call). */
+    size_t partial;
 };
+
+/* Fail a read after `count` good records. */
+static inline long trace_fail(struct trace_reader *r, size_t count, long rc)
+{
+    r->partial = count;
+    return rc;
+}
 
 struct trace_writer {
     const struct trace_format_ops *ops;

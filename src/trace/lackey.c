@@ -124,6 +124,7 @@ static long lackey_parse(struct trace_reader *r, const uint8_t *lim, struct trac
         r->line = line;
         if (!(r->flags & TRACE_SKIP_BAD)) {
             trace_line_error(r, r->pos, (size_t)(q - r->buf), what, e);
+            r->partial += count;
             return -VMS_EINVAL;
         }
         r->counts.bad_lines++;
@@ -154,9 +155,10 @@ static long lackey_read(struct trace_reader *r, struct trace_rec *out, size_t n,
             }
             long got = trace_fill(r, e);
             if (got < 0)
-                return got;
+                return trace_fail(r, count, got);
             continue;
         }
+        r->partial = count;
         long got = lackey_parse(r, nl + 1, out + count, n - count, e);
         if (got < 0)
             return got;
@@ -164,7 +166,7 @@ static long lackey_read(struct trace_reader *r, struct trace_rec *out, size_t n,
         if (r->pos == (size_t)(nl + 1 - r->buf) && count < n && !r->eof) {
             got = trace_fill(r, e);
             if (got < 0)
-                return got;
+                return trace_fail(r, count, got);
         }
     }
     return (long)count;

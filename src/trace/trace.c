@@ -215,11 +215,14 @@ long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t n, struct 
         return 0;
     struct vms_error local;
     struct vms_error *err = e ? e : &local;
+    r->partial = 0;
     long got = r->ops->read(r, buf, n, err);
     if (got < 0) {
         r->failed = (int)-got;
         *r->err = *err;
-        return got;
+        if (r->partial == 0)
+            return got;
+        got = (long)r->partial; /* deliver the good records; the error comes next call */
     }
     r->counts.records += (uint64_t)got;
     return got;

@@ -105,18 +105,18 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
         if (r->end - r->pos < VTRACE_REC_MAX && !r->eof) {
             long got = trace_fill(r, e);
             if (got < 0)
-                return got;
+                return trace_fail(r, count, got);
             continue;
         }
         if (r->done) {
             if (count > 0)
                 break; /* report trailing bytes on the next call */
             if (r->pos != r->end)
-                return vtrace_error(r, r->pos, "expected end of file after the end marker", e);
+                return trace_fail(r, count, vtrace_error(r, r->pos, "expected end of file after the end marker", e));
             break;
         }
         if (r->pos == r->end)
-            return vtrace_error(r, r->pos, "truncated trace: no end marker", e);
+            return trace_fail(r, count, vtrace_error(r, r->pos, "truncated trace: no end marker", e));
         /* Records wholly inside the buffer; the last VTRACE_REC_MAX bytes are parsed with
          * bounds checks (varint) and refilled around, unless at the end of input. */
         const uint8_t *p = r->buf + r->pos;
@@ -131,15 +131,15 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                 uint64_t total;
                 if (tag != VTRACE_END) {
                     r->pos = (size_t)(start - r->buf);
-                    return vtrace_error(r, r->pos, "unknown tag (expected a record or the end marker)", e);
+                    return trace_fail(r, count, vtrace_error(r, r->pos, "unknown tag (expected a record or the end marker)", e));
                 }
                 if (!vtrace_varint(&p, lim, &total)) {
                     r->pos = (size_t)(start - r->buf);
-                    return vtrace_error(r, r->pos, "truncated end marker", e);
+                    return trace_fail(r, count, vtrace_error(r, r->pos, "truncated end marker", e));
                 }
                 if (total != r->counts.records + count) {
                     r->pos = (size_t)(start - r->buf);
-                    return vtrace_error(r, r->pos, "end marker's record count differs from the records read", e);
+                    return trace_fail(r, count, vtrace_error(r, r->pos, "end marker's record count differs from the records read", e));
                 }
                 r->done = true;
                 break;
@@ -147,7 +147,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
             uint64_t size = vtrace_sizes[(tag >> 2) & 15];
             if (size == 0 && (!vtrace_varint(&p, lim, &size) || size > UINT32_MAX)) {
                 r->pos = (size_t)(start - r->buf);
-                return vtrace_error(r, r->pos, "a size varint below 2^32", e);
+                return trace_fail(r, count, vtrace_error(r, r->pos, "a size varint below 2^32", e));
             }
             unsigned s = vtrace_stream(kind);
             uint64_t addr = r->prev_addr[s];
@@ -157,7 +157,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                 uint64_t z;
                 if (!vtrace_varint(&p, lim, &z)) {
                     r->pos = (size_t)(start - r->buf);
-                    return vtrace_error(r, r->pos, "an address delta varint", e);
+                    return trace_fail(r, count, vtrace_error(r, r->pos, "an address delta varint", e));
                 }
                 addr += (z >> 1) ^ (0 - (z & 1));
             }
@@ -173,7 +173,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
         if (!r->eof && r->end - r->pos < VTRACE_REC_MAX && count < n) {
             long got = trace_fill(r, e);
             if (got < 0)
-                return got;
+                return trace_fail(r, count, got);
         }
     }
     return (long)count;

@@ -302,6 +302,56 @@ TEST(trace_lackey_errors)
     CHECK_STR(first_error("# comment\r\nI  12,4\r\n L 13,4", 0), "");
 }
 
+/* The records before an error are delivered first (their count), the error with the next
+ * call, then again with every later call: a simulation runs everything up to the damage. */
+static void check_partial(const void *data, size_t len, unsigned nbefore, const char *msg)
+{
+    struct vms_error e = {0};
+    struct trace_reader *r = trace_open_mem(data, len, "p", 0, &e);
+    CHECK(r != NULL);
+    if (!r)
+        return;
+    struct trace_rec got[64];
+    long n = trace_read(r, got, 64, &e);
+    if (n != (long)nbefore)
+        harness_fail(__FILE__, __LINE__, "%s: %ld records before the error, expected %u (%s)",
+                     msg, n, nbefore, e.msg);
+    CHECK_EQ(trace_reader_counts(r)->records, nbefore);
+    CHECK(trace_read(r, got, 64, &e) < 0);
+    CHECK_CONTAINS(e.msg, msg);
+    CHECK(trace_read(r, got, 64, &e) < 0);
+    CHECK_CONTAINS(e.msg, msg);
+    trace_close(r);
+}
+
+TEST(trace_records_before_an_error)
+{
+    const char *lackey = "I  0400,3\n L 12,4\n L zz,4\n S 12,4\n";
+    check_partial(lackey, strlen(lackey), 2, "p:3:4: expected a hex address");
+    const char *din = "2 400 3\n0 12\n9 12\n";
+    check_partial(din, strlen(din), 2, "p:3:1:");
+    /* a binary trace cut short: every whole record, then "no end marker" */
+    struct vms_error e = {0};
+    char path[64];
+    temp_path(path, sizeof path);
+    struct trace_writer *w = trace_writer_open_format(path, TRACE_FMT_VMSIM, "x", &e);
+    struct trace_rec recs[5] = {{0x400, 3, TRACE_I}, {0x403, 2, TRACE_I}, {0x1000, 8, TRACE_L},
+                                {0x1008, 8, TRACE_S}, {0x2000, 4, TRACE_M}};
+    CHECK(w != NULL);
+    if (!w)
+        return;
+    CHECK_EQ(trace_write(w, recs, 5, &e), 0);
+    CHECK_EQ(trace_writer_close(w, &e), 0);
+    uint8_t buf[256];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    unlink(path);
+    CHECK(n > 4);
+    check_partial(buf, n - 2, 5, "no end marker");
+}
+
 TEST(trace_skip_bad)
 {
     static const char text[] = "==7== start\nI  0400,3\ngarbage\n L 10,4\n S zz,4\n M 20,8\n";
