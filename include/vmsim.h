@@ -321,6 +321,75 @@ int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt
                       unsigned flags, const char *source, struct vms_trace_counts *counts,
                       struct vms_error *e);
 
+/* Trace-driven simulation (`vmsim trace FILE...`, docs/trace.md): every trace is one
+ * process of the simulated kernel whose whole user address space is one private anonymous
+ * read/write/execute area, so each page a trace touches is demand-zero (first touch = a
+ * minor fault; under memory pressure, swap-outs and major faults). Several traces run
+ * round-robin, `quantum` references per time slice, each switch a CR3 load (the machine
+ * key pcid decides flush or PCID-tagged entries kept). Records become accesses: I a fetch,
+ * L a load, S a store, M a load then a store of the same bytes; an access spanning two
+ * cache blocks or pages is split as hardware does. Counting is per record, before
+ * splitting: ifetches = I, loads = L + M, stores = S + M, references = their sum, split =
+ * references that spanned two blocks or pages. Memory use is constant per trace. */
+struct vms_tracesim_progress {
+    uint64_t references;  /* so far, all processes */
+    uint64_t bytes;       /* input bytes consumed (compressed bytes for compressed input) */
+    uint64_t bytes_total; /* sum of the input sizes; 0 when one is unknown (a pipe) */
+    size_t running;       /* processes not yet at their trace's end */
+};
+
+struct vms_tracesim_opts {
+    uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
+    uint64_t swap;       /* bytes of swap; 0 = none */
+    const char *policy;  /* replacement policy (vmsim pages --help); NULL = clock */
+    uint64_t seed;       /* seeded policies */
+    uint64_t tau;        /* ws, wsclock window in references; 0 = the policy's default */
+    uint64_t quantum;    /* references per time slice; 0 = 10000 */
+    unsigned flags;      /* VMS_TRACE_SKIP_BAD */
+    const char *workdir; /* where the swap file goes; NULL = $TMPDIR or /tmp */
+    /* Time series: every `interval` references (and once at the end) a CSV row of the
+     * running totals goes to interval_out (header first). 0 = off. */
+    uint64_t interval;
+    FILE *interval_out;
+    /* Called about every 2^20 references and once at the end (NULL = never). */
+    void (*progress)(void *ctx, const struct vms_tracesim_progress *p);
+    void *progress_ctx;
+};
+
+struct vms_tracesim;
+/* c must pass vms_config_check (it is copied). */
+int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_opts *o,
+                        struct vms_tracesim **out, struct vms_error *e);
+void vms_tracesim_destroy(struct vms_tracesim *s);
+/* One trace = one process ("-" = standard input, at most once). The trace is opened (its
+ * format and compression detected) and its process created now. */
+int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error *e);
+/* The same over a descriptor (taken over, closed by vms_tracesim_destroy). */
+int vms_tracesim_add_fd(struct vms_tracesim *s, int fd, const char *name, struct vms_error *e);
+/* Run every trace to its end (once). Malformed input stops the run with
+ * "FILE:LINE:COL: expected ..."; statistics up to that point stay readable. */
+int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e);
+size_t vms_tracesim_processes(const struct vms_tracesim *s);
+/* One statistic by dotted key (docs/statistics.md): proc 0 = the total, 1..n = process n
+ * (in the order added). -VMS_EINVAL for an unknown key or process. */
+int vms_tracesim_stat(const struct vms_tracesim *s, size_t proc, const char *key,
+                      double *value, struct vms_error *e);
+/* What process proc's reader saw (records, skipped lines). */
+void vms_tracesim_trace_counts(const struct vms_tracesim *s, size_t proc,
+                               struct vms_trace_counts *out);
+const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc);
+/* Whether the out-of-memory killer ended process proc (its trace was not read further). */
+bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
+/* The statistics of the run: text table, one JSON object with "processes", or CSV (a total
+ * row, then one row per process). */
+int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
+                       struct vms_error *e);
+/* One CSV row of the totals after leading columns names[i] = values[i] (a sweep run's
+ * result); header: the header row first. */
+int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *names,
+                           const char *const *values, size_t n, bool header, FILE *out,
+                           struct vms_error *e);
+
 /* ---------------------------------------------------------------- scenarios */
 /* section: scenario — parse and run .vms files */
 

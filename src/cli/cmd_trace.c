@@ -1,28 +1,53 @@
-/* `vmsim trace --count FILE` (records by kind) and `vmsim trace --convert FORMAT -o OUT
- * FILE`. Trace-driven simulation (`vmsim trace FILE` with machine options) belongs to the
- * machine and kernel and is not part of this command yet. */
+/* `vmsim trace FILE...`: traces through the machine and the simulated kernel, one process
+ * per trace (statistics as text, JSON or CSV; a time series with --interval); `vmsim trace
+ * --count FILE` (records by kind) and `vmsim trace --convert FORMAT -o OUT FILE`. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
 static void trace_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vmsim trace --count [--skip-bad] FILE|-\n"
+            "usage: vmsim trace [--machine M] [--set KEY=VALUE]... [--memory SIZE] [--swap SIZE]\n"
+            "                   [--policy P] [--quantum N] [--json | --csv] [--interval N]\n"
+            "                   [-o OUT] [--skip-bad] FILE... | -\n"
+            "       vmsim trace --count [--skip-bad] FILE|-\n"
             "       vmsim trace --convert FORMAT -o OUT [--skip-bad] [--source TEXT] FILE|-\n"
             "\n"
-            "Reads a memory trace: Valgrind lackey, Dinero din or the vmsim binary format,\n"
-            "plain or gzip/xz/zstd-compressed (all detected); - is standard input.\n"
+            "Runs memory traces (Valgrind lackey, Dinero din or the vmsim binary format, plain\n"
+            "or gzip/xz/zstd-compressed, all detected; - is standard input) through the machine\n"
+            "and the simulated kernel. Each trace is one process whose whole address space is\n"
+            "demand-zero memory; several traces run round-robin. Prints the statistics of\n"
+            "docs/statistics.md, in total and per process.\n"
+            "\n"
+            "  --machine M        machine preset (default core-i7; `vmsim machines` lists them)\n"
+            "  --set KEY=VALUE    override a machine key, e.g. pcid=on (repeatable)\n"
+            "  --memory SIZE      physical memory for user pages (default 256M; K, M, G)\n"
+            "  --swap SIZE        swap space (default none)\n"
+            "  --policy P         page-replacement policy (default clock)\n"
+            "  --seed N           seed of randomized policies (default 1)\n"
+            "  --tau N            ws/wsclock window in references\n"
+            "  --quantum N        references per time slice between processes (default 10000)\n"
+            "  --json, --csv      one JSON object, or CSV rows (total, then each process)\n"
+            "  --interval N       instead: a CSV row of the running totals every N references\n"
+            "  -o, --output OUT   write the statistics to OUT instead of standard output\n"
+            "  --params           CSV: one row of the totals led by the run's parameters\n"
+            "                     (machine, set, memory, swap, policy, quantum, trace), as\n"
+            "                     `vmsim sweep` rows are\n"
+            "  --skip-bad         skip malformed lines (counted and reported) instead of failing\n"
+            "  --no-progress      no progress bar (shown on a terminal for runs over a second)\n"
             "\n"
             "  --count            print the records by kind (I, L, S, M) and skipped lines\n"
             "  --convert FORMAT   write the trace as lackey, din or vmsim (binary) to -o OUT\n"
-            "  -o, --output OUT   output file for --convert (- = standard output)\n"
-            "  --skip-bad         skip malformed lines (and count them) instead of failing\n"
             "  --source TEXT      description stored in a vmsim binary header\n"
             "\n"
-            "The formats are described in docs/trace-formats.md.\n");
+            "docs/trace.md describes simulation, sweeps and merging; docs/trace-formats.md\n"
+            "the formats.\n");
 }
 
 static int trace_count(const char *path, unsigned flags)
@@ -56,9 +81,179 @@ static int trace_count(const char *path, unsigned flags)
     return 0;
 }
 
+/* ---- the progress bar (stderr, a terminal only, runs over a second) */
+
+struct progress {
+    double start;
+    bool shown;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress_draw(void *ctx, const struct vms_tracesim_progress *p)
+{
+    struct progress *pg = ctx;
+    double el = now_s() - pg->start;
+    if (el < 1.0 && !pg->shown)
+        return;
+    double rate = el > 0 ? (double)p->references / el / 1e6 : 0;
+    if (p->bytes_total) {
+        double frac = (double)p->bytes / (double)p->bytes_total;
+        if (frac > 1)
+            frac = 1;
+        int fill = (int)(frac * 30);
+        fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %.1f M refs  %.1f M refs/s ", fill,
+                "##############################", 30 - fill, "", frac * 100,
+                (double)p->references / 1e6, rate);
+    } else {
+        fprintf(stderr, "\r%.1f M refs  %.1f M refs/s ", (double)p->references / 1e6, rate);
+    }
+    pg->shown = true;
+}
+
+/* ---- simulation */
+
+struct sim_args {
+    const char *machine;
+    const char **sets;
+    size_t nsets;
+    struct vms_tracesim_opts o;
+    enum vms_format fmt;
+    const char *out;
+    bool params, progress;
+    const char *memory_text, *swap_text;
+};
+
+/* "a,b,c" of argv[first..last) into one string (the trace column). */
+static char *join(const char *const *items, size_t n, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(items[i]) + strlen(sep);
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, sep);
+        strcat(s, items[i]);
+    }
+    return s;
+}
+
+static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
+{
+    struct vms_error e = {0};
+    struct vms_config *c = vms_config_create(a->machine, &e);
+    if (!c)
+        return cli_usage_error("--machine: %s", e.msg);
+    for (size_t i = 0; i < a->nsets; i++)
+        if (vms_config_set_kv(c, a->sets[i], &e) < 0) {
+            vms_config_destroy(c);
+            return cli_usage_error("--set: %s", e.msg);
+        }
+    if (vms_config_check(c, &e) < 0) {
+        vms_config_destroy(c);
+        return cli_usage_error("--set: %s", e.msg);
+    }
+    FILE *out = stdout;
+    if (a->out && strcmp(a->out, "-") != 0) {
+        out = fopen(a->out, "w");
+        if (!out) {
+            vms_config_destroy(c);
+            return cli_usage_error("-o: %s: cannot create it", a->out);
+        }
+    }
+    struct progress pg = {now_s(), false};
+    if (a->progress && isatty(2)) {
+        a->o.progress = progress_draw;
+        a->o.progress_ctx = &pg;
+    }
+    if (a->o.interval)
+        a->o.interval_out = out;
+    struct vms_tracesim *s = NULL;
+    int rc = vms_tracesim_create(c, &a->o, &s, &e);
+    int status = 0;
+    if (rc < 0) {
+        status = cli_fail(&e);
+        goto done;
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        if (vms_tracesim_add(s, files[i], &e) < 0) {
+            status = cli_fail(&e);
+            goto done;
+        }
+    rc = vms_tracesim_run(s, &e);
+    if (pg.shown)
+        fputs("\r\033[K", stderr);
+    if (rc < 0)
+        status = cli_fail(&e);
+    for (size_t p = 1; p <= nfiles; p++) {
+        struct vms_trace_counts tc;
+        vms_tracesim_trace_counts(s, p, &tc);
+        if (tc.bad_lines)
+            fprintf(stderr, "vmsim: trace: %s: %" PRIu64 " malformed line%s skipped\n",
+                    vms_tracesim_trace_name(s, p), tc.bad_lines, tc.bad_lines == 1 ? "" : "s");
+        if (vms_tracesim_killed(s, p))
+            fprintf(stderr, "vmsim: trace: %s: process %zu killed by the out-of-memory killer "
+                    "(the rest of its trace was not run)\n", vms_tracesim_trace_name(s, p), p);
+    }
+    if (a->o.interval) {
+        /* the rows are out already */
+    } else if (a->params) {
+        char mem[32], swap[32], quantum[32], policy[64];
+        snprintf(mem, sizeof mem, "%" PRIu64, a->o.memory ? a->o.memory : (uint64_t)256 << 20);
+        snprintf(swap, sizeof swap, "%" PRIu64, a->o.swap);
+        snprintf(quantum, sizeof quantum, "%" PRIu64, a->o.quantum ? a->o.quantum : 10000);
+        snprintf(policy, sizeof policy, "%s", a->o.policy ? a->o.policy : "clock");
+        char *set = join(a->sets, a->nsets, " ");
+        char *trace = join((const char *const *)files, nfiles, ",");
+        const char *names[] = {"machine", "set", "memory", "swap", "policy", "quantum", "trace"};
+        const char *values[] = {a->machine ? a->machine : "core-i7", set ? set : "", mem, swap,
+                                policy, quantum, trace ? trace : ""};
+        if (!set || !trace)
+            status = cli_usage_error("out of memory");
+        else
+            vms_tracesim_print_row(s, names, values, 7, true, out, &e);
+        free(set);
+        free(trace);
+    } else {
+        vms_tracesim_print(s, out, a->fmt, &e);
+    }
+    if (rc < 0 && a->fmt == VMS_CSV)
+        fprintf(stderr, "vmsim: trace: the statistics printed are partial (up to the error)\n");
+done:
+    vms_tracesim_destroy(s);
+    vms_config_destroy(c);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (status == 0)
+            status = cli_usage_error("%s: write error (disk full?)", a->out ? a->out : "stdout");
+    }
+    if (out != stdout && fclose(out) != 0 && status == 0)
+        status = cli_usage_error("%s: write error (disk full?)", a->out);
+    return status;
+}
+
+static int size_opt(const char *opt, const char *arg, uint64_t *out)
+{
+    if (!vms_parse_size(arg, out))
+        return cli_usage_error("%s: expected a size such as 64M or 1G, found '%s'", opt, arg);
+    return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
-    enum { OPT_COUNT = 256, OPT_CONVERT, OPT_SKIP_BAD, OPT_SOURCE, OPT_HELP };
+    enum {
+        OPT_COUNT = 256, OPT_CONVERT, OPT_SKIP_BAD, OPT_SOURCE, OPT_HELP, OPT_MACHINE,
+        OPT_SET, OPT_MEMORY, OPT_SWAP, OPT_POLICY, OPT_SEED, OPT_TAU, OPT_QUANTUM, OPT_JSON, OPT_CSV,
+        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS
+    };
     static const struct option opts[] = {
         {"count", no_argument, NULL, OPT_COUNT},
         {"stats-only", no_argument, NULL, OPT_COUNT},
@@ -66,46 +261,146 @@ int cmd_trace(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
         {"source", required_argument, NULL, OPT_SOURCE},
+        {"machine", required_argument, NULL, OPT_MACHINE},
+        {"set", required_argument, NULL, OPT_SET},
+        {"memory", required_argument, NULL, OPT_MEMORY},
+        {"swap", required_argument, NULL, OPT_SWAP},
+        {"policy", required_argument, NULL, OPT_POLICY},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"tau", required_argument, NULL, OPT_TAU},
+        {"quantum", required_argument, NULL, OPT_QUANTUM},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"csv", no_argument, NULL, OPT_CSV},
+        {"interval", required_argument, NULL, OPT_INTERVAL},
+        {"params", no_argument, NULL, OPT_PARAMS},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    bool count = false;
-    const char *convert = NULL, *out = NULL, *source = NULL;
+    bool count = false, sim_opt = false, json = false, csv = false;
+    const char *convert = NULL, *source = NULL;
     unsigned flags = 0;
-    int c;
+    struct sim_args a = {.fmt = VMS_TEXT, .progress = true};
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    if (!sets)
+        return cli_usage_error("out of memory");
+    a.sets = sets;
+    int c, status = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_COUNT: count = true; break;
         case OPT_CONVERT: convert = optarg; break;
-        case 'o': out = optarg; break;
+        case 'o': a.out = optarg; break;
         case OPT_SKIP_BAD: flags |= VMS_TRACE_SKIP_BAD; break;
         case OPT_SOURCE: source = optarg; break;
+        case OPT_MACHINE: a.machine = optarg; sim_opt = true; break;
+        case OPT_SET: sets[a.nsets++] = optarg; sim_opt = true; break;
+        case OPT_MEMORY:
+            if ((status = size_opt("--memory", optarg, &a.o.memory)))
+                goto out;
+            if (a.o.memory == 0) {
+                status = cli_usage_error("--memory: must be more than 0");
+                goto out;
+            }
+            sim_opt = true;
+            break;
+        case OPT_SWAP:
+            if ((status = size_opt("--swap", optarg, &a.o.swap)))
+                goto out;
+            sim_opt = true;
+            break;
+        case OPT_POLICY: a.o.policy = optarg; sim_opt = true; break;
+        case OPT_SEED:
+            if ((status = cli_number("--seed", optarg, 0, &a.o.seed)))
+                goto out;
+            sim_opt = true;
+            break;
+        case OPT_TAU:
+            if ((status = cli_number("--tau", optarg, 1, &a.o.tau)))
+                goto out;
+            sim_opt = true;
+            break;
+        case OPT_QUANTUM:
+            if ((status = cli_number("--quantum", optarg, 1, &a.o.quantum)))
+                goto out;
+            sim_opt = true;
+            break;
+        case OPT_JSON: json = true; sim_opt = true; break;
+        case OPT_CSV: csv = true; sim_opt = true; break;
+        case OPT_INTERVAL:
+            if ((status = cli_number("--interval", optarg, 1, &a.o.interval)))
+                goto out;
+            sim_opt = true;
+            break;
+        case OPT_PARAMS: a.params = true; sim_opt = true; break;
+        case OPT_NO_PROGRESS: a.progress = false; break;
         case 'h':
-        case OPT_HELP: trace_usage(stdout); return 0;
-        case ':': return cli_usage_error("trace: %s needs an argument", argv[optind - 1]);
-        default: return cli_usage_error("trace: unknown option '%s' (try `vmsim trace --help`)",
-                                        argv[optind - 1]);
+        case OPT_HELP: trace_usage(stdout); goto out;
+        case ':':
+            status = cli_usage_error("trace: %s needs an argument", argv[optind - 1]);
+            goto out;
+        default:
+            status = cli_usage_error("trace: unknown option '%s' (try `vmsim trace --help`)",
+                                     argv[optind - 1]);
+            goto out;
         }
     }
-    if (optind != argc - 1)
-        return cli_usage_error("trace: expected one trace FILE (or - for standard input)");
-    const char *in = argv[optind];
-    if (count && convert)
-        return cli_usage_error("trace: --count and --convert are exclusive");
-    if (count)
-        return trace_count(in, flags);
-    if (!convert)
-        return cli_usage_error("trace: give --count or --convert FORMAT (simulating a trace "
-                               "is not part of this build yet; see `vmsim trace --help`)");
-    enum vms_trace_format fmt;
-    if (!vms_trace_format_parse(convert, &fmt))
-        return cli_usage_error("--convert: expected lackey, din or vmsim, not '%s'", convert);
-    if (!out)
-        return cli_usage_error("--convert: needs -o OUT (- for standard output)");
-    struct vms_error e = {0};
-    if (vms_trace_convert(in, out, fmt, flags, source, NULL, &e) < 0)
-        return cli_fail(&e);
-    return 0;
+    if (count && convert) {
+        status = cli_usage_error("trace: --count and --convert are exclusive");
+        goto out;
+    }
+    if ((count || convert) && sim_opt) {
+        status = cli_usage_error("trace: --count and --convert take no simulation options");
+        goto out;
+    }
+    if (count || convert) {
+        if (optind != argc - 1) {
+            status = cli_usage_error("trace: expected one trace FILE (or - for standard input)");
+            goto out;
+        }
+        const char *in = argv[optind];
+        if (count) {
+            status = trace_count(in, flags);
+            goto out;
+        }
+        enum vms_trace_format fmt;
+        if (!vms_trace_format_parse(convert, &fmt)) {
+            status = cli_usage_error("--convert: expected lackey, din or vmsim, not '%s'",
+                                     convert);
+            goto out;
+        }
+        if (!a.out) {
+            status = cli_usage_error("--convert: needs -o OUT (- for standard output)");
+            goto out;
+        }
+        struct vms_error e = {0};
+        if (vms_trace_convert(in, a.out, fmt, flags, source, NULL, &e) < 0)
+            status = cli_fail(&e);
+        goto out;
+    }
+    if (source) {
+        status = cli_usage_error("--source: only with --convert");
+        goto out;
+    }
+    if (optind >= argc) {
+        status = cli_usage_error("trace: expected one or more trace FILEs (or - for standard "
+                                 "input; try `vmsim trace --help`)");
+        goto out;
+    }
+    if (json + csv + (a.o.interval != 0) + a.params > 1 && !(csv && (a.o.interval || a.params))) {
+        status = cli_usage_error("trace: --json, --csv/--interval and --params exclude each other");
+        goto out;
+    }
+    if (a.o.interval && a.params) {
+        status = cli_usage_error("trace: --interval and --params exclude each other");
+        goto out;
+    }
+    a.fmt = json ? VMS_JSON : csv ? VMS_CSV : VMS_TEXT;
+    a.o.flags = flags;
+    status = trace_simulate(&a, argv + optind, (size_t)(argc - optind));
+out:
+    free(sets);
+    return status;
 }

@@ -1,0 +1,543 @@
+/* Trace-driven simulation (vmsim.h "trace" section, docs/trace.md): each trace is one
+ * process of the simulated kernel with one demand-zero rwx area over its whole user
+ * address space; traces run round-robin, a quantum of references at a time. Records are
+ * read in batches; counting follows the per-record rule of docs/statistics.md. */
+#include "base/alloc.h"
+#include "base/err.h"
+#include "hw/config.h"
+#include "kernel/kernel.h"
+#include "report/stats.h"
+#include "trace/trace.h"
+
+#include <string.h>
+
+#define TS_BATCH 4096
+#define TS_QUANTUM 10000
+#define TS_PROGRESS_EVERY (UINT64_C(1) << 20)
+
+struct ts_proc {
+    char *name;
+    struct trace_reader *r;
+    struct task *t;
+    struct trace_rec *buf;
+    size_t pos, n;
+    bool done, killed;
+    struct trace_counts counts; /* the reader's, kept when it is closed at the end */
+    uint64_t in_done, in_total; /* input bytes, kept likewise */
+    /* per-record counts (the kernel counts the pieces it was given) */
+    uint64_t ifetches, loads, stores, split, switches;
+    /* swapping the process's accesses caused (the kernel counts it machine-wide only) */
+    uint64_t swap_ins, swap_outs, file_writebacks;
+};
+
+struct vms_tracesim {
+    struct vms_config cfg;
+    struct vms_tracesim_opts o;
+    struct kernel *k;
+    struct ts_proc *p;
+    size_t np, cap;
+    bool ran, have_stdin;
+    bool failed; /* the run stopped at an error: the statistics are partial */
+    unsigned bshift[2]; /* split granule (first cache level's block, or the page): [fetch] */
+    uint64_t refs;      /* references so far, all processes */
+    uint64_t switches;
+    uint64_t next_interval, next_progress;
+    bool interval_header;
+    uint64_t interval_last; /* references at the last time-series row */
+};
+
+static void ts_on_kill(void *ctx, struct task *t)
+{
+    struct vms_tracesim *s = ctx;
+    for (size_t i = 0; i < s->np; i++)
+        if (s->p[i].t == t)
+            s->p[i].killed = true;
+}
+
+/* The smaller of the first cache level's block and the page, for fetches or data. */
+static unsigned ts_granule(const struct vms_config *c, bool fetch)
+{
+    int first = -1;
+    if (fetch && c->cache[CACHE_L1I].size)
+        first = CACHE_L1I;
+    else if (c->cache[CACHE_L1D].size)
+        first = CACHE_L1D;
+    else if (c->cache[CACHE_L2].size)
+        first = CACHE_L2;
+    else if (c->cache[CACHE_L3].size)
+        first = CACHE_L3;
+    unsigned shift = c->page_shift;
+    if (first >= 0) {
+        unsigned b = 0;
+        while ((UINT64_C(1) << (b + 1)) <= c->cache[first].block)
+            b++;
+        if (b < shift)
+            shift = b;
+    }
+    return shift;
+}
+
+int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_opts *o,
+                        struct vms_tracesim **out, struct vms_error *e)
+{
+    *out = NULL;
+    struct vms_tracesim *s = vms_calloc(1, sizeof *s);
+    if (!s)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    s->cfg = *c;
+    if (o)
+        s->o = *o;
+    if (!s->o.quantum)
+        s->o.quantum = TS_QUANTUM;
+    if (s->o.interval && !s->o.interval_out) {
+        vms_free(s);
+        return err_set(e, VMS_EINVAL, "--interval: no output for the time series");
+    }
+    struct kern_options ko = {
+        .memory = s->o.memory,
+        .swap = s->o.swap,
+        .policy = s->o.policy,
+        .seed = s->o.seed,
+        .tau = s->o.tau,
+        .workdir = s->o.workdir,
+        .on_kill = ts_on_kill,
+        .ctx = s,
+    };
+    int rc = kern_create(&s->cfg, &ko, &s->k, e);
+    if (rc < 0) {
+        vms_free(s);
+        return rc;
+    }
+    s->bshift[0] = ts_granule(&s->cfg, false);
+    s->bshift[1] = ts_granule(&s->cfg, true);
+    s->next_interval = s->o.interval ? s->o.interval : UINT64_MAX;
+    s->next_progress = s->o.progress ? TS_PROGRESS_EVERY : UINT64_MAX;
+    *out = s;
+    return 0;
+}
+
+void vms_tracesim_destroy(struct vms_tracesim *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->np; i++) {
+        trace_close(s->p[i].r);
+        vms_free(s->p[i].buf);
+        vms_free(s->p[i].name);
+    }
+    kern_destroy(s->k); /* frees the tasks */
+    vms_free(s->p);
+    vms_free(s);
+}
+
+/* Takes over r (closed on failure). */
+static int ts_add_reader(struct vms_tracesim *s, struct trace_reader *r, const char *name,
+                         struct vms_error *e)
+{
+    if (s->ran) {
+        trace_close(r);
+        return err_set(e, VMS_EINVAL, "traces must be added before the run");
+    }
+    if (s->np == s->cap) {
+        size_t ncap = s->cap ? 2 * s->cap : 4;
+        struct ts_proc *np = vms_realloc(s->p, ncap * sizeof *np);
+        if (!np) {
+            trace_close(r);
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        }
+        s->p = np;
+        s->cap = ncap;
+    }
+    struct ts_proc *p = &s->p[s->np];
+    memset(p, 0, sizeof *p);
+    p->r = r;
+    p->name = vms_strdup(name);
+    p->buf = vms_malloc(TS_BATCH * sizeof *p->buf);
+    if (!p->name || !p->buf) {
+        trace_close(r);
+        vms_free(p->name);
+        vms_free(p->buf);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    p->t = kern_spawn(s->k, e);
+    if (!p->t) {
+        trace_close(r);
+        vms_free(p->name);
+        vms_free(p->buf);
+        return -(e && e->code ? e->code : VMS_ENOMEM);
+    }
+    s->np++; /* from here on the process is freed with the others */
+    /* The whole user address space the kernel gives a process: [mmap_min_addr, TASK_SIZE). */
+    const struct area_layout *l = &kern_task_areas(p->t)->layout;
+    uint64_t pg = kern_page_size(s->k);
+    uint64_t lo = (l->mmap_min_addr + pg - 1) & ~(pg - 1), hi = l->task_size & ~(pg - 1);
+    vaddr_t got;
+    int rc = kern_mmap(s->k, p->t, lo, hi - lo, AREA_READ | AREA_WRITE | AREA_EXEC,
+                       KMAP_ANON | KMAP_FIXED, NULL, 0, &got, e);
+    if (rc < 0)
+        return err_prefix(e, "%s: mapping the address space", name);
+    return 0;
+}
+
+int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error *e)
+{
+    if (!strcmp(path, "-")) {
+        if (s->have_stdin)
+            return err_set(e, VMS_EINVAL, "standard input (-) given twice");
+        s->have_stdin = true;
+    }
+    struct trace_reader *r = trace_open(path, s->o.flags, e);
+    if (!r)
+        return -(e && e->code ? e->code : VMS_EIO);
+    return ts_add_reader(s, r, path, e);
+}
+
+int vms_tracesim_add_fd(struct vms_tracesim *s, int fd, const char *name, struct vms_error *e)
+{
+    struct trace_reader *r = trace_open_fd(fd, name, s->o.flags, e);
+    if (!r)
+        return -(e && e->code ? e->code : VMS_EIO);
+    return ts_add_reader(s, r, name, e);
+}
+
+/* One reference: the whole access, or its pieces when its size is not one the kernel
+ * takes (1, 2, 4, 8). Returns 0, or < 0 on a host error; marks the process killed. */
+static inline int ts_ref(struct vms_tracesim *s, struct ts_proc *p, uint64_t va, uint32_t size,
+                         enum access_kind k, struct vms_error *e)
+{
+    unsigned shift = s->bshift[k == ACCESS_FETCH];
+    uint64_t last = size > 1 ? va + (size - 1) : va;
+    if (last < va)
+        last = UINT64_MAX; /* wraps past the top: the rest is not addressable anyway */
+    enum kern_sig sig = KSIG_NONE;
+    int rc;
+    bool natural = size == 1 || size == 2 || size == 4 || size == 8;
+    if ((va >> shift) == (last >> shift)) {
+        rc = kern_access(s->k, p->t, va, natural ? size : 1, k, NULL, &sig, e);
+    } else {
+        p->split++;
+        if (natural) {
+            rc = kern_access(s->k, p->t, va, size, k, NULL, &sig, e);
+        } else {
+            /* One piece per block, as hardware splits it (a piece's size does not matter to
+             * the model once it is within one block). */
+            uint64_t cur = va;
+            for (;;) {
+                rc = kern_access(s->k, p->t, cur, 1, k, NULL, &sig, e);
+                if (rc < 0 || sig == KSIG_KILLED)
+                    break;
+                uint64_t next = ((cur >> shift) + 1) << shift;
+                if (next == 0 || (next >> shift) > (last >> shift))
+                    break;
+                cur = next;
+            }
+        }
+    }
+    if (sig == KSIG_KILLED)
+        p->killed = true;
+    return rc < 0 ? rc : 0;
+}
+
+/* The totals so far. */
+static void ts_total(const struct vms_tracesim *s, struct stats *st)
+{
+    memset(st, 0, sizeof *st);
+    kern_stats(s->k, st);
+    uint64_t i = 0, l = 0, w = 0, sp = 0;
+    for (size_t n = 0; n < s->np; n++) {
+        i += s->p[n].ifetches;
+        l += s->p[n].loads;
+        w += s->p[n].stores;
+        sp += s->p[n].split;
+    }
+    st->ifetches = i;
+    st->loads = l;
+    st->stores = w;
+    st->references = i + l + w;
+    st->split = sp;
+    st->has_switches = true;
+    st->context_switches = s->switches;
+}
+
+static void ts_proc_stats(const struct vms_tracesim *s, const struct ts_proc *p,
+                          struct stats *st)
+{
+    struct stats all;
+    memset(&all, 0, sizeof all);
+    if (s->np == 1)
+        kern_stats(s->k, &all);
+    memset(st, 0, sizeof *st);
+    kern_task_stats(s->k, p->t, st);
+    /* Swapping is counted machine-wide; it belongs to the process whose access caused it
+     * (measured around each time slice; with one process, all of it). */
+    st->swap_ins = s->np == 1 ? all.swap_ins : p->swap_ins;
+    st->swap_outs = s->np == 1 ? all.swap_outs : p->swap_outs;
+    st->file_writebacks = s->np == 1 ? all.file_writebacks : p->file_writebacks;
+    st->ifetches = p->ifetches;
+    st->loads = p->loads;
+    st->stores = p->stores;
+    st->references = p->ifetches + p->loads + p->stores;
+    st->split = p->split;
+    st->has_switches = true;
+    st->context_switches = p->switches;
+}
+
+static void ts_interval_row(struct vms_tracesim *s)
+{
+    struct stats st;
+    ts_total(s, &st);
+    stats_print(&st, s->o.interval_out, VMS_CSV, !s->interval_header);
+    s->interval_header = true;
+    s->interval_last = s->refs;
+}
+
+static void ts_progress(struct vms_tracesim *s)
+{
+    struct vms_tracesim_progress pr = {.references = s->refs};
+    bool known = true;
+    for (size_t i = 0; i < s->np; i++) {
+        const struct ts_proc *p = &s->p[i];
+        uint64_t done = p->in_done, total = p->in_total;
+        if (p->r)
+            trace_reader_progress(p->r, &done, &total);
+        pr.bytes += done;
+        pr.bytes_total += total;
+        known = known && total;
+        if (!p->done)
+            pr.running++;
+    }
+    if (!known)
+        pr.bytes_total = 0;
+    s->o.progress(s->o.progress_ctx, &pr);
+}
+
+/* The end of p's trace (or of p): its reader's buffers are freed, its counts kept. */
+static void ts_finish(struct ts_proc *p)
+{
+    p->done = true;
+    if (p->r) {
+        p->counts = *trace_reader_counts(p->r);
+        trace_reader_progress(p->r, &p->in_done, &p->in_total);
+        trace_close(p->r);
+        p->r = NULL;
+    }
+    vms_free(p->buf);
+    p->buf = NULL;
+    p->pos = p->n = 0;
+}
+
+/* Refills p's batch when it is used up: 1 = records ready, 0 = the end of the trace
+ * (p finished), < 0 = a read error. */
+static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *e)
+{
+    if (p->pos < p->n)
+        return 1;
+    long got = trace_read(p->r, p->buf, TS_BATCH, e);
+    if (got < 0)
+        return (int)got;
+    if (got == 0) {
+        ts_finish(p);
+        return 0;
+    }
+    p->pos = 0;
+    p->n = (size_t)got;
+    if (s->refs >= s->next_progress) {
+        s->next_progress = s->refs + TS_PROGRESS_EVERY;
+        ts_progress(s);
+    }
+    return 1;
+}
+
+/* Runs p for up to `budget` references (a record is never cut). 0, or < 0 on error. */
+static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
+                    struct vms_error *e)
+{
+    uint64_t start = s->refs;
+    for (;;) {
+        if (p->pos == p->n) {
+            int rc = ts_fill(s, p, e);
+            if (rc <= 0)
+                return rc;
+        }
+        const struct trace_rec *r = &p->buf[p->pos++];
+        int rc;
+        switch (r->kind) {
+        case TRACE_I:
+            p->ifetches++;
+            s->refs++;
+            rc = ts_ref(s, p, r->addr, r->size, ACCESS_FETCH, e);
+            break;
+        case TRACE_L:
+            p->loads++;
+            s->refs++;
+            rc = ts_ref(s, p, r->addr, r->size, ACCESS_LOAD, e);
+            break;
+        case TRACE_S:
+            p->stores++;
+            s->refs++;
+            rc = ts_ref(s, p, r->addr, r->size, ACCESS_STORE, e);
+            break;
+        default: /* M: a load, then a store of the same bytes */
+            p->loads++;
+            p->stores++;
+            s->refs += 2;
+            rc = ts_ref(s, p, r->addr, r->size, ACCESS_LOAD, e);
+            if (rc == 0 && !p->killed)
+                rc = ts_ref(s, p, r->addr, r->size, ACCESS_STORE, e);
+            break;
+        }
+        if (rc < 0)
+            return rc;
+        if (s->refs >= s->next_interval) {
+            ts_interval_row(s);
+            while (s->next_interval <= s->refs)
+                s->next_interval += s->o.interval;
+        }
+        if (p->killed) {
+            ts_finish(p);
+            return 0;
+        }
+        if (s->refs - start >= budget)
+            return 0;
+    }
+}
+
+int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
+{
+    if (s->ran)
+        return err_set(e, VMS_EINVAL, "the traces have been run already");
+    s->ran = true;
+    size_t live = 0;
+    for (size_t i = 0; i < s->np; i++)
+        live += !s->p[i].done;
+    struct ts_proc *running = NULL;
+    size_t cur = 0;
+    int rc = 0;
+    while (live) {
+        struct ts_proc *p = &s->p[cur];
+        if (!p->done && (p->killed || kern_task_killed(p->t))) {
+            p->killed = true;
+            ts_finish(p);
+            live--;
+        }
+        if (!p->done) {
+            /* No switch to a process whose trace has ended. */
+            rc = ts_fill(s, p, e);
+            if (rc < 0)
+                break;
+            if (rc == 0) {
+                live--;
+                cur = cur + 1 == s->np ? 0 : cur + 1;
+                continue;
+            }
+            if (p != running) {
+                kern_switch(s->k, p->t);
+                if (running) {
+                    s->switches++;
+                    p->switches++;
+                }
+                running = p;
+            }
+            struct stats before, after;
+            if (s->np > 1)
+                kern_stats(s->k, &before);
+            rc = ts_slice(s, p, s->np > 1 ? s->o.quantum : UINT64_MAX, e);
+            if (s->np > 1) {
+                kern_stats(s->k, &after);
+                p->swap_ins += after.swap_ins - before.swap_ins;
+                p->swap_outs += after.swap_outs - before.swap_outs;
+                p->file_writebacks += after.file_writebacks - before.file_writebacks;
+            }
+            if (rc < 0)
+                break;
+            if (p->done)
+                live--;
+        }
+        cur = cur + 1 == s->np ? 0 : cur + 1;
+    }
+    if (rc == 0 && s->o.interval && (!s->interval_header || s->refs != s->interval_last))
+        ts_interval_row(s);
+    if (s->o.progress)
+        ts_progress(s);
+    if (rc < 0)
+        s->failed = true;
+    return rc;
+}
+
+size_t vms_tracesim_processes(const struct vms_tracesim *s)
+{
+    return s->np;
+}
+
+int vms_tracesim_stat(const struct vms_tracesim *s, size_t proc, const char *key,
+                      double *value, struct vms_error *e)
+{
+    if (proc > s->np)
+        return err_set(e, VMS_EINVAL, "no process %zu (there are %zu)", proc, s->np);
+    struct stats st;
+    if (proc == 0)
+        ts_total(s, &st);
+    else
+        ts_proc_stats(s, &s->p[proc - 1], &st);
+    if (!stats_get(&st, key, value))
+        return err_set(e, VMS_EINVAL, "no statistic '%s'", key);
+    return 0;
+}
+
+void vms_tracesim_trace_counts(const struct vms_tracesim *s, size_t proc,
+                               struct vms_trace_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (proc == 0 || proc > s->np)
+        return;
+    const struct ts_proc *p = &s->p[proc - 1];
+    const struct trace_counts *c = p->r ? trace_reader_counts(p->r) : &p->counts;
+    out->records = c->records;
+    memcpy(out->kind, c->kind, sizeof out->kind);
+    out->valgrind_lines = c->valgrind_lines;
+    out->bad_lines = c->bad_lines;
+    out->ignored = c->ignored;
+}
+
+const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc)
+{
+    return proc >= 1 && proc <= s->np ? s->p[proc - 1].name : NULL;
+}
+
+bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc)
+{
+    return proc >= 1 && proc <= s->np && s->p[proc - 1].killed;
+}
+
+int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
+                       struct vms_error *e)
+{
+    struct stats total;
+    ts_total(s, &total);
+    struct stats *ps = vms_calloc(s->np ? s->np : 1, sizeof *ps);
+    struct stats_proc *pp = vms_calloc(s->np ? s->np : 1, sizeof *pp);
+    if (!ps || !pp) {
+        vms_free(ps);
+        vms_free(pp);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    for (size_t i = 0; i < s->np; i++) {
+        ts_proc_stats(s, &s->p[i], &ps[i]);
+        pp[i] = (struct stats_proc){kern_pid(s->p[i].t), s->p[i].name, s->p[i].killed, &ps[i]};
+    }
+    stats_print_run(&total, pp, s->np, s->failed, out, fmt, true);
+    vms_free(ps);
+    vms_free(pp);
+    return 0;
+}
+
+int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *names,
+                           const char *const *values, size_t n, bool header, FILE *out,
+                           struct vms_error *e)
+{
+    (void)e;
+    struct stats total;
+    ts_total(s, &total);
+    stats_print_row(&total, names, values, n, out, header);
+    return 0;
+}

@@ -1,0 +1,1 @@
+$VMSIM trace --interval 100 tests/data/trace/pages.lackey

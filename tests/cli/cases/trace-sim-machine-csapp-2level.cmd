@@ -1,0 +1,1 @@
+$VMSIM trace --machine csapp-2level tests/data/trace/small.lackey

@@ -1,0 +1,1 @@
+$VMSIM trace --machine csapp-small tests/data/trace/small14.lackey

@@ -1,0 +1,1 @@
+$VMSIM trace --memory 32K --json tests/data/trace/pages.lackey

@@ -1,0 +1,20 @@
+# The statistics of a trace do not depend on how it was carried: lackey text, gzip, xz and
+# zstd, the vmsim binary format, standard input, a pipe delivering a line at a time.
+t=tests/data/trace/small
+want=$("$VMSIM" trace --json - < $t.lackey) || exit 1
+check() { # LABEL, then the statistics on stdin
+    got=$(cat)
+    [ "$got" = "$want" ] || { echo "$1 differs" >&2; exit 1; }
+}
+for f in $t.lackey.gz $t.lackey.xz $t.vt; do
+    "$VMSIM" trace --json - < $f | check $f
+done
+if "$VMSIM" trace --count $t.lackey.zst >/dev/null 2>&1; then
+    "$VMSIM" trace --json - < $t.lackey.zst | check zst
+fi
+xz -dc $t.lackey.xz | "$VMSIM" trace --json - | check "xz -dc | vmsim trace -"
+awk '{ print; fflush() }' $t.lackey | "$VMSIM" trace --json - | check "line by line"
+# the same file under its own name: only the name differs
+"$VMSIM" trace --json $t.vt | sed 's|"trace":"tests/data/trace/small.vt"|"trace":"-"|' | check name
+# converted to the binary format on the fly and read back through a pipe
+"$VMSIM" trace --convert vmsim -o - $t.lackey | "$VMSIM" trace --json - | check converted

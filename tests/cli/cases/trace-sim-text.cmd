@@ -1,0 +1,1 @@
+$VMSIM trace tests/data/trace/small.lackey

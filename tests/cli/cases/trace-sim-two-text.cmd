@@ -1,0 +1,1 @@
+$VMSIM trace --quantum 50 tests/data/trace/small.lackey tests/data/trace/pages.lackey
