@@ -13,6 +13,7 @@ int cmd_pages(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 
 /* Read a whole file ("-" = standard input), NUL-terminated; NULL with errno on failure.

@@ -16,8 +16,9 @@ static const struct command commands[] = {
     {"run", cmd_run, "run a .vms scenario (--on-linux: on the host's kernel; --check)"},
     {"pages", cmd_pages, "run a replacement policy over a page reference string"},
     {"mrc", cmd_mrc, "miss-ratio curves: faults for every memory size, per policy"},
-    {"trace", cmd_trace, "count or convert memory traces (lackey, din, vmsim binary)"},
+    {"trace", cmd_trace, "run memory traces through machine and kernel; count, convert them"},
     {"record", cmd_record, "record a program's memory trace through Valgrind"},
+    {"sweep", cmd_sweep, "run a grid of trace runs on all CPUs (or emit it as jobs): one CSV"},
     {"merge", cmd_merge, "join the result files of emitted sweep jobs into one CSV"},
 };
 

@@ -1,0 +1,1 @@
+d=$(mktemp -d) && $VMSIM sweep --emit-jobs "$d/jobs" --vmsim vmsim --machines core-i7,csapp-2level --memory 64K,1M --policy clock,lru --set pcid=on tests/data/trace/small.lackey "tests/data/trace/small.lackey,tests/data/trace/pages.lackey" | sed "s|$d|DIR|g"; ls "$d"; rm -rf "$d"

@@ -1,1 +1,0 @@
-$VMSIM trace tests/data/trace/small.lackey
