@@ -1,9 +1,56 @@
 #!/bin/sh
-# Runs every benchmark program built under BUILD_DIR/bench/ (measured, never pass/fail).
+# Runs every benchmark program built under BUILD_DIR/bench/ (measured, never pass/fail),
+# then the trace measurements on the traces under ../shared/traces (or ../../shared/traces),
+# decompressed once into a temporary directory; skipped with a message when absent.
 # Usage: bench/run.sh BUILD_DIR
 out=$1
 for b in "$out"/bench/*; do
     [ -x "$b" ] || continue
+    case $(basename "$b") in trace_parse | tracesim) continue ;; esac # given files below
     echo "== $(basename "$b")"
     "$b" || echo "bench: $(basename "$b") exited with status $?"
+done
+
+dir=
+for d in ../shared/traces ../../shared/traces; do
+    if [ -d "$d" ]; then dir=$d; break; fi
+done
+if [ -z "$dir" ] || ! ls "$dir"/*.lackey.xz >/dev/null 2>&1; then
+    echo "== traces: no ../shared/traces/*.lackey.xz here: trace benchmarks skipped"
+    exit 0
+fi
+vmsim=$out/vmsim
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+now() { date +%s.%N; }
+elapsed() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.3f", e - s }'; } # START END
+less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs," \
+     "load average $(cut -d' ' -f1 /proc/loadavg)"
+for t in "$dir"/*.lackey.xz; do
+    n=$(basename "$t" .lackey.xz)
+    xz -dc "$t" > "$tmp/$n.lackey" && "$vmsim" trace --convert vmsim -o "$tmp/$n.vt" "$tmp/$n.lackey"
+done
+echo "== trace_parse (parse only)"
+"$out/bench/trace_parse" "$tmp"/*.lackey "$tmp"/*.vt "$dir"/*.lackey.xz ||
+    echo "bench: trace_parse exited with status $?"
+echo "== tracesim (vmsim trace end to end: core-i7, kernel, clock, 256 MiB; best of 3)"
+"$out/bench/tracesim" 3 "$tmp"/*.lackey "$tmp"/*.vt || echo "bench: tracesim exited with status $?"
+echo "== vmsim trace - on xz -dc output, against xz -dc alone (best of 3); peak RSS"
+for t in "$dir"/*.lackey.xz; do
+    n=$(basename "$t" .lackey.xz)
+    best_x= best_p=
+    for i in 1 2 3; do
+        s=$(now); xz -dc "$t" > /dev/null; e=$(now); x=$(elapsed "$s" "$e")
+        s=$(now); xz -dc "$t" | "$vmsim" trace --no-progress - > /dev/null; e=$(now)
+        p=$(elapsed "$s" "$e")
+        if [ -z "$best_x" ] || less "$x" "$best_x"; then best_x=$x; fi
+        if [ -z "$best_p" ] || less "$p" "$best_p"; then best_p=$p; fi
+    done
+    printf '%-10s xz -dc %.2f s   xz -dc | vmsim trace - %.2f s   ratio %.2f\n' "$n" \
+        "$best_x" "$best_p" "$(awk -v a="$best_p" -v b="$best_x" 'BEGIN { print a / b }')"
+    for f in "$tmp/$n.lackey" "$tmp/$n.vt" "$t"; do
+        rss=$(/usr/bin/time -f %M "$vmsim" trace --no-progress "$f" 2>&1 >/dev/null | tail -1)
+        printf '%-10s peak RSS of vmsim trace %s: %s KiB\n' "$n" "$(basename "$f")" "$rss"
+    done
 done

@@ -338,6 +338,11 @@ struct vms_tracesim_progress {
     size_t running;       /* processes not yet at their trace's end */
 };
 
+/* Read (decompress, parse) the traces in the simulating thread. Default: one reader thread
+ * per trace, a few batches ahead, so that reading overlaps the simulation (the results are
+ * the same either way). */
+#define VMS_TRACESIM_SEQUENTIAL 0x100u
+
 struct vms_tracesim_opts {
     uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
     uint64_t swap;       /* bytes of swap; 0 = none */
@@ -345,7 +350,7 @@ struct vms_tracesim_opts {
     uint64_t seed;       /* seeded policies */
     uint64_t tau;        /* ws, wsclock window in references; 0 = the policy's default */
     uint64_t quantum;    /* references per time slice; 0 = 10000 */
-    unsigned flags;      /* VMS_TRACE_SKIP_BAD */
+    unsigned flags;      /* VMS_TRACE_SKIP_BAD, VMS_TRACESIM_SEQUENTIAL */
     const char *workdir; /* where the swap file goes; NULL = $TMPDIR or /tmp */
     /* Time series: every `interval` references (and once at the end) a CSV row of the
      * running totals goes to interval_out (header first). 0 = off. */

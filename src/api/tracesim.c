@@ -1,7 +1,8 @@
 /* Trace-driven simulation (vmsim.h "trace" section, docs/trace.md): each trace is one
  * process of the simulated kernel with one demand-zero rwx area over its whole user
  * address space; traces run round-robin, a quantum of references at a time. Records are
- * read in batches; counting follows the per-record rule of docs/statistics.md. */
+ * read in batches, by a reader thread per trace unless VMS_TRACESIM_SEQUENTIAL; counting
+ * follows the per-record rule of docs/statistics.md. */
 #include "base/alloc.h"
 #include "base/err.h"
 #include "hw/config.h"
@@ -9,15 +10,41 @@
 #include "report/stats.h"
 #include "trace/trace.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define TS_BATCH 4096
+#define TS_SLOTS 8 /* batches in flight between a reader thread and the simulation */
 #define TS_QUANTUM 10000
 #define TS_PROGRESS_EVERY (UINT64_C(1) << 20)
+
+/* A batch of records read ahead by a reader thread. */
+struct ts_slot {
+    struct trace_rec *recs; /* TS_BATCH */
+    long n;                 /* records; 0 = the end of the trace; < 0 = an error, in err */
+    struct vms_error err;
+    uint64_t in_done, in_total; /* input bytes after this batch */
+};
+
+/* The reader thread of one trace: decompression and parsing overlap the simulation. The
+ * reader fills slots tail, tail+1, ...; the simulation takes slot head and gives it back
+ * when it has used its records. */
+struct ts_feed {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct ts_slot slot[TS_SLOTS];
+    unsigned head, tail; /* tail - head = slots filled (including the one in use) */
+    bool holding;        /* the simulation is using slot head */
+    bool stop;           /* the simulation wants no more */
+    bool reader_waits, sim_waits; /* who sleeps on cv (wake-ups only when needed) */
+    struct trace_reader *r;
+};
 
 struct ts_proc {
     char *name;
     struct trace_reader *r;
+    struct ts_feed *feed; /* NULL: read in the simulating thread, into buf */
     struct task *t;
     struct trace_rec *buf;
     size_t pos, n;
@@ -36,7 +63,7 @@ struct vms_tracesim {
     struct kernel *k;
     struct ts_proc *p;
     size_t np, cap;
-    bool ran, have_stdin;
+    bool ran, have_stdin, sequential;
     bool failed; /* the run stopped at an error: the statistics are partial */
     unsigned bshift[2]; /* split granule (first cache level's block, or the page): [fetch] */
     uint64_t refs;      /* references so far, all processes */
@@ -45,6 +72,93 @@ struct vms_tracesim {
     bool interval_header;
     uint64_t interval_last; /* references at the last time-series row */
 };
+
+static void *ts_reader(void *arg)
+{
+    struct ts_feed *f = arg;
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        while (f->tail - f->head == TS_SLOTS && !f->stop) {
+            f->reader_waits = true;
+            pthread_cond_wait(&f->cv, &f->mu);
+        }
+        f->reader_waits = false;
+        bool stop = f->stop;
+        pthread_mutex_unlock(&f->mu);
+        if (stop)
+            break;
+        struct ts_slot *sl = &f->slot[f->tail % TS_SLOTS];
+        sl->n = trace_read(f->r, sl->recs, TS_BATCH, &sl->err);
+        trace_reader_progress(f->r, &sl->in_done, &sl->in_total);
+        pthread_mutex_lock(&f->mu);
+        f->tail++;
+        if (f->sim_waits)
+            pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+        if (sl->n <= 0)
+            break;
+    }
+    return NULL;
+}
+
+static void ts_feed_free(struct ts_feed *f)
+{
+    for (unsigned i = 0; i < TS_SLOTS; i++)
+        vms_free(f->slot[i].recs);
+    vms_free(f);
+}
+
+/* Starts p's reader thread; false (and p reads in the simulating thread) when the host
+ * cannot: -VMS_ENOMEM only when out of memory. */
+static int ts_feed_start(struct ts_proc *p, struct vms_error *e)
+{
+    struct ts_feed *f = vms_calloc(1, sizeof *f);
+    if (!f)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    for (unsigned i = 0; i < TS_SLOTS; i++)
+        if (!(f->slot[i].recs = vms_malloc(TS_BATCH * sizeof *f->slot[i].recs))) {
+            ts_feed_free(f);
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        }
+    f->r = p->r;
+    if (pthread_mutex_init(&f->mu, NULL) != 0) {
+        ts_feed_free(f);
+        return 0;
+    }
+    if (pthread_cond_init(&f->cv, NULL) != 0) {
+        pthread_mutex_destroy(&f->mu);
+        ts_feed_free(f);
+        return 0;
+    }
+    if (pthread_create(&f->th, NULL, ts_reader, f) != 0) {
+        pthread_cond_destroy(&f->cv);
+        pthread_mutex_destroy(&f->mu);
+        ts_feed_free(f);
+        return 0;
+    }
+    p->feed = f;
+    vms_free(p->buf); /* batches come from the slots now */
+    p->buf = NULL;
+    return 0;
+}
+
+/* Stops and joins p's reader thread (it is between batches or about to end). */
+static void ts_feed_stop(struct ts_proc *p)
+{
+    struct ts_feed *f = p->feed;
+    if (!f)
+        return;
+    pthread_mutex_lock(&f->mu);
+    f->stop = true;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    pthread_join(f->th, NULL);
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
+    ts_feed_free(f);
+    p->feed = NULL;
+    p->buf = NULL; /* it pointed into a slot */
+}
 
 static void ts_on_kill(void *ctx, struct task *t)
 {
@@ -87,6 +201,7 @@ int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_op
     s->cfg = *c;
     if (o)
         s->o = *o;
+    s->sequential = s->o.flags & VMS_TRACESIM_SEQUENTIAL;
     if (!s->o.quantum)
         s->o.quantum = TS_QUANTUM;
     if (s->o.interval && !s->o.interval_out) {
@@ -121,6 +236,7 @@ void vms_tracesim_destroy(struct vms_tracesim *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->np; i++) {
+        ts_feed_stop(&s->p[i]);
         trace_close(s->p[i].r);
         vms_free(s->p[i].buf);
         vms_free(s->p[i].name);
@@ -186,7 +302,7 @@ int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error 
             return err_set(e, VMS_EINVAL, "standard input (-) given twice");
         s->have_stdin = true;
     }
-    struct trace_reader *r = trace_open(path, s->o.flags, e);
+    struct trace_reader *r = trace_open(path, s->o.flags & VMS_TRACE_SKIP_BAD, e);
     if (!r)
         return -(e && e->code ? e->code : VMS_EIO);
     return ts_add_reader(s, r, path, e);
@@ -194,7 +310,7 @@ int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error 
 
 int vms_tracesim_add_fd(struct vms_tracesim *s, int fd, const char *name, struct vms_error *e)
 {
-    struct trace_reader *r = trace_open_fd(fd, name, s->o.flags, e);
+    struct trace_reader *r = trace_open_fd(fd, name, s->o.flags & VMS_TRACE_SKIP_BAD, e);
     if (!r)
         return -(e && e->code ? e->code : VMS_EIO);
     return ts_add_reader(s, r, name, e);
@@ -298,7 +414,7 @@ static void ts_progress(struct vms_tracesim *s)
     for (size_t i = 0; i < s->np; i++) {
         const struct ts_proc *p = &s->p[i];
         uint64_t done = p->in_done, total = p->in_total;
-        if (p->r)
+        if (p->r && !p->feed)
             trace_reader_progress(p->r, &done, &total);
         pr.bytes += done;
         pr.bytes_total += total;
@@ -315,6 +431,8 @@ static void ts_progress(struct vms_tracesim *s)
 static void ts_finish(struct ts_proc *p)
 {
     p->done = true;
+    if (p->feed)
+        ts_feed_stop(p);
     if (p->r) {
         p->counts = *trace_reader_counts(p->r);
         trace_reader_progress(p->r, &p->in_done, &p->in_total);
@@ -332,7 +450,36 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
 {
     if (p->pos < p->n)
         return 1;
-    long got = trace_read(p->r, p->buf, TS_BATCH, e);
+    long got;
+    if (p->feed) {
+        struct ts_feed *f = p->feed;
+        pthread_mutex_lock(&f->mu);
+        if (f->holding) { /* give the used batch back */
+            f->head++;
+            f->holding = false;
+            if (f->reader_waits)
+                pthread_cond_broadcast(&f->cv);
+        }
+        while (f->tail == f->head) {
+            f->sim_waits = true;
+            pthread_cond_wait(&f->cv, &f->mu);
+        }
+        f->sim_waits = false;
+        f->holding = true;
+        pthread_mutex_unlock(&f->mu);
+        struct ts_slot *sl = &f->slot[f->head % TS_SLOTS];
+        p->in_done = sl->in_done;
+        p->in_total = sl->in_total;
+        got = sl->n;
+        if (got < 0) {
+            if (e)
+                *e = sl->err;
+            return (int)got;
+        }
+        p->buf = sl->recs;
+    } else {
+        got = trace_read(p->r, p->buf, TS_BATCH, e);
+    }
     if (got < 0)
         return (int)got;
     if (got == 0) {
@@ -407,6 +554,11 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
     if (s->ran)
         return err_set(e, VMS_EINVAL, "the traces have been run already");
     s->ran = true;
+    for (size_t i = 0; i < s->np && !s->sequential; i++)
+        if (!s->p[i].done && ts_feed_start(&s->p[i], e) < 0) {
+            s->failed = true;
+            return -VMS_ENOMEM;
+        }
     size_t live = 0;
     for (size_t i = 0; i < s->np; i++)
         live += !s->p[i].done;

@@ -359,3 +359,46 @@ TEST(tracesim_alloc_failures)
     vms_config_destroy(c);
     unlink(path);
 }
+
+static void count_progress(void *ctx, const struct vms_tracesim_progress *p)
+{
+    struct vms_tracesim_progress *last = ctx;
+    *last = *p;
+}
+
+TEST(tracesim_reader_thread_same_results)
+{
+    /* Reading in a reader thread per trace or in the simulating thread gives the same
+     * statistics, byte for byte; the progress callback sees the end. */
+    char path[512], path2[512];
+    snprintf(path, sizeof path, "%s/trace/pages.lackey", harness_data_dir());
+    snprintf(path2, sizeof path2, "%s/trace/small.vt", harness_data_dir());
+    char *out[2] = {NULL, NULL};
+    for (int seq = 0; seq < 2; seq++) {
+        struct vms_tracesim_progress last = {0};
+        struct vms_tracesim_opts o = {.memory = 40 << 10, .swap = 1 << 20, .quantum = 7,
+                                      .flags = seq ? VMS_TRACESIM_SEQUENTIAL : 0,
+                                      .progress = count_progress, .progress_ctx = &last};
+        struct vms_tracesim *s = mksim("core-i7", NULL, &o);
+        CHECK(s != NULL);
+        if (!s)
+            continue;
+        struct vms_error e = {0};
+        CHECK_EQ(vms_tracesim_add(s, path, &e), 0);
+        CHECK_EQ(vms_tracesim_add(s, path2, &e), 0);
+        CHECK_EQ(vms_tracesim_run(s, &e), 0);
+        size_t len = 0;
+        FILE *f = open_memstream(&out[seq], &len);
+        CHECK_EQ(vms_tracesim_print(s, f, VMS_CSV, &e), 0);
+        fclose(f);
+        CHECK_EQ(last.references, get(s, 0, "references"));
+        CHECK_EQ(last.running, 0);
+        CHECK(last.bytes_total > 0 && last.bytes == last.bytes_total);
+        vms_tracesim_destroy(s);
+    }
+    CHECK(out[0] && out[1]);
+    if (out[0] && out[1])
+        CHECK_STR(out[0], out[1]);
+    free(out[0]);
+    free(out[1]);
+}

@@ -1,5 +1,5 @@
 # The statistics of a trace do not depend on how it was carried: lackey text, gzip, xz and
-# zstd, the vmsim binary format, standard input, a pipe delivering a line at a time.
+# zstd, the vmsim binary format, din, standard input, a pipe delivering a line at a time.
 t=tests/data/trace/small
 want=$("$VMSIM" trace --json - < $t.lackey) || exit 1
 check() { # LABEL, then the statistics on stdin
@@ -18,3 +18,5 @@ awk '{ print; fflush() }' $t.lackey | "$VMSIM" trace --json - | check "line by l
 "$VMSIM" trace --json $t.vt | sed 's|"trace":"tests/data/trace/small.vt"|"trace":"-"|' | check name
 # converted to the binary format on the fly and read back through a pipe
 "$VMSIM" trace --convert vmsim -o - $t.lackey | "$VMSIM" trace --json - | check converted
+# converted to din (an M becomes a read line and a write line: the same load and store)
+"$VMSIM" trace --convert din -o - $t.lackey | "$VMSIM" trace --json - | check din
