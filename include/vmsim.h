@@ -350,6 +350,9 @@ struct vms_run_options {
     bool keep;           /* keep the fresh temporary directory */
     bool json;           /* `stats` prints JSON */
     bool audit;          /* check every kernel invariant after each command (slow) */
+    /* Called before the command on each line runs (may be NULL): narration, tracing. */
+    void (*before_line)(void *ctx, unsigned line, FILE *out);
+    void *ctx;
 };
 
 /* Run the scenario on the simulated machine and kernel. Contract lines (SCENARIO.md) and

@@ -49,9 +49,10 @@ int cmd_run(int argc, char **argv)
         {"workdir", required_argument, NULL, 'w'}, {"keep", no_argument, NULL, 'k'},
         {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},   {"audit", no_argument, NULL, 'a'},
+        {"print-demo", no_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
-    bool check = false, on_linux = false, json = false, audit = false;
+    bool check = false, on_linux = false, json = false, audit = false, print_demo = false;
     struct vms_linux_options lopt = {0};
     int c;
     optind = 1;
@@ -64,6 +65,7 @@ int cmd_run(int argc, char **argv)
         case 'k': lopt.keep = true; break;
         case 'j': json = true; break;
         case 'a': audit = true; break;
+        case 'D': print_demo = true; break;
         case 't': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -81,12 +83,21 @@ int cmd_run(int argc, char **argv)
     }
     if (check && on_linux)
         return cli_usage_error("run: --check and --on-linux exclude each other");
-    if (optind != argc - 1)
+    if (print_demo) {
+        fwrite(cli_demo_text, 1, cli_demo_len, stdout);
+        return 0;
+    }
+    if (optind < argc - 1)
         return cli_usage_error("run: expected one scenario file (try `vmsim run --help`)");
+    bool demo = optind == argc;
+    if (demo && on_linux)
+        return cli_usage_error("run: --on-linux needs a scenario file (`vmsim run --print-demo` "
+                               "prints the demonstration's)");
 
     struct vms_error e = {0};
     struct scenario *sc = NULL;
-    if (vms_scenario_parse_file(argv[optind], &sc, &e) < 0) {
+    if ((demo ? vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e)
+              : vms_scenario_parse_file(argv[optind], &sc, &e)) < 0) {
         /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's; host errors get "vmsim: ". */
         if (e.code == VMS_EINVAL)
             fprintf(stderr, "%s\n", e.msg);
@@ -112,6 +123,8 @@ int cmd_run(int argc, char **argv)
         }
     } else {
         struct vms_run_options ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .json = json, .audit = audit};
+        if (demo)
+            ropt.before_line = cli_demo_narrate;
         fflush(stdout);
         int rc = vms_scenario_run(sc, &ropt, stdout, stderr, &e);
         fflush(stdout);

@@ -466,6 +466,8 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
         return -VMS_EINVAL;
     int rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
+        if (opt && opt->before_line)
+            opt->before_line(opt->ctx, sc->cmds[i].line, out);
         rc = sim_command(&r, &sc->cmds[i]);
         struct vms_error ae = {0};
         if (rc == 0 && r.k && opt && opt->audit && kern_audit(r.k, &ae))
