@@ -70,6 +70,7 @@ struct kernel {
     struct pt_alloc ptal;
     unsigned pshift;
     uint64_t psize;
+    unsigned block_shift[2]; /* split accesses at these (data, instruction) boundaries */
     /* user frames */
     struct frame *frames;
     uint32_t nframes, nfree, free_head;

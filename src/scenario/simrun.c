@@ -150,7 +150,9 @@ static const char *sig_text(enum kern_sig s)
 static int sim_access(struct sim_run *r, struct sim_proc *p, uint64_t va, unsigned size,
                       enum access_kind kind, uint64_t *value, enum kern_sig *sig)
 {
-    struct vms_error ke = {0};
+    struct vms_error ke; /* not zeroed: 1 KiB per access; filled on error only */
+    ke.code = 0;
+    ke.msg[0] = '\0';
     int rc = kern_access(r->k, p->t, va, size, kind, value, sig, &ke);
     if (rc)
         return sim_syscall_failed(r, rc, &ke);
@@ -165,9 +167,7 @@ static int sim_fill_check(struct sim_run *r, struct sim_proc *p, const struct sc
     bool fill = c->kind == SCN_FILL;
     for (uint64_t off = 0; off < c->size;) {
         unsigned size = scn_piece(va + off, c->size - off);
-        uint64_t want = 0;
-        for (unsigned i = 0; i < size; i++)
-            want |= (uint64_t)gen_byte(&g) << (8 * i);
+        uint64_t want = gen_value(&g, size);
         enum kern_sig sig;
         uint64_t got = want;
         int rc = sim_access(r, p, va + off, size, fill ? ACCESS_STORE : ACCESS_LOAD, &got, &sig);
