@@ -87,6 +87,9 @@ struct kernel {
     uint32_t *swap_map;   /* PTE/shmem references per slot */
     uint32_t *swap_cache; /* frame in the swap cache per slot, KNONE */
     uint8_t *slot_zero;   /* the slot's page is all zero (not written to the file) */
+    uint64_t *slot_stamp; /* evictions so far when the slot's page was written (shadow) */
+    uint64_t evictions;   /* pages reclaimed so far */
+    uint64_t refaults, ws_refaults; /* swap-ins; those evicted within nframes evictions */
     /* policy */
     struct policy *pol;
     struct policy_env env;

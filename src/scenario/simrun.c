@@ -475,6 +475,9 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
                          sc->cmds[i].line, ae.msg);
     }
     fflush(out);
+    char tmsg[256];
+    if (r.k && kern_thrashing(r.k, tmsg, sizeof tmsg))
+        fprintf(diag, "vmsim: warning: %s\n", tmsg);
     while (r.nprocs)
         sim_remove(&r, &r.procs[r.nprocs - 1]);
     vms_free(r.procs);
