@@ -108,8 +108,9 @@ static uint64_t sim_addr(const struct sim_proc *p, const struct scn_addr *a)
 /* A system call that failed: "FILE:LINE: why", and the run stops with status 2. */
 static int sim_syscall_failed(struct sim_run *r, int rc, const struct vms_error *ke)
 {
-    return err_set(r->e, rc == -VMS_ENOMEM ? VMS_ENOMEM : rc == -VMS_EIO ? VMS_EIO : VMS_EINVAL,
-                   "%s:%u: %s", r->sc->filename, r->cmd->line, ke->msg);
+    /* a host out-of-memory is the host's trouble ("vmsim: ..."); anything else is the line's */
+    return err_set(r->e, rc == -VMS_ENOMEM ? VMS_ENOMEM : VMS_EINVAL, "%s:%u: %s",
+                   r->sc->filename, r->cmd->line, ke->msg);
 }
 
 static void sim_on_kill(void *ctx, struct task *t)
