@@ -33,7 +33,11 @@ static bool area_allows(const struct kernel *k, const struct area *a, enum acces
 {
     switch (kind) {
     case ACCESS_STORE: return a->prot & AREA_WRITE;
-    case ACCESS_FETCH: return a->prot & AREA_EXEC;
+    case ACCESS_FETCH:
+        /* without XD (x86-32, non-PAE) the fault does not say it was a fetch: a read */
+        if (k->mmu.cfg.pte_fmt == PTE_FMT_X86_32)
+            return a->prot != 0;
+        return a->prot & AREA_EXEC;
     default:
         if (k->mmu.cfg.pte_fmt == PTE_FMT_TEACH)
             return a->prot & AREA_READ;

@@ -19,6 +19,8 @@
 NOT_COMPARED='
 setup-notes  runs exec mid-scenario, which Linux does not run (it prints "# " notes instead)
 pages-small  machine csapp-small has 64-byte pages, the host 4 KiB (checked against pages-small.sim)
+machine-2level  the 32-bit machine has no XD bit: a fetch from rw- succeeds, as on non-PAE x86 (machine-2level.sim)
+machine-small  machine csapp-small has 64-byte pages, the host 4 KiB (checked against machine-small.sim)
 oom          an out-of-memory kill: the host has gigabytes and kills no one (checked against oom.sim)
 '
 # Scenarios whose Linux answers hold only with the files on tmpfs.
