@@ -35,17 +35,17 @@
 enum { CP_FREE, CP_HOT, CP_COLD, CP_GHOST }; /* GHOST: non-resident cold, in test */
 
 struct clockpro {
-    uint32_t m;                 /* frames */
-    uint32_t *prev, *next;      /* ring links, 2m entries */
-    uint64_t *page;             /* page of each entry */
-    uint8_t *status, *test;     /* per entry: CP_*, and "in its test period" */
-    uint8_t *fresh, *queued;    /* per slot: loaded since the last tick; on pending */
+    uint32_t m;                  /* frames */
+    uint32_t *prev, *next;       /* ring links, 2m entries */
+    uint64_t *page;              /* page of each entry */
+    uint8_t *status, *test;      /* per entry: CP_*, and "in its test period" */
+    uint8_t *fresh, *queued;     /* per slot: loaded since the last tick; on pending */
     uint32_t *pending, npending; /* slots loaded since the last tick */
     uint32_t *ghost_free, nghost_free;
-    struct pmap ghosts;         /* page -> non-resident entry */
+    struct pmap ghosts; /* page -> non-resident entry */
     uint32_t hand_hot, hand_cold, hand_test;
     uint32_t nhot, ncold, nghost;
-    uint32_t cold_target;       /* m_c: memory for resident cold pages */
+    uint32_t cold_target; /* m_c: memory for resident cold pages */
 };
 
 static void clockpro_destroy(struct policy *p)
@@ -80,8 +80,8 @@ static int clockpro_create(struct policy *p, struct vms_error *e)
     c->ghost_free = vms_malloc(m * sizeof *c->ghost_free);
     /* Room for m keys: puts never allocate afterwards. */
     bool ghosts = pmap_init(&c->ghosts, m);
-    if (!c->prev || !c->next || !c->page || !c->status || !c->test || !c->fresh ||
-        !c->queued || !c->pending || !c->ghost_free || !ghosts) {
+    if (!c->prev || !c->next || !c->page || !c->status || !c->test || !c->fresh || !c->queued ||
+        !c->pending || !c->ghost_free || !ghosts) {
         clockpro_destroy(p);
         return err_set(e, VMS_ENOMEM, "out of memory creating policy clock-pro");
     }

@@ -47,7 +47,9 @@ TEST(mrc_records_touch_spanned_pages)
 TEST(mrc_records_page_sizes)
 {
     static const struct vms_trace_rec recs[] = {
-        {0x0000, 4, VMS_TRACE_L}, {0x1000, 4, VMS_TRACE_L}, {0x2000, 4, VMS_TRACE_L},
+        {0x0000, 4, VMS_TRACE_L},
+        {0x1000, 4, VMS_TRACE_L},
+        {0x2000, 4, VMS_TRACE_L},
         {0x0003, 2, VMS_TRACE_S}, /* spans two 4-byte pages */
     };
     struct vms_mrc *m = mrc_new("lru");
@@ -74,12 +76,15 @@ TEST(mrc_records_page_sizes)
  * evicts 2 at 3 and hits 1; with loads only ("1 1 2 3 1") it evicts 1. */
 TEST(mrc_records_modify_is_a_store)
 {
-    static const struct vms_trace_rec dirty[] = {
-        {0x1000, 4, VMS_TRACE_M}, {0x2000, 4, VMS_TRACE_L}, {0x3000, 4, VMS_TRACE_L},
-        {0x1000, 4, VMS_TRACE_L}};
-    static const struct vms_trace_rec clean[] = {
-        {0x1000, 4, VMS_TRACE_L}, {0x1000, 4, VMS_TRACE_L}, {0x2000, 4, VMS_TRACE_L},
-        {0x3000, 4, VMS_TRACE_L}, {0x1000, 4, VMS_TRACE_L}};
+    static const struct vms_trace_rec dirty[] = {{0x1000, 4, VMS_TRACE_M},
+                                                 {0x2000, 4, VMS_TRACE_L},
+                                                 {0x3000, 4, VMS_TRACE_L},
+                                                 {0x1000, 4, VMS_TRACE_L}};
+    static const struct vms_trace_rec clean[] = {{0x1000, 4, VMS_TRACE_L},
+                                                 {0x1000, 4, VMS_TRACE_L},
+                                                 {0x2000, 4, VMS_TRACE_L},
+                                                 {0x3000, 4, VMS_TRACE_L},
+                                                 {0x1000, 4, VMS_TRACE_L}};
     struct vms_mrc *a = mrc_new("eclock"), *b = mrc_new("eclock");
     if (a && b) {
         CHECK(vms_mrc_touch_records(a, dirty, 4, 4096) == 0);
@@ -97,7 +102,7 @@ TEST(mrc_records_modify_is_a_store)
 /* The bundled small trace in every format and compression gives the same curves. */
 TEST(mrc_records_every_format_agrees)
 {
-    static const char *const files[] = {"small.lackey",    "small.lackey.gz", "small.lackey.xz",
+    static const char *const files[] = {"small.lackey",     "small.lackey.gz", "small.lackey.xz",
                                         "small.lackey.zst", "small.vt",        "small.din"};
     uint64_t want[8] = {0}, refs = 0, fp = 0;
     for (size_t f = 0; f < ARRAY_LEN(files); f++) {
@@ -145,8 +150,7 @@ TEST(mrc_records_alloc_failures)
 {
     struct vms_trace_rec recs[200];
     for (size_t i = 0; i < 200; i++)
-        recs[i] = (struct vms_trace_rec){(uint64_t)(i * 7919 % 97) << 12, 8,
-                                         (uint8_t)(i % 4)};
+        recs[i] = (struct vms_trace_rec){(uint64_t)(i * 7919 % 97) << 12, 8, (uint8_t)(i % 4)};
     for (long n = 0; n < 100; n += 2) {
         struct vms_mrc_opts o = {.policies = "lru,clock-pro", .threads = 1};
         struct vms_mrc *m = NULL;
