@@ -354,6 +354,24 @@ struct vms_linux_options {
 int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
                               FILE *out, FILE *diag, struct vms_error *e);
 
+/* Options of a simulated run (vms_scenario_run). */
+struct vms_run_options {
+    const char *workdir; /* run directory for the scenario's files and swap; NULL: a fresh one */
+    bool keep;           /* keep the fresh temporary directory */
+    bool json;           /* `stats` prints JSON */
+    bool audit;          /* check every kernel invariant after each command (slow) */
+    /* Called before the command on each line runs (may be NULL): narration, tracing. */
+    void (*before_line)(void *ctx, unsigned line, FILE *out);
+    void *ctx;
+};
+
+/* Run the scenario on the simulated machine and kernel. Contract lines (SCENARIO.md) and
+ * other output (maps, page tables, statistics, on lines that are not contract lines) go to
+ * out; failed expectations as "FILE:LINE: ..." to diag. Returns 0, 1 if an expect/check
+ * failed, or a negative error (e: "FILE:LINE: why" for a line that failed while running). */
+int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *opt, FILE *out,
+                     FILE *diag, struct vms_error *e);
+
 /* ---------------------------------------------------------------- kernel */
 /* section: kernel */
 

@@ -248,6 +248,12 @@ int physmem_copy(struct physmem *pm, pfn_t dst, pfn_t src)
     return 0;
 }
 
+const uint8_t *physmem_peek(struct physmem *pm, pfn_t pfn)
+{
+    struct frame_bytes *fb = lookup(pm, pfn);
+    return fb ? fb->data : NULL;
+}
+
 uint64_t physmem_resident(const struct physmem *pm)
 {
     return pm->used;

@@ -31,6 +31,8 @@ void physmem_clear(struct physmem *pm, pfn_t pfn);
 int physmem_copy(struct physmem *pm, pfn_t dst, pfn_t src);
 /* Direct access to a frame's bytes, allocating them; NULL on host OOM. */
 uint8_t *physmem_frame(struct physmem *pm, pfn_t pfn);
+/* A frame's bytes if it has any (NULL: it reads as zero), without allocating. */
+const uint8_t *physmem_peek(struct physmem *pm, pfn_t pfn);
 /* Frames currently holding host bytes. */
 uint64_t physmem_resident(const struct physmem *pm);
 

@@ -168,3 +168,15 @@ void tlb_flush_all(struct tlb *t)
         a->nvalid = 0;
     }
 }
+
+void tlb_for_each(const struct tlb *t, tlb_entry_fn fn, void *ctx)
+{
+    if (!t->present)
+        return;
+    for (int p = 0; p < PSZ_N; p++) {
+        const struct tlb_array *a = &t->arr[p];
+        for (uint64_t i = 0; a->e && i < (uint64_t)a->sets * a->ways; i++)
+            if (a->e[i].valid)
+                fn(ctx, p, a->e[i].vpn, a->e[i].pfn, a->e[i].asid, a->e[i].flags);
+    }
+}

@@ -48,6 +48,10 @@ struct tlb {
 int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_shift[PSZ_N],
              enum repl repl, uint64_t seed);
 void tlb_fini(struct tlb *t);
+/* Calls fn for every valid entry (for audits and dumps; not on any hot path). */
+typedef void (*tlb_entry_fn)(void *ctx, int psz, uint64_t vpn, pfn_t pfn, uint16_t asid,
+                             unsigned flags);
+void tlb_for_each(const struct tlb *t, tlb_entry_fn fn, void *ctx);
 
 /* Look va up for address space asid. A hit refreshes LRU order and returns the entry;
  * *psz tells which array hit. NULL on a miss. */

@@ -98,6 +98,40 @@ static void em_u64(struct emitter *em, const char *name, uint64_t v)
     em_num(em, name, (double)v, true);
 }
 
+void stats_accumulate(struct stats *dst, const struct stats *now, const struct stats *then)
+{
+    static const struct stats zero;
+    if (!then)
+        then = &zero;
+#define ACC(f) dst->f += now->f - then->f
+    ACC(references); ACC(ifetches); ACC(loads); ACC(stores); ACC(split);
+    for (int t = 0; t < TLB_N; t++) {
+        dst->tlb_present[t] = now->tlb_present[t];
+        ACC(tlb_hits[t]);
+        ACC(tlb_misses[t]);
+    }
+    dst->levels = now->levels;
+    dst->psc = now->psc;
+    ACC(walks); ACC(walk_refs); ACC(ad_updates);
+    for (int l = 0; l < MAX_LEVELS; l++) {
+        ACC(walk_refs_level[l]);
+        ACC(psc_hits[l]);
+        ACC(psc_misses[l]);
+    }
+    ACC(faults_minor); ACC(faults_major); ACC(faults_cow); ACC(faults_zero_fill);
+    ACC(faults_swap_in); ACC(faults_file_read); ACC(faults_segv_maperr);
+    ACC(faults_segv_accerr); ACC(faults_sigbus); ACC(hw_not_present); ACC(hw_protection);
+    for (int c = 0; c < CACHE_N; c++) {
+        dst->cache_present[c] = now->cache_present[c];
+        ACC(cache_hits[c]);
+        ACC(cache_misses[c]);
+        ACC(cache_writebacks[c]);
+    }
+    ACC(dram_reads); ACC(dram_writes); ACC(swap_ins); ACC(swap_outs); ACC(file_writebacks);
+    ACC(cycles);
+#undef ACC
+}
+
 double stats_amat(const struct stats *s)
 {
     uint64_t refs = s->references ? s->references : 1;

@@ -36,6 +36,9 @@ struct stats {
 void stats_print(const struct stats *s, FILE *out, enum vms_format fmt, bool csv_header);
 /* Look a dotted key up; false when there is no such key. */
 bool stats_get(const struct stats *s, const char *key, double *value);
+/* dst += now - then for every counter (presence flags and levels are taken from now).
+ * With then == NULL: dst += now. Used to attribute hardware counters to processes. */
+void stats_accumulate(struct stats *dst, const struct stats *now, const struct stats *then);
 /* Average memory access time in cycles per reference. */
 double stats_amat(const struct stats *s);
 

@@ -3,6 +3,7 @@
  * is "FILE:LINE:COL: expected WHAT, got 'TOKEN'" (or "got end of line"), COL being the
  * offending token's column. */
 #include "scenario/parser.h"
+#include "policy/policy.h"
 
 #include "base/alloc.h"
 #include "base/err.h"
@@ -675,13 +676,22 @@ int parser_line(struct parser_state *ps, const struct lex_tok *toks, size_t n, u
         case SCN_SWAP:
             if ((rc = parser_size(&pl, "a size", &c->size)) == 0)
                 rc = parser_end(&pl);
-            if (rc == 0 && c->kind == SCN_MEMORY && c->size < sc->page_size)
-                rc = parser_expected(&pl, &toks[1], "a memory size of at least one page");
+            if (rc == 0 && c->kind == SCN_MEMORY && c->size < 4 * sc->page_size)
+                rc = parser_expected(&pl, &toks[1], "a memory size of at least 4 pages");
             break;
         case SCN_POLICY: {
             const struct lex_tok *t = parser_take(&pl);
-            if (!t || !parser_name_chars(t->s, t->len, true))
-                rc = parser_expected(&pl, t, "a policy name");
+            char pname[32];
+            const struct policy_ops *ops = NULL;
+            if (t && t->len < sizeof pname) {
+                memcpy(pname, t->s, t->len);
+                pname[t->len] = '\0';
+                ops = policy_find(pname);
+            }
+            if (!ops || (ops->flags & POLICY_NEEDS_FUTURE))
+                rc = parser_expected(&pl, t,
+                                     "a replacement policy that needs no future (see `vmsim "
+                                     "pages --help`; opt exists only for pages and mrc)");
             else if ((rc = parser_end(&pl)) == 0)
                 c->name = t->s;
             break;

@@ -331,7 +331,7 @@ TEST(scenario_parse_errors)
     PARSE_ERR("spawn P\nP mmap A 99999999999999G rw- private anon\n",
               "t.vms:2:10: expected a length, got '99999999999999G'");
     PARSE_ERR("memory 64MB\n", "t.vms:1:8: expected a size, got '64MB'");
-    PARSE_ERR("memory 32\n", "t.vms:1:8: expected a memory size of at least one page, got '32'");
+    PARSE_ERR("memory 32\n", "t.vms:1:8: expected a memory size of at least 4 pages, got '32'");
     PARSE_ERR("file f 4K fill 0x100\n", "t.vms:1:16: expected a byte (0 to 0xff), got '0x100'");
     PARSE_ERR("file f 4K ones\n", "t.vms:1:11: expected fill BYTE, random SEED or zero, got 'ones'");
     PARSE_ERR(PRE "P brk 4K\n", "t.vms:3:7: expected +SIZE or -SIZE, got '4K'");
@@ -413,7 +413,13 @@ TEST(scenario_parse_errors)
     PARSE_ERR("machine core-i7 tlb\n", "t.vms:1:17: expected a KEY=VALUE override, got 'tlb'");
     PARSE_ERR("machine core-i7 page_size=3K\n",
               "t.vms:1:17: expected page_size=SIZE with SIZE a power of two, got 'page_size=3K'");
-    PARSE_ERR("policy\n", "t.vms:1:7: expected a policy name, got end of line");
+    PARSE_ERR("policy\n", "t.vms:1:7: expected a replacement policy that needs no future (see "
+                           "`vmsim pages --help`; opt exists only for pages and mrc), got end of line");
+    PARSE_ERR("policy opt\n", "t.vms:1:8: expected a replacement policy that needs no future (see "
+                               "`vmsim pages --help`; opt exists only for pages and mrc), got 'opt'");
+    PARSE_ERR("policy nosuch\n", "t.vms:1:8: expected a replacement policy that needs no future "
+                                  "(see `vmsim pages --help`; opt exists only for pages and mrc), "
+                                  "got 'nosuch'");
     /* expect file */
     PARSE_ERR("expect load\n",
               "t.vms:1:8: expected 'file' after 'expect' (P expect ADDR SIZE VALUE needs a "

@@ -1,0 +1,468 @@
+/* The page-fault handler and the access path. An access goes through the MMU (TLBs, walk,
+ * caches); a fault comes back as a value and is resolved here in CSAPP's order — no area:
+ * SIGSEGV maperr; the area forbids the access: SIGSEGV accerr; else swap-in, page-cache
+ * page (file or shmem), demand-zero (the shared zero page for reads), copy-on-write, or
+ * SIGBUS past end of file — and the access restarts. */
+#include "kernel/kern.h"
+
+#include "base/alloc.h"
+#include "base/err.h"
+
+#include <string.h>
+
+static void lock_frame(struct kernel *k, uint32_t f)
+{
+    if (f >= k->nframes || (k->frames[f].flags & FR_LOCKED))
+        return;
+    if (k->nlocked < sizeof k->locked / sizeof k->locked[0]) {
+        k->frames[f].flags |= FR_LOCKED;
+        k->locked[k->nlocked++] = f;
+    }
+}
+
+void kern_unlock_all(struct kernel *k)
+{
+    for (unsigned i = 0; i < k->nlocked; i++)
+        k->frames[k->locked[i]].flags &= ~FR_LOCKED;
+    k->nlocked = 0;
+}
+
+/* Whether the area's protection allows the access (x86: a present page is always
+ * readable, so only PROT_NONE forbids a load; the teaching format has a READ bit). */
+static bool area_allows(const struct kernel *k, const struct area *a, enum access_kind kind)
+{
+    switch (kind) {
+    case ACCESS_STORE: return a->prot & AREA_WRITE;
+    case ACCESS_FETCH: return a->prot & AREA_EXEC;
+    default:
+        if (k->mmu.cfg.pte_fmt == PTE_FMT_TEACH)
+            return a->prot & AREA_READ;
+        return a->prot != 0;
+    }
+}
+
+/* A new frame for the fault in progress, locked. 1 = the faulting task was killed. */
+static int alloc_locked(struct kernel *k, uint32_t *f, struct vms_error *e)
+{
+    int rc = kern_frame_alloc(k, f, e);
+    if (rc == 0)
+        lock_frame(k, *f);
+    return rc;
+}
+
+/* Write fault on a present, write-protected private page: reuse it when this is the only
+ * mapping (as Linux does), else copy. */
+static int do_wp(struct kernel *k, struct task *t, const struct area *a, vaddr_t va, paddr_t ptp,
+                 pfn_t old, struct vms_error *e)
+{
+    if (old == k->zero_pfn) {
+        uint32_t f;
+        int rc = alloc_locked(k, &f, e);
+        if (rc)
+            return rc;
+        physmem_clear(k->mmu.pm, f);
+        k->frames[f].flags |= FR_ANON;
+        if (kern_rmap_add(k, f, t, va))
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        kern_frame_put(k, f);
+        kern_pte_set(k, t, va, ptp, kern_pte_make(k, f, a, true));
+        k->st.faults_zero_fill++;
+        t->st.faults_zero_fill++;
+        return 0;
+    }
+    uint32_t o = (uint32_t)old;
+    struct frame *of = &k->frames[o];
+    if ((of->flags & FR_ANON) && of->mapcount == 1) {
+        if (of->slot != KNONE) { /* leave the swap cache: the slot keeps the old bytes */
+            uint32_t s = of->slot;
+            k->swap_cache[s] = KNONE;
+            of->slot = KNONE;
+            if (k->swap_map[s] == 0) {
+                k->slot_zero[s] = 0;
+                k->slots_used--;
+            }
+            kern_frame_put(k, o);
+        }
+        if (of->refcount == 1) {
+            pte_t v = pt_read(&k->mmu, ptp);
+            struct pte_info pi;
+            k->mmu.fmt->decode(v, &pi);
+            pte_t nv = kern_pte_make(k, o, a, true) | (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask));
+            kern_pte_set(k, t, va, ptp, nv);
+            return 0;
+        }
+    }
+    lock_frame(k, o);
+    uint32_t f;
+    int rc = alloc_locked(k, &f, e);
+    if (rc)
+        return rc;
+    if (physmem_copy(k->mmu.pm, f, o))
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    k->frames[f].flags |= FR_ANON;
+    if (kern_rmap_add(k, f, t, va))
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    kern_frame_put(k, f);
+    kern_pte_set(k, t, va, ptp, kern_pte_make(k, f, a, true));
+    kern_rmap_del(k, o, t, va);
+    k->st.faults_cow++;
+    t->st.faults_cow++;
+    return 0;
+}
+
+static void count_fault(struct kernel *k, struct task *t, bool major)
+{
+    if (major) {
+        k->st.faults_major++;
+        t->st.faults_major++;
+        k->mmu.st.cycles += k->mmu.cfg.lat.major_fault;
+    } else {
+        k->st.faults_minor++;
+        t->st.faults_minor++;
+        k->mmu.st.cycles += k->mmu.cfg.lat.minor_fault;
+    }
+}
+
+/* Resolves a fault at va. KSIG_NONE: retry the access. *err < 0 on host errors. */
+enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
+                         int *err, struct vms_error *e)
+{
+    *err = 0;
+    struct area *a = area_find(&t->areas, va);
+    if (!a)
+        return KSIG_SEGV_MAPERR;
+    if (!area_allows(k, a, kind))
+        return KSIG_SEGV_ACCERR;
+    vaddr_t vp = va & ~(k->psize - 1);
+    paddr_t ptp;
+    int rc = kern_pte_slot(k, t, vp, &ptp, e);
+    if (rc) {
+        *err = rc;
+        return KSIG_NONE;
+    }
+    pte_t v = pt_read(&k->mmu, ptp);
+    struct pte_info pi;
+    k->mmu.fmt->decode(v, &pi);
+    bool major = false;
+    uint32_t f, slot;
+
+    if (pi.present) {
+        lock_frame(k, (uint32_t)pi.pfn);
+        if (kind == ACCESS_STORE && !pi.writable) {
+            if (a->flags & AREA_SHARED)
+                kern_pte_set(k, t, vp, ptp, kern_pte_make(k, pi.pfn, a, true) |
+                                                (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask)));
+            else
+                rc = do_wp(k, t, a, vp, ptp, pi.pfn, e);
+        } else {
+            /* stale permissions (the area changed): recompute them */
+            kern_pte_set(k, t, vp, ptp, kern_pte_make(k, pi.pfn, a, pi.writable) |
+                                            (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask)));
+        }
+        goto done;
+    }
+
+    if (kern_pte_is_swap(v, &slot)) {
+        f = k->swap_cache[slot];
+        if (f == KNONE) {
+            if ((rc = alloc_locked(k, &f, e)) != 0)
+                goto done;
+            if (k->swap_cache[slot] != KNONE) { /* reclaim raced us: cannot happen, but be safe */
+                kern_frame_put(k, f);
+                f = k->swap_cache[slot];
+            } else {
+                if ((rc = kern_swap_read(k, slot, f, e)) != 0) {
+                    kern_frame_put(k, f);
+                    goto done;
+                }
+                k->swap_cache[slot] = f;
+                k->frames[f].slot = slot;
+                k->frames[f].flags |= FR_ANON;
+                major = true;
+                k->st.faults_swap_in++;
+                t->st.faults_swap_in++;
+            }
+        }
+        lock_frame(k, f);
+        if (kern_rmap_add(k, f, t, vp)) {
+            rc = err_set(e, VMS_ENOMEM, "out of host memory");
+            goto done;
+        }
+        kern_swap_put(k, slot); /* this PTE no longer refers to the slot */
+        struct frame *fr = &k->frames[f];
+        bool excl = fr->mapcount == 1 && fr->slot == KNONE;
+        kern_pte_set(k, t, vp, ptp, kern_pte_make(k, f, a, excl));
+        if (kind == ACCESS_STORE && !excl)
+            rc = do_wp(k, t, a, vp, ptp, f, e);
+        goto done;
+    }
+
+    if (a->file) {
+        struct kfile *kf = kern_file_get(k, a->file, e);
+        if (!kf) {
+            rc = -(e->code ? e->code : VMS_EIO);
+            goto done;
+        }
+        uint64_t index = a->pgoff + ((vp - a->start) >> k->pshift);
+        if (index >= kf->npages || (!kf->shmem && (index << k->pshift) >= kf->size)) {
+            k->st.faults_sigbus++;
+            t->st.faults_sigbus++;
+            return KSIG_BUS;
+        }
+        int64_t pv = kf->pages[index];
+        if (pv > 0) {
+            f = (uint32_t)(pv - 1);
+            lock_frame(k, f);
+        } else {
+            if ((rc = alloc_locked(k, &f, e)) != 0)
+                goto done;
+            if (pv < 0) { /* a shmem page on swap */
+                uint32_t s = (uint32_t)(-pv - 1);
+                if ((rc = kern_swap_read(k, s, f, e)) != 0) {
+                    kern_frame_put(k, f);
+                    goto done;
+                }
+                kern_swap_put(k, s);
+                k->frames[f].flags |= FR_DIRTY;
+                major = true;
+                k->st.faults_swap_in++;
+                t->st.faults_swap_in++;
+            } else if (kf->shmem) {
+                physmem_clear(k->mmu.pm, f);
+                k->st.faults_zero_fill++;
+                t->st.faults_zero_fill++;
+            } else {
+                uint64_t before = k->st.faults_file_read;
+                if ((rc = kern_file_fill(k, kf, index, f, e)) != 0) {
+                    kern_frame_put(k, f);
+                    goto done;
+                }
+                major = k->st.faults_file_read != before;
+                if (major)
+                    t->st.faults_file_read++;
+            }
+            kf->pages[index] = (int64_t)f + 1;
+            k->frames[f].flags |= FR_FILE;
+            k->frames[f].file = kf;
+            k->frames[f].index = index;
+        }
+        if (kern_rmap_add(k, f, t, vp)) {
+            rc = err_set(e, VMS_ENOMEM, "out of host memory");
+            goto done;
+        }
+        bool shared = a->flags & AREA_SHARED;
+        kern_pte_set(k, t, vp, ptp, kern_pte_make(k, f, a, shared));
+        if (!shared && kind == ACCESS_STORE)
+            rc = do_wp(k, t, a, vp, ptp, f, e);
+        goto done;
+    }
+
+    /* anonymous private memory, never touched: demand-zero */
+    if (kind != ACCESS_STORE) {
+        kern_pte_set(k, t, vp, ptp, kern_pte_make(k, k->zero_pfn, a, false));
+        k->st.faults_zero_fill++;
+        t->st.faults_zero_fill++;
+        goto done;
+    }
+    if ((rc = alloc_locked(k, &f, e)) != 0)
+        goto done;
+    physmem_clear(k->mmu.pm, f);
+    k->frames[f].flags |= FR_ANON;
+    if (kern_rmap_add(k, f, t, vp)) {
+        rc = err_set(e, VMS_ENOMEM, "out of host memory");
+        goto done;
+    }
+    kern_frame_put(k, f);
+    kern_pte_set(k, t, vp, ptp, kern_pte_make(k, f, a, true));
+    k->st.faults_zero_fill++;
+    t->st.faults_zero_fill++;
+
+done:
+    if (rc > 0 || k->faulting_killed)
+        return KSIG_KILLED;
+    if (rc < 0) {
+        *err = rc;
+        return KSIG_NONE;
+    }
+    count_fault(k, t, major);
+    return KSIG_NONE;
+}
+
+/* ------------------------------------------------------------------ accesses */
+
+static void count_ref(struct stats *s, enum access_kind kind)
+{
+    s->references++;
+    if (kind == ACCESS_FETCH)
+        s->ifetches++;
+    else if (kind == ACCESS_LOAD)
+        s->loads++;
+    else
+        s->stores++;
+}
+
+static void policy_after_access(struct kernel *k, const paddr_t *pas, unsigned np,
+                                enum access_kind kind)
+{
+    k->now++;
+    if (k->idealized) {
+        uint32_t last = KNONE;
+        for (unsigned i = 0; i < np; i++) {
+            uint32_t f = (uint32_t)(pas[i] >> k->pshift);
+            if (f < k->nframes && f != last && policy_slot_used(k->pol, f))
+                policy_access(k->pol, f, f, kind == ACCESS_STORE);
+            last = f;
+        }
+    }
+    if (k->tick_period && ++k->tick_count >= k->tick_period) {
+        k->tick_count = 0;
+        policy_tick(k->pol, &k->env);
+        if (k->pol->ops->trim) {
+            uint32_t n = policy_trim(k->pol, &k->env, k->trim_buf, 64);
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t f = k->trim_buf[i];
+                /* the working set dropped it: evict it now if possible, else keep it */
+                struct vms_error ignore;
+                if (k->frames[f].refcount &&
+                    ((k->frames[f].flags & FR_LOCKED) || kern_evict(k, f, &ignore) != 1) &&
+                    k->frames[f].refcount && !policy_slot_used(k->pol, f))
+                    policy_insert(k->pol, f, f, false);
+            }
+        }
+    }
+}
+
+int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enum access_kind kind,
+                uint64_t *value, enum kern_sig *sig, struct vms_error *e)
+{
+    *sig = KSIG_NONE;
+    if (t->killed || t->dead) {
+        *sig = KSIG_KILLED;
+        return 0;
+    }
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        return err_set(e, VMS_EINVAL, "access size %u: expected 1, 2, 4 or 8", size);
+    if (k->cur != t)
+        kern_switch(k, t);
+    struct mmu *m = &k->mmu;
+    count_ref(&k->st, kind);
+    count_ref(&t->st, kind);
+    /* The common case: one piece (within a cache block) that translates without a fault.
+     * No locking is needed, since nothing can be reclaimed meanwhile. */
+    if (LIKELY(((va ^ (va + size - 1)) >> k->block_shift[kind == ACCESS_FETCH]) == 0)) {
+        paddr_t pa;
+        struct xlate x;
+        if (LIKELY(mmu_access(m, va, kind, &pa, &x) == XL_OK)) {
+            int rc = 0;
+            if (value) {
+                if (kind == ACCESS_LOAD)
+                    physmem_read(m->pm, pa, size, value);
+                else if (kind == ACCESS_STORE && physmem_write(m->pm, pa, size, *value))
+                    rc = err_set(e, VMS_ENOMEM, "out of host memory");
+            }
+            if (UNLIKELY(k->idealized || k->tick_period))
+                policy_after_access(k, &pa, 1, kind);
+            else
+                k->now++;
+            return rc;
+        }
+        /* a fault: the general path below resolves it (the MMU counted this attempt) */
+    }
+    unsigned bshift = k->block_shift[kind == ACCESS_FETCH];
+    uint64_t bsize = UINT64_C(1) << bshift;
+    paddr_t pas[8];
+    unsigned lens[8], np = 0;
+    vaddr_t cur = va;
+    uint64_t left = size;
+    k->faulting = t;
+    k->faulting_killed = false;
+    while (left) {
+        uint64_t room = bsize - (cur & (bsize - 1));
+        unsigned len = (unsigned)(room < left ? room : left);
+        struct xlate x;
+        unsigned tries = 0;
+        for (;;) {
+            enum xlate_status st = mmu_access(m, cur, kind, &pas[np], &x);
+            if (st == XL_OK)
+                break;
+            enum kern_sig s;
+            int err = 0;
+            if (st == XL_BAD_ADDRESS) {
+                s = KSIG_SEGV_MAPERR;
+            } else if (++tries > 4) {
+                kern_unlock_all(k);
+                k->faulting = NULL;
+                return err_set(e, VMS_EINVAL,
+                               "internal error: fault at 0x%llx not resolved by the kernel",
+                               (unsigned long long)cur);
+            } else {
+                s = kern_fault(k, t, cur, kind, &err, e);
+            }
+            if (err) {
+                kern_unlock_all(k);
+                k->faulting = NULL;
+                return err;
+            }
+            if (s != KSIG_NONE) {
+                if (s == KSIG_SEGV_MAPERR) {
+                    k->st.faults_segv_maperr++;
+                    t->st.faults_segv_maperr++;
+                } else if (s == KSIG_SEGV_ACCERR) {
+                    k->st.faults_segv_accerr++;
+                    t->st.faults_segv_accerr++;
+                }
+                kern_unlock_all(k);
+                k->faulting = NULL;
+                *sig = s;
+                return 0;
+            }
+        }
+        lock_frame(k, (uint32_t)(pas[np] >> k->pshift));
+        lens[np++] = len;
+        cur += len;
+        left -= len;
+    }
+    k->faulting = NULL;
+    if (np > 1) {
+        k->st.split++;
+        t->st.split++;
+    }
+    int rc = 0;
+    if (value && kind == ACCESS_LOAD) {
+        uint64_t v = 0;
+        unsigned shift = 0;
+        for (unsigned i = 0; i < np; i++) {
+            uint64_t part;
+            physmem_read(m->pm, pas[i], lens[i], &part);
+            v |= part << shift;
+            shift += 8 * lens[i];
+        }
+        *value = v;
+    } else if (value && kind == ACCESS_STORE) {
+        unsigned shift = 0;
+        for (unsigned i = 0; i < np && !rc; i++) {
+            uint64_t part = shift < 64 ? *value >> shift : 0;
+            if (physmem_write(m->pm, pas[i], lens[i], part))
+                rc = err_set(e, VMS_ENOMEM, "out of host memory");
+            shift += 8 * lens[i];
+        }
+    }
+    kern_unlock_all(k);
+    policy_after_access(k, pas, np, kind);
+    return rc;
+}
+
+void kern_switch(struct kernel *k, struct task *t)
+{
+    if (k->cur == t)
+        return;
+    struct stats now;
+    kern_hw_stats(k, &now);
+    if (k->cur)
+        stats_accumulate(&k->cur->hw, &now, &k->cur->hw0);
+    k->cur = t;
+    if (t) {
+        t->hw0 = now;
+        mmu_load_cr3(&k->mmu, t->root, t->asid);
+    }
+}

@@ -1,0 +1,355 @@
+/* What the kernel shows: /proc/PID/maps, page-table walks decoded bit by bit, per-task
+ * statistics, read(2) through the page cache — and the audit of every invariant the
+ * randomized tests check after each step. */
+#include "kernel/kern.h"
+
+#include "base/alloc.h"
+#include "base/err.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+void kern_print_maps(struct kernel *k, struct task *t, FILE *f)
+{
+    (void)k;
+    area_print_maps(&t->areas, f);
+}
+
+static void describe(struct kernel *k, pte_t v, bool leaf, char *buf, size_t n)
+{
+    uint32_t slot;
+    if (leaf && kern_pte_is_swap(v, &slot)) {
+        snprintf(buf, n, "not present, swapped out: swap slot %u", slot);
+        return;
+    }
+    pte_describe(k->mmu.fmt, v, leaf, buf, n);
+}
+
+static void print_walk(struct kernel *k, struct task *t, vaddr_t va, FILE *f)
+{
+    const struct geometry *g = &k->mmu.g;
+    unsigned L = k->mmu.cfg.levels;
+    fprintf(f, "  page walk for 0x%" PRIx64 " (CR3 = 0x%" PRIx64 ", PCID %u):\n", va, t->root,
+            t->asid);
+    paddr_t table = t->root;
+    for (unsigned lvl = 1; lvl <= L; lvl++) {
+        uint64_t idx = bits_of(va, g->index_shift[lvl - 1], g->index_bits[lvl - 1]);
+        paddr_t pa = table + idx * k->mmu.fmt->size;
+        pte_t v = pt_read(&k->mmu, pa);
+        char d[256];
+        describe(k, v, lvl == L, d, sizeof d);
+        fprintf(f, "    L%u index 0x%" PRIx64 " PTE @ 0x%" PRIx64 " = 0x%0*" PRIx64 ": %s\n",
+                lvl, idx, pa, (int)k->mmu.fmt->size * 2, (uint64_t)v, d);
+        struct pte_info pi;
+        k->mmu.fmt->decode(v, &pi);
+        if (!pi.present) {
+            fprintf(f, "    -> not present: an access faults\n");
+            return;
+        }
+        if (lvl == L) {
+            fprintf(f, "    -> PA 0x%" PRIx64 "%s\n",
+                    (pi.pfn << k->pshift) | (va & (k->psize - 1)),
+                    pi.pfn == k->zero_pfn ? " (the shared zero page)" : "");
+            return;
+        }
+        table = pi.pfn << k->pshift;
+    }
+}
+
+static void print_tree(struct kernel *k, paddr_t table, unsigned lvl, vaddr_t base, FILE *f)
+{
+    const struct geometry *g = &k->mmu.g;
+    unsigned L = k->mmu.cfg.levels;
+    uint64_t n = UINT64_C(1) << g->index_bits[lvl - 1];
+    for (uint64_t i = 0; i < n; i++) {
+        paddr_t pa = table + i * k->mmu.fmt->size;
+        pte_t v = pt_read(&k->mmu, pa);
+        if (!v)
+            continue;
+        vaddr_t va = base | (i << g->index_shift[lvl - 1]);
+        char d[256];
+        describe(k, v, lvl == L, d, sizeof d);
+        fprintf(f, "%*sL%u[0x%" PRIx64 "] va 0x%" PRIx64 " = 0x%0*" PRIx64 ": %s\n",
+                (int)(2 * lvl), "", lvl, i, va, (int)k->mmu.fmt->size * 2, (uint64_t)v, d);
+        struct pte_info pi;
+        k->mmu.fmt->decode(v, &pi);
+        if (lvl < L && pi.present && !pi.huge)
+            print_tree(k, pi.pfn << k->pshift, lvl + 1, va, f);
+    }
+}
+
+void kern_print_pagetable(struct kernel *k, struct task *t, bool has_va, vaddr_t va, FILE *f)
+{
+    if (t->dead)
+        return;
+    if (has_va) {
+        print_walk(k, t, va, f);
+        return;
+    }
+    fprintf(f, "  page table of pid %d (CR3 = 0x%" PRIx64 ", PCID %u), nonzero entries:\n",
+            t->pid, t->root, t->asid);
+    print_tree(k, t->root, 1, 0, f);
+}
+
+void kern_task_stats(struct kernel *k, struct task *t, struct stats *s)
+{
+    memset(s, 0, sizeof *s);
+    stats_accumulate(s, &t->hw, NULL);
+    if (k->cur == t) {
+        struct stats now;
+        kern_hw_stats(k, &now);
+        stats_accumulate(s, &now, &t->hw0);
+    } else {
+        struct stats now;
+        kern_hw_stats(k, &now); /* presence flags */
+        for (int i = 0; i < TLB_N; i++)
+            s->tlb_present[i] = now.tlb_present[i];
+        for (int i = 0; i < CACHE_N; i++)
+            s->cache_present[i] = now.cache_present[i];
+        s->levels = now.levels;
+        s->psc = now.psc;
+    }
+    struct stats ks = t->st;
+    /* the kernel-side counters of t: only those fields are set in t->st */
+    s->references += ks.references;
+    s->ifetches += ks.ifetches;
+    s->loads += ks.loads;
+    s->stores += ks.stores;
+    s->split += ks.split;
+    s->faults_minor += ks.faults_minor;
+    s->faults_major += ks.faults_major;
+    s->faults_cow += ks.faults_cow;
+    s->faults_zero_fill += ks.faults_zero_fill;
+    s->faults_swap_in += ks.faults_swap_in;
+    s->faults_file_read += ks.faults_file_read;
+    s->faults_segv_maperr += ks.faults_segv_maperr;
+    s->faults_segv_accerr += ks.faults_segv_accerr;
+    s->faults_sigbus += ks.faults_sigbus;
+}
+
+int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *buf, size_t n,
+                   size_t *got, struct vms_error *e)
+{
+    struct kfile *kf = kern_file_by_path(k, path, e);
+    if (!kf)
+        return -(e->code ? e->code : VMS_EIO);
+    *got = 0;
+    if (off >= kf->size)
+        return 0;
+    if (n > kf->size - off)
+        n = (size_t)(kf->size - off);
+    while (*got < n) {
+        uint64_t pos = off + *got;
+        uint64_t index = pos >> k->pshift, in = pos & (k->psize - 1);
+        size_t chunk = k->psize - in;
+        if (chunk > n - *got)
+            chunk = n - *got;
+        if (kf->pages[index] > 0) {
+            uint32_t f = (uint32_t)(kf->pages[index] - 1);
+            k->frames[f].flags |= FR_REFERENCED;
+            physmem_read_bytes(k->mmu.pm, ((paddr_t)f << k->pshift) + in, buf + *got, chunk);
+        } else {
+            ssize_t r = pread(kf->fd, buf + *got, chunk, (off_t)pos);
+            if (r < 0)
+                return err_set(e, VMS_EIO, "%s: read failed", path);
+            if ((size_t)r < chunk)
+                memset(buf + *got + r, 0, chunk - (size_t)r);
+        }
+        *got += chunk;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the audit */
+
+struct audit {
+    struct kernel *k;
+    struct vms_error *e;
+    uint32_t *maps;  /* PTEs per frame */
+    uint32_t *slots; /* references per swap slot */
+    int rc;
+};
+
+static int audit_fail(struct audit *au, const char *fmt, unsigned long long a, unsigned long long b)
+{
+    if (!au->rc)
+        au->rc = err_set(au->e, VMS_EINVAL, fmt, a, b);
+    return au->rc;
+}
+
+static int audit_pte(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte_t v, void *ctx)
+{
+    (void)pa;
+    struct audit *au = ctx;
+    uint32_t slot;
+    const struct area *a = area_find(&t->areas, va);
+    if (!a)
+        return audit_fail(au, "audit: PTE for 0x%llx (pid %llu) outside every area",
+                          (unsigned long long)va, (unsigned long long)t->pid);
+    if (kern_pte_is_swap(v, &slot)) {
+        if (slot >= k->nslots)
+            return audit_fail(au, "audit: swap PTE at 0x%llx names slot %llu beyond the device",
+                              (unsigned long long)va, slot);
+        au->slots[slot]++;
+        return 0;
+    }
+    struct pte_info pi;
+    k->mmu.fmt->decode(v, &pi);
+    if (!pi.present)
+        return audit_fail(au, "audit: non-present PTE 0x%llx at 0x%llx is not a swap entry",
+                          (unsigned long long)v, (unsigned long long)va);
+    if (pi.writable && !(a->prot & AREA_WRITE))
+        return audit_fail(au, "audit: writable PTE at 0x%llx in a read-only area (pid %llu)",
+                          (unsigned long long)va, (unsigned long long)t->pid);
+    if (pi.nx == !!(a->prot & AREA_EXEC))
+        return audit_fail(au, "audit: PTE at 0x%llx: XD disagrees with the area (pid %llu)",
+                          (unsigned long long)va, (unsigned long long)t->pid);
+    if (pi.pfn == k->zero_pfn) {
+        if (pi.writable)
+            return audit_fail(au, "audit: the zero page is mapped writable at 0x%llx%llu",
+                              (unsigned long long)va, 0);
+        return 0;
+    }
+    if (pi.pfn >= k->nframes)
+        return audit_fail(au, "audit: PTE at 0x%llx maps frame 0x%llx outside user memory",
+                          (unsigned long long)va, (unsigned long long)pi.pfn);
+    struct frame *fr = &k->frames[pi.pfn];
+    if (fr->refcount == 0)
+        return audit_fail(au, "audit: PTE at 0x%llx maps free frame 0x%llx",
+                          (unsigned long long)va, (unsigned long long)pi.pfn);
+    bool found = false;
+    for (uint32_t i = 0; i < fr->nrmap && !found; i++)
+        found = fr->rmap[i].t == t && fr->rmap[i].va == va;
+    if (!found)
+        return audit_fail(au, "audit: frame 0x%llx lacks the reverse-map entry for 0x%llx",
+                          (unsigned long long)pi.pfn, (unsigned long long)va);
+    if (pi.writable && !(a->flags & AREA_SHARED) &&
+        (!(fr->flags & FR_ANON) || fr->mapcount != 1 || fr->slot != KNONE))
+        return audit_fail(au, "audit: private PTE at 0x%llx writable but frame 0x%llx shared",
+                          (unsigned long long)va, (unsigned long long)pi.pfn);
+    au->maps[pi.pfn]++;
+    return 0;
+}
+
+struct tlb_audit {
+    struct audit *au;
+    struct kernel *k;
+    unsigned which;
+};
+
+static void audit_tlb_entry(void *ctx, int psz, uint64_t vpn, pfn_t pfn, uint16_t asid,
+                            unsigned flags)
+{
+    struct tlb_audit *ta = ctx;
+    struct kernel *k = ta->k;
+    if (ta->au->rc || psz != PSZ_BASE)
+        return;
+    struct task *t = NULL;
+    for (struct task *x = k->tasks; x && !t; x = x->next)
+        if (!x->dead && x->asid == asid)
+            t = x;
+    if (!t || (!k->mmu.cfg.pcid && t != k->cur))
+        return; /* a stale ASID: it cannot match while no live space uses it */
+    vaddr_t va = vpn << k->pshift;
+    paddr_t pa = kern_pte_pa(k, t, va);
+    pte_t v = pa ? pt_read(&k->mmu, pa) : 0;
+    struct pte_info pi;
+    k->mmu.fmt->decode(v, &pi);
+    if (!pi.present || pi.pfn != pfn) {
+        audit_fail(ta->au, "audit: TLB entry for 0x%llx (PCID %llu) disagrees with the page table",
+                   (unsigned long long)va, asid);
+        return;
+    }
+    if ((flags & TLBF_W) && !pi.writable)
+        audit_fail(ta->au, "audit: TLB entry for 0x%llx writable, PTE is not (PCID %llu)",
+                   (unsigned long long)va, asid);
+    if (!(flags & TLBF_NX) && pi.nx)
+        audit_fail(ta->au, "audit: TLB entry for 0x%llx executable, PTE is not (PCID %llu)",
+                   (unsigned long long)va, asid);
+}
+
+int kern_audit(struct kernel *k, struct vms_error *e)
+{
+    struct audit au = {k, e, vms_calloc(k->nframes, sizeof *au.maps),
+                       vms_calloc(k->nslots ? k->nslots : 1, sizeof *au.slots), 0};
+    if (!au.maps || !au.slots) {
+        vms_free(au.maps);
+        vms_free(au.slots);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    for (struct task *t = k->tasks; t && !au.rc; t = t->next) {
+        if (t->dead)
+            continue;
+        if (area_set_check(&t->areas, e)) {
+            au.rc = -VMS_EINVAL;
+            break;
+        }
+        kern_walk_range(k, t, 0, UINT64_MAX, audit_pte, &au);
+    }
+    for (struct kfile *kf = k->files; kf && !au.rc; kf = kf->next) {
+        for (uint64_t i = 0; i < kf->npages && !au.rc; i++) {
+            int64_t v = kf->pages[i];
+            if (v < 0) {
+                if (!kf->shmem)
+                    audit_fail(&au, "audit: file page %llu marked swapped (%llu)", i, 0);
+                else if ((uint64_t)(-v - 1) < k->nslots)
+                    au.slots[-v - 1]++;
+            } else if (v > 0) {
+                struct frame *fr = &k->frames[v - 1];
+                if (!(fr->flags & FR_FILE) || fr->file != kf || fr->index != i)
+                    audit_fail(&au, "audit: page-cache entry %llu -> frame %llu mismatched", i,
+                               (unsigned long long)(v - 1));
+            }
+        }
+    }
+    uint32_t nfree = 0;
+    for (uint32_t f = 0; f < k->nframes && !au.rc; f++) {
+        struct frame *fr = &k->frames[f];
+        if (fr->refcount == 0) {
+            nfree++;
+            if (au.maps[f] || fr->mapcount)
+                audit_fail(&au, "audit: free frame %llu is mapped %llu times", f, au.maps[f]);
+            if (policy_slot_used(k->pol, f))
+                audit_fail(&au, "audit: free frame %llu still held by the policy%llu", f, 0);
+            continue;
+        }
+        if (!policy_slot_used(k->pol, f))
+            audit_fail(&au, "audit: frame %llu in use but unknown to the policy%llu", f, 0);
+        if (fr->flags & FR_LOCKED)
+            audit_fail(&au, "audit: frame %llu left locked%llu", f, 0);
+        if (fr->mapcount != au.maps[f] || fr->nrmap != fr->mapcount)
+            audit_fail(&au, "audit: frame %llu mapcount %llu differs from its PTEs", f,
+                       fr->mapcount);
+        uint32_t want = fr->mapcount + ((fr->flags & FR_FILE) ? 1 : 0) + (fr->slot != KNONE);
+        if (fr->refcount != want)
+            audit_fail(&au, "audit: frame %llu refcount %llu != mappings + caches", f,
+                       fr->refcount);
+        if (fr->slot != KNONE && (fr->slot >= k->nslots || k->swap_cache[fr->slot] != f))
+            audit_fail(&au, "audit: frame %llu and swap slot %llu disagree", f, fr->slot);
+        if (!(fr->flags & (FR_ANON | FR_FILE)))
+            audit_fail(&au, "audit: frame %llu in use is neither anonymous nor cached%llu", f, 0);
+    }
+    if (!au.rc && nfree != k->nfree)
+        audit_fail(&au, "audit: %llu free frames, free list says %llu", nfree, k->nfree);
+    uint32_t used = 0;
+    for (uint32_t s = 0; s < k->nslots && !au.rc; s++) {
+        if (k->swap_map[s] != au.slots[s])
+            audit_fail(&au, "audit: swap slot %llu count %llu differs from its references", s,
+                       k->swap_map[s]);
+        if (k->swap_map[s] || k->swap_cache[s] != KNONE)
+            used++;
+        if (k->swap_cache[s] != KNONE && k->frames[k->swap_cache[s]].slot != s)
+            audit_fail(&au, "audit: swap cache slot %llu -> frame %llu disagree", s,
+                       k->swap_cache[s]);
+    }
+    if (!au.rc && used != k->slots_used)
+        audit_fail(&au, "audit: %llu swap slots in use, allocator says %llu", used, k->slots_used);
+    for (int i = 0; i < TLB_N && !au.rc; i++) {
+        struct tlb_audit ta = {&au, k, (unsigned)i};
+        tlb_for_each(&k->mmu.tlb[i], audit_tlb_entry, &ta);
+    }
+    vms_free(au.maps);
+    vms_free(au.slots);
+    return au.rc;
+}

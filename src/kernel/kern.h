@@ -1,0 +1,166 @@
+/* Internals of the simulated kernel shared by its files (kernel.c: frames, page tables,
+ * reclaim, swap, page cache; fault.c: the fault handler and accesses; mm.c: tasks and system
+ * calls; kaudit.c: printing and the invariant audit). Not for use outside src/kernel. */
+#ifndef VMS_KERNEL_KERN_H
+#define VMS_KERNEL_KERN_H
+
+#include "hw/mmu.h"
+#include "kernel/kernel.h"
+#include "policy/policy.h"
+
+#define KNONE UINT32_MAX
+
+/* Frame flags. */
+#define FR_ANON 0x01u      /* a private anonymous page (rmap lists its PTEs) */
+#define FR_FILE 0x02u      /* a page-cache page of a file or shmem object */
+#define FR_DIRTY 0x04u     /* differs from its backing store (beyond the PTEs' D bits) */
+#define FR_LOCKED 0x08u    /* in use by the access being made: reclaim skips it */
+#define FR_REFERENCED 0x10u /* read(2) touched it (page cache pages without mappers) */
+
+struct rmap_ent {
+    struct task *t;
+    vaddr_t va;
+};
+
+struct frame {
+    uint32_t refcount;  /* 0 = free: mapcount + page-cache ref + swap-cache ref */
+    uint32_t mapcount;  /* PTEs mapping it */
+    uint32_t flags;     /* FR_* */
+    uint32_t slot;      /* swap slot while in the swap cache, else KNONE */
+    struct kfile *file; /* FR_FILE: the object and page index */
+    uint64_t index;
+    uint32_t nrmap, caprmap;
+    struct rmap_ent *rmap; /* the PTEs that map it: (task, va) */
+    uint32_t next_free;
+};
+
+/* A page-cache object: a host file (found by dev/ino) or a shmem object (shared anon). */
+struct kfile {
+    bool shmem;
+    char *path; /* host path (NULL for shmem) */
+    int fd;     /* -1 for shmem */
+    bool writable;
+    unsigned dev_major, dev_minor;
+    uint64_t ino;
+    uint64_t size;   /* bytes */
+    uint64_t npages; /* pages the object spans */
+    /* per page: 0 = not cached; > 0: frame + 1; < 0 (shmem only): -(swap slot + 1) */
+    int64_t *pages;
+    uint8_t *tail;   /* bytes past EOF of the last page, saved when it was dropped */
+    struct kfile *next;
+};
+
+struct task {
+    int pid;
+    uint16_t asid;
+    bool killed;
+    bool dead; /* torn down (kept for the caller until kern_exit) */
+    paddr_t root;
+    struct area_set areas;
+    vaddr_t start_brk, brk;
+    uint64_t rss;
+    struct stats st;    /* references, faults (kernel-counted) */
+    struct stats hw0;   /* hardware counters when it was last switched in */
+    struct stats hw;    /* hardware counters accumulated while current */
+    struct task *next;
+};
+
+struct kernel {
+    struct mmu mmu;
+    struct pt_alloc ptal;
+    unsigned pshift;
+    uint64_t psize;
+    unsigned block_shift[2]; /* split accesses at these (data, instruction) boundaries */
+    /* user frames */
+    struct frame *frames;
+    uint32_t nframes, nfree, free_head;
+    /* kernel pool for page tables (and the zero page) */
+    pfn_t pool_top, pool_next; /* bump allocation from pool_top downwards (or upwards) */
+    bool pool_up;
+    pfn_t *pool_free;
+    size_t npool_free, cap_pool_free;
+    uint64_t pt_pages; /* page-table pages in use */
+    pfn_t zero_pfn;
+    /* swap */
+    int swap_fd;
+    uint32_t nslots, slot_cursor, slots_used;
+    uint32_t *swap_map;   /* PTE/shmem references per slot */
+    uint32_t *swap_cache; /* frame in the swap cache per slot, KNONE */
+    uint8_t *slot_zero;   /* the slot's page is all zero (not written to the file) */
+    uint64_t *slot_stamp; /* evictions so far when the slot's page was written (shadow) */
+    uint64_t evictions;   /* pages reclaimed so far */
+    uint64_t refaults, ws_refaults; /* swap-ins; those evicted within nframes evictions */
+    /* policy */
+    struct policy *pol;
+    struct policy_env env;
+    bool idealized;
+    uint32_t tick_period, tick_count;
+    uint32_t *trim_buf;
+    /* objects */
+    struct kfile *files;
+    uint64_t shmem_ino;
+    /* tasks */
+    struct task *tasks;
+    struct task *cur;
+    int next_pid;
+    struct kern_options opt;
+    struct stats st; /* kernel-side counters (faults, swap, references) */
+    uint64_t now;    /* references so far (policy virtual time) */
+    /* the access in progress: frames locked against reclaim */
+    uint32_t locked[8];
+    unsigned nlocked;
+    struct task *faulting; /* task whose access is being resolved */
+    bool faulting_killed;
+};
+
+/* kernel.c */
+uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f);          /* allocating; NULL = OOM */
+int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e);
+void kern_frame_put(struct kernel *k, uint32_t f);                /* refcount-- and free at 0 */
+int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va);   /* 0 if no table */
+int kern_pte_slot(struct kernel *k, struct task *t, vaddr_t va, paddr_t *pte_pa,
+                  struct vms_error *e); /* creating tables */
+pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writable);
+bool kern_pte_is_swap(pte_t v, uint32_t *slot);
+pte_t kern_pte_swap(uint32_t slot);
+void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v);
+void kern_swap_put(struct kernel *k, uint32_t slot); /* one reference dropped */
+int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
+struct kfile *kern_file_get(struct kernel *k, struct area_file *af, struct vms_error *e);
+struct kfile *kern_file_by_path(struct kernel *k, const char *path, struct vms_error *e);
+int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t f,
+                   struct vms_error *e);
+int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct vms_error *e);
+bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and FR_DIRTY) */
+struct area_file *kern_shmem_create(struct kernel *k, uint64_t len, struct vms_error *e);
+pfn_t kern_pool_alloc(struct kernel *k);
+void kern_pool_free(struct kernel *k, pfn_t pfn);
+void kern_hw_stats(struct kernel *k, struct stats *s);
+void kern_oom_kill(struct kernel *k, struct task *t);
+/* Evicts frame f (writes it to swap or its file, unmaps it everywhere). 1 = done,
+ * 0 = cannot (no swap space), negative on host errors. */
+int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e);
+
+/* fault.c */
+enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
+                         int *err, struct vms_error *e);
+
+void kern_unlock_all(struct kernel *k); /* ends the access in progress */
+
+/* mm.c */
+/* Removes every PTE in [start, end) of t (writing back dirty shared file pages). */
+int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
+                   struct vms_error *e);
+/* Recomputes the permission bits of the present PTEs in [start, end) from their areas. */
+void kern_reprotect_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end);
+void kern_task_teardown(struct kernel *k, struct task *t);
+
+/* Visit every leaf PTE slot holding a nonzero value in [start, end). */
+typedef int (*kern_pte_fn)(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v,
+                           void *ctx);
+int kern_walk_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end, kern_pte_fn fn,
+                    void *ctx);
+
+#endif

@@ -1,0 +1,65 @@
+/* What both scenario backends share: the contract lines of SCENARIO.md (one printer, so the
+ * simulator and the Linux backend cannot drift apart), failed-expectation messages, and the
+ * run's working directory with the scenario's files. */
+#ifndef VMS_SCENARIO_REPORT_H
+#define VMS_SCENARIO_REPORT_H
+
+#include "scenario/scenario.h"
+
+#include <limits.h>
+#include <stdio.h>
+
+enum scn_outcome { SCN_RES_OK, SCN_RES_FAULT, SCN_RES_MISMATCH };
+
+/* The result of one memory command (load/store/fetch/expect/fill/check/touch). */
+struct scn_result {
+    enum scn_outcome status;
+    const char *fault; /* SCN_RES_FAULT: "SIGSEGV maperr", "SIGSEGV accerr", "SIGBUS" */
+    uint64_t value;    /* load/expect: the value read; fill/check/touch: offset of the fault
+                          or of the first mismatching byte */
+    uint64_t got, want; /* check mismatch: the bytes */
+};
+
+struct scn_out {
+    const struct scenario *sc;
+    FILE *out, *diag;
+    unsigned failed; /* failed expectations so far */
+};
+
+/* Prints the contract line for c with result r; a failed expect/check also writes
+ * "FILE:LINE: ..." to diag and counts in o->failed. */
+void scn_report(struct scn_out *o, const struct scn_cmd *c, const struct scn_result *r);
+/* expect file: got < c->size means end of file. */
+void scn_report_file(struct scn_out *o, const struct scn_cmd *c, uint64_t value, bool eof);
+
+/* The working directory of a run and the files created in it. */
+struct scn_workdir {
+    char path[PATH_MAX];
+    bool remove; /* a fresh temporary directory: removed by scn_workdir_fini */
+    const char **files;
+    size_t nfiles;
+};
+
+/* dir: the --workdir (created if missing) or NULL for a fresh temporary directory (kept
+ * when keep; its path is then printed on diag). */
+int scn_workdir_init(struct scn_workdir *w, const struct scenario *sc, const char *dir, bool keep,
+                     FILE *diag, struct vms_error *e);
+void scn_workdir_fini(struct scn_workdir *w);
+/* Creates the file of a `file NAME SIZE ...` line. */
+int scn_workdir_make_file(struct scn_workdir *w, const struct scenario *sc,
+                          const struct scn_cmd *c, struct vms_error *e);
+/* The host path of a scenario file name; -VMS_EIO if too long. */
+int scn_workdir_path(const struct scn_workdir *w, const char *name, char *buf, size_t n,
+                     struct vms_error *e);
+
+/* The size of the piece fill/check make at va with `left` bytes to go: the largest naturally
+ * aligned access of 8, 4, 2 or 1 bytes that fits. */
+static inline unsigned scn_piece(uint64_t va, uint64_t left)
+{
+    unsigned s = 8;
+    while (s > 1 && ((va & (s - 1)) || s > left))
+        s >>= 1;
+    return s;
+}
+
+#endif

@@ -1,1 +1,0 @@
-$VMSIM run tests/scenarios/sizes.vms
