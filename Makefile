@@ -48,12 +48,14 @@ CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard bench/*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(OUT)/obj/%.o)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(OUT)/fuzz-replay/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tools/%)
 
 LIB  := $(OUT)/libvmsim.a
 BIN  := $(OUT)/vmsim
@@ -88,7 +90,12 @@ $(OUT)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-check-build: $(BIN) $(UNIT) $(FUZZ_BIN)
+# Stand-alone helper programs of the CLI tests (tests/tools/NAME.c -> $(OUT)/tools/NAME).
+$(OUT)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+check-build: $(BIN) $(UNIT) $(FUZZ_BIN) $(TOOL_BIN)
 
 # One variant's tests: unit tests, CLI golden tests, fuzz corpora replayed.
 test-one: check-build

@@ -1,9 +1,10 @@
 /* Miss-ratio-curve throughput: a seeded synthetic page stream shaped like the bundled sort
  * trace (36 M touches over 600 pages: a hot set of code and stack pages plus sequential
  * cursors sweeping an array), the exact LRU curve in one pass, and the same curve by
- * per-size simulation. Then, when a Valgrind lackey trace is found (../shared/traces or
- * ../../shared/traces, mm.lackey.xz and sort.lackey.xz), the same on its page touches.
- * Usage: build/bench/mrc [TOUCHES] [PAGES] [SIM_SIZES]   or   build/bench/mrc --lackey F */
+ * per-size simulation. Then, when the Valgrind lackey traces are found (../shared/traces or
+ * ../../shared/traces, mm.lackey.xz and sort.lackey.xz), the same on their page touches,
+ * read with vms_trace_* (outside the timing) and fed as `vmsim mrc` feeds them.
+ * Usage: build/bench/mrc [TOUCHES] [PAGES] [SIM_SIZES]   or   build/bench/mrc --trace F */
 #include "vmsim.h"
 
 #include <stdio.h>
@@ -73,107 +74,107 @@ static double bench_curve(const uint32_t *s, size_t n, struct vms_mrc_opts *o,
     return t;
 }
 
-/* A minimal lackey line reader for this benchmark only (the real one is src/trace/):
- * every page an access spans is touched; M touches as a load, then as a store.
- * Returns touches as page << 1 | write, or NULL. */
-static uint64_t *bench_lackey(const char *path, size_t *n)
+/* The records of a trace in any format vmsim reads (through vms_trace_*), or NULL. */
+static struct vms_trace_rec *bench_records(const char *path, size_t *n, double *secs)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "xz -dcf '%s' 2>/dev/null", path);
-    FILE *f = popen(cmd, "r");
-    if (!f)
+    struct vms_error e = {0};
+    double t0 = bench_now();
+    struct vms_trace *t = vms_trace_open(path, 0, &e);
+    if (!t) {
+        fprintf(stderr, "bench: %s\n", e.msg);
         return NULL;
-    size_t cap = 1 << 20, len = 0;
-    uint64_t *t = malloc(cap * sizeof *t);
-    char line[256];
-    while (t && fgets(line, sizeof line, f)) {
-        char *p = line, kind;
-        if (p[0] == '=' || !p[0])
-            continue;
-        if (*p == ' ')
-            p++;
-        kind = *p++;
-        if (kind != 'I' && kind != 'L' && kind != 'S' && kind != 'M')
-            continue;
-        char *end;
-        unsigned long long addr = strtoull(p, &end, 16), size;
-        if (*end != ',')
-            continue;
-        size = strtoull(end + 1, NULL, 10);
-        uint64_t first = addr >> 12, last = (addr + (size ? size : 1) - 1) >> 12;
-        for (int pass = 0; pass < (kind == 'M' ? 2 : 1); pass++)
-            for (uint64_t pg = first; pg <= last; pg++) {
-                if (len == cap) {
-                    uint64_t *nt = realloc(t, (cap *= 2) * sizeof *nt);
-                    if (!nt) {
-                        free(t);
-                        t = NULL;
-                        break;
-                    }
-                    t = nt;
-                }
-                if (t)
-                    t[len++] = pg << 1 | (kind == 'S' || (kind == 'M' && pass == 1));
-            }
     }
-    pclose(f);
+    size_t cap = 1 << 20, len = 0;
+    struct vms_trace_rec *r = malloc(cap * sizeof *r);
+    long got = 0;
+    while (r) {
+        if (len == cap) {
+            struct vms_trace_rec *nr = realloc(r, (cap *= 2) * sizeof *nr);
+            if (!nr) {
+                free(r);
+                r = NULL;
+                break;
+            }
+            r = nr;
+        }
+        got = vms_trace_read(t, r + len, cap - len, &e);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    vms_trace_close(t);
+    if (got < 0) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        free(r);
+        return NULL;
+    }
     *n = len;
-    return t;
+    *secs = bench_now() - t0;
+    return r;
+}
+
+/* One curve over the records as `vmsim mrc` computes it (vms_mrc_touch_records, 4 KiB
+ * pages); returns the seconds taken, the engine in *out. */
+static double bench_records_curve(const struct vms_trace_rec *r, size_t n,
+                                  const struct vms_mrc_opts *o, struct vms_mrc **out)
+{
+    struct vms_error e = {0};
+    struct vms_mrc *m;
+    if (vms_mrc_create(o, &m, &e) < 0) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        exit(1);
+    }
+    double t0 = bench_now();
+    if (vms_mrc_touch_records(m, r, n, 4096) < 0 || vms_mrc_finish(m, &e) < 0) {
+        fprintf(stderr, "bench: out of memory or %s\n", e.msg);
+        exit(1);
+    }
+    *out = m;
+    return bench_now() - t0;
 }
 
 static void bench_trace(const char *path)
 {
-    size_t n;
-    uint64_t *t = bench_lackey(path, &n);
-    if (!t || !n) {
-        free(t);
+    size_t n = 0;
+    double read_secs = 0;
+    struct vms_trace_rec *r = bench_records(path, &n, &read_secs);
+    if (!r || !n) {
+        free(r);
         return;
     }
     double best = 1e30;
-    uint64_t fp = 0;
+    uint64_t fp = 0, touches = 0;
+    struct vms_mrc_opts o1 = {.policies = "lru"};
     for (int rep = 0; rep < 3; rep++) {
-        struct vms_error e = {0};
         struct vms_mrc *m;
-        struct vms_mrc_opts o = {.policies = "lru"};
-        if (vms_mrc_create(&o, &m, &e) < 0)
-            break;
-        double t0 = bench_now();
-        for (size_t i = 0; i < n; i++)
-            vms_mrc_touch(m, t[i] >> 1, t[i] & 1);
-        vms_mrc_finish(m, &e);
-        double dt = bench_now() - t0;
+        double dt = bench_records_curve(r, n, &o1, &m);
         if (dt < best)
             best = dt;
         fp = vms_mrc_footprint(m);
+        touches = vms_mrc_references(m);
         vms_mrc_destroy(m);
     }
-    printf("mrc: %s: %zu page touches over %llu pages\n", path, n, (unsigned long long)fp);
+    printf("mrc: %s: %zu records (read in %.2f s) -> %llu page touches over %llu pages\n",
+           path, n, read_secs, (unsigned long long)touches, (unsigned long long)fp);
     printf("  lru one pass, all sizes (best of 3): %7.3f s  %8.1f M touches/s\n", best,
-           (double)n / best / 1e6);
+           (double)touches / best / 1e6);
     /* The same curve simulated per size at 8 sizes (libCacheSim's comparison point). */
     uint32_t sizes[8];
     for (uint32_t i = 0; i < 8; i++)
         sizes[i] = (uint32_t)(fp * (i + 1) / 8) ? (uint32_t)(fp * (i + 1) / 8) : 1;
-    struct vms_error e = {0};
+    struct vms_mrc_opts o2 = {.policies = "lru", .simulate = true, .sizes = sizes, .nsizes = 8};
     struct vms_mrc *m;
-    struct vms_mrc_opts o = {.policies = "lru", .simulate = true, .sizes = sizes, .nsizes = 8};
-    if (vms_mrc_create(&o, &m, &e) == 0) {
-        double t0 = bench_now();
-        for (size_t i = 0; i < n; i++)
-            vms_mrc_touch(m, t[i] >> 1, t[i] & 1);
-        vms_mrc_finish(m, &e);
-        double dt = bench_now() - t0;
-        printf("  lru per-size simulation, 8 sizes: %7.3f s; all %llu sizes (extrapolated) "
-               "%.1f s: one pass is %.0fx faster\n",
-               dt, (unsigned long long)fp, dt / 8 * (double)fp, dt / 8 * (double)fp / best);
-        vms_mrc_destroy(m);
-    }
-    free(t);
+    double dt = bench_records_curve(r, n, &o2, &m);
+    printf("  lru per-size simulation, 8 sizes: %7.3f s; all %llu sizes (extrapolated) "
+           "%.1f s: one pass is %.0fx faster\n",
+           dt, (unsigned long long)fp, dt / 8 * (double)fp, dt / 8 * (double)fp / best);
+    vms_mrc_destroy(m);
+    free(r);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && !strcmp(argv[1], "--lackey")) {
+    if (argc == 3 && (!strcmp(argv[1], "--trace") || !strcmp(argv[1], "--lackey"))) {
         bench_trace(argv[2]);
         return 0;
     }

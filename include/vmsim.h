@@ -245,6 +245,13 @@ int vms_mrc_create(const struct vms_mrc_opts *o, struct vms_mrc **out, struct vm
 void vms_mrc_destroy(struct vms_mrc *m);
 /* One page touch (a load, or a store when write). Returns < 0 only when out of memory. */
 int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write);
+/* The page touches of n trace records (section trace) with pages of page_size bytes (a
+ * power of two): a record touches every page its bytes [addr, addr + size) span (size 0
+ * as 1), I and L as loads, S as stores, M as loads and then as stores. Returns 0,
+ * -VMS_ENOMEM, or -VMS_EINVAL when page_size is not a power of two. */
+struct vms_trace_rec;
+int vms_mrc_touch_records(struct vms_mrc *m, const struct vms_trace_rec *recs, size_t n,
+                          uint64_t page_size);
 /* End of stream: compute every curve. */
 int vms_mrc_finish(struct vms_mrc *m, struct vms_error *e);
 uint64_t vms_mrc_references(const struct vms_mrc *m);
@@ -257,6 +264,9 @@ uint64_t vms_mrc_faults(const struct vms_mrc *m, size_t c, uint32_t frames);
 void vms_mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt);
 /* An SVG plot: miss ratio against frames, one line per curve, axes labelled. */
 void vms_mrc_svg(FILE *f, const struct vms_mrc *m, const char *title);
+/* A gnuplot script drawing the same plot into the PNG file png_path (pngcairo when the
+ * gnuplot has it, else png), the data inline: feed it to gnuplot on standard input. */
+void vms_mrc_gnuplot(FILE *f, const struct vms_mrc *m, const char *title, const char *png_path);
 
 /* ---------------------------------------------------------------- traces */
 /* section: trace — trace readers and writers */
@@ -434,6 +444,9 @@ struct vms_run_options {
     bool keep;           /* keep the fresh temporary directory */
     bool json;           /* `stats` prints JSON */
     bool audit;          /* check every kernel invariant after each command (slow) */
+    /* Called before the command on each line runs (may be NULL): narration, tracing. */
+    void (*before_line)(void *ctx, unsigned line, FILE *out);
+    void *ctx;
 };
 
 /* Run the scenario on the simulated machine and kernel. Contract lines (SCENARIO.md) and

@@ -27,4 +27,9 @@ int cli_fail(const struct vms_error *e);
 /* Print "vmsim: " + printf message and return exit status 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The bundled demonstration scenario (demo.c) and its narration callback. */
+extern const char cli_demo_text[];
+extern const size_t cli_demo_len;
+void cli_demo_narrate(void *ctx, unsigned line, FILE *out);
+
 #endif

@@ -40,8 +40,8 @@ static void pages_usage(FILE *f)
             PAGES_TABLE_MAX);
     struct vms_policy_info pi;
     for (size_t i = 0; vms_policy_info(i, &pi); i++) {
-        fprintf(f, "  %-8s %s\n", pi.name, pi.summary);
-        fprintf(f, "  %-8s   source: %s", "", pi.source);
+        fprintf(f, "  %-9s %s\n", pi.name, pi.summary);
+        fprintf(f, "  %-9s   source: %s", "", pi.source);
         if (pi.tick_period == 1)
             fprintf(f, "; tick every reference");
         else if (pi.tick_period)

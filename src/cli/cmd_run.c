@@ -9,10 +9,14 @@
 static void run_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vmsim run [--check | --on-linux [--workdir DIR] [--keep] [--timeout S]] "
-            "FILE.vms\n"
+            "usage: vmsim run [--json] [--audit] [--workdir DIR] [--keep] [FILE.vms]\n"
+            "       vmsim run --on-linux [--workdir DIR] [--keep] [--timeout S] FILE.vms\n"
+            "       vmsim run --check FILE.vms\n"
+            "       vmsim run --print-demo\n"
             "\n"
-            "Run a scenario (docs/scenario.md; FILE may be - for standard input). One command\n"
+            "Run a scenario (docs/scenario.md; FILE may be - for standard input) on the simulated\n"
+            "machine and kernel; without FILE, run the built-in demonstration (fork and COW, a\n"
+            "shared file mapping, swapping under pressure, faults, statistics). One command\n"
             "per line, # starts a comment; sizes take K/KiB, M/MiB, G/GiB and Npages/N pages.\n"
             "\n"
             "setup (before the first spawn):\n"
@@ -32,12 +36,19 @@ static void run_usage(FILE *f)
             "\n"
             "options:\n"
             "  --check         parse and validate only; print nothing (exit 0 or 2)\n"
+            "  --json          `stats` prints the statistics as JSON\n"
+            "  --audit         check every kernel invariant after each command (slow; exit 2\n"
+            "                  with the violation if one fails)\n"
+            "  --print-demo    print the built-in demonstration's script\n"
             "  --on-linux      run on the host's kernel: each scenario process a real process,\n"
             "                  faults real signals; lines Linux cannot answer start with '# '\n"
-            "  --workdir DIR   create the scenario's files in DIR (default: a fresh temporary\n"
-            "                  directory, removed afterwards)\n"
+            "  --workdir DIR   create the scenario's files (and the swap file) in DIR (default:\n"
+            "                  a fresh temporary directory, removed afterwards)\n"
             "  --keep          keep the temporary directory (its path is printed on stderr)\n"
             "  --timeout S     seconds a process may take over one command (default 60)\n"
+            "\n"
+            "A warning goes to stderr when the run thrashes (most of the simulated time spent on\n"
+            "swap-ins). Policies: `vmsim pages --help` (all but opt).\n"
             "\n"
             "exit status: 0 ok, 1 an expect or check failed, 2 bad input or a failed system call\n");
 }
@@ -49,9 +60,10 @@ int cmd_run(int argc, char **argv)
         {"workdir", required_argument, NULL, 'w'}, {"keep", no_argument, NULL, 'k'},
         {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},   {"audit", no_argument, NULL, 'a'},
+        {"print-demo", no_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
-    bool check = false, on_linux = false, json = false, audit = false;
+    bool check = false, on_linux = false, json = false, audit = false, print_demo = false;
     struct vms_linux_options lopt = {0};
     int c;
     optind = 1;
@@ -64,6 +76,7 @@ int cmd_run(int argc, char **argv)
         case 'k': lopt.keep = true; break;
         case 'j': json = true; break;
         case 'a': audit = true; break;
+        case 'D': print_demo = true; break;
         case 't': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -81,12 +94,21 @@ int cmd_run(int argc, char **argv)
     }
     if (check && on_linux)
         return cli_usage_error("run: --check and --on-linux exclude each other");
-    if (optind != argc - 1)
+    if (print_demo) {
+        fwrite(cli_demo_text, 1, cli_demo_len, stdout);
+        return 0;
+    }
+    if (optind < argc - 1)
         return cli_usage_error("run: expected one scenario file (try `vmsim run --help`)");
+    bool demo = optind == argc;
+    if (demo && on_linux)
+        return cli_usage_error("run: --on-linux needs a scenario file (`vmsim run --print-demo` "
+                               "prints the demonstration's)");
 
     struct vms_error e = {0};
     struct scenario *sc = NULL;
-    if (vms_scenario_parse_file(argv[optind], &sc, &e) < 0) {
+    if ((demo ? vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e)
+              : vms_scenario_parse_file(argv[optind], &sc, &e)) < 0) {
         /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's; host errors get "vmsim: ". */
         if (e.code == VMS_EINVAL)
             fprintf(stderr, "%s\n", e.msg);
@@ -112,6 +134,8 @@ int cmd_run(int argc, char **argv)
         }
     } else {
         struct vms_run_options ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .json = json, .audit = audit};
+        if (demo)
+            ropt.before_line = cli_demo_narrate;
         fflush(stdout);
         int rc = vms_scenario_run(sc, &ropt, stdout, stderr, &e);
         fflush(stdout);

@@ -33,7 +33,11 @@ static bool area_allows(const struct kernel *k, const struct area *a, enum acces
 {
     switch (kind) {
     case ACCESS_STORE: return a->prot & AREA_WRITE;
-    case ACCESS_FETCH: return a->prot & AREA_EXEC;
+    case ACCESS_FETCH:
+        /* without XD (x86-32, non-PAE) the fault does not say it was a fetch: a read */
+        if (k->mmu.cfg.pte_fmt == PTE_FMT_X86_32)
+            return a->prot != 0;
+        return a->prot & AREA_EXEC;
     default:
         if (k->mmu.cfg.pte_fmt == PTE_FMT_TEACH)
             return a->prot & AREA_READ;
@@ -347,10 +351,28 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
     struct mmu *m = &k->mmu;
     count_ref(&k->st, kind);
     count_ref(&t->st, kind);
-    int first = caches_first(&m->caches, kind == ACCESS_FETCH);
-    unsigned bshift = first >= 0 ? m->caches.lvl[first].block_shift : k->pshift;
-    if (bshift > k->pshift)
-        bshift = k->pshift;
+    /* The common case: one piece (within a cache block) that translates without a fault.
+     * No locking is needed, since nothing can be reclaimed meanwhile. */
+    if (LIKELY(((va ^ (va + size - 1)) >> k->block_shift[kind == ACCESS_FETCH]) == 0)) {
+        paddr_t pa;
+        struct xlate x;
+        if (LIKELY(mmu_access(m, va, kind, &pa, &x) == XL_OK)) {
+            int rc = 0;
+            if (value) {
+                if (kind == ACCESS_LOAD)
+                    physmem_read(m->pm, pa, size, value);
+                else if (kind == ACCESS_STORE && physmem_write(m->pm, pa, size, *value))
+                    rc = err_set(e, VMS_ENOMEM, "out of host memory");
+            }
+            if (UNLIKELY(k->idealized || k->tick_period))
+                policy_after_access(k, &pa, 1, kind);
+            else
+                k->now++;
+            return rc;
+        }
+        /* a fault: the general path below resolves it (the MMU counted this attempt) */
+    }
+    unsigned bshift = k->block_shift[kind == ACCESS_FETCH];
     uint64_t bsize = UINT64_C(1) << bshift;
     paddr_t pas[8];
     unsigned lens[8], np = 0;

@@ -202,7 +202,8 @@ static int audit_pte(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, p
     if (pi.writable && !(a->prot & AREA_WRITE))
         return audit_fail(au, "audit: writable PTE at 0x%llx in a read-only area (pid %llu)",
                           (unsigned long long)va, (unsigned long long)t->pid);
-    if (pi.nx == !!(a->prot & AREA_EXEC))
+    /* x86-32 (non-PAE) PTEs cannot forbid execution: every present page is executable */
+    if (k->mmu.cfg.pte_fmt != PTE_FMT_X86_32 && pi.nx == !!(a->prot & AREA_EXEC))
         return audit_fail(au, "audit: PTE at 0x%llx: XD disagrees with the area (pid %llu)",
                           (unsigned long long)va, (unsigned long long)t->pid);
     if (pi.pfn == k->zero_pfn) {

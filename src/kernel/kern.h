@@ -70,6 +70,7 @@ struct kernel {
     struct pt_alloc ptal;
     unsigned pshift;
     uint64_t psize;
+    unsigned block_shift[2]; /* split accesses at these (data, instruction) boundaries */
     /* user frames */
     struct frame *frames;
     uint32_t nframes, nfree, free_head;
@@ -86,6 +87,9 @@ struct kernel {
     uint32_t *swap_map;   /* PTE/shmem references per slot */
     uint32_t *swap_cache; /* frame in the swap cache per slot, KNONE */
     uint8_t *slot_zero;   /* the slot's page is all zero (not written to the file) */
+    uint64_t *slot_stamp; /* evictions so far when the slot's page was written (shadow) */
+    uint64_t evictions;   /* pages reclaimed so far */
+    uint64_t refaults, ws_refaults; /* swap-ins; those evicted within nframes evictions */
     /* policy */
     struct policy *pol;
     struct policy_env env;

@@ -343,6 +343,7 @@ static int swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error
         for (uint64_t i = 0; i < k->psize && zero; i++)
             zero = b[i] == 0;
     k->slot_zero[s] = zero;
+    k->slot_stamp[s] = k->evictions;
     k->st.swap_outs++;
     if (zero)
         return 0;
@@ -356,6 +357,12 @@ static int swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error
 int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e)
 {
     k->st.swap_ins++;
+    /* Refault distance (Linux mm/workingset.c): had memory been larger by the evictions
+     * since this page left, it would still be resident. Within nframes: the working set
+     * does not fit. */
+    k->refaults++;
+    if (k->evictions - k->slot_stamp[s] <= k->nframes)
+        k->ws_refaults++;
     if (k->slot_zero[s]) {
         physmem_clear(k->mmu.pm, f);
         return 0;
@@ -673,6 +680,8 @@ static int reclaim_one(struct kernel *k, struct vms_error *e)
             continue;
         }
         int rc = kern_evict(k, v, e);
+        if (rc == 1)
+            k->evictions++;
         if (rc < 0) {
             if (!policy_slot_used(k->pol, v))
                 policy_insert(k->pol, v, page_id(k, v), false);
@@ -760,6 +769,11 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
     k->mmu.user = true;
     k->pshift = cfg->page_shift;
     k->psize = UINT64_C(1) << k->pshift;
+    for (int i = 0; i < 2; i++) {
+        int first = caches_first(&k->mmu.caches, i == 1);
+        unsigned b = first >= 0 ? k->mmu.caches.lvl[first].block_shift : k->pshift;
+        k->block_shift[i] = b < k->pshift ? b : k->pshift;
+    }
     uint64_t mem = k->opt.memory ? k->opt.memory : UINT64_C(256) << 20;
     uint64_t nf = mem >> k->pshift;
     pfn_t phys = cfg->pa_bits - cfg->page_shift >= 63 ? (pfn_t)1 << 62
@@ -807,7 +821,8 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
         k->swap_map = vms_calloc(ns, sizeof *k->swap_map);
         k->swap_cache = vms_malloc(ns * sizeof *k->swap_cache);
         k->slot_zero = vms_calloc(ns, 1);
-        if (!k->swap_map || !k->swap_cache || !k->slot_zero)
+        k->slot_stamp = vms_calloc(ns, sizeof *k->slot_stamp);
+        if (!k->swap_map || !k->swap_cache || !k->slot_zero || !k->slot_stamp)
             goto oom;
         memset(k->swap_cache, 0xff, ns * sizeof *k->swap_cache);
         const char *dir = k->opt.workdir ? k->opt.workdir : getenv("TMPDIR");
@@ -891,6 +906,7 @@ void kern_destroy(struct kernel *k)
     vms_free(k->swap_map);
     vms_free(k->swap_cache);
     vms_free(k->slot_zero);
+    vms_free(k->slot_stamp);
     vms_free(k->trim_buf);
     if (k->swap_fd >= 0)
         close(k->swap_fd);
@@ -958,6 +974,26 @@ void kern_stats(struct kernel *k, struct stats *s)
 {
     kern_hw_stats(k, s);
     add_kernel_counts(s, &k->st);
+}
+
+bool kern_thrashing(const struct kernel *k, char *msg, size_t n)
+{
+    if (k->refaults < 64)
+        return false;
+    /* Denning: thrashing is spending most of the time paging. */
+    double paging = (double)k->refaults * (double)k->mmu.cfg.lat.major_fault;
+    double total = (double)k->mmu.st.cycles;
+    double share = total > 0 ? paging / total : 0;
+    bool ws = 2 * k->ws_refaults >= k->refaults;
+    if (share < 0.9 && !ws)
+        return false;
+    snprintf(msg, n,
+             "thrashing: %.0f%% of the simulated time went to %llu swap-ins (%llu of them "
+             "refaults of pages evicted within the last %u evictions): the working sets do "
+             "not fit in %u frames",
+             100 * share, (unsigned long long)k->refaults, (unsigned long long)k->ws_refaults,
+             k->nframes, k->nframes);
+    return true;
 }
 
 struct mmu *kern_mmu(struct kernel *k)

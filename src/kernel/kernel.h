@@ -128,6 +128,11 @@ void kern_print_pagetable(struct kernel *k, struct task *t, bool has_va, vaddr_t
 void kern_stats(struct kernel *k, struct stats *s);
 void kern_task_stats(struct kernel *k, struct task *t, struct stats *s);
 
+/* Whether the run is thrashing: most swap-ins (at least 64) refault pages evicted so
+ * recently (refault distance within the number of frames, as Linux's workingset code
+ * measures it) that the resident working sets exceed memory. msg gets a sentence. */
+bool kern_thrashing(const struct kernel *k, char *msg, size_t n);
+
 /* ---- checking */
 
 /* Audits every invariant: each present user PTE maps an allocated frame; a frame's

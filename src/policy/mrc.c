@@ -415,7 +415,8 @@ fail:
     return rc;
 }
 
-int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write)
+/* One touch (vms_mrc_touch), inlined into the record loop too. */
+static inline int mrc_touch(struct vms_mrc *m, uint64_t page, bool write)
 {
     uint32_t d;
     size_t ci = (size_t)(page ^ (page >> 12) ^ (page >> 24)) & (MRC_DCACHE - 1);
@@ -454,6 +455,43 @@ int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write)
             m->scap = ncap;
         }
         m->stream[m->slen++] = d | (write ? 0x80000000u : 0);
+    }
+    return 0;
+}
+
+int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write)
+{
+    return mrc_touch(m, page, write);
+}
+
+int vms_mrc_touch_records(struct vms_mrc *m, const struct vms_trace_rec *recs, size_t n,
+                          uint64_t page_size)
+{
+    if (page_size == 0 || (page_size & (page_size - 1)))
+        return -VMS_EINVAL;
+    unsigned shift = 0;
+    while ((UINT64_C(1) << shift) != page_size)
+        shift++;
+    for (size_t i = 0; i < n; i++) {
+        const struct vms_trace_rec *r = &recs[i];
+        uint64_t span = r->size ? r->size - 1 : 0;
+        uint64_t first = r->addr >> shift;
+        uint64_t last = (r->addr > UINT64_MAX - span ? UINT64_MAX : r->addr + span) >> shift;
+        bool store = r->kind == VMS_TRACE_S;
+        if (first == last) { /* the common case: one page */
+            if (mrc_touch(m, first, store) < 0)
+                return -VMS_ENOMEM;
+            if (r->kind == VMS_TRACE_M && mrc_touch(m, first, true) < 0)
+                return -VMS_ENOMEM;
+            continue;
+        }
+        for (int pass = 0; pass < (r->kind == VMS_TRACE_M ? 2 : 1); pass++)
+            for (uint64_t pg = first;; pg++) {
+                if (mrc_touch(m, pg, store || pass == 1) < 0)
+                    return -VMS_ENOMEM;
+                if (pg == last)
+                    break;
+            }
     }
     return 0;
 }
@@ -548,7 +586,8 @@ static int mrc_simulate(struct vms_mrc *m, struct vms_error *e)
     vms_free(j.job_curve);
     vms_free(j.job_size);
     if (j.rc < 0) {
-        *e = j.err;
+        if (e)
+            *e = j.err;
         return j.rc;
     }
     return 0;
@@ -761,4 +800,56 @@ void vms_mrc_svg(FILE *f, const struct vms_mrc *m, const char *title)
     vms_free(s);
     vms_free(x);
     vms_free(y);
+}
+
+/* A gnuplot single-quoted string: quotes doubled, control characters as spaces. */
+static void mrc_gp_string(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("''", f);
+        else
+            fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
+    }
+    fputc('\'', f);
+}
+
+void vms_mrc_gnuplot(FILE *f, const struct vms_mrc *m, const char *title, const char *png_path)
+{
+    static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                         "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                                         "#bcbd22", "#17becf"};
+    if (!m->finished)
+        return;
+    fputs("if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+          "    set terminal pngcairo size 960,600 font ',11' noenhanced\n"
+          "} else {\n"
+          "    set terminal png size 960,600 noenhanced\n"
+          "}\n"
+          "set output ",
+          f);
+    mrc_gp_string(f, png_path);
+    fputs("\nset title ", f);
+    mrc_gp_string(f, title ? title : "Miss-ratio curve");
+    fputs("\nset xlabel 'memory size (frames)'\n"
+          "set ylabel 'miss ratio'\n"
+          "set xrange [0:*]\n"
+          "set yrange [0:*]\n"
+          "set grid\n"
+          "set key outside right top\n"
+          "plot",
+          f);
+    for (size_t c = 0; c < m->ncurves; c++) {
+        fprintf(f, "%s '-' using 1:2 with lines linewidth 2 linecolor rgb '%s' title ",
+                c ? "," : "", colors[c % ARRAY_LEN(colors)]);
+        mrc_gp_string(f, m->curves[c].name);
+    }
+    fputc('\n', f);
+    for (size_t c = 0; c < m->ncurves; c++) {
+        for (size_t i = 0; i < m->nsizes; i++)
+            fprintf(f, "%" PRIu32 " %.6f\n", m->sizes[i],
+                    (double)m->curves[c].faults[i] / (double)m->nrefs);
+        fputs("e\n", f);
+    }
 }

@@ -9,14 +9,14 @@
 extern const struct policy_ops policy_opt_ops, policy_fifo_ops, policy_lru_ops,
     policy_clock_ops, policy_eclock_ops, policy_nru_ops, policy_lfu_ops, policy_aging_ops,
     policy_random_ops, policy_ws_ops, policy_wsclock_ops, policy_arc_ops, policy_2q_ops,
-    policy_lirs_ops, policy_lru2_ops;
+    policy_lirs_ops, policy_lru2_ops, policy_clockpro_ops;
 
 /* The registry, in the order `vmsim pages --help` lists them. */
 static const struct policy_ops *const registry[] = {
     &policy_opt_ops,   &policy_fifo_ops,  &policy_lru_ops,    &policy_clock_ops,
     &policy_eclock_ops, &policy_nru_ops,  &policy_lfu_ops,    &policy_aging_ops,
     &policy_random_ops, &policy_ws_ops,   &policy_wsclock_ops, &policy_arc_ops,
-    &policy_2q_ops,    &policy_lirs_ops,  &policy_lru2_ops,
+    &policy_2q_ops,    &policy_lirs_ops,  &policy_clockpro_ops, &policy_lru2_ops,
 };
 
 const struct policy_ops *policy_find(const char *name)

@@ -18,6 +18,16 @@ void gen_init(struct gen *g, uint64_t seed);
 uint64_t gen_next(uint64_t *state);
 /* The next byte of the stream. */
 uint8_t gen_byte(struct gen *g);
+/* The next n (1..8) bytes of the stream, little-endian, as one value. */
+static inline uint64_t gen_value(struct gen *g, unsigned n)
+{
+    if (n == 8 && g->left == 0)
+        return gen_next(&g->state);
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)gen_byte(g) << (8 * i);
+    return v;
+}
 /* The next n bytes of the stream into buf. */
 void gen_bytes(struct gen *g, uint8_t *buf, size_t n);
 

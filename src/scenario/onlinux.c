@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "scenario/gen.h"
+#include "scenario/report.h"
 #include "scenario/worker.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -61,13 +61,10 @@ struct onlinux_run {
     int timeout_ms;
     int zygote_fd;
     pid_t zygote_pid;
-    char workdir[PATH_MAX];
-    bool remove_workdir;
+    struct scn_workdir wd;
     struct onlinux_proc *procs;
     size_t nprocs, cap;
-    const char **files; /* files created, removed with a temporary workdir */
-    size_t nfiles;
-    int failed;         /* failed expectations */
+    struct scn_out o;   /* contract lines and failed expectations */
     struct worker_req req;
 };
 
@@ -180,89 +177,7 @@ static const char *onlinux_fault_name(const struct worker_rep *r)
     return "SIGNAL";
 }
 
-/* Report a failed expectation on diag and count it. */
-__attribute__((format(printf, 2, 3))) static void onlinux_expect_failed(struct onlinux_run *run,
-                                                                       const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(run->diag, "%s:%u: ", run->sc->filename, run->cmd->line);
-    va_start(ap, fmt);
-    vfprintf(run->diag, fmt, ap);
-    va_end(ap);
-    fputc('\n', run->diag);
-    run->failed++;
-}
-
 /* ---------------------------------------------------------------- setup */
-
-static int onlinux_make_file(struct onlinux_run *run, const struct scn_cmd *c)
-{
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s", run->workdir, c->name) >= (int)sizeof path)
-        return onlinux_fail(run, VMS_EIO, "file path too long: ", c->name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
-                       strerror(errno));
-    int rc = 0;
-    if (c->fill == SCN_FILL_ZERO) {
-        if (ftruncate(fd, (off_t)c->size) < 0)
-            rc = -1;
-    } else {
-        uint8_t buf[65536];
-        struct gen g;
-        gen_init(&g, c->seed);
-        if (c->fill == SCN_FILL_BYTE)
-            memset(buf, (int)c->value, sizeof buf);
-        for (uint64_t done = 0; rc == 0 && done < c->size;) {
-            size_t n = c->size - done < sizeof buf ? (size_t)(c->size - done) : sizeof buf;
-            if (c->fill == SCN_FILL_RANDOM)
-                gen_bytes(&g, buf, n);
-            ssize_t w = write(fd, buf, n);
-            if (w <= 0)
-                rc = -1;
-            else
-                done += (uint64_t)w;
-        }
-    }
-    int err = errno;
-    close(fd);
-    if (rc < 0)
-        return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
-                       strerror(err));
-    for (size_t i = 0; i < run->nfiles; i++)
-        if (!strcmp(run->files[i], c->name))
-            return 0;
-    run->files[run->nfiles++] = c->name;
-    return 0;
-}
-
-static int onlinux_workdir(struct onlinux_run *run, const struct vms_linux_options *opt)
-{
-    if (opt && opt->workdir) {
-        if (mkdir(opt->workdir, 0777) < 0 && errno != EEXIST)
-            return err_set(run->e, VMS_EIO, "--workdir: %s: %s", opt->workdir, strerror(errno));
-        if (!realpath(opt->workdir, run->workdir))
-            return err_set(run->e, VMS_EIO, "--workdir: %s: %s", opt->workdir, strerror(errno));
-        return 0;
-    }
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    char templ[PATH_MAX];
-    if (snprintf(templ, sizeof templ, "%s/vmsim-run-XXXXXX", tmp) >= (int)sizeof templ)
-        return err_set(run->e, VMS_EIO, "TMPDIR is too long");
-    if (!mkdtemp(templ))
-        return err_set(run->e, VMS_EIO, "%s: %s", templ, strerror(errno));
-    if (!realpath(templ, run->workdir)) {
-        rmdir(templ);
-        return err_set(run->e, VMS_EIO, "%s: %s", templ, strerror(errno));
-    }
-    run->remove_workdir = !(opt && opt->keep);
-    if (opt && opt->keep)
-        fprintf(run->diag, "vmsim: working directory %s kept\n", run->workdir);
-    return 0;
-}
 
 /* Fork the zygote that forks every spawned worker; done before any worker exists, so no
  * worker inherits another's channel. */
@@ -427,7 +342,7 @@ static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const
             q->flags |= c->fixed ? WORKER_F_FIXED : WORKER_F_HINT;
         }
         if (c->file &&
-            snprintf(q->path, sizeof q->path, "%s/%s", run->workdir, c->file) >= (int)sizeof q->path)
+            scn_workdir_path(&run->wd, c->file, q->path, sizeof q->path, run->e))
             return onlinux_fail(run, VMS_EIO, "file path too long: ", c->file);
         break;
     case SCN_MUNMAP: q->op = WORKER_MUNMAP; break;
@@ -446,8 +361,6 @@ static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const
     if ((rc = onlinux_call(run, p, -1, &r)) <= 0)
         return rc;
 
-    const char *P = c->proc, *A = c->addr.text;
-    uint64_t n = c->size;
     bool fault = r.status == WORKER_FAULT;
     switch (c->kind) {
     case SCN_MMAP:
@@ -465,65 +378,17 @@ static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const
         return onlinux_bind(p, "heap", r.value) < 0
                    ? onlinux_fail(run, VMS_ENOMEM, "out of memory", "")
                    : 0;
-    case SCN_LOAD:
+    default: {
+        struct scn_result res = {.status = SCN_RES_OK, .value = r.value};
         if (fault)
-            fprintf(run->out, "%s load %s %" PRIu64 " = %s\n", P, A, n, onlinux_fault_name(&r));
-        else
-            fprintf(run->out, "%s load %s %" PRIu64 " = 0x%" PRIx64 "\n", P, A, n, r.value);
-        return 0;
-    case SCN_STORE:
-        fprintf(run->out, "%s store %s %" PRIu64 " 0x%" PRIx64 "%s%s\n", P, A, n, c->value,
-                fault ? " = " : "", fault ? onlinux_fault_name(&r) : "");
-        return 0;
-    case SCN_FETCH:
-        if (fault)
-            fprintf(run->out, "%s fetch %s = %s\n", P, A, onlinux_fault_name(&r));
-        else
-            fprintf(run->out, "%s fetch %s ok\n", P, A);
-        return 0;
-    case SCN_EXPECT:
-        if (fault) {
-            fprintf(run->out, "%s expect %s %" PRIu64 " = %s\n", P, A, n, onlinux_fault_name(&r));
-            onlinux_expect_failed(run, "%s expect %s %" PRIu64 ": %s, expected 0x%" PRIx64, P, A,
-                                  n, onlinux_fault_name(&r), c->value);
-        } else {
-            fprintf(run->out, "%s expect %s %" PRIu64 " = 0x%" PRIx64 "\n", P, A, n, r.value);
-            if (r.value != c->value)
-                onlinux_expect_failed(run,
-                                      "%s expect %s %" PRIu64 ": read 0x%" PRIx64
-                                      ", expected 0x%" PRIx64,
-                                      P, A, n, r.value, c->value);
-        }
-        return 0;
-    case SCN_FILL:
-    case SCN_TOUCH: {
-        const char *verb = c->kind == SCN_FILL ? "fill" : "touch";
-        if (fault)
-            fprintf(run->out, "%s %s %s %" PRIu64 " = %s at +0x%" PRIx64 "\n", P, verb, A, n,
-                    onlinux_fault_name(&r), r.value);
-        else
-            fprintf(run->out, "%s %s %s %" PRIu64 " ok\n", P, verb, A, n);
+            res = (struct scn_result){.status = SCN_RES_FAULT, .fault = onlinux_fault_name(&r),
+                                      .value = r.value};
+        else if (r.status == WORKER_MISMATCH)
+            res = (struct scn_result){.status = SCN_RES_MISMATCH, .value = r.value, .got = r.got,
+                                      .want = r.want};
+        scn_report(&run->o, c, &res);
         return 0;
     }
-    case SCN_CHECK:
-        if (fault) {
-            fprintf(run->out, "%s check %s %" PRIu64 " = %s at +0x%" PRIx64 "\n", P, A, n,
-                    onlinux_fault_name(&r), r.value);
-            onlinux_expect_failed(run, "%s check %s %" PRIu64 ": %s at +0x%" PRIx64, P, A, n,
-                                  onlinux_fault_name(&r), r.value);
-        } else if (r.status == WORKER_MISMATCH) {
-            fprintf(run->out, "%s check %s %" PRIu64 " mismatch at +0x%" PRIx64 "\n", P, A, n,
-                    r.value);
-            onlinux_expect_failed(run,
-                                  "%s check %s %" PRIu64 ": mismatch at +0x%" PRIx64
-                                  " (read 0x%" PRIx64 ", expected 0x%" PRIx64 ")",
-                                  P, A, n, r.value, r.got, r.want);
-        } else {
-            fprintf(run->out, "%s check %s %" PRIu64 " ok\n", P, A, n);
-        }
-        return 0;
-    default:
-        return 0;
     }
 }
 
@@ -531,7 +396,7 @@ static int onlinux_expect_file(struct onlinux_run *run, const struct scn_cmd *c)
 {
     char path[PATH_MAX];
     uint8_t buf[8];
-    if (snprintf(path, sizeof path, "%s/%s", run->workdir, c->name) >= (int)sizeof path)
+    if (scn_workdir_path(&run->wd, c->name, path, sizeof path, run->e))
         return onlinux_fail(run, VMS_EIO, "file path too long: ", c->name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -543,23 +408,10 @@ static int onlinux_expect_file(struct onlinux_run *run, const struct scn_cmd *c)
     if (n < 0)
         return err_set(run->e, VMS_EIO, "%s:%u: %s: %s", run->sc->filename, c->line, path,
                        strerror(err));
-    if ((uint64_t)n < c->size) {
-        fprintf(run->out, "expect file %s %s %" PRIu64 " = EOF\n", c->name, c->offset_text,
-                c->size);
-        onlinux_expect_failed(run, "expect file %s %s %" PRIu64 ": end of file, expected 0x%" PRIx64,
-                              c->name, c->offset_text, c->size, c->value);
-        return 0;
-    }
     uint64_t v = 0;
-    for (uint64_t i = 0; i < c->size; i++)
+    for (ssize_t i = 0; i < n; i++)
         v |= (uint64_t)buf[i] << (8 * i);
-    fprintf(run->out, "expect file %s %s %" PRIu64 " = 0x%" PRIx64 "\n", c->name, c->offset_text,
-            c->size, v);
-    if (v != c->value)
-        onlinux_expect_failed(run,
-                              "expect file %s %s %" PRIu64 ": read 0x%" PRIx64
-                              ", expected 0x%" PRIx64,
-                              c->name, c->offset_text, c->size, v, c->value);
+    scn_report_file(&run->o, c, v, (uint64_t)n < c->size);
     return 0;
 }
 
@@ -587,7 +439,7 @@ static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
                 c->kind == SCN_MEMORY ? "memory" : c->kind == SCN_SWAP ? "swap" : "policy");
         return 0;
     case SCN_FILE:
-        return onlinux_make_file(run, c);
+        return scn_workdir_make_file(&run->wd, run->sc, c, run->e);
     case SCN_STATS:
         fprintf(run->out, "# stats: not available on Linux (left out of the comparison)\n");
         return 0;
@@ -660,16 +512,7 @@ static void onlinux_teardown(struct onlinux_run *run)
         while (waitpid(run->zygote_pid, &st, 0) < 0 && errno == EINTR)
             ;
     }
-    if (run->remove_workdir) {
-        char path[PATH_MAX];
-        for (size_t i = 0; i < run->nfiles; i++) {
-            if (snprintf(path, sizeof path, "%s/%s", run->workdir, run->files[i]) <
-                (int)sizeof path)
-                unlink(path);
-        }
-        rmdir(run->workdir);
-    }
-    vms_free(run->files);
+    scn_workdir_fini(&run->wd);
 }
 
 int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
@@ -678,10 +521,8 @@ int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_
     struct onlinux_run run = {.sc = sc, .out = out, .diag = diag, .e = e, .zygote_fd = -1};
     unsigned timeout = opt && opt->timeout_s ? opt->timeout_s : 60;
     run.timeout_ms = (int)(timeout > 86400 ? 86400 : timeout) * 1000;
-    run.files = vms_calloc(sc->ncmds + 1, sizeof *run.files);
-    if (!run.files)
-        return err_set(e, VMS_ENOMEM, "out of memory");
-    int rc = onlinux_workdir(&run, opt);
+    run.o = (struct scn_out){sc, out, diag, 0};
+    int rc = scn_workdir_init(&run.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
     if (rc == 0)
         rc = onlinux_start_zygote(&run);
     long host_page = sysconf(_SC_PAGESIZE);
@@ -694,7 +535,7 @@ int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_
     onlinux_teardown(&run);
     if (rc < 0)
         return rc;
-    return run.failed ? 1 : 0;
+    return run.o.failed ? 1 : 0;
 }
 
 #endif

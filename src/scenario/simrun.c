@@ -108,8 +108,9 @@ static uint64_t sim_addr(const struct sim_proc *p, const struct scn_addr *a)
 /* A system call that failed: "FILE:LINE: why", and the run stops with status 2. */
 static int sim_syscall_failed(struct sim_run *r, int rc, const struct vms_error *ke)
 {
-    return err_set(r->e, rc == -VMS_ENOMEM ? VMS_ENOMEM : rc == -VMS_EIO ? VMS_EIO : VMS_EINVAL,
-                   "%s:%u: %s", r->sc->filename, r->cmd->line, ke->msg);
+    /* a host out-of-memory is the host's trouble ("vmsim: ..."); anything else is the line's */
+    return err_set(r->e, rc == -VMS_ENOMEM ? VMS_ENOMEM : VMS_EINVAL, "%s:%u: %s",
+                   r->sc->filename, r->cmd->line, ke->msg);
 }
 
 static void sim_on_kill(void *ctx, struct task *t)
@@ -150,7 +151,9 @@ static const char *sig_text(enum kern_sig s)
 static int sim_access(struct sim_run *r, struct sim_proc *p, uint64_t va, unsigned size,
                       enum access_kind kind, uint64_t *value, enum kern_sig *sig)
 {
-    struct vms_error ke = {0};
+    struct vms_error ke; /* not zeroed: 1 KiB per access; filled on error only */
+    ke.code = 0;
+    ke.msg[0] = '\0';
     int rc = kern_access(r->k, p->t, va, size, kind, value, sig, &ke);
     if (rc)
         return sim_syscall_failed(r, rc, &ke);
@@ -165,9 +168,7 @@ static int sim_fill_check(struct sim_run *r, struct sim_proc *p, const struct sc
     bool fill = c->kind == SCN_FILL;
     for (uint64_t off = 0; off < c->size;) {
         unsigned size = scn_piece(va + off, c->size - off);
-        uint64_t want = 0;
-        for (unsigned i = 0; i < size; i++)
-            want |= (uint64_t)gen_byte(&g) << (8 * i);
+        uint64_t want = gen_value(&g, size);
         enum kern_sig sig;
         uint64_t got = want;
         int rc = sim_access(r, p, va + off, size, fill ? ACCESS_STORE : ACCESS_LOAD, &got, &sig);
@@ -466,6 +467,8 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
         return -VMS_EINVAL;
     int rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
+        if (opt && opt->before_line)
+            opt->before_line(opt->ctx, sc->cmds[i].line, out);
         rc = sim_command(&r, &sc->cmds[i]);
         struct vms_error ae = {0};
         if (rc == 0 && r.k && opt && opt->audit && kern_audit(r.k, &ae))
@@ -473,6 +476,9 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
                          sc->cmds[i].line, ae.msg);
     }
     fflush(out);
+    char tmsg[256];
+    if (r.k && kern_thrashing(r.k, tmsg, sizeof tmsg))
+        fprintf(diag, "vmsim: warning: %s\n", tmsg);
     while (r.nprocs)
         sim_remove(&r, &r.procs[r.nprocs - 1]);
     vms_free(r.procs);

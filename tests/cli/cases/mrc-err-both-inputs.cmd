@@ -1,0 +1,1 @@
+$VMSIM mrc --file tests/data/refs/textbook.txt tests/data/trace/small.lackey

@@ -1,0 +1,1 @@
+$VMSIM mrc --machine nope tests/data/trace/small.lackey

@@ -1,0 +1,1 @@
+$VMSIM mrc tests/data/trace/no-such-trace.lackey

@@ -1,0 +1,1 @@
+$VMSIM mrc --policy lru,opt - < tests/data/trace/small.lackey

@@ -1,0 +1,1 @@
+$VMSIM mrc --page-size 3000 tests/data/trace/small.lackey

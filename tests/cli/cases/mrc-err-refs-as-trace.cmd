@@ -1,0 +1,1 @@
+$VMSIM mrc --policy lru tests/data/refs/textbook.txt

@@ -1,0 +1,1 @@
+$VMSIM mrc --policy lru,clock --sizes 1-5 --json - < tests/data/trace/small.lackey.xz

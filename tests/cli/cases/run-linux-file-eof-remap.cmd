@@ -1,0 +1,1 @@
+TMPDIR=/dev/shm $VMSIM run --on-linux tests/scenarios/file-eof-remap.vms

@@ -1,0 +1,1 @@
+$VMSIM run --on-linux tests/scenarios/file-private-cow.vms

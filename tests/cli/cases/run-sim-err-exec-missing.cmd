@@ -1,0 +1,1 @@
+$VMSIM run tests/scenarios/bad/exec-missing.vms

@@ -1,0 +1,202 @@
+/* The mrc engine fed from trace records (vms_mrc_touch_records): pages spanned, M as a load
+ * then a store, page sizes, the top of the address space; curves read from the bundled
+ * trace files in every format agree; the gnuplot script. */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include "base/alloc.h"
+#include "base/types.h"
+#include "vmsim.h"
+
+static struct vms_mrc *mrc_new(const char *policies)
+{
+    struct vms_mrc_opts o = {.policies = policies, .threads = 1};
+    struct vms_mrc *m = NULL;
+    struct vms_error e = {0};
+    if (vms_mrc_create(&o, &m, &e) < 0)
+        harness_fail(__FILE__, __LINE__, "%s", e.msg);
+    return m;
+}
+
+/* Records -> page touches: every spanned page, M twice, size 0 as one byte. */
+TEST(mrc_records_touch_spanned_pages)
+{
+    static const struct vms_trace_rec recs[] = {
+        {0x0ffc, 8, VMS_TRACE_L},         /* pages 0, 1 */
+        {0x2000, 4, VMS_TRACE_M},         /* 2 (load), 2 (store) */
+        {0x1fff, 2, VMS_TRACE_S},         /* 1, 2 */
+        {0x2ffe, 4, VMS_TRACE_M},         /* 2, 3 (loads), 2, 3 (stores) */
+        {0x5000, 0, VMS_TRACE_I},         /* 5 */
+        {UINT64_MAX - 1, 8, VMS_TRACE_L}, /* the last page; the end does not wrap */
+    };
+    struct vms_mrc *m = mrc_new("lru");
+    if (!m)
+        return;
+    CHECK(vms_mrc_touch_records(m, recs, ARRAY_LEN(recs), 4096) == 0);
+    struct vms_error e = {0};
+    CHECK(vms_mrc_finish(m, &e) == 0);
+    CHECK_EQ(vms_mrc_references(m), 12);
+    CHECK_EQ(vms_mrc_footprint(m), 6);
+    /* Touches 0 1 2 2 1 2 2 3 2 3 5 last: one frame faults on every change of page. */
+    CHECK_EQ(vms_mrc_faults(m, 0, 1), 10);
+    CHECK_EQ(vms_mrc_faults(m, 0, 2), 6); /* first touches only: 1 and 2 stay together */
+    vms_mrc_destroy(m);
+}
+
+TEST(mrc_records_page_sizes)
+{
+    static const struct vms_trace_rec recs[] = {
+        {0x0000, 4, VMS_TRACE_L},
+        {0x1000, 4, VMS_TRACE_L},
+        {0x2000, 4, VMS_TRACE_L},
+        {0x0003, 2, VMS_TRACE_S}, /* spans two 4-byte pages */
+    };
+    struct vms_mrc *m = mrc_new("lru");
+    if (!m)
+        return;
+    CHECK(vms_mrc_touch_records(m, recs, 4, 3) == -VMS_EINVAL);
+    CHECK(vms_mrc_touch_records(m, recs, 4, 0) == -VMS_EINVAL);
+    CHECK(vms_mrc_touch_records(m, recs, 4, 8192) == 0); /* pages 0 0 1 0 */
+    CHECK(vms_mrc_finish(m, NULL) == 0);
+    CHECK_EQ(vms_mrc_references(m), 4);
+    CHECK_EQ(vms_mrc_footprint(m), 2);
+    vms_mrc_destroy(m);
+    m = mrc_new("lru");
+    if (!m)
+        return;
+    CHECK(vms_mrc_touch_records(m, recs, 4, 4) == 0); /* pages 0 0x400 0x800 0 1 */
+    CHECK(vms_mrc_finish(m, NULL) == 0);
+    CHECK_EQ(vms_mrc_references(m), 5);
+    CHECK_EQ(vms_mrc_footprint(m), 4);
+    vms_mrc_destroy(m);
+}
+
+/* An M record is a store: eclock keeps the dirty page. With two frames, "1(M) 2 3 1"
+ * evicts 2 at 3 and hits 1; with loads only ("1 1 2 3 1") it evicts 1. */
+TEST(mrc_records_modify_is_a_store)
+{
+    static const struct vms_trace_rec dirty[] = {{0x1000, 4, VMS_TRACE_M},
+                                                 {0x2000, 4, VMS_TRACE_L},
+                                                 {0x3000, 4, VMS_TRACE_L},
+                                                 {0x1000, 4, VMS_TRACE_L}};
+    static const struct vms_trace_rec clean[] = {{0x1000, 4, VMS_TRACE_L},
+                                                 {0x1000, 4, VMS_TRACE_L},
+                                                 {0x2000, 4, VMS_TRACE_L},
+                                                 {0x3000, 4, VMS_TRACE_L},
+                                                 {0x1000, 4, VMS_TRACE_L}};
+    struct vms_mrc *a = mrc_new("eclock"), *b = mrc_new("eclock");
+    if (a && b) {
+        CHECK(vms_mrc_touch_records(a, dirty, 4, 4096) == 0);
+        CHECK(vms_mrc_touch_records(b, clean, 5, 4096) == 0);
+        CHECK(vms_mrc_finish(a, NULL) == 0);
+        CHECK(vms_mrc_finish(b, NULL) == 0);
+        CHECK_EQ(vms_mrc_references(a), 5);
+        CHECK_EQ(vms_mrc_faults(a, 0, 2), 3);
+        CHECK_EQ(vms_mrc_faults(b, 0, 2), 4);
+    }
+    vms_mrc_destroy(a);
+    vms_mrc_destroy(b);
+}
+
+/* The bundled small trace in every format and compression gives the same curves. */
+TEST(mrc_records_every_format_agrees)
+{
+    static const char *const files[] = {"small.lackey",     "small.lackey.gz", "small.lackey.xz",
+                                        "small.lackey.zst", "small.vt",        "small.din"};
+    uint64_t want[8] = {0}, refs = 0, fp = 0;
+    for (size_t f = 0; f < ARRAY_LEN(files); f++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/trace/%s", harness_data_dir(), files[f]);
+        struct vms_error e = {0};
+        struct vms_trace *t = vms_trace_open(path, 0, &e);
+        if (!t) {
+            if (e.code == VMS_EUNSUPPORTED)
+                continue; /* zstd not in this build */
+            harness_fail(__FILE__, __LINE__, "%s", e.msg);
+            continue;
+        }
+        struct vms_mrc *m = mrc_new("lru,clock-pro");
+        struct vms_trace_rec buf[64];
+        long got;
+        while (m && (got = vms_trace_read(t, buf, 64, &e)) > 0)
+            CHECK(vms_mrc_touch_records(m, buf, (size_t)got, 4096) == 0);
+        vms_trace_close(t);
+        if (!m)
+            continue;
+        CHECK(vms_mrc_finish(m, &e) == 0);
+        if (f == 0) {
+            refs = vms_mrc_references(m);
+            fp = vms_mrc_footprint(m);
+            for (uint32_t c = 0; c < 2; c++)
+                for (uint32_t s = 1; s <= 4 && s <= fp; s++)
+                    want[c * 4 + s - 1] = vms_mrc_faults(m, c, s);
+            CHECK(refs > 300);
+        } else if (strcmp(files[f], "small.din") != 0) { /* din has no M: other touches */
+            CHECK_EQ(vms_mrc_references(m), refs);
+            CHECK_EQ(vms_mrc_footprint(m), fp);
+            for (uint32_t c = 0; c < 2; c++)
+                for (uint32_t s = 1; s <= 4 && s <= fp; s++)
+                    CHECK_EQ(vms_mrc_faults(m, c, s), want[c * 4 + s - 1]);
+        } else {
+            CHECK_EQ(vms_mrc_footprint(m), fp);
+        }
+        vms_mrc_destroy(m);
+    }
+}
+
+/* Out of memory while touching records: an error, never a crash or a leak. */
+TEST(mrc_records_alloc_failures)
+{
+    struct vms_trace_rec recs[200];
+    for (size_t i = 0; i < 200; i++)
+        recs[i] = (struct vms_trace_rec){(uint64_t)(i * 7919 % 97) << 12, 8, (uint8_t)(i % 4)};
+    for (long n = 0; n < 100; n += 2) {
+        struct vms_mrc_opts o = {.policies = "lru,clock-pro", .threads = 1};
+        struct vms_mrc *m = NULL;
+        alloc_fail_after(n);
+        int rc = vms_mrc_create(&o, &m, NULL);
+        if (rc == 0)
+            rc = vms_mrc_touch_records(m, recs, 200, 4096);
+        if (rc == 0)
+            rc = vms_mrc_finish(m, NULL);
+        alloc_fail_after(-1);
+        vms_mrc_destroy(m);
+        if (rc == 0)
+            break;
+        CHECK_EQ(-rc, VMS_ENOMEM);
+    }
+}
+
+/* The gnuplot script: the output path and names quoted, one inline data block per curve. */
+TEST(mrc_gnuplot_script)
+{
+    struct vms_mrc *m = mrc_new("lru,fifo");
+    if (!m)
+        return;
+    for (uint64_t i = 0; i < 40; i++)
+        vms_mrc_touch(m, i % 7, false);
+    CHECK(vms_mrc_finish(m, NULL) == 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        vms_mrc_destroy(m);
+        return;
+    }
+    vms_mrc_gnuplot(f, m, "it's\nhere", "/tmp/a'b.png");
+    fclose(f);
+    CHECK_CONTAINS(buf, "set output '/tmp/a''b.png'\n");
+    CHECK_CONTAINS(buf, "set title 'it''s here'\n");
+    CHECK_CONTAINS(buf, "set xlabel 'memory size (frames)'");
+    CHECK_CONTAINS(buf, "set ylabel 'miss ratio'");
+    CHECK_CONTAINS(buf, "title 'lru', '-'");
+    CHECK_CONTAINS(buf, "title 'fifo'\n1 1.000000\n");
+    CHECK_CONTAINS(buf, "\n7 0.175000\ne\n"); /* 7 cold misses of 40 */
+    size_t blocks = 0;
+    for (char *p = buf; (p = strstr(p, "\ne\n")); p += 3)
+        blocks++;
+    CHECK_EQ(blocks, 2);
+    free(buf);
+    vms_mrc_destroy(m);
+}
