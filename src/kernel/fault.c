@@ -353,10 +353,11 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
     count_ref(&t->st, kind);
     /* The common case: one piece (within a cache block) that translates without a fault.
      * No locking is needed, since nothing can be reclaimed meanwhile. */
+    enum xlate_status first = XL_OK; /* a fault the fast path met, for the loop below */
     if (LIKELY(((va ^ (va + size - 1)) >> k->block_shift[kind == ACCESS_FETCH]) == 0)) {
         paddr_t pa;
         struct xlate x;
-        if (LIKELY(mmu_access(m, va, kind, &pa, &x) == XL_OK)) {
+        if (LIKELY((first = mmu_access(m, va, kind, &pa, &x)) == XL_OK)) {
             int rc = 0;
             if (value) {
                 if (kind == ACCESS_LOAD)
@@ -370,7 +371,8 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
                 k->now++;
             return rc;
         }
-        /* a fault: the general path below resolves it (the MMU counted this attempt) */
+        /* a fault: the general path below resolves it, starting from this attempt (the MMU
+         * counted it: translating the piece again would count the walk and fault twice) */
     }
     unsigned bshift = k->block_shift[kind == ACCESS_FETCH];
     uint64_t bsize = UINT64_C(1) << bshift;
@@ -386,7 +388,13 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
         struct xlate x;
         unsigned tries = 0;
         for (;;) {
-            enum xlate_status st = mmu_access(m, cur, kind, &pas[np], &x);
+            enum xlate_status st;
+            if (first != XL_OK) {
+                st = first;
+                first = XL_OK;
+            } else {
+                st = mmu_access(m, cur, kind, &pas[np], &x);
+            }
             if (st == XL_OK)
                 break;
             enum kern_sig s;
