@@ -457,7 +457,8 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
         if (f->holding) { /* give the used batch back */
             f->head++;
             f->holding = false;
-            if (f->reader_waits)
+            /* wake a waiting reader only when half the ring is free: fewer wake-ups */
+            if (f->reader_waits && f->tail - f->head <= TS_SLOTS / 2)
                 pthread_cond_broadcast(&f->cv);
         }
         while (f->tail == f->head) {
