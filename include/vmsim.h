@@ -397,6 +397,9 @@ const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc);
 bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
 /* The statistics of the run: text table, one JSON object with "processes", or CSV (a total
  * row, then one row per process). */
+/* Whether the run thrashes (most of its simulated time went to swap-ins; docs/kernel.md):
+ * true with a sentence in msg. */
+bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n);
 int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
                        struct vms_error *e);
 /* One CSV row of the totals after leading columns names[i] = values[i] (a sweep run's

@@ -662,6 +662,11 @@ bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc)
     return proc >= 1 && proc <= s->np && s->p[proc - 1].killed;
 }
 
+bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n)
+{
+    return s->k && kern_thrashing(s->k, msg, n);
+}
+
 int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
                        struct vms_error *e)
 {

@@ -204,6 +204,9 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
             fprintf(stderr, "vmsim: trace: %s: process %zu killed by the out-of-memory killer "
                     "(the rest of its trace was not run)\n", vms_tracesim_trace_name(s, p), p);
     }
+    char tmsg[256];
+    if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
+        fprintf(stderr, "vmsim: warning: %s\n", tmsg);
     if (a->o.interval) {
         /* the rows are out already */
     } else if (a->params) {
