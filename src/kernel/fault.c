@@ -66,8 +66,10 @@ static int do_wp(struct kernel *k, struct task *t, const struct area *a, vaddr_t
             return rc;
         physmem_clear(k->mmu.pm, f);
         k->frames[f].flags |= FR_ANON;
-        if (kern_rmap_add(k, f, t, va))
+        if (kern_rmap_add(k, f, t, va)) {
+            kern_frame_put(k, f); /* frees it: nothing maps it yet */
             return err_set(e, VMS_ENOMEM, "out of host memory");
+        }
         kern_frame_put(k, f);
         kern_pte_set(k, t, va, ptp, kern_pte_make(k, f, a, true));
         k->st.faults_zero_fill++;
@@ -101,11 +103,11 @@ static int do_wp(struct kernel *k, struct task *t, const struct area *a, vaddr_t
     int rc = alloc_locked(k, &f, e);
     if (rc)
         return rc;
-    if (physmem_copy(k->mmu.pm, f, o))
-        return err_set(e, VMS_ENOMEM, "out of host memory");
     k->frames[f].flags |= FR_ANON;
-    if (kern_rmap_add(k, f, t, va))
+    if (physmem_copy(k->mmu.pm, f, o) || kern_rmap_add(k, f, t, va)) {
+        kern_frame_put(k, f); /* frees the unused copy */
         return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
     kern_frame_put(k, f);
     kern_pte_set(k, t, va, ptp, kern_pte_make(k, f, a, true));
     kern_rmap_del(k, o, t, va);
@@ -273,6 +275,7 @@ enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum acce
     physmem_clear(k->mmu.pm, f);
     k->frames[f].flags |= FR_ANON;
     if (kern_rmap_add(k, f, t, vp)) {
+        kern_frame_put(k, f); /* frees it: nothing maps it yet */
         rc = err_set(e, VMS_ENOMEM, "out of host memory");
         goto done;
     }
