@@ -32,7 +32,11 @@ void kern_unlock_all(struct kernel *k)
 static bool area_allows(const struct kernel *k, const struct area *a, enum access_kind kind)
 {
     switch (kind) {
-    case ACCESS_STORE: return a->prot & AREA_WRITE;
+    case ACCESS_STORE:
+        /* the teaching MMU checks READ on every data access, stores included */
+        if (k->mmu.cfg.pte_fmt == PTE_FMT_TEACH)
+            return (a->prot & (AREA_READ | AREA_WRITE)) == (AREA_READ | AREA_WRITE);
+        return a->prot & AREA_WRITE;
     case ACCESS_FETCH:
         /* without XD (x86-32, non-PAE) the fault does not say it was a fetch: a read */
         if (k->mmu.cfg.pte_fmt == PTE_FMT_X86_32)
