@@ -691,6 +691,18 @@ static int reclaim_one(struct kernel *k, struct vms_error *e)
             return 1;
         policy_insert(k->pol, v, page_id(k, v), false); /* could not swap it out */
     }
+    /* The policy kept offering frames that cannot go (locked, or anonymous with no swap slot
+     * left; a re-inserted frame may look the oldest again, as with aging): an evictable frame
+     * may still exist. Look at every frame before the out-of-memory killer runs. */
+    for (uint32_t f = 0; f < k->nframes; f++) {
+        if (k->frames[f].refcount == 0 || (k->frames[f].flags & FR_LOCKED))
+            continue;
+        int rc = kern_evict(k, f, e); /* a freed frame leaves the policy in frame_free */
+        if (rc == 1)
+            k->evictions++;
+        if (rc != 0)
+            return rc;
+    }
     return 0;
 }
 

@@ -55,3 +55,33 @@ TEST(kernel_teach_store_needs_read)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* Reclaim must find an evictable frame even when the policy keeps offering frames that cannot
+ * go: with aging, a re-inserted anonymous frame (no swap for it) looks the oldest again, while
+ * the only evictable frame, a clean file page, looks young. Before the fix this OOM-killed. */
+TEST(kernel_reclaim_evicts_file_page_policy_does_not_offer)
+{
+    struct kt x;
+    if (!kt_init(&x, 4, 0, "aging"))
+        return;
+    struct kernel *k = x.k;
+    const char *path = kt_file(&x, "r.bin", PG, 4);
+    struct task *t = kern_spawn(k, NULL);
+    vaddr_t f = KMMAP(k, t, 0, PG, RO, 0, path, 0);
+    vaddr_t a = KMMAP(k, t, 0, 4 * PG, RW, PRIV_ANON, NULL, 0);
+    for (unsigned i = 0; i < 3; i++)
+        KSTORE(k, t, a + i * PG, 8, i + 1);
+    for (unsigned i = 0; i < 16; i++) /* the file page is referenced at every aging tick */
+        CHECK_EQ(KLOAD(k, t, f + 8 * i, 1), kt_pat(8 * i, 4));
+    uint8_t b;
+    size_t got;
+    KOK(kern_file_read(k, path, 0, &b, 1, &got, E));
+    CHECK_EQ(k->nfree, 0);
+    KSTORE(k, t, a + 3 * PG, 8, 4); /* needs a frame: only the file page can give one */
+    CHECK_EQ(x.nkilled, 0);
+    CHECK(!kern_task_killed(t));
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_EQ(KLOAD(k, t, a + i * PG, 8), i + 1);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
