@@ -706,13 +706,17 @@ static int reclaim_one(struct kernel *k, struct vms_error *e)
     return 0;
 }
 
+/* The out-of-memory victim: the live task with the largest RSS. Memory may be full of pages
+ * no PTE maps (shared anonymous pages left in their object by a partial munmap or a fork,
+ * with no swap to put them in), so a task with RSS 0 is still a candidate: its exit may
+ * release them (Linux's badness also counts page tables, so it never runs out of victims). */
 static struct task *largest_task(struct kernel *k)
 {
     struct task *best = NULL;
     for (struct task *t = k->tasks; t; t = t->next)
         if (!t->dead && (!best || t->rss > best->rss))
             best = t;
-    return best && best->rss ? best : NULL;
+    return best;
 }
 
 int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e)

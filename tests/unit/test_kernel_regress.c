@@ -85,3 +85,40 @@ TEST(kernel_reclaim_evicts_file_page_policy_does_not_offer)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* Memory full of shared anonymous pages no PTE maps (a fork child that never touched them,
+ * the parent gone) and no swap: every task has RSS 0, yet the killer must pick one rather than
+ * fail the run with a host error. */
+TEST(kernel_oom_kill_when_every_rss_is_zero)
+{
+    struct kt x;
+    if (!kt_init(&x, 4, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    struct task *p = kern_spawn(k, NULL);
+    vaddr_t s = KMMAP(k, p, 0, 4 * PG, RW, SHARED_ANON, NULL, 0);
+    for (unsigned i = 0; i < 4; i++)
+        KSTORE(k, p, s + i * PG, 8, i + 1);
+    struct task *c = kern_fork(k, p, NULL);
+    CHECK(c != NULL);
+    if (!c) {
+        kt_fini(&x);
+        return;
+    }
+    kern_exit(k, p);
+    CHECK_EQ(kern_task_rss(c), 0);
+    CHECK_EQ(k->nfree, 0);
+    vaddr_t a = KMMAP(k, c, 0, PG, RW, PRIV_ANON, NULL, 0);
+    CHECK_EQ(KSTORES(k, c, a, 8, 1), KSIG_KILLED);
+    CHECK_EQ(x.nkilled, 1);
+    CHECK(kern_task_killed(c));
+    KT_AUDIT(k);
+    kern_exit(k, c);
+    CHECK_EQ(k->nfree, 4); /* the object went with its last mapper */
+    struct task *d = kern_spawn(k, NULL);
+    vaddr_t b = KMMAP(k, d, 0, PG, RW, PRIV_ANON, NULL, 0);
+    KSTORE(k, d, b, 8, 9);
+    CHECK_EQ(KLOAD(k, d, b, 8), 9);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
