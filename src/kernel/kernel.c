@@ -231,8 +231,15 @@ bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear)
                 kern_pte_set(k, t, fr->rmap[i].va, p, v & ~dm);
         }
     }
-    if (clear)
-        fr->flags &= ~FR_DIRTY;
+    if (clear) {
+        /* A locked frame is in use by the access in progress, which may already hold a write
+         * translation of it (its D bit was set then) and writes its bytes after this write-back
+         * (an OOM kill during that access tears another mapper down): it stays dirty. */
+        if (fr->flags & FR_LOCKED)
+            fr->flags |= FR_DIRTY;
+        else
+            fr->flags &= ~FR_DIRTY;
+    }
     return d;
 }
 

@@ -122,3 +122,44 @@ TEST(kernel_oom_kill_when_every_rss_is_zero)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* An out-of-memory kill during another task's store: the store has translated its first page
+ * (a shared file page, D set) and faults on its second; the victim's teardown writes the file
+ * page back and clears every D bit; then the store writes its bytes. The page must still be
+ * dirty, so the bytes reach the file when the writer exits (they were lost). */
+TEST(kernel_store_survives_writeback_by_oom_kill_mid_access)
+{
+    struct kt x;
+    if (!kt_init(&x, 4, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    const char *path = kt_file(&x, "w.bin", PG, 7);
+    struct task *big = kern_spawn(k, NULL);
+    struct task *w = kern_spawn(k, NULL);
+    vaddr_t bf = KMMAP(k, big, 0, PG, RW, KMAP_SHARED, path, 0);
+    vaddr_t ba = KMMAP(k, big, 0, 3 * PG, RW, PRIV_ANON, NULL, 0);
+    vaddr_t wa = KMMAP(k, w, 0, PG, RW, PRIV_ANON, NULL, 0);
+    vaddr_t wf = KMMAP(k, w, 0, PG, RW, KMAP_SHARED, path, 0);
+    CHECK_EQ(wf + PG, wa);
+    KSTORE(k, big, bf, 1, 0x11);
+    KSTORE(k, w, wf + 8, 1, 0x22);
+    for (unsigned i = 0; i < 3; i++)
+        KSTORE(k, big, ba + i * PG, 8, i + 1);
+    CHECK_EQ(k->nfree, 0);
+    /* the spanning store: the file page is translated, the anon page needs a frame */
+    KSTORE(k, w, wa - 4, 8, UINT64_C(0x8877665544332211));
+    CHECK_EQ(x.nkilled, 1);
+    CHECK(kern_task_killed(big));
+    CHECK_EQ(KLOAD(k, w, wf + PG - 4, 4), 0x44332211);
+    KT_AUDIT(k);
+    kern_exit(k, w);
+    uint8_t b[4];
+    CHECK_EQ(kt_disk(path, PG - 4, b, 4), 4);
+    CHECK_EQ(b[0], 0x11);
+    CHECK_EQ(b[3], 0x44);
+    CHECK_EQ(kt_disk(path, 8, b, 1), 1);
+    CHECK_EQ(b[0], 0x22);
+    kern_exit(k, big);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
