@@ -10,43 +10,66 @@
 
 /* ------------------------------------------------------------------ page-table walking */
 
-int kern_walk_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end, kern_pte_fn fn,
-                    void *ctx)
+/* The entries of one table (level lvl, mapping from base) that lie in [start, end): zero
+ * entries are skipped from the table's bytes without a lookup each; present non-leaf
+ * entries are descended into. fn may change physical memory (PTEs, new tables of another
+ * task), so the table's bytes are looked up again after each call. */
+static int walk_level(struct kernel *k, struct task *t, paddr_t table, unsigned lvl, vaddr_t base,
+                      vaddr_t start, vaddr_t end, kern_pte_fn fn, void *ctx)
 {
     const struct geometry *g = &k->mmu.g;
     unsigned L = k->mmu.cfg.levels, sz = k->mmu.fmt->size;
+    unsigned shift = g->index_shift[lvl - 1];
+    uint64_t n = UINT64_C(1) << g->index_bits[lvl - 1];
+    pfn_t tbf = (pfn_t)-1;
+    const uint8_t *tb = NULL;
+    for (uint64_t i = (start - base) >> shift; i < n; i++) {
+        vaddr_t va = base + (i << shift);
+        if (va >= end || (i && va == base))
+            break; /* done, or wrapped past the top of a 64-bit space */
+        paddr_t pa = table + i * sz;
+        if ((pa >> k->pshift) != tbf) {
+            tbf = pa >> k->pshift;
+            tb = physmem_peek(k->mmu.pm, tbf);
+        }
+        uint64_t raw = 0; /* zero or not: byte order does not matter */
+        if (tb && sz == 8) {
+            memcpy(&raw, tb + (pa & (k->psize - 1)), 8);
+        } else if (tb) {
+            uint32_t r32;
+            memcpy(&r32, tb + (pa & (k->psize - 1)), 4);
+            raw = r32;
+        }
+        if (!raw)
+            continue;
+        pte_t v = pt_read(&k->mmu, pa);
+        int rc;
+        if (lvl == L) {
+            rc = fn(k, t, va, pa, v, ctx);
+        } else {
+            struct pte_info pi;
+            k->mmu.fmt->decode(v, &pi);
+            if (!pi.present)
+                continue;
+            rc = walk_level(k, t, pi.pfn << k->pshift, lvl + 1, va, start > va ? start : va, end,
+                            fn, ctx);
+        }
+        tbf = (pfn_t)-1;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int kern_walk_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end, kern_pte_fn fn,
+                    void *ctx)
+{
     vaddr_t va = start & ~(k->psize - 1);
     if (k->mmu.cfg.va_bits < 64 && end > UINT64_C(1) << k->mmu.cfg.va_bits)
         end = UINT64_C(1) << k->mmu.cfg.va_bits;
-    while (va < end) {
-        paddr_t table = t->root;
-        vaddr_t next = va + k->psize;
-        for (unsigned lvl = 1; lvl <= L; lvl++) {
-            uint64_t idx = bits_of(va, g->index_shift[lvl - 1], g->index_bits[lvl - 1]);
-            paddr_t pa = table + idx * sz;
-            pte_t v = pt_read(&k->mmu, pa);
-            if (lvl == L) {
-                if (v) {
-                    int rc = fn(k, t, va, pa, v, ctx);
-                    if (rc)
-                        return rc;
-                }
-                break;
-            }
-            struct pte_info pi;
-            k->mmu.fmt->decode(v, &pi);
-            if (!pi.present) {
-                uint64_t span = UINT64_C(1) << g->index_shift[lvl - 1];
-                next = (va & ~(span - 1)) + span;
-                break;
-            }
-            table = pi.pfn << k->pshift;
-        }
-        if (next <= va)
-            break; /* wrapped past the top */
-        va = next;
-    }
-    return 0;
+    if (va >= end || !t->root)
+        return 0;
+    return walk_level(k, t, t->root, 1, 0, va, end, fn, ctx);
 }
 
 /* Frees the page-table pages below `table` (level lvl), and table itself when `self`. */
