@@ -72,7 +72,9 @@ struct task *kern_fork(struct kernel *k, struct task *parent, struct vms_error *
 void kern_exit(struct kernel *k, struct task *t);
 /* execve of an ELF64 file: the old image is dropped and areas are built exactly as Linux
  * x86-64 does with address randomisation off (src/kernel/elf.c); the stack holds argv,
- * an empty environment and the auxiliary vector. On error the old image is kept. */
+ * an empty environment and the auxiliary vector. A missing or bad file fails before anything
+ * changes (the old image is kept); host out-of-memory while the new image is being written
+ * leaves it partial. */
 int kern_exec(struct kernel *k, struct task *t, const char *path, const char *const *argv,
               struct vms_error *e);
 /* Make t current: CR3 (and ASID) load. Accesses switch implicitly too. */
