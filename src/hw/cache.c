@@ -23,7 +23,8 @@ int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl
         l->set_shift = log2u(l->sets);
         l->rng = (seed + (uint64_t)i) * 0x9e3779b97f4a7c15ull + 1;
         l->lines = vms_calloc((size_t)l->sets * l->ways, sizeof *l->lines);
-        if (!l->lines) {
+        l->keys = ways_keys_alloc((size_t)l->sets * l->ways, &l->keys_mem);
+        if (!l->lines || !l->keys) {
             caches_fini(c);
             return -VMS_ENOMEM;
         }
@@ -37,7 +38,10 @@ void caches_fini(struct caches *c)
         vms_free(c->lvl[i].lines);
         vms_free(c->lvl[i].data);
         vms_free(c->lvl[i].known);
+        vms_free(c->lvl[i].keys_mem);
         c->lvl[i].lines = NULL;
+        c->lvl[i].keys = NULL;
+        c->lvl[i].keys_mem = NULL;
         c->lvl[i].data = c->lvl[i].known = NULL;
     }
 }
@@ -65,11 +69,12 @@ struct cache_line *cache_probe(struct cache_level *l, paddr_t pa)
     return cache_find(l, pa >> l->block_shift);
 }
 
-static uint32_t victim(struct cache_level *l, struct cache_line *set)
+static uint32_t victim(struct cache_level *l, size_t base)
 {
-    for (uint32_t w = 0; w < l->ways; w++)
-        if (!set[w].valid)
-            return w;
+    const struct cache_line *set = &l->lines[base];
+    int inv = ways_find(&l->keys[base], 0, l->ways); /* an invalid way: key 0 */
+    if (inv >= 0)
+        return (uint32_t)inv;
     if (l->repl == REPL_RANDOM) {
         l->rng ^= l->rng << 13;
         l->rng ^= l->rng >> 7;
@@ -100,14 +105,15 @@ static void write_back(struct caches *c, int from, uint64_t line_addr);
 static void install(struct caches *c, int i, uint64_t line_addr, bool dirty)
 {
     struct cache_level *l = &c->lvl[i];
-    struct cache_line *set = &l->lines[(size_t)(line_addr & l->set_mask) * l->ways];
-    uint32_t w = victim(l, set);
-    struct cache_line *ln = &set[w];
+    size_t idx = (size_t)(line_addr & l->set_mask) * l->ways;
+    idx += victim(l, idx);
+    struct cache_line *ln = &l->lines[idx];
     if (ln->valid && ln->dirty) {
         l->st.writebacks++;
         write_back(c, i, ln->tag);
     }
     *ln = (struct cache_line){.tag = line_addr, .stamp = ++l->clock, .valid = 1, .dirty = dirty};
+    l->keys[idx] = line_addr + 1;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)(ln - l->lines)) << l->block_shift;
@@ -185,9 +191,11 @@ void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t 
 {
     if (!l->present || set >= l->sets || way >= l->ways)
         return;
-    struct cache_line *ln = &l->lines[(size_t)set * l->ways + way];
+    size_t idx = (size_t)set * l->ways + way;
+    struct cache_line *ln = &l->lines[idx];
     *ln = (struct cache_line){.tag = (tag << l->set_shift) | set, .stamp = ++l->clock,
                               .valid = valid, .dirty = dirty};
+    l->keys[idx] = valid ? ln->tag + 1 : 0;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)set * l->ways + way) << l->block_shift;

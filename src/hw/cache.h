@@ -13,6 +13,7 @@
 
 #include "base/types.h"
 #include "hw/config.h"
+#include "hw/ways.h"
 
 struct physmem;
 
@@ -36,6 +37,11 @@ struct cache_level {
     struct cache_stats st;
     uint8_t *data;  /* optional: block bytes per line */
     uint8_t *known; /* optional: one flag per byte of data */
+    /* The lookup's copy of the tags, one per line in the order of `lines`: tag + 1 of a
+     * valid line, 0 of an invalid one (64-byte aligned: an 8-way set is one host cache
+     * line). Lines change only through this module, which keeps the two in step. */
+    uint64_t *keys;
+    void *keys_mem;
 };
 
 struct caches {
@@ -62,31 +68,29 @@ static inline int caches_first(const struct caches *c, bool ifetch)
     return c->lvl[CACHE_L1D].present ? CACHE_L1D : -1;
 }
 
-/* The valid line holding block `tag` in its set, or NULL; the lowest way when several
- * match (only textbook states can place duplicates). Up to 16 ways the scan is
- * branch-free (a match mask), so an unpredictable hit way costs no misprediction. */
+/* Index in l->lines of the valid line holding block `tag`, or -1; the lowest way when
+ * several match (only textbook states can place duplicates). */
+static inline long cache_find_index(const struct cache_level *l, uint64_t tag)
+{
+    size_t base = (size_t)(tag & l->set_mask) * l->ways;
+    int w = ways_find(l->keys + base, tag + 1, l->ways);
+    return w < 0 ? -1 : (long)(base + (size_t)w);
+}
+
+/* The valid line holding block `tag` in its set, or NULL (see cache_find_index). */
 static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
 {
-    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
-    uint32_t ways = l->ways;
-    if (LIKELY(ways <= 16)) {
-        unsigned hit = 0;
-        for (uint32_t w = 0; w < ways; w++)
-            hit |= (unsigned)((set[w].tag == tag) & (set[w].valid != 0)) << w;
-        return hit ? &set[__builtin_ctz(hit)] : NULL;
-    }
-    for (uint32_t w = 0; w < ways; w++)
-        if (set[w].tag == tag && set[w].valid)
-            return &set[w];
-    return NULL;
+    long i = cache_find_index(l, tag);
+    return i < 0 ? NULL : &l->lines[i];
 }
 
 /* The fast path: a hit in the first level, with LRU and dirty update. */
 static inline bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
 {
-    struct cache_line *ln = cache_find(l, pa >> l->block_shift);
-    if (!ln)
+    long i = cache_find_index(l, pa >> l->block_shift);
+    if (i < 0)
         return false;
+    struct cache_line *ln = &l->lines[i];
     if (l->repl == REPL_LRU)
         ln->stamp = ++l->clock;
     ln->dirty |= write;
