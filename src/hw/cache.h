@@ -70,7 +70,7 @@ static inline int caches_first(const struct caches *c, bool ifetch)
 
 /* Index in l->lines of the valid line holding block `tag`, or -1; the lowest way when
  * several match (only textbook states can place duplicates). */
-static inline long cache_find_index(const struct cache_level *l, uint64_t tag)
+HOT_INLINE long cache_find_index(const struct cache_level *l, uint64_t tag)
 {
     size_t base = (size_t)(tag & l->set_mask) * l->ways;
     int w = ways_find(l->keys + base, tag + 1, l->ways);
@@ -85,7 +85,7 @@ static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
 }
 
 /* The fast path: a hit in the first level, with LRU and dirty update. */
-static inline bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
+HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
 {
     long i = cache_find_index(l, pa >> l->block_shift);
     if (i < 0)

@@ -15,6 +15,7 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
         return -VMS_EINVAL;
     m->fmt = pte_format_get(c->pte_fmt);
     m->user = true;
+    m->va_hi = ~mask_bits(c->va_bits);
     m->pm = physmem_create(c->page_shift, unknown_mem);
     if (!m->pm)
         goto oom;

@@ -100,6 +100,7 @@ struct mmu {
     bool user;                  /* accesses are user-mode (U/S enforced) */
     struct mmu_stats st;
     uint64_t psc_clock;
+    uint64_t va_hi; /* VA bits above va_bits (0 when va_bits = 64), set by mmu_init */
 };
 
 /* Create from a config that config_check() accepted. unknown_mem: physical memory
@@ -129,15 +130,16 @@ void mmu_flush_all(struct mmu *m);
 enum xlate_status mmu_access_slow(struct mmu *m, vaddr_t va, enum access_kind k, paddr_t *pa,
                                   struct xlate *x);
 
-/* Required/forbidden TLB flags per access kind, for the hit path. */
+/* Required TLB flags per access kind, for the hit path: R for a load; W, D and R for a
+ * store; nothing for a fetch; U in user mode. */
 static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
 {
-    unsigned need = m->user ? TLBF_U : 0;
-    if (k == ACCESS_STORE)
-        need |= TLBF_W | TLBF_D | TLBF_R;
-    else if (k == ACCESS_LOAD)
-        need |= TLBF_R;
-    return need;
+    /* One byte per kind (load, store, fetch), so no branch on the kind. */
+    _Static_assert(TLBF_R == 0x20 && (TLBF_W | TLBF_D | TLBF_R) == 0x31 && ACCESS_LOAD == 0 &&
+                       ACCESS_STORE == 1 && ACCESS_FETCH == 2,
+                   "mmu_need's table");
+    unsigned need = (0x3120u >> (8 * (unsigned)k)) & 0xffu;
+    return need | (m->user ? TLBF_U : 0);
 }
 
 /* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
@@ -146,36 +148,32 @@ static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
 static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_kind k,
                                            paddr_t *pa, struct xlate *x)
 {
-    struct tlb *t = &m->tlb[k == ACCESS_FETCH ? m->itlb : TLB_L1D];
+    bool fetch = k == ACCESS_FETCH;
+    int ti = fetch ? m->itlb : TLB_L1D;
+    struct tlb *t = &m->tlb[ti];
     struct tlb_array *a = &t->arr[PSZ_BASE];
-    uint64_t vpn = va >> a->shift;
-    struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
     unsigned need = mmu_need(m, k);
-    unsigned forbid = k == ACCESS_FETCH ? TLBF_NX : 0;
-    /* Width check first: a shift by 64 (va_bits=64) is undefined. */
-    if (LIKELY(m->cfg.va_bits >= 64 || va >> m->cfg.va_bits == 0)) {
-        for (uint32_t w = 0; w < a->ways; w++) {
-            struct tlb_entry *e = &set[w];
-            if (e->vpn == vpn && e->valid && (e->asid == m->asid || (e->flags & TLBF_G))) {
-                if ((e->flags & need) != need || (e->flags & forbid))
-                    break;
-                if (t->repl == REPL_LRU)
-                    e->stamp = ++t->clock;
-                m->st.tlb_hits[k == ACCESS_FETCH ? m->itlb : TLB_L1D]++;
-                m->st.accesses++;
-                paddr_t p = (e->pfn << m->cfg.page_shift) | (va & mask_bits(a->shift));
-                *pa = p;
-                int first = caches_first(&m->caches, k == ACCESS_FETCH);
-                m->st.cycles += m->cfg.lat.tlb_l1;
-                if (first >= 0 &&
-                    cache_l1_hit(&m->caches.lvl[first], p, k == ACCESS_STORE)) {
-                    m->st.cycles += m->cfg.lat.cache[first];
-                    return XL_OK;
-                }
-                int lv = caches_access(&m->caches, p, k == ACCESS_STORE, k == ACCESS_FETCH);
-                m->st.cycles += lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv];
+    unsigned check = need | (fetch ? TLBF_NX : 0); /* these flags must equal need */
+    /* The width check also keeps va_bits = 64 free of a shift by 64. */
+    if (LIKELY(!(va & m->va_hi))) {
+        struct tlb_entry *e = tlb_array_find(a, va >> a->shift, m->asid);
+        if (LIKELY(e && (e->flags & check) == need)) {
+            if (t->repl == REPL_LRU)
+                e->stamp = ++t->clock;
+            m->st.tlb_hits[ti]++;
+            m->st.accesses++;
+            paddr_t p = (e->pfn << a->shift) | (va & ((UINT64_C(1) << a->shift) - 1));
+            *pa = p;
+            int first = caches_first(&m->caches, fetch);
+            if (LIKELY(first >= 0) &&
+                cache_l1_hit(&m->caches.lvl[first], p, k == ACCESS_STORE)) {
+                m->st.cycles += m->cfg.lat.tlb_l1 + m->cfg.lat.cache[first];
                 return XL_OK;
             }
+            int lv = caches_access(&m->caches, p, k == ACCESS_STORE, fetch);
+            m->st.cycles += m->cfg.lat.tlb_l1 +
+                            (lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv]);
+            return XL_OK;
         }
     }
     return mmu_access_slow(m, va, k, pa, x);

@@ -12,6 +12,7 @@
 
 #include "base/types.h"
 #include "hw/config.h"
+#include "hw/ways.h"
 
 #define TLBF_W 1u  /* writable */
 #define TLBF_U 2u  /* user-accessible */
@@ -33,6 +34,12 @@ struct tlb_array {
     unsigned shift;      /* log2 of the page size mapped */
     struct tlb_entry *e; /* sets * ways, set-major */
     uint64_t nvalid;
+    /* The lookup's copy of the page numbers, one per entry in the order of `e`: vpn + 1
+     * of a valid entry, 0 of an invalid one (64-byte aligned). Entries change only
+     * through this module, which keeps the two in step. An absent array has no ways
+     * and points at a dummy key. */
+    uint64_t *keys;
+    void *keys_mem;
 };
 
 struct tlb {
@@ -49,6 +56,26 @@ int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_
              enum repl repl, uint64_t seed);
 void tlb_fini(struct tlb *t);
 
+/* The valid entry of array a for page vpn that matches asid (or is global), or NULL: the
+ * lowest such way. No replacement-state change. */
+HOT_INLINE struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t vpn, uint16_t asid)
+{
+    size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+    const uint64_t *k = a->keys + base;
+    if (LIKELY(a->ways <= WAYS_MASK_MAX)) {
+        for (uint32_t m = ways_match(k, vpn + 1, a->ways); m; m &= m - 1) {
+            struct tlb_entry *e = &a->e[base + (unsigned)__builtin_ctz(m)];
+            if (LIKELY(e->asid == asid || (e->flags & TLBF_G)))
+                return e;
+        }
+        return NULL;
+    }
+    for (uint32_t w = 0; w < a->ways; w++)
+        if (k[w] == vpn + 1 && (a->e[base + w].asid == asid || (a->e[base + w].flags & TLBF_G)))
+            return &a->e[base + w];
+    return NULL;
+}
+
 /* Look va up for address space asid. A hit refreshes LRU order and returns the entry;
  * *psz tells which array hit. NULL on a miss. */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
@@ -57,16 +84,12 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t a
         struct tlb_array *a = &t->arr[s];
         if (!a->nvalid)
             continue;
-        uint64_t vpn = va >> a->shift;
-        struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
-        for (uint32_t w = 0; w < a->ways; w++) {
-            struct tlb_entry *e = &set[w];
-            if (e->vpn == vpn && e->valid && (e->asid == asid || (e->flags & TLBF_G))) {
-                if (t->repl == REPL_LRU)
-                    e->stamp = ++t->clock;
-                *psz = s;
-                return e;
-            }
+        struct tlb_entry *e = tlb_array_find(a, va >> a->shift, asid);
+        if (e) {
+            if (t->repl == REPL_LRU)
+                e->stamp = ++t->clock;
+            *psz = s;
+            return e;
         }
     }
     return NULL;

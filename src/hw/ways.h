@@ -7,11 +7,15 @@
 #include "base/alloc.h"
 #include "base/types.h"
 
+/* For the few small functions of the hit path that must be inlined even where the
+ * compiler's size heuristics would call them. */
+#define HOT_INLINE static inline __attribute__((always_inline))
+
 #define WAYS_MASK_MAX 32 /* ways_match handles sets up to this size */
 
 /* Bit w set when k[w] == key, for n <= 32 ways; branch-free, so an unpredictable hit way
  * costs no misprediction. */
-static inline uint32_t ways_mask(const uint64_t *k, uint64_t key, uint32_t n)
+HOT_INLINE uint32_t ways_mask(const uint64_t *k, uint64_t key, uint32_t n)
 {
     uint32_t m = 0;
     for (uint32_t w = 0; w < n; w++)
@@ -21,22 +25,22 @@ static inline uint32_t ways_mask(const uint64_t *k, uint64_t key, uint32_t n)
 
 /* The same, written out for 4, 8 and 16 ways (compilers do not unroll the loop at -O2),
  * as a tree of ORs rather than one chain. */
-static inline uint32_t ways_mask4(const uint64_t *k, uint64_t key)
+HOT_INLINE uint32_t ways_mask4(const uint64_t *k, uint64_t key)
 {
     return ((uint32_t)(k[0] == key) | (uint32_t)(k[1] == key) << 1) |
            ((uint32_t)(k[2] == key) << 2 | (uint32_t)(k[3] == key) << 3);
 }
-static inline uint32_t ways_mask8(const uint64_t *k, uint64_t key)
+HOT_INLINE uint32_t ways_mask8(const uint64_t *k, uint64_t key)
 {
     return ways_mask4(k, key) | ways_mask4(k + 4, key) << 4;
 }
-static inline uint32_t ways_mask16(const uint64_t *k, uint64_t key)
+HOT_INLINE uint32_t ways_mask16(const uint64_t *k, uint64_t key)
 {
     return ways_mask8(k, key) | ways_mask8(k + 8, key) << 8;
 }
 
 /* The match mask of a set of ways <= WAYS_MASK_MAX keys (bit w: way w holds key). */
-static inline uint32_t ways_match(const uint64_t *k, uint64_t key, uint32_t ways)
+HOT_INLINE uint32_t ways_match(const uint64_t *k, uint64_t key, uint32_t ways)
 {
     if (ways == 8)
         return ways_mask8(k, key);
@@ -48,7 +52,7 @@ static inline uint32_t ways_match(const uint64_t *k, uint64_t key, uint32_t ways
 }
 
 /* The lowest way holding key, or -1; any number of ways. */
-static inline int ways_find(const uint64_t *k, uint64_t key, uint32_t ways)
+HOT_INLINE int ways_find(const uint64_t *k, uint64_t key, uint32_t ways)
 {
     if (LIKELY(ways <= WAYS_MASK_MAX)) {
         uint32_t m = ways_match(k, key, ways);

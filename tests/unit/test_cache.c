@@ -420,3 +420,51 @@ TEST(cache_differential_real_trace)
     free(refs);
     free(recs);
 }
+
+/* The lookup keys mirror the lines (tag + 1 of a valid line, 0 otherwise), and a probe
+ * finds what a scan of the lines finds, through misses, write-backs, textbook placements
+ * (duplicates and invalid lines included) and more ways than the branch-free scan's 32. */
+TEST(cache_keys_mirror_lines)
+{
+    static const struct cache_cfg geo[][CACHE_N] = {
+        {{1024, 2, 64}, {1024, 4, 64}, {4096, 8, 64}, {16384, 16, 64}},
+        {{512, 1, 32}, {0, 0, 0}, {3072, 12, 64}, {8192, 64, 64}}};
+    uint64_t s = 5;
+    for (size_t g = 0; g < ARRAY_LEN(geo); g++)
+        for (enum repl r = REPL_LRU; r <= REPL_RANDOM; r++) {
+            struct caches c;
+            CHECK_EQ(caches_init(&c, geo[g], r, 3), 0);
+            bool ok = true;
+            for (int i = 0; i < 50000 && ok; i++) {
+                uint64_t pa = rng_below(&s, 1u << 16);
+                int lv = (int)rng_below(&s, CACHE_N);
+                struct cache_level *l = &c.lvl[lv];
+                if (rng_below(&s, 50) == 0 && l->present) {
+                    cache_set_line(l, (uint32_t)rng_below(&s, l->sets),
+                                   (uint32_t)rng_below(&s, l->ways), rng_below(&s, 8),
+                                   rng_below(&s, 4) != 0, false, NULL);
+                } else {
+                    caches_access(&c, pa, rng_below(&s, 3) == 0, rng_below(&s, 4) == 0);
+                }
+                for (int v = 0; v < CACHE_N && ok; v++) {
+                    struct cache_level *m = &c.lvl[v];
+                    if (!m->present)
+                        continue;
+                    for (size_t k = 0; k < (size_t)m->sets * m->ways; k++)
+                        ok &= m->keys[k] == (m->lines[k].valid ? m->lines[k].tag + 1 : 0);
+                    uint64_t tag = pa >> m->block_shift;
+                    struct cache_line *want = NULL;
+                    for (uint32_t w = 0; w < m->ways && !want; w++) {
+                        struct cache_line *ln = &m->lines[(tag & m->set_mask) * m->ways + w];
+                        if (ln->valid && ln->tag == tag)
+                            want = ln;
+                    }
+                    ok &= cache_probe(m, pa) == want;
+                }
+                if (!ok)
+                    harness_fail(__FILE__, __LINE__, "geometry %zu repl %d: step %d", g, (int)r,
+                                 i);
+            }
+            caches_fini(&c);
+        }
+}
