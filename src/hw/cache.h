@@ -73,6 +73,9 @@ static inline int caches_first(const struct caches *c, bool ifetch)
 HOT_INLINE long cache_find_index(const struct cache_level *l, uint64_t tag)
 {
     size_t base = (size_t)(tag & l->set_mask) * l->ways;
+    uint64_t m;
+    if (LIKELY(ways_scan(l->keys + base, tag + 1, l->ways, &m)))
+        return m ? (long)(base + ways_first(m)) : -1;
     int w = ways_find(l->keys + base, tag + 1, l->ways);
     return w < 0 ? -1 : (long)(base + (size_t)w);
 }
@@ -93,8 +96,8 @@ HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
     struct cache_line *ln = &l->lines[i];
     if (l->repl == REPL_LRU)
         ln->stamp = ++l->clock;
-    ln->dirty |= write;
     l->st.hits++;
+    ln->dirty |= write; /* last: a char store makes the compiler reload everything */
     return true;
 }
 

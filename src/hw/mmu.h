@@ -101,6 +101,14 @@ struct mmu {
     struct mmu_stats st;
     uint64_t psc_clock;
     uint64_t va_hi; /* VA bits above va_bits (0 when va_bits = 64), set by mmu_init */
+    /* The hit path's constants per access kind (load, store, fetch), set by mmu_init. */
+    struct mmu_kind {
+        /* Not char-sized: a char load must be redone after every store. */
+        uint32_t tlb;         /* the L1 TLB: TLB_L1D, or itlb for fetches */
+        int32_t cache;        /* the first cache level (caches_first), -1 = none */
+        uint32_t need, check; /* flags compared (need + forbidden) must equal need; U apart */
+        uint32_t hit_cycles;  /* lat.tlb_l1 + lat.cache[cache] */
+    } kind[3];
 };
 
 /* Create from a config that config_check() accepted. unknown_mem: physical memory
@@ -142,37 +150,35 @@ static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
     return need | (m->user ? TLBF_U : 0);
 }
 
+/* The rest of mmu_access after an L1 TLB hit whose first-level cache missed (or when
+ * there is no cache): the hierarchy and the cycles. */
+void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k);
+
 /* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
  * first-level cache. Falls back to mmu_access_slow for everything else. No indirect
  * calls, no allocation. */
 static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_kind k,
                                            paddr_t *pa, struct xlate *x)
 {
-    bool fetch = k == ACCESS_FETCH;
-    int ti = fetch ? m->itlb : TLB_L1D;
-    struct tlb *t = &m->tlb[ti];
+    const struct mmu_kind *mk = &m->kind[k];
+    struct tlb *t = &m->tlb[mk->tlb];
     struct tlb_array *a = &t->arr[PSZ_BASE];
-    unsigned need = mmu_need(m, k);
-    unsigned check = need | (fetch ? TLBF_NX : 0); /* these flags must equal need */
+    unsigned u = m->user ? TLBF_U : 0, shift = a->shift;
     /* The width check also keeps va_bits = 64 free of a shift by 64. */
     if (LIKELY(!(va & m->va_hi))) {
-        struct tlb_entry *e = tlb_array_find(a, va >> a->shift, m->asid);
-        if (LIKELY(e && (e->flags & check) == need)) {
+        struct tlb_entry *e = tlb_array_find(a, va >> shift, m->asid);
+        if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
+            paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));
             if (t->repl == REPL_LRU)
                 e->stamp = ++t->clock;
-            m->st.tlb_hits[ti]++;
+            m->st.tlb_hits[mk->tlb]++;
             m->st.accesses++;
-            paddr_t p = (e->pfn << a->shift) | (va & ((UINT64_C(1) << a->shift) - 1));
             *pa = p;
-            int first = caches_first(&m->caches, fetch);
-            if (LIKELY(first >= 0) &&
-                cache_l1_hit(&m->caches.lvl[first], p, k == ACCESS_STORE)) {
-                m->st.cycles += m->cfg.lat.tlb_l1 + m->cfg.lat.cache[first];
-                return XL_OK;
-            }
-            int lv = caches_access(&m->caches, p, k == ACCESS_STORE, fetch);
-            m->st.cycles += m->cfg.lat.tlb_l1 +
-                            (lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv]);
+            if (LIKELY(mk->cache >= 0) &&
+                cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
+                m->st.cycles += mk->hit_cycles;
+            else
+                mmu_access_miss(m, p, k);
             return XL_OK;
         }
     }

@@ -50,6 +50,17 @@ void tlb_fini(struct tlb *t)
     }
 }
 
+struct tlb_entry *tlb_array_find_any(struct tlb_array *a, uint64_t vpn, uint16_t asid)
+{
+    size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+    for (uint32_t w = 0; w < a->ways; w++) {
+        struct tlb_entry *e = &a->e[base + w];
+        if (a->keys[base + w] == vpn + 1 && (e->asid == asid || (e->flags & TLBF_G)))
+            return e;
+    }
+    return NULL;
+}
+
 struct tlb_entry *tlb_probe(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
 {
     for (int s = 0; s < PSZ_N; s++) {

@@ -56,23 +56,22 @@ int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_
              enum repl repl, uint64_t seed);
 void tlb_fini(struct tlb *t);
 
+/* tlb_array_find for any associativity (out of line). */
+struct tlb_entry *tlb_array_find_any(struct tlb_array *a, uint64_t vpn, uint16_t asid);
+
 /* The valid entry of array a for page vpn that matches asid (or is global), or NULL: the
  * lowest such way. No replacement-state change. */
 HOT_INLINE struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t vpn, uint16_t asid)
 {
     size_t base = (size_t)(vpn & a->set_mask) * a->ways;
-    const uint64_t *k = a->keys + base;
-    if (LIKELY(a->ways <= WAYS_MASK_MAX)) {
-        for (uint32_t m = ways_match(k, vpn + 1, a->ways); m; m &= m - 1) {
-            struct tlb_entry *e = &a->e[base + (unsigned)__builtin_ctz(m)];
-            if (LIKELY(e->asid == asid || (e->flags & TLBF_G)))
-                return e;
-        }
-        return NULL;
+    uint64_t m;
+    if (UNLIKELY(!ways_scan(a->keys + base, vpn + 1, a->ways, &m)))
+        return tlb_array_find_any(a, vpn, asid);
+    for (; m; m &= m - 1) {
+        struct tlb_entry *e = &a->e[base + ways_first(m)];
+        if (LIKELY(e->asid == asid || (e->flags & TLBF_G)))
+            return e;
     }
-    for (uint32_t w = 0; w < a->ways; w++)
-        if (k[w] == vpn + 1 && (a->e[base + w].asid == asid || (a->e[base + w].flags & TLBF_G)))
-            return &a->e[base + w];
     return NULL;
 }
 

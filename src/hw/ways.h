@@ -11,58 +11,78 @@
  * compiler's size heuristics would call them. */
 #define HOT_INLINE static inline __attribute__((always_inline))
 
-#define WAYS_MASK_MAX 32 /* ways_match handles sets up to this size */
-
-/* Bit w set when k[w] == key, for n <= 32 ways; branch-free, so an unpredictable hit way
+/* Match masks have two bits per way: bit 2w is set when way w holds the key (bit 2w+1
+ * is clear). The SIMD scans produce this layout directly; ways_first and `m &= m - 1`
+ * walk the matches in way order. The scans are branch-free, so an unpredictable hit way
  * costs no misprediction. */
-HOT_INLINE uint32_t ways_mask(const uint64_t *k, uint64_t key, uint32_t n)
+HOT_INLINE unsigned ways_first(uint64_t m)
 {
-    uint32_t m = 0;
-    for (uint32_t w = 0; w < n; w++)
-        m |= (uint32_t)(k[w] == key) << w;
-    return m;
+    return (unsigned)__builtin_ctzll(m) >> 1;
 }
 
-/* The same, written out for 4, 8 and 16 ways (compilers do not unroll the loop at -O2),
- * as a tree of ORs rather than one chain. */
-HOT_INLINE uint32_t ways_mask4(const uint64_t *k, uint64_t key)
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* 4, 8 and 16 ways with SSE2 (every x86-64): 32-bit compares of two keys at a time,
+ * narrowed by saturating packs to one byte per 32-bit half, one movemask; a key matches
+ * when both of its halves do. k must be 16-byte aligned (sets of 4, 8 or 16 keys in a
+ * 64-byte aligned array are). */
+HOT_INLINE __m128i ways_eq_(const uint64_t *k, __m128i key)
 {
-    return ((uint32_t)(k[0] == key) | (uint32_t)(k[1] == key) << 1) |
-           ((uint32_t)(k[2] == key) << 2 | (uint32_t)(k[3] == key) << 3);
+    return _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)(const void *)k), key);
 }
-HOT_INLINE uint32_t ways_mask8(const uint64_t *k, uint64_t key)
+HOT_INLINE uint64_t ways_halves_(int m)
 {
-    return ways_mask4(k, key) | ways_mask4(k + 4, key) << 4;
+    return (uint64_t)((unsigned)m & (unsigned)m >> 1 & 0x55555555u);
 }
-HOT_INLINE uint32_t ways_mask16(const uint64_t *k, uint64_t key)
+HOT_INLINE uint64_t ways_mask4(const uint64_t *k, uint64_t key)
 {
-    return ways_mask8(k, key) | ways_mask8(k + 8, key) << 8;
+    __m128i kk = _mm_set1_epi64x((long long)key);
+    __m128i p = _mm_packs_epi32(ways_eq_(k, kk), ways_eq_(k + 2, kk));
+    return ways_halves_(_mm_movemask_epi8(_mm_packs_epi16(p, _mm_setzero_si128())));
+}
+HOT_INLINE uint64_t ways_mask8(const uint64_t *k, uint64_t key)
+{
+    __m128i kk = _mm_set1_epi64x((long long)key);
+    __m128i lo = _mm_packs_epi32(ways_eq_(k, kk), ways_eq_(k + 2, kk));
+    __m128i hi = _mm_packs_epi32(ways_eq_(k + 4, kk), ways_eq_(k + 6, kk));
+    return ways_halves_(_mm_movemask_epi8(_mm_packs_epi16(lo, hi)));
+}
+#else
+/* Written out (compilers do not unroll the loop at -O2), as a tree of ORs. */
+HOT_INLINE uint64_t ways_mask4(const uint64_t *k, uint64_t key)
+{
+    return ((uint64_t)(k[0] == key) | (uint64_t)(k[1] == key) << 2) |
+           ((uint64_t)(k[2] == key) << 4 | (uint64_t)(k[3] == key) << 6);
+}
+HOT_INLINE uint64_t ways_mask8(const uint64_t *k, uint64_t key)
+{
+    return ways_mask4(k, key) | ways_mask4(k + 4, key) << 8;
+}
+#endif
+
+HOT_INLINE uint64_t ways_mask16(const uint64_t *k, uint64_t key)
+{
+    return ways_mask8(k, key) | ways_mask8(k + 8, key) << 16;
 }
 
-/* The match mask of a set of ways <= WAYS_MASK_MAX keys (bit w: way w holds key). */
-HOT_INLINE uint32_t ways_match(const uint64_t *k, uint64_t key, uint32_t ways)
+/* The match mask of a set of 4, 8 or 16 keys, the usual associativities, in *m (see
+ * ways_first); false for any other number of ways (use ways_find). */
+HOT_INLINE bool ways_scan(const uint64_t *k, uint64_t key, uint32_t ways, uint64_t *m)
 {
     if (ways == 8)
-        return ways_mask8(k, key);
-    if (ways == 4)
-        return ways_mask4(k, key);
-    if (ways == 16)
-        return ways_mask16(k, key);
-    return ways_mask(k, key, ways);
+        *m = ways_mask8(k, key);
+    else if (ways == 4)
+        *m = ways_mask4(k, key);
+    else if (ways == 16)
+        *m = ways_mask16(k, key);
+    else
+        return false;
+    return true;
 }
 
-/* The lowest way holding key, or -1; any number of ways. */
-HOT_INLINE int ways_find(const uint64_t *k, uint64_t key, uint32_t ways)
-{
-    if (LIKELY(ways <= WAYS_MASK_MAX)) {
-        uint32_t m = ways_match(k, key, ways);
-        return m ? __builtin_ctz(m) : -1;
-    }
-    for (uint32_t w = 0; w < ways; w++)
-        if (k[w] == key)
-            return (int)w;
-    return -1;
-}
+/* The lowest way holding key, or -1; any number of ways, any alignment. */
+int ways_find(const uint64_t *k, uint64_t key, uint32_t ways);
 
 /* n zeroed keys aligned to 64 bytes (a host cache line), so that a set of 8 keys is one
  * line; *mem receives the block to vms_free. NULL on host OOM. */
