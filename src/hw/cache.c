@@ -42,6 +42,7 @@ void caches_fini(struct caches *c)
         c->lvl[i].lines = NULL;
         c->lvl[i].keys = NULL;
         c->lvl[i].keys_mem = NULL;
+        c->lvl[i].memo_key = 0;
         c->lvl[i].data = c->lvl[i].known = NULL;
     }
 }
@@ -114,6 +115,7 @@ static void install(struct caches *c, int i, uint64_t line_addr, bool dirty)
     }
     *ln = (struct cache_line){.tag = line_addr, .stamp = ++l->clock, .valid = 1, .dirty = dirty};
     l->keys[idx] = line_addr + 1;
+    l->memo_key = 0;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)(ln - l->lines)) << l->block_shift;
@@ -157,12 +159,21 @@ int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
             c->dram_reads++;
         return CACHE_N;
     }
-    for (; i < CACHE_N; i = next_level(c, i))
+    for (; i < CACHE_N; i = next_level(c, i)) {
+        /* The outer levels' keys are often not in the host's caches (an 8 MiB L3 has
+         * 1 MiB of them): start loading every level's set at once. */
+        const struct cache_level *l = &c->lvl[i];
+        const uint64_t *row = &l->keys[((pa >> l->block_shift) & l->set_mask) * l->ways];
+        __builtin_prefetch(row);
+        if (l->ways > 8)
+            __builtin_prefetch(row + 8);
         path[np++] = i;
+    }
     int hit = -1;
     for (int k = 0; k < np; k++) {
         struct cache_level *l = &c->lvl[path[k]];
-        struct cache_line *ln = cache_probe(l, pa);
+        long li = cache_find_index(l, pa >> l->block_shift);
+        struct cache_line *ln = li < 0 ? NULL : &l->lines[li];
         if (ln) {
             if (l->repl == REPL_LRU)
                 ln->stamp = ++l->clock;
@@ -196,6 +207,7 @@ void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t 
     *ln = (struct cache_line){.tag = (tag << l->set_shift) | set, .stamp = ++l->clock,
                               .valid = valid, .dirty = dirty};
     l->keys[idx] = valid ? ln->tag + 1 : 0;
+    l->memo_key = 0;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)set * l->ways + way) << l->block_shift;

@@ -42,6 +42,11 @@ struct cache_level {
      * line). Lines change only through this module, which keeps the two in step. */
     uint64_t *keys;
     void *keys_mem;
+    /* The line of the last cache_l1_hit (memo_key = its tag + 1; 0 = none): a run of
+     * accesses to one line (sequential code and data) skips the way scan, and the
+     * line's address is known early. Any install or placement at this level clears it. */
+    uint64_t memo_key;
+    struct cache_line *memo_ln;
 };
 
 struct caches {
@@ -90,10 +95,18 @@ static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
 /* The fast path: a hit in the first level, with LRU and dirty update. */
 HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
 {
-    long i = cache_find_index(l, pa >> l->block_shift);
-    if (i < 0)
-        return false;
-    struct cache_line *ln = &l->lines[i];
+    uint64_t tag = pa >> l->block_shift;
+    struct cache_line *ln;
+    if (tag + 1 == l->memo_key) {
+        ln = l->memo_ln;
+    } else {
+        long i = cache_find_index(l, tag);
+        if (i < 0)
+            return false;
+        ln = &l->lines[i];
+        l->memo_key = tag + 1;
+        l->memo_ln = ln;
+    }
     if (l->repl == REPL_LRU)
         ln->stamp = ++l->clock;
     l->st.hits++;
