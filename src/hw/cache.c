@@ -29,6 +29,12 @@ int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl
             return -VMS_ENOMEM;
         }
     }
+    for (int i = 0; i < CACHE_N; i++) {
+        int n = i == CACHE_L1D || i == CACHE_L1I ? CACHE_L2 : i + 1;
+        while (n < CACHE_N && !c->lvl[n].present)
+            n++;
+        c->next[i] = n;
+    }
     return 0;
 }
 
@@ -72,32 +78,36 @@ struct cache_line *cache_probe(struct cache_level *l, paddr_t pa)
 
 static uint32_t victim(struct cache_level *l, size_t base)
 {
-    const struct cache_line *set = &l->lines[base];
-    int inv = ways_find(&l->keys[base], 0, l->ways); /* an invalid way: key 0 */
-    if (inv >= 0)
-        return (uint32_t)inv;
+    /* An invalid way first (key 0), lowest first. */
+    uint64_t m;
+    if (LIKELY(ways_scan(&l->keys[base], 0, l->ways, &m))) {
+        if (m)
+            return ways_first(m);
+    } else {
+        int inv = ways_find(&l->keys[base], 0, l->ways);
+        if (inv >= 0)
+            return (uint32_t)inv;
+    }
     if (l->repl == REPL_RANDOM) {
         l->rng ^= l->rng << 13;
         l->rng ^= l->rng >> 7;
         l->rng ^= l->rng << 17;
         return (uint32_t)(l->rng % l->ways);
     }
+    const struct cache_line *set = &l->lines[base];
     uint32_t best = 0;
+    uint64_t oldest = set[0].stamp;
     for (uint32_t w = 1; w < l->ways; w++)
-        if (set[w].stamp < set[best].stamp)
+        if (set[w].stamp < oldest) {
+            oldest = set[w].stamp;
             best = w;
+        }
     return best;
 }
 
 static int next_level(const struct caches *c, int i)
 {
-    if (i == CACHE_L1D || i == CACHE_L1I)
-        i = CACHE_L2;
-    else
-        i++;
-    while (i < CACHE_N && !c->lvl[i].present)
-        i++;
-    return i;
+    return c->next[i];
 }
 
 static void write_back(struct caches *c, int from, uint64_t line_addr);
@@ -159,7 +169,8 @@ int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
             c->dram_reads++;
         return CACHE_N;
     }
-    for (; i < CACHE_N; i = next_level(c, i)) {
+    path[np++] = i;
+    for (i = next_level(c, i); i < CACHE_N; i = next_level(c, i)) {
         /* The outer levels' keys are often not in the host's caches (an 8 MiB L3 has
          * 1 MiB of them): start loading every level's set at once. */
         const struct cache_level *l = &c->lvl[i];

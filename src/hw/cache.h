@@ -53,6 +53,7 @@ struct caches {
     struct cache_level lvl[CACHE_N];
     uint64_t dram_reads, dram_writes;
     struct physmem *pm; /* for filling data-carrying lines */
+    int next[CACHE_N];  /* the present level after each (CACHE_N: DRAM), set by caches_init */
 };
 
 int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl repl,
