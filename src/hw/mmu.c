@@ -29,10 +29,10 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
         struct mmu_kind *mk = &m->kind[k];
         bool fetch = k == ACCESS_FETCH;
         unsigned need = mmu_need(m, (enum access_kind)k) & ~TLBF_U;
-        mk->tlb = (uint32_t)(fetch ? m->itlb : TLB_L1D);
-        mk->cache = caches_first(&m->caches, fetch);
-        mk->need = need;
-        mk->check = need | (fetch ? TLBF_NX : 0);
+        mk->tlb = (uint16_t)(fetch ? m->itlb : TLB_L1D);
+        mk->cache = (int16_t)caches_first(&m->caches, fetch);
+        mk->need = (uint16_t)need;
+        mk->check = (uint16_t)(need | (fetch ? TLBF_NX : 0));
         mk->hit_cycles = c->lat.tlb_l1 + (mk->cache >= 0 ? c->lat.cache[mk->cache] : 0);
     }
     if (c->psc) {

@@ -103,11 +103,12 @@ struct mmu {
     uint64_t va_hi; /* VA bits above va_bits (0 when va_bits = 64), set by mmu_init */
     /* The hit path's constants per access kind (load, store, fetch), set by mmu_init. */
     struct mmu_kind {
-        /* Not char-sized: a char load must be redone after every store. */
-        uint32_t tlb;         /* the L1 TLB: TLB_L1D, or itlb for fetches */
-        int32_t cache;        /* the first cache level (caches_first), -1 = none */
-        uint32_t need, check; /* flags compared (need + forbidden) must equal need; U apart */
+        /* Not char-sized: a char load must be redone after every store. 16 bytes. */
+        uint16_t tlb;         /* the L1 TLB: TLB_L1D, or itlb for fetches */
+        int16_t cache;        /* the first cache level (caches_first), -1 = none */
+        uint16_t need, check; /* flags compared (need + forbidden) must equal need; U apart */
         uint32_t hit_cycles;  /* lat.tlb_l1 + lat.cache[cache] */
+        uint32_t unused;
     } kind[3];
 };
 
