@@ -165,23 +165,31 @@ static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum acces
     struct tlb *t = &m->tlb[mk->tlb];
     struct tlb_array *a = &t->arr[PSZ_BASE];
     unsigned u = m->user ? TLBF_U : 0, shift = a->shift;
-    /* The width check also keeps va_bits = 64 free of a shift by 64. */
-    if (LIKELY(!(va & m->va_hi))) {
-        struct tlb_entry *e = tlb_array_find(a, va >> shift, m->asid);
-        if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
-            paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));
-            if (t->repl == REPL_LRU)
-                e->stamp = ++t->clock;
-            m->st.tlb_hits[mk->tlb]++;
-            m->st.accesses++;
-            *pa = p;
-            if (LIKELY(mk->cache >= 0) &&
-                cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
-                m->st.cycles += mk->hit_cycles;
-            else
-                mmu_access_miss(m, p, k);
-            return XL_OK;
-        }
+    uint64_t memo = (va >> t->memo_shift) + 1;
+    struct tlb_entry *e = NULL;
+    /* Same line, same space, no TLB change since (tlb.c clears the memo): the lookup
+     * would find the same entry. */
+    if (memo == t->memo_key && m->asid == t->memo_asid) {
+        e = t->memo_e;
+    } else if (LIKELY(!(va & m->va_hi)) && (e = tlb_array_find(a, va >> shift, m->asid))) {
+        /* (The width check also keeps va_bits = 64 free of a shift by 64.) */
+        t->memo_key = memo;
+        t->memo_e = e;
+        t->memo_asid = m->asid;
+    }
+    if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
+        paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));
+        if (t->repl == REPL_LRU)
+            e->stamp = ++t->clock;
+        m->st.tlb_hits[mk->tlb]++;
+        m->st.accesses++;
+        *pa = p;
+        if (LIKELY(mk->cache >= 0) &&
+            cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
+            m->st.cycles += mk->hit_cycles;
+        else
+            mmu_access_miss(m, p, k);
+        return XL_OK;
     }
     return mmu_access_slow(m, va, k, pa, x);
 }

@@ -48,6 +48,16 @@ struct tlb {
     uint64_t clock; /* stamp source */
     uint64_t rng;   /* xorshift state for random replacement */
     struct tlb_array arr[PSZ_N];
+    /* The MMU hit path's memo of its last base-page lookup: memo_key = (va >>
+     * memo_shift) + 1 (0 = none) and memo_asid, the entry tlb_array_find returned for
+     * them, so that a run of accesses skips the way scan. memo_shift is the page shift
+     * or less (mmu_init sets the first cache level's block shift: the memo then rarely
+     * hits on random pages, where its branch would be unpredictable). Every change of
+     * an entry in tlb.c clears the memo. */
+    uint64_t memo_key;
+    struct tlb_entry *memo_e;
+    uint16_t memo_asid;
+    unsigned memo_shift;
 };
 
 /* Build from the config rows cfg[PSZ_N] and the page-size shifts (0 = unsupported).
