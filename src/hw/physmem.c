@@ -181,7 +181,10 @@ static inline bool store_le(uint8_t *p, unsigned size, uint64_t v)
     return false;
 }
 
-bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
+/* The general cases of physmem_read/physmem_write, out of their fast path (a recent
+ * frame outside unknown mode): no frame yet, unknown bytes, odd sizes. */
+static __attribute__((noinline)) bool read_slow(struct physmem *pm, paddr_t pa, unsigned size,
+                                                uint64_t *val)
 {
     struct frame_bytes *fb = lookup(pm, pa >> pm->page_shift);
     size_t off = pa & (pm->page_size - 1);
@@ -190,7 +193,7 @@ bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
         *val = 0;
         return !pm->unknown_mode;
     }
-    if (LIKELY(!fb->known) && load_le(fb->data + off, size, val))
+    if (!fb->known && load_le(fb->data + off, size, val))
         return true;
     bool known = true;
     for (unsigned i = 0; i < size; i++) {
@@ -202,13 +205,14 @@ bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
     return known;
 }
 
-int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
+static __attribute__((noinline)) int write_slow(struct physmem *pm, paddr_t pa, unsigned size,
+                                                uint64_t val)
 {
     struct frame_bytes *fb = get(pm, pa >> pm->page_shift);
     if (!fb)
         return -VMS_ENOMEM;
     size_t off = pa & (pm->page_size - 1);
-    if (LIKELY(!fb->known) && store_le(fb->data + off, size, val))
+    if (!fb->known && store_le(fb->data + off, size, val))
         return 0;
     for (unsigned i = 0; i < size; i++) {
         fb->data[off + i] = (uint8_t)(val >> (8 * i));
@@ -216,6 +220,26 @@ int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
             fb->known[off + i] = 1;
     }
     return 0;
+}
+
+bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
+{
+    uint64_t key = (pa >> pm->page_shift) + 1;
+    const struct slot *r = &pm->recent[key % RECENT_N];
+    if (LIKELY(r->key == key && !r->fb->known) &&
+        load_le(r->fb->data + (pa & (pm->page_size - 1)), size, val))
+        return true;
+    return read_slow(pm, pa, size, val);
+}
+
+int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
+{
+    uint64_t key = (pa >> pm->page_shift) + 1;
+    const struct slot *r = &pm->recent[key % RECENT_N];
+    if (LIKELY(r->key == key && !r->fb->known) &&
+        store_le(r->fb->data + (pa & (pm->page_size - 1)), size, val))
+        return 0;
+    return write_slow(pm, pa, size, val);
 }
 
 bool physmem_known(struct physmem *pm, paddr_t pa)
