@@ -158,19 +158,13 @@ static void write_back(struct caches *c, int from, uint64_t line_addr)
         install(c, n, pa >> l->block_shift, true);
 }
 
-int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
+/* caches_access from the first level `first` (present); first_missed: the caller has
+ * probed it and found nothing. */
+static int access_from(struct caches *c, paddr_t pa, bool write, int first, bool first_missed)
 {
     int path[CACHE_N], np = 0;
-    int i = caches_first(c, ifetch);
-    if (i < 0) {
-        if (write)
-            c->dram_writes++;
-        else
-            c->dram_reads++;
-        return CACHE_N;
-    }
-    path[np++] = i;
-    for (i = next_level(c, i); i < CACHE_N; i = next_level(c, i)) {
+    path[np++] = first;
+    for (int i = next_level(c, first); i < CACHE_N; i = next_level(c, i)) {
         /* The outer levels' keys are often not in the host's caches (an 8 MiB L3 has
          * 1 MiB of them): start loading every level's set at once. */
         const struct cache_level *l = &c->lvl[i];
@@ -183,9 +177,9 @@ int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
     int hit = -1;
     for (int k = 0; k < np; k++) {
         struct cache_level *l = &c->lvl[path[k]];
-        long li = cache_find_index(l, pa >> l->block_shift);
-        struct cache_line *ln = li < 0 ? NULL : &l->lines[li];
-        if (ln) {
+        long li = k == 0 && first_missed ? -1 : cache_find_index(l, pa >> l->block_shift);
+        if (li >= 0) {
+            struct cache_line *ln = &l->lines[li];
             if (l->repl == REPL_LRU)
                 ln->stamp = ++l->clock;
             if (k == 0 && write)
@@ -206,6 +200,24 @@ int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
         install(c, path[k], pa >> l->block_shift, k == 0 && write);
     }
     return hit < np ? path[hit] : CACHE_N;
+}
+
+int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
+{
+    int first = caches_first(c, ifetch);
+    if (first < 0) {
+        if (write)
+            c->dram_writes++;
+        else
+            c->dram_reads++;
+        return CACHE_N;
+    }
+    return access_from(c, pa, write, first, false);
+}
+
+int caches_access_missed(struct caches *c, paddr_t pa, bool write, bool ifetch)
+{
+    return access_from(c, pa, write, caches_first(c, ifetch), true);
 }
 
 void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t tag, bool valid,

@@ -65,6 +65,9 @@ int caches_enable_data(struct caches *c, struct physmem *pm);
 /* Access one byte range inside one block. Returns the level that hit
  * (CACHE_L1D/L1I/L2/L3) or CACHE_N when it came from DRAM. */
 int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch);
+/* The same when the caller knows that the first level does not hold pa (cache_l1_hit
+ * just returned false; there is a first level): skips probing it again. */
+int caches_access_missed(struct caches *c, paddr_t pa, bool write, bool ifetch);
 
 /* The level an access starts at (L1i for fetches when present, else L1d); -1 if none. */
 static inline int caches_first(const struct caches *c, bool ifetch)

@@ -369,7 +369,10 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
 
 void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k)
 {
-    int lv = caches_access(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH);
+    /* With a first level, mmu_access has just found pa absent from it. */
+    int lv = m->kind[k].cache >= 0
+                 ? caches_access_missed(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH)
+                 : caches_access(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH);
     m->st.cycles += m->cfg.lat.tlb_l1 + (lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv]);
 }
 
