@@ -34,11 +34,6 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
         mk->need = (uint16_t)need;
         mk->check = (uint16_t)(need | (fetch ? TLBF_NX : 0));
         mk->hit_cycles = c->lat.tlb_l1 + (mk->cache >= 0 ? c->lat.cache[mk->cache] : 0);
-        /* The TLB memo's granule: the smallest first-level block of the kinds using
-         * this TLB, never more than a page. */
-        struct tlb *t = &m->tlb[mk->tlb];
-        if (mk->cache >= 0 && m->caches.lvl[mk->cache].block_shift < t->memo_shift)
-            t->memo_shift = m->caches.lvl[mk->cache].block_shift;
     }
     if (c->psc) {
         /* psc_entries[k] is for the entry k levels above the leaf (k = 1: PDE). */

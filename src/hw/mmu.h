@@ -165,17 +165,16 @@ static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum acces
     struct tlb *t = &m->tlb[mk->tlb];
     struct tlb_array *a = &t->arr[PSZ_BASE];
     unsigned u = m->user ? TLBF_U : 0, shift = a->shift;
-    uint64_t memo = (va >> t->memo_shift) + 1;
+    uint64_t vpn = va >> shift;
+    struct tlb_memo *mo = &t->memo[vpn % TLB_MEMO_N];
     struct tlb_entry *e = NULL;
-    /* Same line, same space, no TLB change since (tlb.c clears the memo): the lookup
-     * would find the same entry. */
-    if (memo == t->memo_key && m->asid == t->memo_asid) {
-        e = t->memo_e;
-    } else if (LIKELY(!(va & m->va_hi)) && (e = tlb_array_find(a, va >> shift, m->asid))) {
+    /* Same page, same space, no TLB change since: the lookup would find the same entry
+     * (and the page passed the width check then). */
+    if (mo->key == vpn + 1 && mo->gen == t->gen && mo->asid == m->asid) {
+        e = mo->e;
+    } else if (LIKELY(!(va & m->va_hi)) && (e = tlb_array_find(a, vpn, m->asid))) {
         /* (The width check also keeps va_bits = 64 free of a shift by 64.) */
-        t->memo_key = memo;
-        t->memo_e = e;
-        t->memo_asid = m->asid;
+        *mo = (struct tlb_memo){vpn + 1, t->gen, e, m->asid};
     }
     if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
         paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));

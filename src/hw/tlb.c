@@ -16,7 +16,6 @@ int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_
     t->repl = repl;
     t->rng = seed * 0x9e3779b97f4a7c15ull + 0x2545F4914F6CDD1Dull;
     t->present = cfg[PSZ_BASE].entries != 0;
-    t->memo_shift = psz_shift[PSZ_BASE];
     for (int s = 0; s < PSZ_N; s++) {
         struct tlb_array *a = &t->arr[s];
         a->keys = no_keys;
@@ -49,7 +48,7 @@ void tlb_fini(struct tlb *t)
         a->ways = a->sets = a->set_mask = 0;
         a->nvalid = 0;
     }
-    t->memo_key = 0;
+    t->gen++;
 }
 
 struct tlb_entry *tlb_array_find_any(struct tlb_array *a, uint64_t vpn, uint16_t asid)
@@ -126,7 +125,7 @@ struct tlb_entry *tlb_fill(struct tlb *t, int psz, vaddr_t va, pfn_t pfn, unsign
     *e = (struct tlb_entry){.vpn = vpn, .pfn = pfn, .stamp = ++t->clock, .asid = asid,
                             .valid = 1, .flags = (uint8_t)flags};
     a->keys[base + w] = vpn + 1;
-    t->memo_key = 0;
+    t->gen++;
     return e;
 }
 
@@ -145,12 +144,12 @@ void tlb_set_entry(struct tlb *t, int psz, uint32_t set, uint32_t way, uint64_t 
     a->keys[i] = valid ? vpn + 1 : 0;
     if (valid)
         a->nvalid++;
-    t->memo_key = 0;
+    t->gen++;
 }
 
 static void drop(struct tlb *t, struct tlb_array *a, size_t i)
 {
-    t->memo_key = 0;
+    t->gen++;
     a->e[i].valid = 0;
     a->keys[i] = 0;
     a->nvalid--;
@@ -204,5 +203,5 @@ void tlb_flush_all(struct tlb *t)
             memset(a->keys, 0, total * sizeof *a->keys);
         a->nvalid = 0;
     }
-    t->memo_key = 0;
+    t->gen++;
 }

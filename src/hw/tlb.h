@@ -42,22 +42,25 @@ struct tlb_array {
     void *keys_mem;
 };
 
+#define TLB_MEMO_N 16 /* slots of the hit path's memo (a power of two) */
+
 struct tlb {
     bool present;
     enum repl repl;
     uint64_t clock; /* stamp source */
     uint64_t rng;   /* xorshift state for random replacement */
     struct tlb_array arr[PSZ_N];
-    /* The MMU hit path's memo of its last base-page lookup: memo_key = (va >>
-     * memo_shift) + 1 (0 = none) and memo_asid, the entry tlb_array_find returned for
-     * them, so that a run of accesses skips the way scan. memo_shift is the page shift
-     * or less (mmu_init sets the first cache level's block shift: the memo then rarely
-     * hits on random pages, where its branch would be unpredictable). Every change of
-     * an entry in tlb.c clears the memo. */
-    uint64_t memo_key;
-    struct tlb_entry *memo_e;
-    uint16_t memo_asid;
-    unsigned memo_shift;
+    /* The MMU hit path's memo of base-page lookups, direct-mapped by vpn: a slot holds
+     * the entry tlb_array_find returned for (vpn, asid) while gen stayed the same, so
+     * that the few pages in use skip the way scan and their entry's address is known
+     * early. Every change of an entry in tlb.c bumps gen (which empties the memo). */
+    uint64_t gen;
+    struct tlb_memo {
+        uint64_t key; /* vpn + 1, 0 = empty */
+        uint64_t gen; /* t->gen when filled */
+        struct tlb_entry *e;
+        uint64_t asid; /* 64-bit, like the rest: no char or short-sized loads */
+    } memo[TLB_MEMO_N];
 };
 
 /* Build from the config rows cfg[PSZ_N] and the page-size shifts (0 = unsupported).

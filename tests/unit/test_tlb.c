@@ -563,7 +563,7 @@ static bool same_caches(const struct mmu *a, const struct mmu *b, paddr_t pa, bo
  * statistic, TLB entry and cache line must stay equal through runs and random accesses
  * of every kind, permission faults, unmapped pages, INVLPG, remaps with and without
  * INVLPG (stale entries), CR3 switches between two spaces (with and without PCID),
- * user/supervisor mode changes and full flushes. */
+ * user/supervisor mode changes, textbook TLB placements and full flushes. */
 static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
 {
     struct hwm h[2];
@@ -625,9 +625,19 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
                     mmu_invlpg(&h[i].m, va, h[i].m.asid);
             }
             continue;
-        } else if (op < 999) {
+        } else if (op < 998) {
             for (int i = 0; i < 2; i++)
                 h[i].m.user = !h[i].m.user;
+            continue;
+        } else if (op < 999) {
+            /* A textbook placement over the L1 d-TLB entry of va's set. */
+            const struct tlb_array *a = &h[0].m.tlb[TLB_L1D].arr[PSZ_BASE];
+            uint64_t vpn = va >> 12;
+            uint32_t way = (uint32_t)rng_below(&s, a->ways);
+            pfn_t pfn = 0x500 + rng_below(&s, 64);
+            for (int i = 0; i < 2; i++)
+                tlb_set_entry(&h[i].m.tlb[TLB_L1D], PSZ_BASE, (uint32_t)(vpn & a->set_mask), way,
+                              vpn, pfn, TLBF_W | TLBF_U | TLBF_R | TLBF_D, h[i].m.asid, true);
             continue;
         } else {
             for (int i = 0; i < 2; i++)
