@@ -24,7 +24,13 @@ int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl
         l->rng = (seed + (uint64_t)i) * 0x9e3779b97f4a7c15ull + 1;
         l->lines = vms_calloc((size_t)l->sets * l->ways, sizeof *l->lines);
         l->keys = ways_keys_alloc((size_t)l->sets * l->ways, &l->keys_mem);
-        if (!l->lines || !l->keys) {
+        size_t nm = 1; /* memo slots: twice the lines (a power of two), at most 4096 */
+        while ((i == CACHE_L1D || i == CACHE_L1I) && nm < (size_t)l->sets * l->ways * 2 &&
+               nm < 4096)
+            nm *= 2;
+        l->memo = vms_calloc(nm, sizeof *l->memo);
+        l->memo_mask = nm - 1;
+        if (!l->lines || !l->keys || !l->memo) {
             caches_fini(c);
             return -VMS_ENOMEM;
         }
@@ -48,7 +54,8 @@ void caches_fini(struct caches *c)
         c->lvl[i].lines = NULL;
         c->lvl[i].keys = NULL;
         c->lvl[i].keys_mem = NULL;
-        c->lvl[i].memo_key = 0;
+        vms_free(c->lvl[i].memo);
+        c->lvl[i].memo = NULL;
         c->lvl[i].data = c->lvl[i].known = NULL;
     }
 }
@@ -112,6 +119,14 @@ static int next_level(const struct caches *c, int i)
 
 static void write_back(struct caches *c, int from, uint64_t line_addr);
 
+/* The valid line ln is about to change: the memo slot of its block may name it. */
+static void memo_forget(struct cache_level *l, const struct cache_line *ln)
+{
+    struct cache_memo *mo = &l->memo[ln->tag & l->memo_mask];
+    if (mo->ln == ln)
+        mo->key = 0;
+}
+
 /* Install line_addr at level i (a miss fill or a write-back from above). */
 static void install(struct caches *c, int i, uint64_t line_addr, bool dirty)
 {
@@ -119,13 +134,15 @@ static void install(struct caches *c, int i, uint64_t line_addr, bool dirty)
     size_t idx = (size_t)(line_addr & l->set_mask) * l->ways;
     idx += victim(l, idx);
     struct cache_line *ln = &l->lines[idx];
-    if (ln->valid && ln->dirty) {
-        l->st.writebacks++;
-        write_back(c, i, ln->tag);
+    if (ln->valid) {
+        memo_forget(l, ln);
+        if (ln->dirty) {
+            l->st.writebacks++;
+            write_back(c, i, ln->tag);
+        }
     }
     *ln = (struct cache_line){.tag = line_addr, .stamp = ++l->clock, .valid = 1, .dirty = dirty};
     l->keys[idx] = line_addr + 1;
-    l->memo_key = 0;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)(ln - l->lines)) << l->block_shift;
@@ -227,10 +244,13 @@ void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t 
         return;
     size_t idx = (size_t)set * l->ways + way;
     struct cache_line *ln = &l->lines[idx];
+    if (ln->valid)
+        memo_forget(l, ln);
     *ln = (struct cache_line){.tag = (tag << l->set_shift) | set, .stamp = ++l->clock,
                               .valid = valid, .dirty = dirty};
     l->keys[idx] = valid ? ln->tag + 1 : 0;
-    l->memo_key = 0;
+    /* A placed duplicate may now be the lowest way holding its block. */
+    l->memo[ln->tag & l->memo_mask].key = 0;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)set * l->ways + way) << l->block_shift;

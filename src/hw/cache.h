@@ -42,11 +42,18 @@ struct cache_level {
      * line). Lines change only through this module, which keeps the two in step. */
     uint64_t *keys;
     void *keys_mem;
-    /* The line of the last cache_l1_hit (memo_key = its tag + 1; 0 = none): a run of
-     * accesses to one line (sequential code and data) skips the way scan, and the
-     * line's address is known early. Any install or placement at this level clears it. */
-    uint64_t memo_key;
-    struct cache_line *memo_ln;
+    /* cache_l1_hit's memo, direct-mapped by line address: a slot names the line that
+     * holds its block (key = line address + 1, 0 = empty), so that the blocks in use
+     * skip the way scan and the line's address does not wait for it (storing the LRU
+     * stamp at an address that depends on the scan's result costs a third of the hit
+     * path here). Invariant: a slot whose key matches names the lowest way holding the
+     * block. install and cache_set_line clear the slots they could falsify. First
+     * levels get up to 4096 slots, the others one. */
+    struct cache_memo {
+        uint64_t key;
+        struct cache_line *ln;
+    } *memo;
+    uint64_t memo_mask;
 };
 
 struct caches {
@@ -101,15 +108,15 @@ HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
 {
     uint64_t tag = pa >> l->block_shift;
     struct cache_line *ln;
-    if (tag + 1 == l->memo_key) {
-        ln = l->memo_ln;
+    struct cache_memo *mo = &l->memo[tag & l->memo_mask];
+    if (mo->key == tag + 1) {
+        ln = mo->ln;
     } else {
         long i = cache_find_index(l, tag);
         if (i < 0)
             return false;
         ln = &l->lines[i];
-        l->memo_key = tag + 1;
-        l->memo_ln = ln;
+        *mo = (struct cache_memo){tag + 1, ln};
     }
     if (l->repl == REPL_LRU)
         ln->stamp = ++l->clock;
