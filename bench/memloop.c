@@ -2,7 +2,8 @@
  * mmu_access (an L1 d-TLB hit, then the caches) plus physmem_write/physmem_read of the
  * value at the physical address, as machine_access does it. The array is swept with
  * stores of a pattern, then with loads that check it, over and over.
- * Usage: memloop [SECONDS [PAGES]] (default: 1 second, 4 and 32 pages). */
+ * Usage: memloop [SECONDS [PAGES]] (default: 1 second, 4 and 32 pages); memloop --count N
+ * PAGES does N sweeps exactly, untimed (for instruction counts). */
 #include "base/err.h"
 #include "hw/mmu.h"
 
@@ -55,7 +56,7 @@ static uint64_t sweep(struct mmu *m, vaddr_t va, size_t n, uint64_t seed)
     return bad;
 }
 
-static int bench(double secs, size_t npages)
+static int bench(double secs, size_t npages, long count)
 {
     struct vms_config cfg;
     struct vms_error e = {0};
@@ -79,6 +80,14 @@ static int bench(double secs, size_t npages)
         }
     size_t words = npages << 9;
     uint64_t bad = sweep(&m, base, words, 0); /* warm up: TLB, caches, frames' bytes */
+    if (count >= 0) {
+        for (long k = 0; k < count; k++)
+            bad += sweep(&m, base, words, (uint64_t)k + 1);
+        printf("%ld accesses, %llu errors\n", 2 * count * (long)words,
+               (unsigned long long)bad);
+        mmu_fini(&m);
+        return bad ? -1 : 0;
+    }
     memset(&m.st, 0, sizeof m.st);
     for (int i = 0; i < CACHE_N; i++)
         m.caches.lvl[i].st = (struct cache_stats){0, 0, 0};
@@ -107,8 +116,10 @@ static int bench(double secs, size_t npages)
 
 int main(int argc, char **argv)
 {
+    if (argc > 3 && !strcmp(argv[1], "--count"))
+        return bench(0, strtoul(argv[3], NULL, 0), atol(argv[2])) ? 1 : 0;
     double secs = argc > 1 ? atof(argv[1]) : 1.0;
     if (argc > 2)
-        return bench(secs, strtoul(argv[2], NULL, 0)) ? 1 : 0;
-    return bench(secs, 4) || bench(secs, 32) ? 1 : 0;
+        return bench(secs, strtoul(argv[2], NULL, 0), -1) ? 1 : 0;
+    return bench(secs, 4, -1) || bench(secs, 32, -1) ? 1 : 0;
 }

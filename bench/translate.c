@@ -3,7 +3,9 @@
  * (random pages over 1 GiB: TLB misses, walks through the PSCs and caches). References
  * are precomputed in a batch and replayed; statistics are kept as in any run. Prints
  * references per second for each stream, by wall-clock and by CPU time.
- * Usage: translate [SECONDS_PER_STREAM [hit|walk]] (default: 1 second, both streams). */
+ * Usage: translate [SECONDS_PER_STREAM [hit|walk]] (default: 1 second, both streams);
+ * translate --count N replays the hit stream exactly N x 65536 times, untimed (for
+ * instruction counts: callgrind's total for two values of N, differenced). */
 #include "base/err.h"
 #include "hw/mmu.h"
 
@@ -116,8 +118,9 @@ static void report(const char *what, const struct mmu *m, struct rate rate, uint
 
 int main(int argc, char **argv)
 {
-    double secs = argc > 1 ? atof(argv[1]) : 1.0;
-    const char *only = argc > 2 ? argv[2] : "";
+    long count = argc > 2 && !strcmp(argv[1], "--count") ? atol(argv[2]) : -1;
+    double secs = argc > 1 && count < 0 ? atof(argv[1]) : 1.0;
+    const char *only = count >= 0 ? "hit" : argc > 2 ? argv[2] : "";
     bool do_hit = !*only || !strcmp(only, "hit"), do_walk = !*only || !strcmp(only, "walk");
     struct ref *refs = malloc(BATCH * sizeof *refs);
     if (!refs)
@@ -138,6 +141,20 @@ int main(int argc, char **argv)
             refs[i].k = (r & 3) == 0 ? ACCESS_STORE : ACCESS_LOAD;
         }
         uint64_t faults = 0;
+        if (count >= 0) {
+            for (long c = 0; c < count; c++)
+                for (size_t i = 0; i < BATCH; i++) {
+                    paddr_t pa;
+                    struct xlate x;
+                    if (UNLIKELY(mmu_access(&m, refs[i].va, refs[i].k, &pa, &x) != XL_OK))
+                        faults++;
+                }
+            printf("%ld references, %llu faults\n", count * (long)BATCH,
+                   (unsigned long long)faults);
+            mmu_fini(&m);
+            free(refs);
+            return 0;
+        }
         run(&m, refs, secs / 4, &faults); /* warm up */
         memset(&m.st, 0, sizeof m.st);
         m.caches.lvl[CACHE_L1D].st = (struct cache_stats){0, 0, 0};
