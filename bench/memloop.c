@@ -83,8 +83,7 @@ static int bench(double secs, size_t npages, long count)
     if (count >= 0) {
         for (long k = 0; k < count; k++)
             bad += sweep(&m, base, words, (uint64_t)k + 1);
-        printf("%ld accesses, %llu errors\n", 2 * count * (long)words,
-               (unsigned long long)bad);
+        printf("%ld accesses, %llu errors\n", 2 * count * (long)words, (unsigned long long)bad);
         mmu_fini(&m);
         return bad ? -1 : 0;
     }
@@ -107,7 +106,8 @@ static int bench(double secs, size_t npages, long count)
     uint64_t th = m.st.tlb_hits[TLB_L1D], tm = m.st.tlb_misses[TLB_L1D];
     printf("memloop core-i7 %3zu pages %8.1f M accesses/s  (by CPU time %.1f; 8-byte "
            "store+write / load+read; L1 d-TLB hit %.4f, L1d hit %.4f, errors %llu)\n",
-           npages, (double)n / t / 1e6, (double)n / c / 1e6, (double)th / (double)(th + tm ? th + tm : 1),
+           npages, (double)n / t / 1e6, (double)n / c / 1e6,
+           (double)th / (double)(th + tm ? th + tm : 1),
            (double)l1->hits / (double)(l1->hits + l1->misses ? l1->hits + l1->misses : 1),
            (unsigned long long)bad);
     mmu_fini(&m);

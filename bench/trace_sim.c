@@ -88,8 +88,7 @@ static inline void access1(struct mmu *m, struct pt_alloc *al, vaddr_t va, unsig
             pfn_t *next = al->ctx;
             if (st != XL_NOT_PRESENT ||
                 pt_map(m, al, m->root, va, PSZ_BASE, (*next)++, &leaf, &e)) {
-                fprintf(stderr, "trace_sim: unexpected fault at 0x%llx\n",
-                        (unsigned long long)va);
+                fprintf(stderr, "trace_sim: unexpected fault at 0x%llx\n", (unsigned long long)va);
                 exit(1);
             }
             (*faults)++;
@@ -121,9 +120,15 @@ static int run(const uint64_t *r, size_t n, struct result *res)
         vaddr_t va = r[i] >> 16;
         unsigned size = (unsigned)(r[i] >> 2) & 0x3fff;
         switch (r[i] & 3) {
-        case VMS_TRACE_I: access1(&m, &al, va, size, ACCESS_FETCH, bshift, &faults); break;
-        case VMS_TRACE_L: access1(&m, &al, va, size, ACCESS_LOAD, bshift, &faults); break;
-        case VMS_TRACE_S: access1(&m, &al, va, size, ACCESS_STORE, bshift, &faults); break;
+        case VMS_TRACE_I:
+            access1(&m, &al, va, size, ACCESS_FETCH, bshift, &faults);
+            break;
+        case VMS_TRACE_L:
+            access1(&m, &al, va, size, ACCESS_LOAD, bshift, &faults);
+            break;
+        case VMS_TRACE_S:
+            access1(&m, &al, va, size, ACCESS_STORE, bshift, &faults);
+            break;
         default:
             access1(&m, &al, va, size, ACCESS_LOAD, bshift, &faults);
             access1(&m, &al, va, size, ACCESS_STORE, bshift, &faults);
@@ -190,7 +195,8 @@ static void bench(const char *path, int runs)
            ratio(st->tlb_hits[TLB_L1I], st->tlb_misses[TLB_L1I]),
            ratio(st->tlb_hits[TLB_L1D], st->tlb_misses[TLB_L1D]),
            ratio(st->tlb_hits[TLB_L2], st->tlb_misses[TLB_L2]), (unsigned long long)st->walks,
-           (unsigned long long)med->faults, ratio(med->cs[CACHE_L1I].hits, med->cs[CACHE_L1I].misses),
+           (unsigned long long)med->faults,
+           ratio(med->cs[CACHE_L1I].hits, med->cs[CACHE_L1I].misses),
            ratio(med->cs[CACHE_L1D].hits, med->cs[CACHE_L1D].misses),
            ratio(med->cs[CACHE_L2].hits, med->cs[CACHE_L2].misses),
            ratio(med->cs[CACHE_L3].hits, med->cs[CACHE_L3].misses));

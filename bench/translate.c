@@ -55,8 +55,7 @@ struct ref {
 };
 
 /* Replay the batch until `seconds` of CPU time have passed. */
-static struct rate run(struct mmu *m, const struct ref *refs, double seconds,
-                       uint64_t *faults)
+static struct rate run(struct mmu *m, const struct ref *refs, double seconds, uint64_t *faults)
 {
     uint64_t n = 0;
     double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), c;

@@ -27,6 +27,12 @@ struct cache_stats {
     uint64_t hits, misses, writebacks;
 };
 
+/* A slot of cache_l1_hit's memo (see struct cache_level). */
+struct cache_memo {
+    uint64_t key; /* line address + 1, 0 = empty */
+    struct cache_line *ln;
+};
+
 struct cache_level {
     bool present;
     enum repl repl;
@@ -45,14 +51,11 @@ struct cache_level {
     /* cache_l1_hit's memo, direct-mapped by line address: a slot names the line that
      * holds its block (key = line address + 1, 0 = empty), so that the blocks in use
      * skip the way scan and the line's address does not wait for it (storing the LRU
-     * stamp at an address that depends on the scan's result costs a third of the hit
+     * stamp at an address that depends on the scan's result costs a quarter of the hit
      * path here). Invariant: a slot whose key matches names the lowest way holding the
      * block. install and cache_set_line clear the slots they could falsify. First
      * levels get up to 4096 slots, the others one. */
-    struct cache_memo {
-        uint64_t key;
-        struct cache_line *ln;
-    } *memo;
+    struct cache_memo *memo;
     uint64_t memo_mask;
 };
 

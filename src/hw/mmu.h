@@ -183,8 +183,7 @@ static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum acces
         m->st.tlb_hits[mk->tlb]++;
         m->st.accesses++;
         *pa = p;
-        if (LIKELY(mk->cache >= 0) &&
-            cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
+        if (LIKELY(mk->cache >= 0) && cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
             m->st.cycles += mk->hit_cycles;
         else
             mmu_access_miss(m, p, k);

@@ -153,10 +153,21 @@ static inline bool load_le(const uint8_t *p, unsigned size, uint64_t *v)
     uint16_t b2;
     uint32_t b4;
     switch (size) {
-    case 8: memcpy(v, p, 8); return true;
-    case 4: memcpy(&b4, p, 4); *v = b4; return true;
-    case 2: memcpy(&b2, p, 2); *v = b2; return true;
-    case 1: b1 = *p; *v = b1; return true;
+    case 8:
+        memcpy(v, p, 8);
+        return true;
+    case 4:
+        memcpy(&b4, p, 4);
+        *v = b4;
+        return true;
+    case 2:
+        memcpy(&b2, p, 2);
+        *v = b2;
+        return true;
+    case 1:
+        b1 = *p;
+        *v = b1;
+        return true;
     }
 #else
     (void)p, (void)size, (void)v;
@@ -170,10 +181,18 @@ static inline bool store_le(uint8_t *p, unsigned size, uint64_t v)
     uint16_t b2 = (uint16_t)v;
     uint32_t b4 = (uint32_t)v;
     switch (size) {
-    case 8: memcpy(p, &v, 8); return true;
-    case 4: memcpy(p, &b4, 4); return true;
-    case 2: memcpy(p, &b2, 2); return true;
-    case 1: *p = (uint8_t)v; return true;
+    case 8:
+        memcpy(p, &v, 8);
+        return true;
+    case 4:
+        memcpy(p, &b4, 4);
+        return true;
+    case 2:
+        memcpy(p, &b2, 2);
+        return true;
+    case 1:
+        *p = (uint8_t)v;
+        return true;
     }
 #else
     (void)p, (void)size, (void)v;

@@ -462,8 +462,7 @@ TEST(cache_keys_mirror_lines)
                     ok &= cache_probe(m, pa) == want;
                 }
                 if (!ok)
-                    harness_fail(__FILE__, __LINE__, "geometry %zu repl %d: step %d", g, (int)r,
-                                 i);
+                    harness_fail(__FILE__, __LINE__, "geometry %zu repl %d: step %d", g, (int)r, i);
             }
             caches_fini(&c);
         }

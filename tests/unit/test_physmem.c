@@ -213,9 +213,10 @@ TEST(physmem_recent_frames_cache)
                 bool known = physmem_read(pm, pa, 8, &v);
                 CHECK_EQ(known, present[i] || !unknown);
                 if (v != naive[i][w]) {
-                    harness_fail(__FILE__, __LINE__, "unknown %d op %d: frame 0x%llx word %u: "
-                                 "0x%llx, naive 0x%llx", unknown, op,
-                                 (unsigned long long)pfns[i], w, (unsigned long long)v,
+                    harness_fail(__FILE__, __LINE__,
+                                 "unknown %d op %d: frame 0x%llx word %u: "
+                                 "0x%llx, naive 0x%llx",
+                                 unknown, op, (unsigned long long)pfns[i], w, (unsigned long long)v,
                                  (unsigned long long)naive[i][w]);
                     break;
                 }

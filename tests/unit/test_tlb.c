@@ -472,9 +472,10 @@ static struct tlb_entry *naive_probe(struct tlb *t, vaddr_t va, uint16_t asid, i
  * (including more ways than the 32 of the branch-free scan) and several ASIDs. */
 TEST(tlb_keys_mirror_entries)
 {
-    static const struct tlb_cfg geo[][PSZ_N] = {
-        {{16, 4}, {8, 8}, {4, 4}}, {{64, 64}, {0, 0}, {2, 2}}, {{24, 12}, {12, 3}, {0, 0}},
-        {{8, 1}, {4, 2}, {16, 16}}};
+    static const struct tlb_cfg geo[][PSZ_N] = {{{16, 4}, {8, 8}, {4, 4}},
+                                                {{64, 64}, {0, 0}, {2, 2}},
+                                                {{24, 12}, {12, 3}, {0, 0}},
+                                                {{8, 1}, {4, 2}, {16, 16}}};
     uint64_t s = 99;
     for (size_t g = 0; g < ARRAY_LEN(geo); g++)
         for (enum repl r = REPL_LRU; r <= REPL_RANDOM; r++) {
@@ -482,8 +483,8 @@ TEST(tlb_keys_mirror_entries)
             CHECK_EQ(tlb_init(&t, geo[g], shifts, r, g), 0);
             bool ok = true;
             for (int i = 0; i < 20000 && ok; i++) {
-                vaddr_t va = rng_below(&s, 48) << 12 | rng_below(&s, 4) << 21 |
-                             rng_below(&s, 2) << 30;
+                vaddr_t va =
+                    rng_below(&s, 48) << 12 | rng_below(&s, 4) << 21 | rng_below(&s, 2) << 30;
                 uint16_t asid = (uint16_t)rng_below(&s, 3);
                 int psz = (int)rng_below(&s, PSZ_N), p1 = -1, p2 = -1;
                 unsigned op = (unsigned)rng_below(&s, 100);
@@ -567,10 +568,12 @@ static bool same_caches(const struct mmu *a, const struct mmu *b, paddr_t pa, bo
 static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
 {
     struct hwm h[2];
-    const char *repl = r == REPL_LRU ? "tlb.policy=lru" : r == REPL_FIFO ? "tlb.policy=fifo"
-                                                                       : "tlb.policy=random";
-    const char *crepl = r == REPL_LRU ? "cache.policy=lru" : r == REPL_FIFO ? "cache.policy=fifo"
-                                                                          : "cache.policy=random";
+    const char *repl = r == REPL_LRU    ? "tlb.policy=lru"
+                       : r == REPL_FIFO ? "tlb.policy=fifo"
+                                        : "tlb.policy=random";
+    const char *crepl = r == REPL_LRU    ? "cache.policy=lru"
+                        : r == REPL_FIFO ? "cache.policy=fifo"
+                                         : "cache.policy=random";
     for (int i = 0; i < 2; i++)
         CHECK(hwm_init(&h[i], "core-i7", 0x100000, pcid, l1d, repl, crepl, NULL));
     if (!h[0].ok || !h[1].ok)
@@ -583,8 +586,11 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
             /* Every fifth page read-only, every seventh supervisor, every third NX,
              * page 11 global; the second space maps the same pages elsewhere. */
             struct vms_error e = {0};
-            struct pte_info leaf = {.writable = p % 5 != 0, .user = p % 7 != 0,
-                                    .nx = p % 3 == 0, .global = p == 11, .readable = true};
+            struct pte_info leaf = {.writable = p % 5 != 0,
+                                    .user = p % 7 != 0,
+                                    .nx = p % 3 == 0,
+                                    .global = p == 11,
+                                    .readable = true};
             vaddr_t va = 0x400000 + ((vaddr_t)p << 12);
             CHECK_EQ(pt_map(&h[i].m, &h[i].al, h[i].root, va, PSZ_BASE, 0x200 + p, &leaf, &e), 0);
             CHECK_EQ(pt_map(&h[i].m, &h[i].al, root2[i], va, PSZ_BASE, 0x300 + p, &leaf, &e), 0);
@@ -655,8 +661,10 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
              same_caches(&h[0].m, &h[1].m, pa[1], step % 25000 == 0);
         if (!ok)
             harness_fail(__FILE__, __LINE__, "%s %s repl %d: step %d %s va 0x%llx: status %d/%d",
-                         pcid, l1d, (int)r, step, k == ACCESS_LOAD ? "load"
-                                                  : k == ACCESS_STORE ? "store" : "fetch",
+                         pcid, l1d, (int)r, step,
+                         k == ACCESS_LOAD    ? "load"
+                         : k == ACCESS_STORE ? "store"
+                                             : "fetch",
                          (unsigned long long)va, (int)st0, (int)st1);
     }
     hwm_fini(&h[0]);
