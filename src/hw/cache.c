@@ -23,10 +23,23 @@ int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl
         l->set_shift = log2u(l->sets);
         l->rng = (seed + (uint64_t)i) * 0x9e3779b97f4a7c15ull + 1;
         l->lines = vms_calloc((size_t)l->sets * l->ways, sizeof *l->lines);
-        if (!l->lines) {
+        l->keys = ways_keys_alloc((size_t)l->sets * l->ways, &l->keys_mem);
+        size_t nm = 1; /* memo slots: twice the lines (a power of two), at most 4096 */
+        while ((i == CACHE_L1D || i == CACHE_L1I) && nm < (size_t)l->sets * l->ways * 2 &&
+               nm < 4096)
+            nm *= 2;
+        l->memo = vms_calloc(nm, sizeof *l->memo);
+        l->memo_mask = nm - 1;
+        if (!l->lines || !l->keys || !l->memo) {
             caches_fini(c);
             return -VMS_ENOMEM;
         }
+    }
+    for (int i = 0; i < CACHE_N; i++) {
+        int n = i == CACHE_L1D || i == CACHE_L1I ? CACHE_L2 : i + 1;
+        while (n < CACHE_N && !c->lvl[n].present)
+            n++;
+        c->next[i] = n;
     }
     return 0;
 }
@@ -37,7 +50,12 @@ void caches_fini(struct caches *c)
         vms_free(c->lvl[i].lines);
         vms_free(c->lvl[i].data);
         vms_free(c->lvl[i].known);
+        vms_free(c->lvl[i].keys_mem);
         c->lvl[i].lines = NULL;
+        c->lvl[i].keys = NULL;
+        c->lvl[i].keys_mem = NULL;
+        vms_free(c->lvl[i].memo);
+        c->lvl[i].memo = NULL;
         c->lvl[i].data = c->lvl[i].known = NULL;
     }
 }
@@ -65,49 +83,66 @@ struct cache_line *cache_probe(struct cache_level *l, paddr_t pa)
     return cache_find(l, pa >> l->block_shift);
 }
 
-static uint32_t victim(struct cache_level *l, struct cache_line *set)
+static uint32_t victim(struct cache_level *l, size_t base)
 {
-    for (uint32_t w = 0; w < l->ways; w++)
-        if (!set[w].valid)
-            return w;
+    /* An invalid way first (key 0), lowest first. */
+    uint64_t m;
+    if (LIKELY(ways_scan(&l->keys[base], 0, l->ways, &m))) {
+        if (m)
+            return ways_first(m);
+    } else {
+        int inv = ways_find(&l->keys[base], 0, l->ways);
+        if (inv >= 0)
+            return (uint32_t)inv;
+    }
     if (l->repl == REPL_RANDOM) {
         l->rng ^= l->rng << 13;
         l->rng ^= l->rng >> 7;
         l->rng ^= l->rng << 17;
         return (uint32_t)(l->rng % l->ways);
     }
+    const struct cache_line *set = &l->lines[base];
     uint32_t best = 0;
+    uint64_t oldest = set[0].stamp;
     for (uint32_t w = 1; w < l->ways; w++)
-        if (set[w].stamp < set[best].stamp)
+        if (set[w].stamp < oldest) {
+            oldest = set[w].stamp;
             best = w;
+        }
     return best;
 }
 
 static int next_level(const struct caches *c, int i)
 {
-    if (i == CACHE_L1D || i == CACHE_L1I)
-        i = CACHE_L2;
-    else
-        i++;
-    while (i < CACHE_N && !c->lvl[i].present)
-        i++;
-    return i;
+    return c->next[i];
 }
 
 static void write_back(struct caches *c, int from, uint64_t line_addr);
+
+/* The valid line ln is about to change: the memo slot of its block may name it. */
+static void memo_forget(struct cache_level *l, const struct cache_line *ln)
+{
+    struct cache_memo *mo = &l->memo[ln->tag & l->memo_mask];
+    if (mo->ln == ln)
+        mo->key = 0;
+}
 
 /* Install line_addr at level i (a miss fill or a write-back from above). */
 static void install(struct caches *c, int i, uint64_t line_addr, bool dirty)
 {
     struct cache_level *l = &c->lvl[i];
-    struct cache_line *set = &l->lines[(size_t)(line_addr & l->set_mask) * l->ways];
-    uint32_t w = victim(l, set);
-    struct cache_line *ln = &set[w];
-    if (ln->valid && ln->dirty) {
-        l->st.writebacks++;
-        write_back(c, i, ln->tag);
+    size_t idx = (size_t)(line_addr & l->set_mask) * l->ways;
+    idx += victim(l, idx);
+    struct cache_line *ln = &l->lines[idx];
+    if (ln->valid) {
+        memo_forget(l, ln);
+        if (ln->dirty) {
+            l->st.writebacks++;
+            write_back(c, i, ln->tag);
+        }
     }
     *ln = (struct cache_line){.tag = line_addr, .stamp = ++l->clock, .valid = 1, .dirty = dirty};
+    l->keys[idx] = line_addr + 1;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)(ln - l->lines)) << l->block_shift;
@@ -140,24 +175,28 @@ static void write_back(struct caches *c, int from, uint64_t line_addr)
         install(c, n, pa >> l->block_shift, true);
 }
 
-int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
+/* caches_access from the first level `first` (present); first_missed: the caller has
+ * probed it and found nothing. */
+static int access_from(struct caches *c, paddr_t pa, bool write, int first, bool first_missed)
 {
     int path[CACHE_N], np = 0;
-    int i = caches_first(c, ifetch);
-    if (i < 0) {
-        if (write)
-            c->dram_writes++;
-        else
-            c->dram_reads++;
-        return CACHE_N;
-    }
-    for (; i < CACHE_N; i = next_level(c, i))
+    path[np++] = first;
+    for (int i = next_level(c, first); i < CACHE_N; i = next_level(c, i)) {
+        /* The outer levels' keys are often not in the host's caches (an 8 MiB L3 has
+         * 1 MiB of them): start loading every level's set at once. */
+        const struct cache_level *l = &c->lvl[i];
+        const uint64_t *row = &l->keys[((pa >> l->block_shift) & l->set_mask) * l->ways];
+        __builtin_prefetch(row);
+        if (l->ways > 8)
+            __builtin_prefetch(row + 8);
         path[np++] = i;
+    }
     int hit = -1;
     for (int k = 0; k < np; k++) {
         struct cache_level *l = &c->lvl[path[k]];
-        struct cache_line *ln = cache_probe(l, pa);
-        if (ln) {
+        long li = k == 0 && first_missed ? -1 : cache_find_index(l, pa >> l->block_shift);
+        if (li >= 0) {
+            struct cache_line *ln = &l->lines[li];
             if (l->repl == REPL_LRU)
                 ln->stamp = ++l->clock;
             if (k == 0 && write)
@@ -180,14 +219,38 @@ int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
     return hit < np ? path[hit] : CACHE_N;
 }
 
+int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch)
+{
+    int first = caches_first(c, ifetch);
+    if (first < 0) {
+        if (write)
+            c->dram_writes++;
+        else
+            c->dram_reads++;
+        return CACHE_N;
+    }
+    return access_from(c, pa, write, first, false);
+}
+
+int caches_access_missed(struct caches *c, paddr_t pa, bool write, bool ifetch)
+{
+    return access_from(c, pa, write, caches_first(c, ifetch), true);
+}
+
 void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t tag, bool valid,
                     bool dirty, const uint8_t *bytes)
 {
     if (!l->present || set >= l->sets || way >= l->ways)
         return;
-    struct cache_line *ln = &l->lines[(size_t)set * l->ways + way];
+    size_t idx = (size_t)set * l->ways + way;
+    struct cache_line *ln = &l->lines[idx];
+    if (ln->valid)
+        memo_forget(l, ln);
     *ln = (struct cache_line){.tag = (tag << l->set_shift) | set, .stamp = ++l->clock,
                               .valid = valid, .dirty = dirty};
+    l->keys[idx] = valid ? ln->tag + 1 : 0;
+    /* A placed duplicate may now be the lowest way holding its block. */
+    l->memo[ln->tag & l->memo_mask].key = 0;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)set * l->ways + way) << l->block_shift;

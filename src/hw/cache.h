@@ -13,6 +13,7 @@
 
 #include "base/types.h"
 #include "hw/config.h"
+#include "hw/ways.h"
 
 struct physmem;
 
@@ -26,6 +27,12 @@ struct cache_stats {
     uint64_t hits, misses, writebacks;
 };
 
+/* A slot of cache_l1_hit's memo (see struct cache_level). */
+struct cache_memo {
+    uint64_t key; /* line address + 1, 0 = empty */
+    struct cache_line *ln;
+};
+
 struct cache_level {
     bool present;
     enum repl repl;
@@ -36,12 +43,27 @@ struct cache_level {
     struct cache_stats st;
     uint8_t *data;  /* optional: block bytes per line */
     uint8_t *known; /* optional: one flag per byte of data */
+    /* The lookup's copy of the tags, one per line in the order of `lines`: tag + 1 of a
+     * valid line, 0 of an invalid one (64-byte aligned: an 8-way set is one host cache
+     * line). Lines change only through this module, which keeps the two in step. */
+    uint64_t *keys;
+    void *keys_mem;
+    /* cache_l1_hit's memo, direct-mapped by line address: a slot names the line that
+     * holds its block (key = line address + 1, 0 = empty), so that the blocks in use
+     * skip the way scan and the line's address does not wait for it (storing the LRU
+     * stamp at an address that depends on the scan's result costs a quarter of the hit
+     * path here). Invariant: a slot whose key matches names the lowest way holding the
+     * block. install and cache_set_line clear the slots they could falsify. First
+     * levels get up to 4096 slots, the others one. */
+    struct cache_memo *memo;
+    uint64_t memo_mask;
 };
 
 struct caches {
     struct cache_level lvl[CACHE_N];
     uint64_t dram_reads, dram_writes;
     struct physmem *pm; /* for filling data-carrying lines */
+    int next[CACHE_N];  /* the present level after each (CACHE_N: DRAM), set by caches_init */
 };
 
 int caches_init(struct caches *c, const struct cache_cfg cfg[CACHE_N], enum repl repl,
@@ -53,6 +75,9 @@ int caches_enable_data(struct caches *c, struct physmem *pm);
 /* Access one byte range inside one block. Returns the level that hit
  * (CACHE_L1D/L1I/L2/L3) or CACHE_N when it came from DRAM. */
 int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch);
+/* The same when the caller knows that the first level does not hold pa (cache_l1_hit
+ * just returned false; there is a first level): skips probing it again. */
+int caches_access_missed(struct caches *c, paddr_t pa, bool write, bool ifetch);
 
 /* The level an access starts at (L1i for fetches when present, else L1d); -1 if none. */
 static inline int caches_first(const struct caches *c, bool ifetch)
@@ -62,35 +87,44 @@ static inline int caches_first(const struct caches *c, bool ifetch)
     return c->lvl[CACHE_L1D].present ? CACHE_L1D : -1;
 }
 
-/* The valid line holding block `tag` in its set, or NULL; the lowest way when several
- * match (only textbook states can place duplicates). Up to 16 ways the scan is
- * branch-free (a match mask), so an unpredictable hit way costs no misprediction. */
+/* Index in l->lines of the valid line holding block `tag`, or -1; the lowest way when
+ * several match (only textbook states can place duplicates). */
+HOT_INLINE long cache_find_index(const struct cache_level *l, uint64_t tag)
+{
+    size_t base = (size_t)(tag & l->set_mask) * l->ways;
+    uint64_t m;
+    if (LIKELY(ways_scan(l->keys + base, tag + 1, l->ways, &m)))
+        return m ? (long)(base + ways_first(m)) : -1;
+    int w = ways_find(l->keys + base, tag + 1, l->ways);
+    return w < 0 ? -1 : (long)(base + (size_t)w);
+}
+
+/* The valid line holding block `tag` in its set, or NULL (see cache_find_index). */
 static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
 {
-    struct cache_line *set = &l->lines[(size_t)(tag & l->set_mask) * l->ways];
-    uint32_t ways = l->ways;
-    if (LIKELY(ways <= 16)) {
-        unsigned hit = 0;
-        for (uint32_t w = 0; w < ways; w++)
-            hit |= (unsigned)((set[w].tag == tag) & (set[w].valid != 0)) << w;
-        return hit ? &set[__builtin_ctz(hit)] : NULL;
-    }
-    for (uint32_t w = 0; w < ways; w++)
-        if (set[w].tag == tag && set[w].valid)
-            return &set[w];
-    return NULL;
+    long i = cache_find_index(l, tag);
+    return i < 0 ? NULL : &l->lines[i];
 }
 
 /* The fast path: a hit in the first level, with LRU and dirty update. */
-static inline bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
+HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
 {
-    struct cache_line *ln = cache_find(l, pa >> l->block_shift);
-    if (!ln)
-        return false;
+    uint64_t tag = pa >> l->block_shift;
+    struct cache_line *ln;
+    struct cache_memo *mo = &l->memo[tag & l->memo_mask];
+    if (mo->key == tag + 1) {
+        ln = mo->ln;
+    } else {
+        long i = cache_find_index(l, tag);
+        if (i < 0)
+            return false;
+        ln = &l->lines[i];
+        *mo = (struct cache_memo){tag + 1, ln};
+    }
     if (l->repl == REPL_LRU)
         ln->stamp = ++l->clock;
-    ln->dirty |= write;
     l->st.hits++;
+    ln->dirty |= write; /* last: a char store makes the compiler reload everything */
     return true;
 }
 

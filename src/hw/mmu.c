@@ -15,6 +15,7 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
         return -VMS_EINVAL;
     m->fmt = pte_format_get(c->pte_fmt);
     m->user = true;
+    m->va_hi = ~mask_bits(c->va_bits);
     m->pm = physmem_create(c->page_shift, unknown_mem);
     if (!m->pm)
         goto oom;
@@ -24,6 +25,16 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
     m->itlb = m->tlb[TLB_L1I].present ? TLB_L1I : TLB_L1D;
     if (caches_init(&m->caches, c->cache, c->cache_repl, c->seed))
         goto oom;
+    for (int k = ACCESS_LOAD; k <= ACCESS_FETCH; k++) {
+        struct mmu_kind *mk = &m->kind[k];
+        bool fetch = k == ACCESS_FETCH;
+        unsigned need = mmu_need(m, (enum access_kind)k) & ~TLBF_U;
+        mk->tlb = (uint16_t)(fetch ? m->itlb : TLB_L1D);
+        mk->cache = (int16_t)caches_first(&m->caches, fetch);
+        mk->need = (uint16_t)need;
+        mk->check = (uint16_t)(need | (fetch ? TLBF_NX : 0));
+        mk->hit_cycles = c->lat.tlb_l1 + (mk->cache >= 0 ? c->lat.cache[mk->cache] : 0);
+    }
     if (c->psc) {
         /* psc_entries[k] is for the entry k levels above the leaf (k = 1: PDE). */
         for (unsigned k = 1; k < c->levels; k++) {
@@ -349,6 +360,15 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
     if (m->tlb[TLB_L2].present)
         tlb_fill(&m->tlb[TLB_L2], x->psz, va, base, flags, m->asid, NULL);
     return XL_OK;
+}
+
+void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k)
+{
+    /* With a first level, mmu_access has just found pa absent from it. */
+    int lv = m->kind[k].cache >= 0
+                 ? caches_access_missed(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH)
+                 : caches_access(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH);
+    m->st.cycles += m->cfg.lat.tlb_l1 + (lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv]);
 }
 
 enum xlate_status mmu_access_slow(struct mmu *m, vaddr_t va, enum access_kind k, paddr_t *pa,

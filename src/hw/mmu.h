@@ -100,6 +100,16 @@ struct mmu {
     bool user;                  /* accesses are user-mode (U/S enforced) */
     struct mmu_stats st;
     uint64_t psc_clock;
+    uint64_t va_hi; /* VA bits above va_bits (0 when va_bits = 64), set by mmu_init */
+    /* The hit path's constants per access kind (load, store, fetch), set by mmu_init. */
+    struct mmu_kind {
+        /* Not char-sized: a char load must be redone after every store. 16 bytes. */
+        uint16_t tlb;         /* the L1 TLB: TLB_L1D, or itlb for fetches */
+        int16_t cache;        /* the first cache level (caches_first), -1 = none */
+        uint16_t need, check; /* flags compared (need + forbidden) must equal need; U apart */
+        uint32_t hit_cycles;  /* lat.tlb_l1 + lat.cache[cache] */
+        uint32_t unused;
+    } kind[3];
 };
 
 /* Create from a config that config_check() accepted. unknown_mem: physical memory
@@ -129,16 +139,21 @@ void mmu_flush_all(struct mmu *m);
 enum xlate_status mmu_access_slow(struct mmu *m, vaddr_t va, enum access_kind k, paddr_t *pa,
                                   struct xlate *x);
 
-/* Required/forbidden TLB flags per access kind, for the hit path. */
+/* Required TLB flags per access kind, for the hit path: R for a load; W, D and R for a
+ * store; nothing for a fetch; U in user mode. */
 static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
 {
-    unsigned need = m->user ? TLBF_U : 0;
-    if (k == ACCESS_STORE)
-        need |= TLBF_W | TLBF_D | TLBF_R;
-    else if (k == ACCESS_LOAD)
-        need |= TLBF_R;
-    return need;
+    /* One byte per kind (load, store, fetch), so no branch on the kind. */
+    _Static_assert(TLBF_R == 0x20 && (TLBF_W | TLBF_D | TLBF_R) == 0x31 && ACCESS_LOAD == 0 &&
+                       ACCESS_STORE == 1 && ACCESS_FETCH == 2,
+                   "mmu_need's table");
+    unsigned need = (0x3120u >> (8 * (unsigned)k)) & 0xffu;
+    return need | (m->user ? TLBF_U : 0);
 }
+
+/* The rest of mmu_access after an L1 TLB hit whose first-level cache missed (or when
+ * there is no cache): the hierarchy and the cycles. */
+void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k);
 
 /* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
  * first-level cache. Falls back to mmu_access_slow for everything else. No indirect
@@ -146,37 +161,33 @@ static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
 static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_kind k,
                                            paddr_t *pa, struct xlate *x)
 {
-    struct tlb *t = &m->tlb[k == ACCESS_FETCH ? m->itlb : TLB_L1D];
+    const struct mmu_kind *mk = &m->kind[k];
+    struct tlb *t = &m->tlb[mk->tlb];
     struct tlb_array *a = &t->arr[PSZ_BASE];
-    uint64_t vpn = va >> a->shift;
-    struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
-    unsigned need = mmu_need(m, k);
-    unsigned forbid = k == ACCESS_FETCH ? TLBF_NX : 0;
-    /* Width check first: a shift by 64 (va_bits=64) is undefined. */
-    if (LIKELY(m->cfg.va_bits >= 64 || va >> m->cfg.va_bits == 0)) {
-        for (uint32_t w = 0; w < a->ways; w++) {
-            struct tlb_entry *e = &set[w];
-            if (e->vpn == vpn && e->valid && (e->asid == m->asid || (e->flags & TLBF_G))) {
-                if ((e->flags & need) != need || (e->flags & forbid))
-                    break;
-                if (t->repl == REPL_LRU)
-                    e->stamp = ++t->clock;
-                m->st.tlb_hits[k == ACCESS_FETCH ? m->itlb : TLB_L1D]++;
-                m->st.accesses++;
-                paddr_t p = (e->pfn << m->cfg.page_shift) | (va & mask_bits(a->shift));
-                *pa = p;
-                int first = caches_first(&m->caches, k == ACCESS_FETCH);
-                m->st.cycles += m->cfg.lat.tlb_l1;
-                if (first >= 0 &&
-                    cache_l1_hit(&m->caches.lvl[first], p, k == ACCESS_STORE)) {
-                    m->st.cycles += m->cfg.lat.cache[first];
-                    return XL_OK;
-                }
-                int lv = caches_access(&m->caches, p, k == ACCESS_STORE, k == ACCESS_FETCH);
-                m->st.cycles += lv >= CACHE_N ? m->cfg.lat.dram : m->cfg.lat.cache[lv];
-                return XL_OK;
-            }
-        }
+    unsigned u = m->user ? TLBF_U : 0, shift = a->shift;
+    uint64_t vpn = va >> shift;
+    struct tlb_memo *mo = &t->memo[vpn % TLB_MEMO_N];
+    struct tlb_entry *e = NULL;
+    /* Same page, same space, no TLB change since: the lookup would find the same entry
+     * (and the page passed the width check then). */
+    if (mo->key == vpn + 1 && mo->gen == t->gen && mo->asid == m->asid) {
+        e = mo->e;
+    } else if (LIKELY(!(va & m->va_hi)) && (e = tlb_array_find(a, vpn, m->asid))) {
+        /* (The width check also keeps va_bits = 64 free of a shift by 64.) */
+        *mo = (struct tlb_memo){vpn + 1, t->gen, e, m->asid};
+    }
+    if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
+        paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));
+        if (t->repl == REPL_LRU)
+            e->stamp = ++t->clock;
+        m->st.tlb_hits[mk->tlb]++;
+        m->st.accesses++;
+        *pa = p;
+        if (LIKELY(mk->cache >= 0) && cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
+            m->st.cycles += mk->hit_cycles;
+        else
+            mmu_access_miss(m, p, k);
+        return XL_OK;
     }
     return mmu_access_slow(m, va, k, pa, x);
 }

@@ -1,5 +1,6 @@
 /* Physical memory as a hash map from frame number to lazily allocated bytes
- * (open addressing, linear probing, backward-shift deletion). */
+ * (open addressing, linear probing, backward-shift deletion), with a small direct-mapped
+ * cache of recent frames in front of it. */
 #include "hw/physmem.h"
 
 #include "base/alloc.h"
@@ -16,14 +17,18 @@ struct slot {
     struct frame_bytes *fb;
 };
 
+/* Recently used frames, indexed by the low bits of the frame number: a loop over a few
+ * frames (a copy between two, a fill of an array) finds them with one compare. The
+ * frames' bytes never move, so only dropping a frame (physmem_clear) invalidates. */
+#define RECENT_N 16
+
 struct physmem {
     unsigned page_shift;
     size_t page_size;
     bool unknown_mode;
     struct slot *slots;
     size_t cap, used; /* cap is a power of two */
-    uint64_t last_key; /* one-entry lookup cache */
-    struct frame_bytes *last_fb;
+    struct slot recent[RECENT_N]; /* key 0 = empty */
 };
 
 struct physmem *physmem_create(unsigned page_shift, bool unknown_mode)
@@ -62,20 +67,25 @@ static size_t hash(uint64_t key, size_t cap)
     return (size_t)(key >> 20) & (cap - 1);
 }
 
-static struct frame_bytes *lookup(struct physmem *pm, pfn_t pfn)
+static struct frame_bytes *lookup_slow(struct physmem *pm, uint64_t key)
 {
-    uint64_t key = pfn + 1;
-    if (pm->last_key == key)
-        return pm->last_fb;
     for (size_t i = hash(key, pm->cap);; i = (i + 1) & (pm->cap - 1)) {
         if (pm->slots[i].key == key) {
-            pm->last_key = key;
-            pm->last_fb = pm->slots[i].fb;
+            pm->recent[key % RECENT_N] = pm->slots[i];
             return pm->slots[i].fb;
         }
         if (!pm->slots[i].key)
             return NULL;
     }
+}
+
+static inline struct frame_bytes *lookup(struct physmem *pm, pfn_t pfn)
+{
+    uint64_t key = pfn + 1;
+    const struct slot *r = &pm->recent[key % RECENT_N];
+    if (LIKELY(r->key == key))
+        return r->fb;
+    return lookup_slow(pm, key);
 }
 
 static int grow(struct physmem *pm)
@@ -122,8 +132,7 @@ static struct frame_bytes *get(struct physmem *pm, pfn_t pfn)
         i = (i + 1) & (pm->cap - 1);
     pm->slots[i] = (struct slot){key, fb};
     pm->used++;
-    pm->last_key = key;
-    pm->last_fb = fb;
+    pm->recent[key % RECENT_N] = pm->slots[i];
     return fb;
 }
 
@@ -135,7 +144,66 @@ uint8_t *physmem_frame(struct physmem *pm, pfn_t pfn)
     return fb ? fb->data : NULL;
 }
 
-bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
+/* Little-endian loads and stores of 1, 2, 4 or 8 bytes as one host access each (fixed-
+ * size memcpy); false for other sizes. */
+static inline bool load_le(const uint8_t *p, unsigned size, uint64_t *v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint8_t b1;
+    uint16_t b2;
+    uint32_t b4;
+    switch (size) {
+    case 8:
+        memcpy(v, p, 8);
+        return true;
+    case 4:
+        memcpy(&b4, p, 4);
+        *v = b4;
+        return true;
+    case 2:
+        memcpy(&b2, p, 2);
+        *v = b2;
+        return true;
+    case 1:
+        b1 = *p;
+        *v = b1;
+        return true;
+    }
+#else
+    (void)p, (void)size, (void)v;
+#endif
+    return false;
+}
+
+static inline bool store_le(uint8_t *p, unsigned size, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint16_t b2 = (uint16_t)v;
+    uint32_t b4 = (uint32_t)v;
+    switch (size) {
+    case 8:
+        memcpy(p, &v, 8);
+        return true;
+    case 4:
+        memcpy(p, &b4, 4);
+        return true;
+    case 2:
+        memcpy(p, &b2, 2);
+        return true;
+    case 1:
+        *p = (uint8_t)v;
+        return true;
+    }
+#else
+    (void)p, (void)size, (void)v;
+#endif
+    return false;
+}
+
+/* The general cases of physmem_read/physmem_write, out of their fast path (a recent
+ * frame outside unknown mode): no frame yet, unknown bytes, odd sizes. */
+static __attribute__((noinline)) bool read_slow(struct physmem *pm, paddr_t pa, unsigned size,
+                                                uint64_t *val)
 {
     struct frame_bytes *fb = lookup(pm, pa >> pm->page_shift);
     size_t off = pa & (pm->page_size - 1);
@@ -144,6 +212,8 @@ bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
         *val = 0;
         return !pm->unknown_mode;
     }
+    if (!fb->known && load_le(fb->data + off, size, val))
+        return true;
     bool known = true;
     for (unsigned i = 0; i < size; i++) {
         v |= (uint64_t)fb->data[off + i] << (8 * i);
@@ -154,18 +224,41 @@ bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
     return known;
 }
 
-int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
+static __attribute__((noinline)) int write_slow(struct physmem *pm, paddr_t pa, unsigned size,
+                                                uint64_t val)
 {
     struct frame_bytes *fb = get(pm, pa >> pm->page_shift);
     if (!fb)
         return -VMS_ENOMEM;
     size_t off = pa & (pm->page_size - 1);
+    if (!fb->known && store_le(fb->data + off, size, val))
+        return 0;
     for (unsigned i = 0; i < size; i++) {
         fb->data[off + i] = (uint8_t)(val >> (8 * i));
         if (fb->known)
             fb->known[off + i] = 1;
     }
     return 0;
+}
+
+bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val)
+{
+    uint64_t key = (pa >> pm->page_shift) + 1;
+    const struct slot *r = &pm->recent[key % RECENT_N];
+    if (LIKELY(r->key == key && !r->fb->known) &&
+        load_le(r->fb->data + (pa & (pm->page_size - 1)), size, val))
+        return true;
+    return read_slow(pm, pa, size, val);
+}
+
+int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
+{
+    uint64_t key = (pa >> pm->page_shift) + 1;
+    const struct slot *r = &pm->recent[key % RECENT_N];
+    if (LIKELY(r->key == key && !r->fb->known) &&
+        store_le(r->fb->data + (pa & (pm->page_size - 1)), size, val))
+        return 0;
+    return write_slow(pm, pa, size, val);
 }
 
 bool physmem_known(struct physmem *pm, paddr_t pa)
@@ -215,8 +308,8 @@ void physmem_clear(struct physmem *pm, pfn_t pfn)
     vms_free(pm->slots[i].fb->known);
     vms_free(pm->slots[i].fb);
     pm->used--;
-    if (pm->last_key == key)
-        pm->last_key = 0;
+    if (pm->recent[key % RECENT_N].key == key)
+        pm->recent[key % RECENT_N] = (struct slot){0, NULL};
     /* Backward-shift deletion keeps every probe chain unbroken. */
     size_t hole = i;
     for (size_t j = (i + 1) & (pm->cap - 1); pm->slots[j].key; j = (j + 1) & (pm->cap - 1)) {

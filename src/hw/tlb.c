@@ -1,7 +1,13 @@
-/* TLB arrays: fill, victim choice and invalidation (lookup is inline in tlb.h). */
+/* TLB arrays: fill, victim choice and invalidation (lookup is inline in tlb.h). Every
+ * change of an entry's valid bit or page number also updates the array's keys. */
 #include "hw/tlb.h"
 
 #include "base/alloc.h"
+
+#include <string.h>
+
+/* The keys of an absent array: it has no ways, so this is never read. */
+static uint64_t no_keys[1];
 
 int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_shift[PSZ_N],
              enum repl repl, uint64_t seed)
@@ -12,6 +18,7 @@ int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_
     t->present = cfg[PSZ_BASE].entries != 0;
     for (int s = 0; s < PSZ_N; s++) {
         struct tlb_array *a = &t->arr[s];
+        a->keys = no_keys;
         if (!cfg[s].entries || !psz_shift[s])
             continue;
         a->ways = cfg[s].ways;
@@ -19,7 +26,9 @@ int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_
         a->set_mask = a->sets - 1;
         a->shift = psz_shift[s];
         a->e = vms_calloc((size_t)a->sets * a->ways, sizeof *a->e);
-        if (!a->e) {
+        a->keys = ways_keys_alloc((size_t)a->sets * a->ways, &a->keys_mem);
+        if (!a->e || !a->keys) {
+            a->keys = no_keys;
             tlb_fini(t);
             return -VMS_ENOMEM;
         }
@@ -30,42 +39,58 @@ int tlb_init(struct tlb *t, const struct tlb_cfg cfg[PSZ_N], const unsigned psz_
 void tlb_fini(struct tlb *t)
 {
     for (int s = 0; s < PSZ_N; s++) {
-        vms_free(t->arr[s].e);
-        t->arr[s].e = NULL;
+        struct tlb_array *a = &t->arr[s];
+        vms_free(a->e);
+        vms_free(a->keys_mem);
+        a->e = NULL;
+        a->keys_mem = NULL;
+        a->keys = no_keys;
+        a->ways = a->sets = a->set_mask = 0;
+        a->nvalid = 0;
     }
+    t->gen++;
+}
+
+struct tlb_entry *tlb_array_find_any(struct tlb_array *a, uint64_t vpn, uint16_t asid)
+{
+    size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+    for (uint32_t w = 0; w < a->ways; w++) {
+        struct tlb_entry *e = &a->e[base + w];
+        if (a->keys[base + w] == vpn + 1 && (e->asid == asid || (e->flags & TLBF_G)))
+            return e;
+    }
+    return NULL;
 }
 
 struct tlb_entry *tlb_probe(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
 {
     for (int s = 0; s < PSZ_N; s++) {
         struct tlb_array *a = &t->arr[s];
-        if (!a->e)
+        if (!a->nvalid)
             continue;
-        uint64_t vpn = va >> a->shift;
-        struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
-        for (uint32_t w = 0; w < a->ways; w++)
-            if (set[w].valid && set[w].vpn == vpn &&
-                (set[w].asid == asid || (set[w].flags & TLBF_G))) {
-                *psz = s;
-                return &set[w];
-            }
+        struct tlb_entry *e = tlb_array_find(a, va >> a->shift, asid);
+        if (e) {
+            *psz = s;
+            return e;
+        }
     }
     return NULL;
 }
 
-static uint32_t victim_way(struct tlb *t, struct tlb_entry *set, uint32_t ways)
+static uint32_t victim_way(struct tlb *t, const struct tlb_array *a, size_t base)
 {
-    for (uint32_t w = 0; w < ways; w++)
-        if (!set[w].valid)
-            return w;
+    int inv = ways_find(&a->keys[base], 0, a->ways); /* an invalid way: key 0 */
+    if (inv >= 0)
+        return (uint32_t)inv;
     if (t->repl == REPL_RANDOM) {
         t->rng ^= t->rng << 13;
         t->rng ^= t->rng >> 7;
         t->rng ^= t->rng << 17;
-        return (uint32_t)(t->rng % ways);
+        return (uint32_t)(t->rng % a->ways);
     }
+    const struct tlb_entry *set = &a->e[base];
     uint32_t best = 0;
-    for (uint32_t w = 1; w < ways; w++)
+    for (uint32_t w = 1; w < a->ways; w++)
         if (set[w].stamp < set[best].stamp)
             best = w;
     return best;
@@ -80,16 +105,17 @@ struct tlb_entry *tlb_fill(struct tlb *t, int psz, vaddr_t va, pfn_t pfn, unsign
     if (!a->e)
         return NULL;
     uint64_t vpn = va >> a->shift;
-    struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
+    size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+    struct tlb_entry *set = &a->e[base];
     /* An entry for the same page and space is replaced in place (a re-walk after a
      * D-bit update or permission change). */
     uint32_t w;
     for (w = 0; w < a->ways; w++)
-        if (set[w].valid && set[w].vpn == vpn &&
+        if (a->keys[base + w] == vpn + 1 &&
             (set[w].asid == asid || ((set[w].flags | flags) & TLBF_G)))
             break;
     if (w == a->ways) {
-        w = victim_way(t, set, a->ways);
+        w = victim_way(t, a, base);
         if (set[w].valid && evicted)
             *evicted = set[w];
     }
@@ -98,6 +124,8 @@ struct tlb_entry *tlb_fill(struct tlb *t, int psz, vaddr_t va, pfn_t pfn, unsign
         a->nvalid++;
     *e = (struct tlb_entry){.vpn = vpn, .pfn = pfn, .stamp = ++t->clock, .asid = asid,
                             .valid = 1, .flags = (uint8_t)flags};
+    a->keys[base + w] = vpn + 1;
+    t->gen++;
     return e;
 }
 
@@ -107,18 +135,23 @@ void tlb_set_entry(struct tlb *t, int psz, uint32_t set, uint32_t way, uint64_t 
     struct tlb_array *a = &t->arr[psz];
     if (!a->e || set >= a->sets || way >= a->ways)
         return;
-    struct tlb_entry *e = &a->e[(size_t)set * a->ways + way];
+    size_t i = (size_t)set * a->ways + way;
+    struct tlb_entry *e = &a->e[i];
     if (e->valid)
         a->nvalid--;
     *e = (struct tlb_entry){.vpn = vpn, .pfn = pfn, .stamp = ++t->clock, .asid = asid,
                             .valid = valid, .flags = (uint8_t)flags};
+    a->keys[i] = valid ? vpn + 1 : 0;
     if (valid)
         a->nvalid++;
+    t->gen++;
 }
 
-static void drop(struct tlb_array *a, struct tlb_entry *e)
+static void drop(struct tlb *t, struct tlb_array *a, size_t i)
 {
-    e->valid = 0;
+    t->gen++;
+    a->e[i].valid = 0;
+    a->keys[i] = 0;
     a->nvalid--;
 }
 
@@ -130,13 +163,14 @@ unsigned tlb_invalidate_page(struct tlb *t, vaddr_t va, uint16_t asid)
         if (!a->nvalid)
             continue;
         uint64_t vpn = va >> a->shift;
-        struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
-        for (uint32_t w = 0; w < a->ways; w++)
-            if (set[w].valid && set[w].vpn == vpn &&
-                (set[w].asid == asid || (set[w].flags & TLBF_G))) {
-                drop(a, &set[w]);
+        size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+        for (uint32_t w = 0; w < a->ways; w++) {
+            const struct tlb_entry *e = &a->e[base + w];
+            if (a->keys[base + w] == vpn + 1 && (e->asid == asid || (e->flags & TLBF_G))) {
+                drop(t, a, base + w);
                 n++;
             }
+        }
     }
     return n;
 }
@@ -148,9 +182,9 @@ unsigned tlb_flush_nonglobal(struct tlb *t, int asid)
         struct tlb_array *a = &t->arr[s];
         size_t total = (size_t)a->sets * a->ways;
         for (size_t i = 0; i < total && a->nvalid; i++) {
-            struct tlb_entry *e = &a->e[i];
+            const struct tlb_entry *e = &a->e[i];
             if (e->valid && !(e->flags & TLBF_G) && (asid < 0 || e->asid == asid)) {
-                drop(a, e);
+                drop(t, a, i);
                 n++;
             }
         }
@@ -165,8 +199,11 @@ void tlb_flush_all(struct tlb *t)
         size_t total = (size_t)a->sets * a->ways;
         for (size_t i = 0; i < total; i++)
             a->e[i].valid = 0;
+        if (total)
+            memset(a->keys, 0, total * sizeof *a->keys);
         a->nvalid = 0;
     }
+    t->gen++;
 }
 
 void tlb_for_each(const struct tlb *t, tlb_entry_fn fn, void *ctx)

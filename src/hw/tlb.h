@@ -12,6 +12,7 @@
 
 #include "base/types.h"
 #include "hw/config.h"
+#include "hw/ways.h"
 
 #define TLBF_W 1u  /* writable */
 #define TLBF_U 2u  /* user-accessible */
@@ -33,7 +34,15 @@ struct tlb_array {
     unsigned shift;      /* log2 of the page size mapped */
     struct tlb_entry *e; /* sets * ways, set-major */
     uint64_t nvalid;
+    /* The lookup's copy of the page numbers, one per entry in the order of `e`: vpn + 1
+     * of a valid entry, 0 of an invalid one (64-byte aligned). Entries change only
+     * through this module, which keeps the two in step. An absent array has no ways
+     * and points at a dummy key. */
+    uint64_t *keys;
+    void *keys_mem;
 };
+
+#define TLB_MEMO_N 16 /* slots of the hit path's memo (a power of two) */
 
 struct tlb {
     bool present;
@@ -41,6 +50,17 @@ struct tlb {
     uint64_t clock; /* stamp source */
     uint64_t rng;   /* xorshift state for random replacement */
     struct tlb_array arr[PSZ_N];
+    /* The MMU hit path's memo of base-page lookups, direct-mapped by vpn: a slot holds
+     * the entry tlb_array_find returned for (vpn, asid) while gen stayed the same, so
+     * that the few pages in use skip the way scan and their entry's address is known
+     * early. Every change of an entry in tlb.c bumps gen (which empties the memo). */
+    uint64_t gen;
+    struct tlb_memo {
+        uint64_t key; /* vpn + 1, 0 = empty */
+        uint64_t gen; /* t->gen when filled */
+        struct tlb_entry *e;
+        uint64_t asid; /* 64-bit, like the rest: no char or short-sized loads */
+    } memo[TLB_MEMO_N];
 };
 
 /* Build from the config rows cfg[PSZ_N] and the page-size shifts (0 = unsupported).
@@ -53,6 +73,25 @@ typedef void (*tlb_entry_fn)(void *ctx, int psz, uint64_t vpn, pfn_t pfn, uint16
                              unsigned flags);
 void tlb_for_each(const struct tlb *t, tlb_entry_fn fn, void *ctx);
 
+/* tlb_array_find for any associativity (out of line). */
+struct tlb_entry *tlb_array_find_any(struct tlb_array *a, uint64_t vpn, uint16_t asid);
+
+/* The valid entry of array a for page vpn that matches asid (or is global), or NULL: the
+ * lowest such way. No replacement-state change. */
+HOT_INLINE struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t vpn, uint16_t asid)
+{
+    size_t base = (size_t)(vpn & a->set_mask) * a->ways;
+    uint64_t m;
+    if (UNLIKELY(!ways_scan(a->keys + base, vpn + 1, a->ways, &m)))
+        return tlb_array_find_any(a, vpn, asid);
+    for (; m; m &= m - 1) {
+        struct tlb_entry *e = &a->e[base + ways_first(m)];
+        if (LIKELY(e->asid == asid || (e->flags & TLBF_G)))
+            return e;
+    }
+    return NULL;
+}
+
 /* Look va up for address space asid. A hit refreshes LRU order and returns the entry;
  * *psz tells which array hit. NULL on a miss. */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
@@ -61,16 +100,12 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t a
         struct tlb_array *a = &t->arr[s];
         if (!a->nvalid)
             continue;
-        uint64_t vpn = va >> a->shift;
-        struct tlb_entry *set = &a->e[(size_t)(vpn & a->set_mask) * a->ways];
-        for (uint32_t w = 0; w < a->ways; w++) {
-            struct tlb_entry *e = &set[w];
-            if (e->vpn == vpn && e->valid && (e->asid == asid || (e->flags & TLBF_G))) {
-                if (t->repl == REPL_LRU)
-                    e->stamp = ++t->clock;
-                *psz = s;
-                return e;
-            }
+        struct tlb_entry *e = tlb_array_find(a, va >> a->shift, asid);
+        if (e) {
+            if (t->repl == REPL_LRU)
+                e->stamp = ++t->clock;
+            *psz = s;
+            return e;
         }
     }
     return NULL;

@@ -420,3 +420,111 @@ TEST(cache_differential_real_trace)
     free(refs);
     free(recs);
 }
+
+/* The lookup keys mirror the lines (tag + 1 of a valid line, 0 otherwise), and a probe
+ * finds what a scan of the lines finds, through misses, write-backs, textbook placements
+ * (duplicates and invalid lines included) and more ways than the branch-free scan's 32. */
+TEST(cache_keys_mirror_lines)
+{
+    static const struct cache_cfg geo[][CACHE_N] = {
+        {{1024, 2, 64}, {1024, 4, 64}, {4096, 8, 64}, {16384, 16, 64}},
+        {{512, 1, 32}, {0, 0, 0}, {3072, 12, 64}, {8192, 64, 64}}};
+    uint64_t s = 5;
+    for (size_t g = 0; g < ARRAY_LEN(geo); g++)
+        for (enum repl r = REPL_LRU; r <= REPL_RANDOM; r++) {
+            struct caches c;
+            CHECK_EQ(caches_init(&c, geo[g], r, 3), 0);
+            bool ok = true;
+            for (int i = 0; i < 50000 && ok; i++) {
+                uint64_t pa = rng_below(&s, 1u << 16);
+                int lv = (int)rng_below(&s, CACHE_N);
+                struct cache_level *l = &c.lvl[lv];
+                if (rng_below(&s, 50) == 0 && l->present) {
+                    cache_set_line(l, (uint32_t)rng_below(&s, l->sets),
+                                   (uint32_t)rng_below(&s, l->ways), rng_below(&s, 8),
+                                   rng_below(&s, 4) != 0, false, NULL);
+                } else {
+                    caches_access(&c, pa, rng_below(&s, 3) == 0, rng_below(&s, 4) == 0);
+                }
+                for (int v = 0; v < CACHE_N && ok; v++) {
+                    struct cache_level *m = &c.lvl[v];
+                    if (!m->present)
+                        continue;
+                    for (size_t k = 0; k < (size_t)m->sets * m->ways; k++)
+                        ok &= m->keys[k] == (m->lines[k].valid ? m->lines[k].tag + 1 : 0);
+                    uint64_t tag = pa >> m->block_shift;
+                    struct cache_line *want = NULL;
+                    for (uint32_t w = 0; w < m->ways && !want; w++) {
+                        struct cache_line *ln = &m->lines[(tag & m->set_mask) * m->ways + w];
+                        if (ln->valid && ln->tag == tag)
+                            want = ln;
+                    }
+                    ok &= cache_probe(m, pa) == want;
+                }
+                if (!ok)
+                    harness_fail(__FILE__, __LINE__, "geometry %zu repl %d: step %d", g, (int)r, i);
+            }
+            caches_fini(&c);
+        }
+}
+
+/* cache_l1_hit (the MMU's hit path, with its memo of the last line hit) against the same
+ * effects spelled out on a twin hierarchy: runs of accesses to one line, fills that
+ * evict the memo's line, textbook placements over it, stores and loads. Every line
+ * (tag, valid, dirty, stamp) and every counter must stay identical. */
+TEST(cache_l1_hit_memo_matches_probe)
+{
+    const struct cache_cfg cfg[CACHE_N] = {{512, 2, 64}, {0, 0, 0}, {2048, 4, 64}, {0, 0, 0}};
+    for (enum repl r = REPL_LRU; r <= REPL_RANDOM; r++) {
+        struct caches a, b;
+        CHECK_EQ(caches_init(&a, cfg, r, 9), 0);
+        CHECK_EQ(caches_init(&b, cfg, r, 9), 0);
+        uint64_t s = 11, pa = 0;
+        bool ok = true;
+        for (int i = 0; i < 200000 && ok; i++) {
+            uint64_t op = rng_below(&s, 100);
+            if (op < 60)
+                pa += rng_below(&s, 24); /* runs within a line, sometimes the next one */
+            else if (op < 97)
+                pa = rng_below(&s, 1u << 13);
+            bool w = rng_below(&s, 4) == 0;
+            if (op >= 97) {
+                uint32_t set = (uint32_t)rng_below(&s, a.lvl[CACHE_L1D].sets);
+                uint32_t way = (uint32_t)rng_below(&s, a.lvl[CACHE_L1D].ways);
+                uint64_t tag = rng_below(&s, 32);
+                bool valid = rng_below(&s, 3) != 0;
+                cache_set_line(&a.lvl[CACHE_L1D], set, way, tag, valid, w, NULL);
+                cache_set_line(&b.lvl[CACHE_L1D], set, way, tag, valid, w, NULL);
+                continue;
+            }
+            if (!cache_l1_hit(&a.lvl[CACHE_L1D], pa, w))
+                caches_access(&a, pa, w, false);
+            struct cache_level *l = &b.lvl[CACHE_L1D];
+            struct cache_line *ln = cache_probe(l, pa);
+            if (ln) {
+                if (l->repl == REPL_LRU)
+                    ln->stamp = ++l->clock;
+                ln->dirty |= w;
+                l->st.hits++;
+            } else {
+                caches_access(&b, pa, w, false);
+            }
+            for (int lv = 0; lv < CACHE_N && ok; lv++) {
+                const struct cache_level *x = &a.lvl[lv], *y = &b.lvl[lv];
+                ok &= x->st.hits == y->st.hits && x->st.misses == y->st.misses &&
+                      x->st.writebacks == y->st.writebacks && x->clock == y->clock;
+                for (size_t k = 0; k < (size_t)x->sets * x->ways && ok; k++)
+                    ok &= x->lines[k].tag == y->lines[k].tag &&
+                          x->lines[k].valid == y->lines[k].valid &&
+                          x->lines[k].dirty == y->lines[k].dirty &&
+                          x->lines[k].stamp == y->lines[k].stamp;
+            }
+            ok &= a.dram_reads == b.dram_reads && a.dram_writes == b.dram_writes;
+            if (!ok)
+                harness_fail(__FILE__, __LINE__, "repl %d: step %d pa 0x%llx differs", (int)r, i,
+                             (unsigned long long)pa);
+        }
+        caches_fini(&a);
+        caches_fini(&b);
+    }
+}

@@ -172,3 +172,60 @@ TEST(physmem_oom_is_reported)
     CHECK_EQ(physmem_resident(pm), 0);
     physmem_destroy(pm);
 }
+
+/* The cache of recent frames in front of the hash map: frames that share a cache slot
+ * (pfns 16 apart), alternating accesses, and the invalidations — a cleared frame reads
+ * zero and is allocated afresh, a copy from an absent frame clears the destination, a
+ * copy into a cached frame is seen — checked against a naive map on a few frames so
+ * that nearly every lookup goes through the cache. Unknown mode too. */
+TEST(physmem_recent_frames_cache)
+{
+    for (int unknown = 0; unknown <= 1; unknown++) {
+        enum { NF = 6, WORDS = 8 };
+        static const pfn_t pfns[NF] = {3, 19, 35, 4, 20, 0x100000003ull};
+        uint64_t naive[NF][WORDS] = {{0}};
+        bool present[NF] = {false};
+        struct physmem *pm = physmem_create(12, unknown);
+        uint64_t s = 7;
+        for (int op = 0; op < 100000; op++) {
+            unsigned i = (unsigned)rng_below(&s, NF), w = (unsigned)rng_below(&s, WORDS);
+            paddr_t pa = (pfns[i] << 12) + 8 * w;
+            uint64_t r = rng_below(&s, 100), v;
+            if (r < 45) {
+                v = rng_next(&s);
+                CHECK_EQ(physmem_write(pm, pa, 8, v), 0);
+                if (!present[i] && unknown) /* the rest of a new frame is unknown: zero it */
+                    for (unsigned k = 0; k < WORDS; k++)
+                        if (k != w)
+                            CHECK_EQ(physmem_write(pm, (pfns[i] << 12) + 8 * k, 8, 0), 0);
+                naive[i][w] = v;
+                present[i] = true;
+            } else if (r < 50) {
+                physmem_clear(pm, pfns[i]);
+                memset(naive[i], 0, sizeof naive[i]);
+                present[i] = false;
+            } else if (r < 55) {
+                unsigned j = (unsigned)rng_below(&s, NF);
+                CHECK_EQ(physmem_copy(pm, pfns[i], pfns[j]), 0);
+                memmove(naive[i], naive[j], sizeof naive[i]);
+                present[i] = present[j];
+            } else {
+                bool known = physmem_read(pm, pa, 8, &v);
+                CHECK_EQ(known, present[i] || !unknown);
+                if (v != naive[i][w]) {
+                    harness_fail(__FILE__, __LINE__,
+                                 "unknown %d op %d: frame 0x%llx word %u: "
+                                 "0x%llx, naive 0x%llx",
+                                 unknown, op, (unsigned long long)pfns[i], w, (unsigned long long)v,
+                                 (unsigned long long)naive[i][w]);
+                    break;
+                }
+            }
+        }
+        uint64_t resident = 0;
+        for (unsigned i = 0; i < NF; i++)
+            resident += present[i];
+        CHECK_EQ(physmem_resident(pm), resident);
+        physmem_destroy(pm);
+    }
+}

@@ -430,3 +430,253 @@ TEST(tlb_refill_global_no_duplicate)
     CHECK_EQ(t.arr[PSZ_BASE].nvalid, 1);
     tlb_fini(&t);
 }
+
+/* The lookup keys mirror the entries: key = vpn + 1 of a valid entry, 0 otherwise, and
+ * nvalid counts the valid ones. */
+static bool tlb_keys_consistent(const struct tlb *t)
+{
+    for (int s = 0; s < PSZ_N; s++) {
+        const struct tlb_array *a = &t->arr[s];
+        uint64_t valid = 0;
+        for (size_t i = 0; i < (size_t)a->sets * a->ways; i++) {
+            const struct tlb_entry *e = &a->e[i];
+            if (a->keys[i] != (e->valid ? e->vpn + 1 : 0))
+                return false;
+            valid += e->valid != 0;
+        }
+        if (valid != a->nvalid)
+            return false;
+    }
+    return true;
+}
+
+/* The first valid entry in way order that matches, by a plain scan of the entries. */
+static struct tlb_entry *naive_probe(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
+{
+    for (int s = 0; s < PSZ_N; s++) {
+        struct tlb_array *a = &t->arr[s];
+        uint64_t vpn = va >> a->shift;
+        for (uint32_t w = 0; a->e && w < a->ways; w++) {
+            struct tlb_entry *e = &a->e[(size_t)(vpn & a->set_mask) * a->ways + w];
+            if (e->valid && e->vpn == vpn && (e->asid == asid || (e->flags & TLBF_G))) {
+                *psz = s;
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Every way of changing entries (fill, placement, invalidation, flushes) keeps the keys
+ * in step, and lookups agree with a scan of the entries, for several geometries
+ * (including more ways than the 32 of the branch-free scan) and several ASIDs. */
+TEST(tlb_keys_mirror_entries)
+{
+    static const struct tlb_cfg geo[][PSZ_N] = {{{16, 4}, {8, 8}, {4, 4}},
+                                                {{64, 64}, {0, 0}, {2, 2}},
+                                                {{24, 12}, {12, 3}, {0, 0}},
+                                                {{8, 1}, {4, 2}, {16, 16}}};
+    uint64_t s = 99;
+    for (size_t g = 0; g < ARRAY_LEN(geo); g++)
+        for (enum repl r = REPL_LRU; r <= REPL_RANDOM; r++) {
+            struct tlb t;
+            CHECK_EQ(tlb_init(&t, geo[g], shifts, r, g), 0);
+            bool ok = true;
+            for (int i = 0; i < 20000 && ok; i++) {
+                vaddr_t va =
+                    rng_below(&s, 48) << 12 | rng_below(&s, 4) << 21 | rng_below(&s, 2) << 30;
+                uint16_t asid = (uint16_t)rng_below(&s, 3);
+                int psz = (int)rng_below(&s, PSZ_N), p1 = -1, p2 = -1;
+                unsigned op = (unsigned)rng_below(&s, 100);
+                if (op < 40) {
+                    unsigned flags = rng_below(&s, 8) == 0 ? TLBF_G : TLBF_W;
+                    tlb_fill(&t, psz, va, va >> 12, flags, asid, NULL);
+                } else if (op < 45) {
+                    const struct tlb_array *a = &t.arr[psz];
+                    if (a->sets)
+                        tlb_set_entry(&t, psz, (uint32_t)rng_below(&s, a->sets),
+                                      (uint32_t)rng_below(&s, a->ways), rng_below(&s, 64), 7, 0,
+                                      asid, rng_below(&s, 4) != 0);
+                } else if (op < 55) {
+                    tlb_invalidate_page(&t, va, asid);
+                } else if (op < 57) {
+                    tlb_flush_nonglobal(&t, rng_below(&s, 2) ? -1 : asid);
+                } else if (op < 58) {
+                    tlb_flush_all(&t);
+                } else {
+                    struct tlb_entry *want = naive_probe(&t, va, asid, &p1);
+                    ok &= tlb_probe(&t, va, asid, &p2) == want && (!want || p1 == p2);
+                    ok &= tlb_lookup(&t, va, asid, &p2) == want && (!want || p1 == p2);
+                }
+                ok &= tlb_keys_consistent(&t);
+                if (!ok)
+                    harness_fail(__FILE__, __LINE__, "geometry %zu repl %d: step %d op %u", g,
+                                 (int)r, i, op);
+            }
+            tlb_fini(&t);
+        }
+}
+
+/* ---- the hit path (mmu_access, with its TLB and cache memos) ---- */
+
+static bool same_tlbs(const struct mmu *a, const struct mmu *b)
+{
+    for (int t = 0; t < TLB_N; t++) {
+        const struct tlb *x = &a->tlb[t], *y = &b->tlb[t];
+        if (x->clock != y->clock || x->rng != y->rng)
+            return false;
+        for (int s = 0; s < PSZ_N; s++) {
+            const struct tlb_array *p = &x->arr[s], *q = &y->arr[s];
+            if (p->nvalid != q->nvalid)
+                return false;
+            for (size_t i = 0; i < (size_t)p->sets * p->ways; i++) {
+                const struct tlb_entry *e = &p->e[i], *f = &q->e[i];
+                if (e->valid != f->valid ||
+                    (e->valid && (e->vpn != f->vpn || e->pfn != f->pfn || e->stamp != f->stamp ||
+                                  e->asid != f->asid || e->flags != f->flags)))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Counters everywhere; lines in the sets of pa at every level, or all lines. */
+static bool same_caches(const struct mmu *a, const struct mmu *b, paddr_t pa, bool all)
+{
+    for (int lv = 0; lv < CACHE_N; lv++) {
+        const struct cache_level *x = &a->caches.lvl[lv], *y = &b->caches.lvl[lv];
+        if (x->clock != y->clock || memcmp(&x->st, &y->st, sizeof x->st))
+            return false;
+        size_t set = (size_t)((pa >> x->block_shift) & x->set_mask);
+        size_t i0 = all ? 0 : set * x->ways, i1 = all ? (size_t)x->sets * x->ways : i0 + x->ways;
+        for (size_t i = i0; x->present && i < i1; i++)
+            if (x->lines[i].valid != y->lines[i].valid || x->lines[i].tag != y->lines[i].tag ||
+                x->lines[i].dirty != y->lines[i].dirty || x->lines[i].stamp != y->lines[i].stamp)
+                return false;
+    }
+    return a->caches.dram_reads == b->caches.dram_reads &&
+           a->caches.dram_writes == b->caches.dram_writes;
+}
+
+/* Two identical machines, one driven through mmu_access (TLB memo, way scans, cache
+ * memo), the other through mmu_access_slow (the complete translation): every outcome,
+ * statistic, TLB entry and cache line must stay equal through runs and random accesses
+ * of every kind, permission faults, unmapped pages, INVLPG, remaps with and without
+ * INVLPG (stale entries), CR3 switches between two spaces (with and without PCID),
+ * user/supervisor mode changes, textbook TLB placements and full flushes. */
+static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
+{
+    struct hwm h[2];
+    const char *repl = r == REPL_LRU    ? "tlb.policy=lru"
+                       : r == REPL_FIFO ? "tlb.policy=fifo"
+                                        : "tlb.policy=random";
+    const char *crepl = r == REPL_LRU    ? "cache.policy=lru"
+                        : r == REPL_FIFO ? "cache.policy=fifo"
+                                         : "cache.policy=random";
+    for (int i = 0; i < 2; i++)
+        CHECK(hwm_init(&h[i], "core-i7", 0x100000, pcid, l1d, repl, crepl, NULL));
+    if (!h[0].ok || !h[1].ok)
+        return;
+    enum { NPAGES = 40 };
+    paddr_t root2[2];
+    for (int i = 0; i < 2; i++) {
+        CHECK_EQ(pt_create_root(&h[i].m, &h[i].al, &root2[i]), 0);
+        for (int p = 0; p < NPAGES; p++) {
+            /* Every fifth page read-only, every seventh supervisor, every third NX,
+             * page 11 global; the second space maps the same pages elsewhere. */
+            struct vms_error e = {0};
+            struct pte_info leaf = {.writable = p % 5 != 0,
+                                    .user = p % 7 != 0,
+                                    .nx = p % 3 == 0,
+                                    .global = p == 11,
+                                    .readable = true};
+            vaddr_t va = 0x400000 + ((vaddr_t)p << 12);
+            CHECK_EQ(pt_map(&h[i].m, &h[i].al, h[i].root, va, PSZ_BASE, 0x200 + p, &leaf, &e), 0);
+            CHECK_EQ(pt_map(&h[i].m, &h[i].al, root2[i], va, PSZ_BASE, 0x300 + p, &leaf, &e), 0);
+        }
+    }
+    uint64_t s = 2024;
+    vaddr_t va = 0x400000, prev = va;
+    bool ok = true;
+    for (int step = 0; step < 100000 && ok; step++) {
+        uint64_t op = rng_below(&s, 1000);
+        vaddr_t here = va;
+        if (op < 500) {
+            va += rng_below(&s, 16); /* runs: same line, same page */
+        } else if (op < 700) {
+            va = prev; /* back: memos made before an eviction in between */
+        } else if (op < 990) {
+            va = 0x400000 + rng_below(&s, (NPAGES + 2) << 12); /* two pages unmapped */
+        } else if (op < 993) {
+            for (int i = 0; i < 2; i++)
+                mmu_invlpg(&h[i].m, va, h[i].m.asid);
+            continue;
+        } else if (op < 995) {
+            bool second = rng_below(&s, 2);
+            uint16_t asid = (uint16_t)(1 + second);
+            for (int i = 0; i < 2; i++)
+                mmu_load_cr3(&h[i].m, second ? root2[i] : h[i].root, asid);
+            continue;
+        } else if (op < 997) {
+            /* Remap the page at va to another frame, with or without INVLPG. */
+            bool inv = rng_below(&s, 2);
+            pfn_t pfn = 0x400 + rng_below(&s, 64);
+            for (int i = 0; i < 2; i++) {
+                struct vms_error e = {0};
+                struct pte_info leaf = {.writable = true, .user = true, .readable = true};
+                pt_map(&h[i].m, &h[i].al, h[i].m.root, va & ~(vaddr_t)0xfff, PSZ_BASE, pfn, &leaf,
+                       &e);
+                if (inv)
+                    mmu_invlpg(&h[i].m, va, h[i].m.asid);
+            }
+            continue;
+        } else if (op < 998) {
+            for (int i = 0; i < 2; i++)
+                h[i].m.user = !h[i].m.user;
+            continue;
+        } else if (op < 999) {
+            /* A textbook placement over the L1 d-TLB entry of va's set. */
+            const struct tlb_array *a = &h[0].m.tlb[TLB_L1D].arr[PSZ_BASE];
+            uint64_t vpn = va >> 12;
+            uint32_t way = (uint32_t)rng_below(&s, a->ways);
+            pfn_t pfn = 0x500 + rng_below(&s, 64);
+            for (int i = 0; i < 2; i++)
+                tlb_set_entry(&h[i].m.tlb[TLB_L1D], PSZ_BASE, (uint32_t)(vpn & a->set_mask), way,
+                              vpn, pfn, TLBF_W | TLBF_U | TLBF_R | TLBF_D, h[i].m.asid, true);
+            continue;
+        } else {
+            for (int i = 0; i < 2; i++)
+                mmu_flush_all(&h[i].m);
+            continue;
+        }
+        prev = here;
+        enum access_kind k = (enum access_kind)rng_below(&s, 3);
+        paddr_t pa[2] = {0, 0};
+        struct xlate x[2];
+        enum xlate_status st0 = mmu_access(&h[0].m, va, k, &pa[0], &x[0]);
+        enum xlate_status st1 = mmu_access_slow(&h[1].m, va, k, &pa[1], &x[1]);
+        ok = st0 == st1 && (st0 != XL_OK || pa[0] == pa[1]) &&
+             !memcmp(&h[0].m.st, &h[1].m.st, sizeof h[0].m.st) && same_tlbs(&h[0].m, &h[1].m) &&
+             same_caches(&h[0].m, &h[1].m, pa[1], step % 25000 == 0);
+        if (!ok)
+            harness_fail(__FILE__, __LINE__, "%s %s repl %d: step %d %s va 0x%llx: status %d/%d",
+                         pcid, l1d, (int)r, step,
+                         k == ACCESS_LOAD    ? "load"
+                         : k == ACCESS_STORE ? "store"
+                                             : "fetch",
+                         (unsigned long long)va, (int)st0, (int)st1);
+    }
+    hwm_fini(&h[0]);
+    hwm_fini(&h[1]);
+}
+
+TEST(mmu_access_fast_path_matches_slow_path)
+{
+    for (enum repl r = REPL_LRU; r <= REPL_RANDOM; r++) {
+        fast_path_case("pcid=on", "tlb.l1d=64:4", r);
+        fast_path_case("pcid=off", "tlb.l1d=16:2", r);
+    }
+    fast_path_case("pcid=on", "tlb.l1d=32:32", REPL_LRU); /* fully associative */
+    fast_path_case("pcid=on", "tlb.l1d=48:12", REPL_LRU); /* 12 ways: general scan */
+}
