@@ -333,34 +333,8 @@ int vms_fetch(struct vms_machine *vm, uint64_t va, struct vms_fault *f, struct v
 
 void machine_fill_stats(const struct vms_machine *vm, struct stats *s)
 {
-    const struct mmu *m = &vm->mmu;
     *s = vm->st;
-    for (int t = 0; t < TLB_N; t++) {
-        s->tlb_present[t] = m->tlb[t].present;
-        s->tlb_hits[t] = m->st.tlb_hits[t];
-        s->tlb_misses[t] = m->st.tlb_misses[t];
-    }
-    s->levels = m->cfg.levels;
-    s->walks = m->st.walks;
-    s->walk_refs = m->st.walk_refs;
-    s->psc = m->cfg.psc;
-    for (int l = 0; l < MAX_LEVELS; l++) {
-        s->walk_refs_level[l] = m->st.walk_refs_level[l];
-        s->psc_hits[l] = m->st.psc_hits[l];
-        s->psc_misses[l] = m->st.psc_misses[l];
-    }
-    s->ad_updates = m->st.ad_updates;
-    s->hw_not_present = m->st.faults_not_present;
-    s->hw_protection = m->st.faults_protection;
-    for (int c = 0; c < CACHE_N; c++) {
-        s->cache_present[c] = m->caches.lvl[c].present;
-        s->cache_hits[c] = m->caches.lvl[c].st.hits;
-        s->cache_misses[c] = m->caches.lvl[c].st.misses;
-        s->cache_writebacks[c] = m->caches.lvl[c].st.writebacks;
-    }
-    s->dram_reads = m->caches.dram_reads;
-    s->dram_writes = m->caches.dram_writes;
-    s->cycles = m->st.cycles;
+    stats_from_mmu(s, &vm->mmu);
 }
 
 int vms_machine_stats_print(struct vms_machine *vm, FILE *out, enum vms_format fmt,

@@ -53,6 +53,20 @@ static void run_usage(FILE *f)
             "exit status: 0 ok, 1 an expect or check failed, 2 bad input or a failed system call\n");
 }
 
+/* The exit status of a run: 0, 1 (an expectation failed), or 2 with the error printed
+ * ("FILE:LINE: ..." as it is for a scenario's line, "vmsim: ..." for host trouble). */
+static int run_status(int rc, const struct vms_error *e)
+{
+    fflush(stdout);
+    if (rc >= 0)
+        return rc ? 1 : 0;
+    if (e->code == VMS_EINVAL)
+        fprintf(stderr, "%s\n", e->msg);
+    else
+        cli_fail(e);
+    return 2;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -110,44 +124,20 @@ int cmd_run(int argc, char **argv)
     if ((demo ? vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e)
               : vms_scenario_parse_file(argv[optind], &sc, &e)) < 0) {
         /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's; host errors get "vmsim: ". */
-        if (e.code == VMS_EINVAL)
-            fprintf(stderr, "%s\n", e.msg);
-        else
-            cli_fail(&e);
-        return 2;
+        return run_status(-1, &e);
     }
     int status;
     if (check) {
         status = 0;
     } else if (on_linux) {
         fflush(stdout);
-        int rc = vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e);
-        fflush(stdout);
-        if (rc < 0) {
-            if (e.code == VMS_EINVAL)
-                fprintf(stderr, "%s\n", e.msg);
-            else
-                cli_fail(&e);
-            status = 2;
-        } else {
-            status = rc ? 1 : 0;
-        }
+        status = run_status(vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e), &e);
     } else {
         struct vms_run_options ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .json = json, .audit = audit};
         if (demo)
             ropt.before_line = cli_demo_narrate;
         fflush(stdout);
-        int rc = vms_scenario_run(sc, &ropt, stdout, stderr, &e);
-        fflush(stdout);
-        if (rc < 0) {
-            if (e.code == VMS_EINVAL)
-                fprintf(stderr, "%s\n", e.msg);
-            else
-                cli_fail(&e);
-            status = 2;
-        } else {
-            status = rc ? 1 : 0;
-        }
+        status = run_status(vms_scenario_run(sc, &ropt, stdout, stderr, &e), &e);
     }
     vms_scenario_destroy(sc);
     return status;

@@ -214,23 +214,31 @@ void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, 
 
 /* ------------------------------------------------------------------ A and D bits */
 
-bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear)
+/* Whether any PTE mapping frame f (through the reverse map) has a bit of mask set; with
+ * clear, those bits are cleared and each changed PTE's TLB entry invalidated. */
+static bool rmap_test_bits(struct kernel *k, uint32_t f, pte_t mask, bool clear)
 {
     struct frame *fr = &k->frames[f];
-    bool d = fr->flags & FR_DIRTY;
-    pte_t dm = k->mmu.fmt->d_mask;
+    bool any = false;
     for (uint32_t i = 0; i < fr->nrmap; i++) {
         struct task *t = fr->rmap[i].t;
         paddr_t p = kern_pte_pa(k, t, fr->rmap[i].va);
         if (!p)
             continue;
         pte_t v = pt_read(&k->mmu, p);
-        if (v & dm) {
-            d = true;
+        if (v & mask) {
+            any = true;
             if (clear)
-                kern_pte_set(k, t, fr->rmap[i].va, p, v & ~dm);
+                kern_pte_set(k, t, fr->rmap[i].va, p, v & ~mask);
         }
     }
+    return any;
+}
+
+bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear)
+{
+    struct frame *fr = &k->frames[f];
+    bool d = (fr->flags & FR_DIRTY) | rmap_test_bits(k, f, k->mmu.fmt->d_mask, clear);
     if (clear) {
         /* A locked frame is in use by the access in progress, which may already hold a write
          * translation of it (its D bit was set then) and writes its bytes after this write-back
@@ -250,19 +258,8 @@ static bool env_young(void *ctx, uint32_t f, bool clear)
     bool y = fr->flags & FR_REFERENCED;
     if (clear)
         fr->flags &= ~FR_REFERENCED;
-    pte_t am = k->mmu.fmt->a_mask;
-    for (uint32_t i = 0; i < fr->nrmap; i++) {
-        struct task *t = fr->rmap[i].t;
-        paddr_t p = kern_pte_pa(k, t, fr->rmap[i].va);
-        if (!p)
-            continue;
-        pte_t v = pt_read(&k->mmu, p);
-        if (v & am) {
-            y = true;
-            if (clear) /* clear A and shoot the TLB entry down, so the next use sets A again */
-                kern_pte_set(k, t, fr->rmap[i].va, p, v & ~am);
-        }
-    }
+    /* clearing A shoots the TLB entry down, so the next use sets A again */
+    y |= rmap_test_bits(k, f, k->mmu.fmt->a_mask, clear);
     return y;
 }
 
@@ -942,34 +939,8 @@ void kern_destroy(struct kernel *k)
 
 void kern_hw_stats(struct kernel *k, struct stats *s)
 {
-    const struct mmu *m = &k->mmu;
     memset(s, 0, sizeof *s);
-    for (int t = 0; t < TLB_N; t++) {
-        s->tlb_present[t] = m->tlb[t].present;
-        s->tlb_hits[t] = m->st.tlb_hits[t];
-        s->tlb_misses[t] = m->st.tlb_misses[t];
-    }
-    s->levels = m->cfg.levels;
-    s->walks = m->st.walks;
-    s->walk_refs = m->st.walk_refs;
-    s->psc = m->cfg.psc;
-    for (int l = 0; l < MAX_LEVELS; l++) {
-        s->walk_refs_level[l] = m->st.walk_refs_level[l];
-        s->psc_hits[l] = m->st.psc_hits[l];
-        s->psc_misses[l] = m->st.psc_misses[l];
-    }
-    s->ad_updates = m->st.ad_updates;
-    s->hw_not_present = m->st.faults_not_present;
-    s->hw_protection = m->st.faults_protection;
-    for (int c = 0; c < CACHE_N; c++) {
-        s->cache_present[c] = m->caches.lvl[c].present;
-        s->cache_hits[c] = m->caches.lvl[c].st.hits;
-        s->cache_misses[c] = m->caches.lvl[c].st.misses;
-        s->cache_writebacks[c] = m->caches.lvl[c].st.writebacks;
-    }
-    s->dram_reads = m->caches.dram_reads;
-    s->dram_writes = m->caches.dram_writes;
-    s->cycles = m->st.cycles;
+    stats_from_mmu(s, &k->mmu);
 }
 
 static void add_kernel_counts(struct stats *s, const struct stats *ks)

@@ -1,6 +1,8 @@
 /* Statistics printing: one walk over the schema drives text, JSON, CSV and lookup. */
 #include "report/stats.h"
 
+#include "hw/mmu.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -101,6 +103,36 @@ static void em_num(struct emitter *em, const char *name, double v, bool integer)
 static void em_u64(struct emitter *em, const char *name, uint64_t v)
 {
     em_num(em, name, (double)v, true);
+}
+
+void stats_from_mmu(struct stats *s, const struct mmu *m)
+{
+    for (int t = 0; t < TLB_N; t++) {
+        s->tlb_present[t] = m->tlb[t].present;
+        s->tlb_hits[t] = m->st.tlb_hits[t];
+        s->tlb_misses[t] = m->st.tlb_misses[t];
+    }
+    s->levels = m->cfg.levels;
+    s->walks = m->st.walks;
+    s->walk_refs = m->st.walk_refs;
+    s->psc = m->cfg.psc;
+    for (int l = 0; l < MAX_LEVELS; l++) {
+        s->walk_refs_level[l] = m->st.walk_refs_level[l];
+        s->psc_hits[l] = m->st.psc_hits[l];
+        s->psc_misses[l] = m->st.psc_misses[l];
+    }
+    s->ad_updates = m->st.ad_updates;
+    s->hw_not_present = m->st.faults_not_present;
+    s->hw_protection = m->st.faults_protection;
+    for (int c = 0; c < CACHE_N; c++) {
+        s->cache_present[c] = m->caches.lvl[c].present;
+        s->cache_hits[c] = m->caches.lvl[c].st.hits;
+        s->cache_misses[c] = m->caches.lvl[c].st.misses;
+        s->cache_writebacks[c] = m->caches.lvl[c].st.writebacks;
+    }
+    s->dram_reads = m->caches.dram_reads;
+    s->dram_writes = m->caches.dram_writes;
+    s->cycles = m->st.cycles;
 }
 
 void stats_accumulate(struct stats *dst, const struct stats *now, const struct stats *then)

@@ -40,6 +40,10 @@ struct stats {
 void stats_print(const struct stats *s, FILE *out, enum vms_format fmt, bool csv_header);
 /* Look a dotted key up; false when there is no such key. */
 bool stats_get(const struct stats *s, const char *key, double *value);
+struct mmu;
+/* Sets every hardware counter of s (TLBs, walks, PSCs, faults the MMU raised, caches,
+ * DRAM, cycles) and the presence flags from the machine m; other fields are left alone. */
+void stats_from_mmu(struct stats *s, const struct mmu *m);
 /* dst += now - then for every counter (presence flags and levels are taken from now).
  * With then == NULL: dst += now. Used to attribute hardware counters to processes. */
 void stats_accumulate(struct stats *dst, const struct stats *now, const struct stats *then);
