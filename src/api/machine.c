@@ -287,24 +287,10 @@ int machine_access(struct vms_machine *vm, uint64_t va, unsigned size, enum acce
         f->kind = VMS_FAULT_NONE;
     if (k == ACCESS_FETCH)
         return 0;
-    unsigned shift = 0;
-    if (k == ACCESS_LOAD) {
-        uint64_t v = 0;
-        for (unsigned i = 0; i < np; i++) {
-            uint64_t part;
-            physmem_read(m->pm, pas[i], lens[i], &part);
-            v |= part << shift;
-            shift += 8 * lens[i];
-        }
-        *value = v;
-    } else {
-        for (unsigned i = 0; i < np; i++) {
-            uint64_t part = shift < 64 ? *value >> shift : 0;
-            if (physmem_write(m->pm, pas[i], lens[i], part))
-                return err_set(e, VMS_ENOMEM, "out of host memory");
-            shift += 8 * lens[i];
-        }
-    }
+    if (k == ACCESS_LOAD)
+        physmem_read_pieces(m->pm, pas, lens, np, value);
+    else if (physmem_write_pieces(m->pm, pas, lens, np, *value))
+        return err_set(e, VMS_ENOMEM, "out of host memory");
     return 0;
 }
 

@@ -351,3 +351,29 @@ uint64_t physmem_resident(const struct physmem *pm)
 {
     return pm->used;
 }
+
+void physmem_read_pieces(struct physmem *pm, const paddr_t *pas, const unsigned *lens,
+                         unsigned np, uint64_t *val)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    for (unsigned i = 0; i < np; i++) {
+        uint64_t part;
+        physmem_read(pm, pas[i], lens[i], &part);
+        v |= shift < 64 ? part << shift : 0;
+        shift += 8 * lens[i];
+    }
+    *val = v;
+}
+
+int physmem_write_pieces(struct physmem *pm, const paddr_t *pas, const unsigned *lens,
+                         unsigned np, uint64_t val)
+{
+    unsigned shift = 0;
+    for (unsigned i = 0; i < np; i++) {
+        if (physmem_write(pm, pas[i], lens[i], shift < 64 ? val >> shift : 0))
+            return -VMS_ENOMEM;
+        shift += 8 * lens[i];
+    }
+    return 0;
+}

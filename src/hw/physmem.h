@@ -19,6 +19,12 @@ void physmem_destroy(struct physmem *pm);
 bool physmem_read(struct physmem *pm, paddr_t pa, unsigned size, uint64_t *val);
 /* Write `size` (1..8) bytes within one frame. 0, or -VMS_ENOMEM. */
 int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val);
+/* One value split over np pieces (pas[i], lens[i] bytes each, each within a frame),
+ * little-endian in order: a load or store that spanned blocks or pages. */
+void physmem_read_pieces(struct physmem *pm, const paddr_t *pas, const unsigned *lens,
+                         unsigned np, uint64_t *val);
+int physmem_write_pieces(struct physmem *pm, const paddr_t *pas, const unsigned *lens,
+                         unsigned np, uint64_t val); /* 0 or -VMS_ENOMEM */
 /* Byte ranges, may cross frames. read returns true when all bytes are known. */
 bool physmem_read_bytes(struct physmem *pm, paddr_t pa, uint8_t *buf, size_t n);
 int physmem_write_bytes(struct physmem *pm, paddr_t pa, const uint8_t *buf, size_t n);

@@ -447,25 +447,10 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
         t->st.split++;
     }
     int rc = 0;
-    if (value && kind == ACCESS_LOAD) {
-        uint64_t v = 0;
-        unsigned shift = 0;
-        for (unsigned i = 0; i < np; i++) {
-            uint64_t part;
-            physmem_read(m->pm, pas[i], lens[i], &part);
-            v |= part << shift;
-            shift += 8 * lens[i];
-        }
-        *value = v;
-    } else if (value && kind == ACCESS_STORE) {
-        unsigned shift = 0;
-        for (unsigned i = 0; i < np && !rc; i++) {
-            uint64_t part = shift < 64 ? *value >> shift : 0;
-            if (physmem_write(m->pm, pas[i], lens[i], part))
-                rc = err_set(e, VMS_ENOMEM, "out of host memory");
-            shift += 8 * lens[i];
-        }
-    }
+    if (value && kind == ACCESS_LOAD)
+        physmem_read_pieces(m->pm, pas, lens, np, value);
+    else if (value && kind == ACCESS_STORE && physmem_write_pieces(m->pm, pas, lens, np, *value))
+        rc = err_set(e, VMS_ENOMEM, "out of host memory");
     kern_unlock_all(k);
     policy_after_access(k, pas, np, kind);
     return rc;

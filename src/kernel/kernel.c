@@ -600,6 +600,19 @@ static void unmap_all(struct kernel *k, uint32_t f, pte_t repl, uint32_t slot)
     }
 }
 
+/* Writes frame f to a newly allocated slot *s: 1, 0 when swap is full, or negative. */
+static int swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e)
+{
+    if (swap_alloc(k, s) != 0)
+        return 0;
+    int rc = swap_write(k, *s, f, e);
+    if (rc) {
+        swap_free_slot(k, *s);
+        return rc;
+    }
+    return 1;
+}
+
 /* Evicts frame f. 1 = evicted, 0 = cannot (no swap space), negative on host errors. */
 int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
 {
@@ -609,13 +622,9 @@ int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
         struct kfile *kf = fr->file;
         if (kf->shmem) {
             uint32_t s;
-            if (swap_alloc(k, &s) != 0)
-                return 0;
-            int rc = swap_write(k, s, f, e);
-            if (rc) {
-                swap_free_slot(k, s);
+            int rc = swap_out_new(k, f, &s, e);
+            if (rc != 1)
                 return rc;
-            }
             unmap_all(k, f, 0, 0);
             kf->pages[fr->index] = -(int64_t)s - 1;
             k->swap_map[s] = 1;
@@ -638,13 +647,9 @@ int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
     /* anonymous */
     uint32_t s = fr->slot;
     if (s == KNONE) {
-        if (swap_alloc(k, &s) != 0)
-            return 0;
-        int rc = swap_write(k, s, f, e);
-        if (rc) {
-            swap_free_slot(k, s);
+        int rc = swap_out_new(k, f, &s, e);
+        if (rc != 1)
             return rc;
-        }
     } else if (dirty) {
         int rc = swap_write(k, s, f, e);
         if (rc)

@@ -141,11 +141,6 @@ static int sim_kernel(struct sim_run *r)
     return 0;
 }
 
-static const char *sig_text(enum kern_sig s)
-{
-    return kern_sig_name(s);
-}
-
 /* ---------------------------------------------------------------- memory commands */
 
 static int sim_access(struct sim_run *r, struct sim_proc *p, uint64_t va, unsigned size,
@@ -160,6 +155,26 @@ static int sim_access(struct sim_run *r, struct sim_proc *p, uint64_t va, unsign
     return 0;
 }
 
+#define SIM_KILLED 1  /* the process was killed while the access ran */
+#define SIM_FAULTED 2 /* the access faulted: res holds the fault at offset off */
+
+/* One access of a fill, check or touch at offset off: 0, SIM_KILLED, SIM_FAULTED, or < 0. */
+static int sim_step(struct sim_run *r, struct sim_proc *p, uint64_t va, unsigned size,
+                    enum access_kind kind, uint64_t *value, uint64_t off, struct scn_result *res)
+{
+    enum kern_sig sig;
+    int rc = sim_access(r, p, va, size, kind, value, &sig);
+    if (rc)
+        return rc;
+    if (sig == KSIG_KILLED)
+        return SIM_KILLED;
+    if (sig != KSIG_NONE) {
+        *res = (struct scn_result){.status = SCN_RES_FAULT, .fault = kern_sig_name(sig), .value = off};
+        return SIM_FAULTED;
+    }
+    return 0;
+}
+
 static int sim_fill_check(struct sim_run *r, struct sim_proc *p, const struct scn_cmd *c,
                           uint64_t va, struct scn_result *res)
 {
@@ -169,17 +184,10 @@ static int sim_fill_check(struct sim_run *r, struct sim_proc *p, const struct sc
     for (uint64_t off = 0; off < c->size;) {
         unsigned size = scn_piece(va + off, c->size - off);
         uint64_t want = gen_value(&g, size);
-        enum kern_sig sig;
         uint64_t got = want;
-        int rc = sim_access(r, p, va + off, size, fill ? ACCESS_STORE : ACCESS_LOAD, &got, &sig);
+        int rc = sim_step(r, p, va + off, size, fill ? ACCESS_STORE : ACCESS_LOAD, &got, off, res);
         if (rc)
-            return rc;
-        if (sig == KSIG_KILLED)
-            return 1;
-        if (sig != KSIG_NONE) {
-            *res = (struct scn_result){.status = SCN_RES_FAULT, .fault = sig_text(sig), .value = off};
-            return 0;
-        }
+            return rc == SIM_FAULTED ? 0 : rc;
         if (!fill && got != want) {
             unsigned i = 0;
             while (((got ^ want) >> (8 * i) & 0xff) == 0)
@@ -200,19 +208,12 @@ static int sim_touch(struct sim_run *r, struct sim_proc *p, const struct scn_cmd
 {
     uint64_t psize = kern_page_size(r->k), off = 0;
     while (off < c->size) {
-        enum kern_sig sig;
         uint64_t v = 0;
         /* a write touch is one write access that leaves the byte as it was: no data */
-        int rc = sim_access(r, p, va, 1, c->write ? ACCESS_STORE : ACCESS_LOAD,
-                            c->write ? NULL : &v, &sig);
+        int rc = sim_step(r, p, va, 1, c->write ? ACCESS_STORE : ACCESS_LOAD,
+                          c->write ? NULL : &v, off, res);
         if (rc)
-            return rc;
-        if (sig == KSIG_KILLED)
-            return 1;
-        if (sig != KSIG_NONE) {
-            *res = (struct scn_result){.status = SCN_RES_FAULT, .fault = sig_text(sig), .value = off};
-            return 0;
-        }
+            return rc == SIM_FAULTED ? 0 : rc;
         uint64_t next = (va & ~(psize - 1)) + psize;
         if (next < va)
             break;
@@ -282,7 +283,7 @@ static int sim_memory(struct sim_run *r, struct sim_proc *p, const struct scn_cm
         if (sig == KSIG_KILLED)
             return 0;
         if (sig != KSIG_NONE)
-            res = (struct scn_result){.status = SCN_RES_FAULT, .fault = sig_text(sig)};
+            res = (struct scn_result){.status = SCN_RES_FAULT, .fault = kern_sig_name(sig)};
         else
             res.value = v;
         break;
@@ -305,7 +306,7 @@ static int sim_memory(struct sim_run *r, struct sim_proc *p, const struct scn_cm
     }
     if (rc < 0)
         return rc;
-    if (rc == 1) /* killed while it ran: the kill line says it */
+    if (rc == SIM_KILLED) /* killed while it ran: the kill line says it */
         return 0;
     scn_report(&r->o, c, &res);
     return 0;

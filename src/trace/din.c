@@ -115,35 +115,7 @@ static long din_parse(struct trace_reader *r, const uint8_t *lim, struct trace_r
 static long din_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                      struct vms_error *e)
 {
-    size_t count = 0;
-    while (count < n) {
-        const uint8_t *nl = NULL;
-        if (r->end > r->pos)
-            nl = trace_last_nl(r->buf + r->pos, r->end - r->pos);
-        if (!nl) {
-            if (r->eof) {
-                if (r->pos == r->end)
-                    break;
-                r->buf[r->end++] = '\n';
-                continue;
-            }
-            long got = trace_fill(r, e);
-            if (got < 0)
-                return trace_fail(r, count, got);
-            continue;
-        }
-        r->partial = count;
-        long got = din_parse(r, nl + 1, out + count, n - count, e);
-        if (got < 0)
-            return got;
-        count += (size_t)got;
-        if (r->pos == (size_t)(nl + 1 - r->buf) && count < n && !r->eof) {
-            got = trace_fill(r, e);
-            if (got < 0)
-                return trace_fail(r, count, got);
-        }
-    }
-    return (long)count;
+    return trace_read_lines(r, out, n, din_parse, e);
 }
 
 static uint8_t *din_put_hex(uint8_t *p, uint64_t v)

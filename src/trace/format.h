@@ -87,6 +87,15 @@ extern const struct trace_format_ops vtrace_format;
  * buffer). Keeps TRACE_SLACK zero bytes after end. */
 long trace_fill(struct trace_reader *r, struct vms_error *e);
 
+/* Parses the whole lines in buf[pos, lim) (lim is just past a '\n') into at most n
+ * records, advancing pos; the number of records, or -VMS_E*. */
+typedef long (*trace_parse_fn)(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out,
+                               size_t n, struct vms_error *e);
+/* The read operation of a line-oriented text format: refills the buffer and hands each run
+ * of whole lines to parse (a last line without '\n' is completed). */
+long trace_read_lines(struct trace_reader *r, struct trace_rec *out, size_t n,
+                      trace_parse_fn parse, struct vms_error *e);
+
 /* Fills e with "NAME:LINE:COL: expected WHAT" for the text line starting at buf[line_start]
  * with the offending byte at buf[at]; returns -VMS_EINVAL. */
 int trace_line_error(struct trace_reader *r, size_t line_start, size_t at, const char *what,

@@ -140,36 +140,7 @@ static long lackey_parse(struct trace_reader *r, const uint8_t *lim, struct trac
 static long lackey_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                         struct vms_error *e)
 {
-    size_t count = 0;
-    while (count < n) {
-        const uint8_t *start = r->buf + r->pos;
-        const uint8_t *nl = NULL;
-        if (r->end > r->pos)
-            nl = trace_last_nl(start, r->end - r->pos);
-        if (!nl) {
-            if (r->eof) {
-                if (r->pos == r->end)
-                    break;
-                r->buf[r->end++] = '\n'; /* last line without a newline (slack is ours) */
-                continue;
-            }
-            long got = trace_fill(r, e);
-            if (got < 0)
-                return trace_fail(r, count, got);
-            continue;
-        }
-        r->partial = count;
-        long got = lackey_parse(r, nl + 1, out + count, n - count, e);
-        if (got < 0)
-            return got;
-        count += (size_t)got;
-        if (r->pos == (size_t)(nl + 1 - r->buf) && count < n && !r->eof) {
-            got = trace_fill(r, e);
-            if (got < 0)
-                return trace_fail(r, count, got);
-        }
-    }
-    return (long)count;
+    return trace_read_lines(r, out, n, lackey_parse, e);
 }
 
 /* Writes "%x" of v with at least `min` digits at p; returns the end. */

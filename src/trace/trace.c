@@ -394,3 +394,37 @@ int trace_writer_close(struct trace_writer *w, struct vms_error *e)
     vms_free(w);
     return rc;
 }
+
+long trace_read_lines(struct trace_reader *r, struct trace_rec *out, size_t n,
+                      trace_parse_fn parse, struct vms_error *e)
+{
+    size_t count = 0;
+    while (count < n) {
+        const uint8_t *nl = NULL;
+        if (r->end > r->pos)
+            nl = trace_last_nl(r->buf + r->pos, r->end - r->pos);
+        if (!nl) {
+            if (r->eof) {
+                if (r->pos == r->end)
+                    break;
+                r->buf[r->end++] = '\n'; /* last line without a newline (slack is ours) */
+                continue;
+            }
+            long got = trace_fill(r, e);
+            if (got < 0)
+                return trace_fail(r, count, got);
+            continue;
+        }
+        r->partial = count;
+        long got = parse(r, nl + 1, out + count, n - count, e);
+        if (got < 0)
+            return got;
+        count += (size_t)got;
+        if (r->pos == (size_t)(nl + 1 - r->buf) && count < n && !r->eof) {
+            got = trace_fill(r, e);
+            if (got < 0)
+                return trace_fail(r, count, got);
+        }
+    }
+    return (long)count;
+}
