@@ -38,8 +38,8 @@ struct frame {
 struct kfile {
     bool shmem;
     char *path; /* host path (NULL for shmem) */
-    int fd;     /* -1 for shmem */
-    bool writable;
+    int fd;     /* -1 for shmem; read-only until the first write-back (fd_rw) */
+    bool writable, fd_rw;
     unsigned dev_major, dev_minor;
     uint64_t ino;
     uint64_t size;   /* bytes */

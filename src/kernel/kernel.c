@@ -420,10 +420,10 @@ struct kfile *kern_file_by_path(struct kernel *k, const char *path, struct vms_e
     struct kfile *kf = kfile_new(k, (size + k->psize - 1) >> k->pshift, e);
     if (!kf)
         return NULL;
-    kf->fd = open(resolved, O_RDWR | O_CLOEXEC);
-    kf->writable = kf->fd >= 0;
-    if (kf->fd < 0)
-        kf->fd = open(resolved, O_RDONLY | O_CLOEXEC);
+    /* Read-only until a page is written back: a host file held open for writing cannot be
+     * executed meanwhile (ETXTBSY), and programs the scenarios exec are such files. */
+    kf->fd = open(resolved, O_RDONLY | O_CLOEXEC);
+    kf->writable = kf->fd >= 0 && access(resolved, W_OK) == 0;
     kf->path = vms_strdup(resolved);
     if (kf->fd < 0 || !kf->path) {
         err_set(e, kf->path ? VMS_EIO : VMS_ENOMEM, "%s: %s", path,
@@ -495,6 +495,15 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
     if (!kf->writable)
         return err_set(e, VMS_EIO, "%s: not writable, cannot write a shared page back",
                        kf->path);
+    if (!kf->fd_rw) { /* the first write-back: reopen for writing */
+        int fd = open(kf->path, O_RDWR | O_CLOEXEC);
+        if (fd < 0)
+            return err_set(e, VMS_EIO, "%s: cannot open for writing: %s", kf->path,
+                           strerror(errno));
+        close(kf->fd);
+        kf->fd = fd;
+        kf->fd_rw = true;
+    }
     for (uint64_t done = 0; done < n;) {
         const uint8_t *src = b ? b + done : zeros;
         uint64_t chunk = n - done;

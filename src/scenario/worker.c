@@ -524,7 +524,13 @@ static void worker_mmap(const struct worker_req *q, struct worker_rep *r)
     }
     int fd = -1;
     if (!(q->flags & WORKER_F_ANON)) {
-        fd = open(q->path, O_RDWR | O_CLOEXEC);
+        /* A shared mapping may be made writable (now or by mprotect): it needs the file
+         * open for writing when that is allowed. A private one never writes the file, and
+         * holding a program open for writing would stop it being executed (ETXTBSY). */
+        fd = -1;
+        errno = EACCES;
+        if (q->flags & WORKER_F_SHARED)
+            fd = open(q->path, O_RDWR | O_CLOEXEC);
         if (fd < 0 && errno == EACCES)
             fd = open(q->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)

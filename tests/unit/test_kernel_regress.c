@@ -3,6 +3,9 @@
  * 4f47b30, the same way; its unit test stays here.) */
 #include "ktest.h"
 
+#include <errno.h>
+#include <sys/wait.h>
+
 #define PG UINT64_C(4096)
 #define RW (AREA_READ | AREA_WRITE)
 #define RO AREA_READ
@@ -160,6 +163,58 @@ TEST(kernel_store_survives_writeback_by_oom_kill_mid_access)
     CHECK_EQ(kt_disk(path, 8, b, 1), 1);
     CHECK_EQ(b[0], 0x22);
     kern_exit(k, big);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
+
+/* A mapped file was opened for writing as soon as it was first used, so while a scenario
+ * had a program mapped (exec), running that program on the host failed with ETXTBSY — the
+ * "Text file busy" CLI flakes. Files are now opened read-only and reopened for writing at
+ * the first write-back. */
+static int kt_run(const char *path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        char arg0[320];
+        snprintf(arg0, sizeof arg0, "%s", path);
+        char *argv[] = {arg0, NULL};
+        execv(path, argv);
+        _exit(errno == ETXTBSY ? 126 : 127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(kernel_mapped_file_stays_executable)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 8, NULL))
+        return;
+    struct kernel *k = x.k;
+    const char *prog = kt_file(&x, "prog.sh", 0, 0);
+    FILE *f = fopen(prog, "w");
+    CHECK(f != NULL);
+    if (!f) {
+        kt_fini(&x);
+        return;
+    }
+    fputs("#!/bin/sh\nexit 3\n", f);
+    fclose(f);
+    chmod(prog, 0755);
+    struct task *t = kern_spawn(k, NULL);
+    vaddr_t a = KMMAP(k, t, 0, PG, AREA_READ | AREA_EXEC, 0, prog, 0);
+    CHECK_EQ(KLOAD(k, t, a, 1), '#');
+    CHECK_EQ(kt_run(prog), 3); /* 126 while the kernel held it open for writing */
+    /* a shared writable mapping still writes the file back */
+    vaddr_t s = KMMAP(k, t, 0, PG, RW, KMAP_SHARED, prog, 0);
+    KSTORE(k, t, s + 16, 1, '7');
+    KOK(kern_msync(k, t, s, PG, E));
+    uint8_t b;
+    CHECK_EQ(kt_disk(prog, 16, &b, 1), 1);
+    CHECK_EQ(b, '7');
+    kern_exit(k, t);
     KT_AUDIT(k);
     kt_fini(&x);
 }
