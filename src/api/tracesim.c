@@ -316,44 +316,6 @@ int vms_tracesim_add_fd(struct vms_tracesim *s, int fd, const char *name, struct
     return ts_add_reader(s, r, name, e);
 }
 
-/* One reference: the whole access, or its pieces when its size is not one the kernel
- * takes (1, 2, 4, 8). Returns 0, or < 0 on a host error; marks the process killed. */
-static inline int ts_ref(struct vms_tracesim *s, struct ts_proc *p, uint64_t va, uint32_t size,
-                         enum access_kind k, struct vms_error *e)
-{
-    unsigned shift = s->bshift[k == ACCESS_FETCH];
-    uint64_t last = size > 1 ? va + (size - 1) : va;
-    if (last < va)
-        last = UINT64_MAX; /* wraps past the top: the rest is not addressable anyway */
-    enum kern_sig sig = KSIG_NONE;
-    int rc;
-    bool natural = size == 1 || size == 2 || size == 4 || size == 8;
-    if ((va >> shift) == (last >> shift)) {
-        rc = kern_access(s->k, p->t, va, natural ? size : 1, k, NULL, &sig, e);
-    } else {
-        p->split++;
-        if (natural) {
-            rc = kern_access(s->k, p->t, va, size, k, NULL, &sig, e);
-        } else {
-            /* One piece per block, as hardware splits it (a piece's size does not matter to
-             * the model once it is within one block). */
-            uint64_t cur = va;
-            for (;;) {
-                rc = kern_access(s->k, p->t, cur, 1, k, NULL, &sig, e);
-                if (rc < 0 || sig == KSIG_KILLED)
-                    break;
-                uint64_t next = ((cur >> shift) + 1) << shift;
-                if (next == 0 || (next >> shift) > (last >> shift))
-                    break;
-                cur = next;
-            }
-        }
-    }
-    if (sig == KSIG_KILLED)
-        p->killed = true;
-    return rc < 0 ? rc : 0;
-}
-
 /* The totals so far. */
 static void ts_total(const struct vms_tracesim *s, struct stats *st)
 {
@@ -496,7 +458,9 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
     return 1;
 }
 
-/* Runs p for up to `budget` references (a record is never cut). 0, or < 0 on error. */
+/* Runs p for up to `budget` references (a record is never cut). 0, or < 0 on error. The
+ * records go to the kernel a batch at a time (kern_access_recs), each batch ending at the
+ * quantum or at the next time-series row. */
 static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
                     struct vms_error *e)
 {
@@ -507,33 +471,16 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
             if (rc <= 0)
                 return rc;
         }
-        const struct trace_rec *r = &p->buf[p->pos++];
-        int rc;
-        switch (r->kind) {
-        case TRACE_I:
-            p->ifetches++;
-            s->refs++;
-            rc = ts_ref(s, p, r->addr, r->size, ACCESS_FETCH, e);
-            break;
-        case TRACE_L:
-            p->loads++;
-            s->refs++;
-            rc = ts_ref(s, p, r->addr, r->size, ACCESS_LOAD, e);
-            break;
-        case TRACE_S:
-            p->stores++;
-            s->refs++;
-            rc = ts_ref(s, p, r->addr, r->size, ACCESS_STORE, e);
-            break;
-        default: /* M: a load, then a store of the same bytes */
-            p->loads++;
-            p->stores++;
-            s->refs += 2;
-            rc = ts_ref(s, p, r->addr, r->size, ACCESS_LOAD, e);
-            if (rc == 0 && !p->killed)
-                rc = ts_ref(s, p, r->addr, r->size, ACCESS_STORE, e);
-            break;
-        }
+        uint64_t lim = budget - (s->refs - start), to_row = s->next_interval - s->refs;
+        struct kern_rec_counts c = {0};
+        int rc = kern_access_recs(s->k, p->t, p->buf + p->pos, p->n - p->pos,
+                                  to_row < lim ? to_row : lim, s->bshift, &c, e);
+        p->pos += c.done;
+        p->ifetches += c.ifetches;
+        p->loads += c.loads;
+        p->stores += c.stores;
+        p->split += c.split;
+        s->refs += c.refs;
         if (rc < 0)
             return rc;
         if (s->refs >= s->next_interval) {
@@ -541,7 +488,8 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
             while (s->next_interval <= s->refs)
                 s->next_interval += s->o.interval;
         }
-        if (p->killed) {
+        if (c.killed) {
+            p->killed = true;
             ts_finish(p);
             return 0;
         }

@@ -20,6 +20,16 @@ enum access_kind {
     ACCESS_FETCH = 2,
 };
 
+/* One trace record, as the trace readers produce it and the kernel's batch entry
+ * (kern_access_recs) consumes it. */
+enum trace_kind { TRACE_I = 0, TRACE_L = 1, TRACE_S = 2, TRACE_M = 3 }; /* M = load then store */
+
+struct trace_rec {
+    uint64_t addr; /* virtual address of the first byte */
+    uint32_t size; /* bytes accessed (instruction length for I) */
+    uint8_t kind;  /* enum trace_kind */
+};
+
 #define BIT(n) (UINT64_C(1) << (n))
 /* Low n bits set; n may be 64. */
 static inline uint64_t mask_bits(unsigned n)

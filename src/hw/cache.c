@@ -125,6 +125,7 @@ static void memo_forget(struct cache_level *l, const struct cache_line *ln)
     struct cache_memo *mo = &l->memo[ln->tag & l->memo_mask];
     if (mo->ln == ln)
         mo->key = 0;
+    l->gen++;
 }
 
 /* Install line_addr at level i (a miss fill or a write-back from above). */
@@ -251,6 +252,7 @@ void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t 
     l->keys[idx] = valid ? ln->tag + 1 : 0;
     /* A placed duplicate may now be the lowest way holding its block. */
     l->memo[ln->tag & l->memo_mask].key = 0;
+    l->gen++;
     if (l->data) {
         size_t bs = (size_t)1 << l->block_shift;
         size_t off = ((size_t)set * l->ways + way) << l->block_shift;

@@ -57,6 +57,9 @@ struct cache_level {
      * levels get up to 4096 slots, the others one. */
     struct cache_memo *memo;
     uint64_t memo_mask;
+    /* Bumped whenever a valid line changes (eviction, placement): a pointer to a line
+     * taken while gen stayed the same still names the same block. */
+    uint64_t gen;
 };
 
 struct caches {
@@ -106,8 +109,18 @@ static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
     return i < 0 ? NULL : &l->lines[i];
 }
 
-/* The fast path: a hit in the first level, with LRU and dirty update. */
-HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
+/* A hit on line ln of level l: LRU and dirty update. */
+HOT_INLINE void cache_line_hit(struct cache_level *l, struct cache_line *ln, bool write)
+{
+    if (l->repl == REPL_LRU)
+        ln->stamp = ++l->clock;
+    l->st.hits++;
+    ln->dirty |= write; /* last: a char store makes the compiler reload everything */
+}
+
+/* The fast path: the line of pa if the first level holds it (a hit, with LRU and dirty
+ * update), else NULL. */
+HOT_INLINE struct cache_line *cache_l1_hit_line(struct cache_level *l, paddr_t pa, bool write)
 {
     uint64_t tag = pa >> l->block_shift;
     struct cache_line *ln;
@@ -117,15 +130,17 @@ HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
     } else {
         long i = cache_find_index(l, tag);
         if (i < 0)
-            return false;
+            return NULL;
         ln = &l->lines[i];
         *mo = (struct cache_memo){tag + 1, ln};
     }
-    if (l->repl == REPL_LRU)
-        ln->stamp = ++l->clock;
-    l->st.hits++;
-    ln->dirty |= write; /* last: a char store makes the compiler reload everything */
-    return true;
+    cache_line_hit(l, ln, write);
+    return ln;
+}
+
+HOT_INLINE bool cache_l1_hit(struct cache_level *l, paddr_t pa, bool write)
+{
+    return cache_l1_hit_line(l, pa, write) != NULL;
 }
 
 /* Probe without side effects: the line holding pa at level lv, or NULL. */

@@ -34,6 +34,9 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
         mk->need = (uint16_t)need;
         mk->check = (uint16_t)(need | (fetch ? TLBF_NX : 0));
         mk->hit_cycles = c->lat.tlb_l1 + (mk->cache >= 0 ? c->lat.cache[mk->cache] : 0);
+        unsigned ps = m->tlb[mk->tlb].arr[PSZ_BASE].shift;
+        unsigned bs = mk->cache >= 0 ? m->caches.lvl[mk->cache].block_shift : ps;
+        mk->lshift = bs < ps ? bs : ps;
     }
     if (c->psc) {
         /* psc_entries[k] is for the entry k levels above the leaf (k = 1: PDE). */

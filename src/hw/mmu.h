@@ -108,8 +108,24 @@ struct mmu {
         int16_t cache;        /* the first cache level (caches_first), -1 = none */
         uint16_t need, check; /* flags compared (need + forbidden) must equal need; U apart */
         uint32_t hit_cycles;  /* lat.tlb_l1 + lat.cache[cache] */
-        uint32_t unused;
+        uint32_t lshift;      /* the granule of struct mmu_last: min(first block, base page) */
     } kind[3];
+};
+
+/* The last hit-path access of one kind, kept by a caller that runs many accesses
+ * (kern_access_recs): an access of the same kind within the same `lshift` granule of
+ * virtual addresses, while the L1 TLB's and the first cache level's generations are
+ * unchanged and nothing else (a CR3 load, a fault) happened in between, hits the same TLB
+ * entry and the same line: only their LRU stamps and the counters move. The caller
+ * clears it (vblk = 0) whenever anything but mmu_access_last ran. */
+struct mmu_last {
+    uint64_t vblk; /* (va >> lshift) + 1; 0 = empty */
+    struct tlb *t;
+    struct tlb_entry *e;
+    struct cache_level *l;
+    struct cache_line *ln;
+    uint64_t tgen, cgen;
+    paddr_t pbase; /* the page's physical address */
 };
 
 /* Create from a config that config_check() accepted. unknown_mem: physical memory
@@ -157,9 +173,10 @@ void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k);
 
 /* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
  * first-level cache. Falls back to mmu_access_slow for everything else. No indirect
- * calls, no allocation. */
-static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_kind k,
-                                           paddr_t *pa, struct xlate *x)
+ * calls, no allocation. With `last`, a hit of both is remembered there (see struct
+ * mmu_last); a NULL `last` folds away. */
+HOT_INLINE enum xlate_status mmu_access_hit_(struct mmu *m, vaddr_t va, enum access_kind k,
+                                             paddr_t *pa, struct xlate *x, struct mmu_last *last)
 {
     const struct mmu_kind *mk = &m->kind[k];
     struct tlb *t = &m->tlb[mk->tlb];
@@ -183,13 +200,72 @@ static inline enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum acces
         m->st.tlb_hits[mk->tlb]++;
         m->st.accesses++;
         *pa = p;
-        if (LIKELY(mk->cache >= 0) && cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE))
+        if (last) {
+            struct cache_line *ln;
+            struct cache_level *l = &m->caches.lvl[mk->cache < 0 ? 0 : mk->cache];
+            if (LIKELY(mk->cache >= 0) && (ln = cache_l1_hit_line(l, p, k == ACCESS_STORE))) {
+                m->st.cycles += mk->hit_cycles;
+                *last = (struct mmu_last){(va >> mk->lshift) + 1, t, e, l, ln, t->gen, l->gen,
+                                          e->pfn << shift};
+            } else {
+                last->vblk = 0;
+                mmu_access_miss(m, p, k);
+            }
+        } else if (LIKELY(mk->cache >= 0) &&
+                   cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE)) {
             m->st.cycles += mk->hit_cycles;
-        else
+        } else {
             mmu_access_miss(m, p, k);
+        }
         return XL_OK;
     }
+    if (last)
+        last->vblk = 0;
     return mmu_access_slow(m, va, k, pa, x);
+}
+
+HOT_INLINE enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_kind k,
+                                       paddr_t *pa, struct xlate *x)
+{
+    return mmu_access_hit_(m, va, k, pa, x, NULL);
+}
+
+/* A repeat of the last hit of kind k (see struct mmu_last) at va, whose access lies
+ * within one `lshift` granule: true after doing what the hit path does for that TLB entry
+ * and line; false (nothing done) when it is not a repeat. */
+HOT_INLINE bool mmu_last_hit(struct mmu *m, const struct mmu_last *last, vaddr_t va,
+                             enum access_kind k)
+{
+    const struct mmu_kind *mk = &m->kind[k];
+    if (last->vblk != (va >> mk->lshift) + 1 || last->tgen != last->t->gen ||
+        last->cgen != last->l->gen)
+        return false;
+    struct tlb *t = last->t;
+    if (t->repl == REPL_LRU)
+        last->e->stamp = ++t->clock;
+    m->st.tlb_hits[mk->tlb]++;
+    m->st.accesses++;
+    cache_line_hit(last->l, last->ln, k == ACCESS_STORE);
+    m->st.cycles += mk->hit_cycles;
+    return true;
+}
+
+/* The physical address of va on the page of a repeat of *last. */
+static inline paddr_t mmu_last_pa(const struct mmu_last *last, vaddr_t va)
+{
+    return last->pbase | (va & ((UINT64_C(1) << last->t->arr[PSZ_BASE].shift) - 1));
+}
+
+/* mmu_access for a caller that keeps the last hit of kind k in *last (see struct
+ * mmu_last): a repeat of it skips both lookups. */
+HOT_INLINE enum xlate_status mmu_access_last(struct mmu *m, vaddr_t va, enum access_kind k,
+                                             paddr_t *pa, struct xlate *x, struct mmu_last *last)
+{
+    if (mmu_last_hit(m, last, va, k)) {
+        *pa = mmu_last_pa(last, va);
+        return XL_OK;
+    }
+    return mmu_access_hit_(m, va, k, pa, x, last);
 }
 
 /* ---- page-table editing, as a kernel does it: by writing PTEs into memory ---- */

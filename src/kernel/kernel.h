@@ -114,6 +114,27 @@ int kern_brk(struct kernel *k, struct task *t, int64_t delta, vaddr_t *heap_star
 int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enum access_kind kind,
                 uint64_t *value, enum kern_sig *sig, struct vms_error *e);
 
+/* What kern_access_recs did, counted per trace record as docs/statistics.md says: an M
+ * record is one load and one store; `split` counts the references that spanned two
+ * granules. */
+struct kern_rec_counts {
+    size_t done;  /* records consumed */
+    uint64_t refs, ifetches, loads, stores, split;
+    bool killed;  /* t was killed (by the OOM killer): it makes no more accesses */
+};
+
+/* The batch entry for traces: records recs[0..n) of t in order, each as kern_access makes
+ * it with no data (an I record a fetch, L a load, S a store, M a load then a store of the
+ * same bytes); a record spanning two granules of gran[fetch] (1 << shift bytes) is split:
+ * sizes 1, 2, 4, 8 as kern_access splits them, other sizes into one 1-byte piece per
+ * granule. Signals other than a kill are counted by the kernel and otherwise ignored.
+ * Stops after n records, after the record that brings the references made to `budget`
+ * (a record is never cut), or when t is killed. The hit path is inline here: no call and
+ * no indirect call per reference. Adds to *c, also on error. 0, or < 0 on host errors. */
+int kern_access_recs(struct kernel *k, struct task *t, const struct trace_rec *recs, size_t n,
+                     uint64_t budget, const unsigned gran[2], struct kern_rec_counts *c,
+                     struct vms_error *e);
+
 /* read(2) of a file through the page cache: up to n bytes at off; *got = bytes read
  * (fewer at end of file). */
 int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *buf, size_t n,

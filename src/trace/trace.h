@@ -8,15 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/types.h" /* enum trace_kind, struct trace_rec */
 #include "vmsim.h"
-
-enum trace_kind { TRACE_I = 0, TRACE_L = 1, TRACE_S = 2, TRACE_M = 3 }; /* M = load then store */
-
-struct trace_rec {
-    uint64_t addr; /* virtual address of the first byte */
-    uint32_t size; /* bytes accessed (instruction length for I) */
-    uint8_t kind;  /* enum trace_kind */
-};
 
 /* Output formats of a writer (and the names the CLI accepts). */
 enum trace_format { TRACE_FMT_LACKEY = 0, TRACE_FMT_DIN = 1, TRACE_FMT_VMSIM = 2 };
