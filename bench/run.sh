@@ -36,19 +36,27 @@ echo "== trace_parse (parse only)"
     echo "bench: trace_parse exited with status $?"
 echo "== tracesim (vmsim trace end to end: core-i7, kernel, clock, 256 MiB; best of 3)"
 "$out/bench/tracesim" 3 "$tmp"/*.lackey "$tmp"/*.vt || echo "bench: tracesim exited with status $?"
-echo "== vmsim trace - on xz -dc output, against xz -dc alone (best of 3); peak RSS"
+echo "== vmsim trace - on xz -dc output, against xz -dc alone and the pipe alone (best of 3); peak RSS"
 for t in "$dir"/*.lackey.xz; do
     n=$(basename "$t" .lackey.xz)
-    best_x= best_p=
+    best_x= best_d= best_p= best_z=
     for i in 1 2 3; do
         s=$(now); xz -dc "$t" > /dev/null; e=$(now); x=$(elapsed "$s" "$e")
+        # the floor of any reader of the pipe: the same bytes through a pipe into dd
+        s=$(now); xz -dc "$t" | dd bs=1M of=/dev/null 2>/dev/null; e=$(now); d=$(elapsed "$s" "$e")
         s=$(now); xz -dc "$t" | "$vmsim" trace --no-progress - > /dev/null; e=$(now)
         p=$(elapsed "$s" "$e")
+        # decompressing in vmsim's reader thread instead (no pipe)
+        s=$(now); "$vmsim" trace --no-progress "$t" > /dev/null; e=$(now); z=$(elapsed "$s" "$e")
         if [ -z "$best_x" ] || less "$x" "$best_x"; then best_x=$x; fi
+        if [ -z "$best_d" ] || less "$d" "$best_d"; then best_d=$d; fi
         if [ -z "$best_p" ] || less "$p" "$best_p"; then best_p=$p; fi
+        if [ -z "$best_z" ] || less "$z" "$best_z"; then best_z=$z; fi
     done
-    printf '%-10s xz -dc %.2f s   xz -dc | vmsim trace - %.2f s   ratio %.2f\n' "$n" \
-        "$best_x" "$best_p" "$(awk -v a="$best_p" -v b="$best_x" 'BEGIN { print a / b }')"
+    ratio() { awk -v a="$1" -v b="$best_x" 'BEGIN { printf "%.2f", a / b }'; }
+    printf '%-10s xz -dc %.2f s | xz -dc | dd %.2f s (%sx) | xz -dc | vmsim trace - %.2f s (%sx) | vmsim trace %s %.2f s (%sx)\n' \
+        "$n" "$best_x" "$best_d" "$(ratio "$best_d")" "$best_p" "$(ratio "$best_p")" \
+        "$(basename "$t")" "$best_z" "$(ratio "$best_z")"
     for f in "$tmp/$n.lackey" "$tmp/$n.vt" "$t"; do
         rss=$(/usr/bin/time -f %M "$vmsim" trace --no-progress "$f" 2>&1 >/dev/null | tail -1)
         printf '%-10s peak RSS of vmsim trace %s: %s KiB\n' "$n" "$(basename "$f")" "$rss"

@@ -13,7 +13,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#define TS_BATCH 4096
+#define TS_BATCH 16384
 #define TS_SLOTS 8 /* batches in flight between a reader thread and the simulation */
 #define TS_QUANTUM 10000
 #define TS_PROGRESS_EVERY (UINT64_C(1) << 20)

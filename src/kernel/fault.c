@@ -352,6 +352,7 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
                          enum xlate_status first, struct vms_error *e)
 {
     struct mmu *m = &k->mmu;
+    k->last[0].vblk = k->last[1].vblk = k->last[2].vblk = 0; /* anything may change now */
     unsigned bshift = k->block_shift[kind == ACCESS_FETCH];
     uint64_t bsize = UINT64_C(1) << bshift;
     paddr_t pas[8];
@@ -480,7 +481,8 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
     count_ref(&t->st, kind);
     enum xlate_status first;
     int rc;
-    if (LIKELY(access_fast(k, va, size, kind, value, policy_plain(k), &first, &rc, NULL, e)))
+    if (LIKELY(access_fast(k, va, size, kind, value, policy_plain(k), &first, &rc, &k->last[kind],
+                           e)))
         return rc;
     return access_pieces(k, t, va, size, kind, value, sig, first, e);
 }
@@ -691,6 +693,7 @@ void kern_switch(struct kernel *k, struct task *t)
     if (k->cur)
         stats_accumulate(&k->cur->hw, &now, &k->cur->hw0);
     k->cur = t;
+    k->last[0].vblk = k->last[1].vblk = k->last[2].vblk = 0;
     if (t) {
         t->hw0 = now;
         mmu_load_cr3(&k->mmu, t->root, t->asid);

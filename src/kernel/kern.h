@@ -106,6 +106,9 @@ struct kernel {
     struct kern_options opt;
     struct stats st; /* kernel-side counters (faults, swap, references) */
     uint64_t now;    /* references so far (policy virtual time) */
+    /* kern_access's last hit per access kind (struct mmu_last): kept for the current task
+     * only, forgotten at every switch and whenever an access takes the general path */
+    struct mmu_last last[3];
     /* the access in progress: frames locked against reclaim */
     uint32_t locked[8];
     unsigned nlocked;
