@@ -53,8 +53,6 @@ struct ts_proc {
     uint64_t in_done, in_total; /* input bytes, kept likewise */
     /* per-record counts (the kernel counts the pieces it was given) */
     uint64_t ifetches, loads, stores, split, switches;
-    /* swapping the process's accesses caused (the kernel counts it machine-wide only) */
-    uint64_t swap_ins, swap_outs, file_writebacks;
 };
 
 struct vms_tracesim {
@@ -340,17 +338,9 @@ static void ts_total(const struct vms_tracesim *s, struct stats *st)
 static void ts_proc_stats(const struct vms_tracesim *s, const struct ts_proc *p,
                           struct stats *st)
 {
-    struct stats all;
-    memset(&all, 0, sizeof all);
-    if (s->np == 1)
-        kern_stats(s->k, &all);
     memset(st, 0, sizeof *st);
-    kern_task_stats(s->k, p->t, st);
-    /* Swapping is counted machine-wide; it belongs to the process whose access caused it
-     * (measured around each time slice; with one process, all of it). */
-    st->swap_ins = s->np == 1 ? all.swap_ins : p->swap_ins;
-    st->swap_outs = s->np == 1 ? all.swap_outs : p->swap_outs;
-    st->file_writebacks = s->np == 1 ? all.file_writebacks : p->file_writebacks;
+    kern_task_stats(s->k, p->t, st); /* swapping included: the kernel counts it to the
+                                        process whose access caused it */
     st->ifetches = p->ifetches;
     st->loads = p->loads;
     st->stores = p->stores;
@@ -539,16 +529,7 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
                 }
                 running = p;
             }
-            struct stats before, after;
-            if (s->np > 1)
-                kern_stats(s->k, &before);
             rc = ts_slice(s, p, s->np > 1 ? s->o.quantum : UINT64_MAX, e);
-            if (s->np > 1) {
-                kern_stats(s->k, &after);
-                p->swap_ins += after.swap_ins - before.swap_ins;
-                p->swap_outs += after.swap_outs - before.swap_outs;
-                p->file_writebacks += after.file_writebacks - before.file_writebacks;
-            }
             if (rc < 0)
                 break;
             if (p->done)

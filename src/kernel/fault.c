@@ -477,6 +477,7 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
         return err_set(e, VMS_EINVAL, "access size %u: expected 1, 2, 4 or 8", size);
     if (k->cur != t)
         kern_switch(k, t);
+    k->actor = t;
     count_ref(&k->st, kind);
     count_ref(&t->st, kind);
     enum xlate_status first;
@@ -610,6 +611,7 @@ int kern_access_recs(struct kernel *k, struct task *t, const struct trace_rec *r
     }
     if (k->cur != t)
         kern_switch(k, t);
+    k->actor = t;
     struct mmu *m = &k->mmu;
     /* the access kind of each record kind (an M's first access; its store follows) */
     _Static_assert(((0x12u >> (2 * TRACE_I)) & 3) == ACCESS_FETCH &&

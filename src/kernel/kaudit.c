@@ -126,6 +126,9 @@ void kern_task_stats(struct kernel *k, struct task *t, struct stats *s)
     s->faults_segv_maperr += ks.faults_segv_maperr;
     s->faults_segv_accerr += ks.faults_segv_accerr;
     s->faults_sigbus += ks.faults_sigbus;
+    s->swap_ins += ks.swap_ins;
+    s->swap_outs += ks.swap_outs;
+    s->file_writebacks += ks.file_writebacks;
 }
 
 int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *buf, size_t n,

@@ -113,6 +113,9 @@ struct kernel {
     uint32_t locked[8];
     unsigned nlocked;
     struct task *faulting; /* task whose access is being resolved */
+    /* The task whose access or system call the kernel is serving (set at every entry that
+     * takes a task): swap and write-back I/O is counted to it, or to `faulting`. */
+    struct task *actor;
     bool faulting_killed;
 };
 
@@ -141,6 +144,11 @@ struct area_file *kern_shmem_create(struct kernel *k, uint64_t len, struct vms_e
 pfn_t kern_pool_alloc(struct kernel *k);
 void kern_pool_free(struct kernel *k, pfn_t pfn);
 void kern_hw_stats(struct kernel *k, struct stats *s);
+/* The task that caused the kernel's work now (the faulting one, else the actor), or NULL. */
+static inline struct task *kern_actor(const struct kernel *k)
+{
+    return k->faulting ? k->faulting : k->actor;
+}
 void kern_oom_kill(struct kernel *k, struct task *t);
 /* Evicts frame f (writes it to swap or its file, unmaps it everywhere). 1 = done,
  * 0 = cannot (no swap space), negative on host errors. */

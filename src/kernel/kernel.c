@@ -349,6 +349,9 @@ static int swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error
     k->slot_zero[s] = zero;
     k->slot_stamp[s] = k->evictions;
     k->st.swap_outs++;
+    struct task *a = kern_actor(k);
+    if (a)
+        a->st.swap_outs++;
     if (zero)
         return 0;
     ssize_t n = pwrite(k->swap_fd, b, k->psize, (off_t)(s * k->psize));
@@ -361,6 +364,9 @@ static int swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error
 int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e)
 {
     k->st.swap_ins++;
+    struct task *a = kern_actor(k);
+    if (a)
+        a->st.swap_ins++;
     /* Refault distance (Linux mm/workingset.c): had memory been larger by the evictions
      * since this page left, it would still be resident. Within nframes: the working set
      * does not fit. */
@@ -492,6 +498,9 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
     const uint8_t *b = physmem_peek(k->mmu.pm, f);
     static const uint8_t zeros[4096];
     k->st.file_writebacks++;
+    struct task *a = kern_actor(k);
+    if (a)
+        a->st.file_writebacks++;
     if (!kf->writable)
         return err_set(e, VMS_EIO, "%s: not writable, cannot write a shared page back",
                        kf->path);

@@ -146,8 +146,9 @@ int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *bu
 void kern_print_maps(struct kernel *k, struct task *t, FILE *f);
 /* The walk for va, every PTE decoded bit by bit (has_va), or the whole tree of t. */
 void kern_print_pagetable(struct kernel *k, struct task *t, bool has_va, vaddr_t va, FILE *f);
-/* Statistics: the whole machine, or one task (references, faults and the hardware counters
- * accumulated while it was current). */
+/* Statistics: the whole machine, or one task (references, faults, the hardware counters
+ * accumulated while it was current, and the swap-ins, swap-outs and file write-backs its
+ * accesses or system calls caused). */
 void kern_stats(struct kernel *k, struct stats *s);
 void kern_task_stats(struct kernel *k, struct task *t, struct stats *s);
 

@@ -278,6 +278,7 @@ static int fork_one(struct kernel *k, struct task *p, vaddr_t va, paddr_t pa, pt
 
 struct task *kern_fork(struct kernel *k, struct task *parent, struct vms_error *e)
 {
+    k->actor = parent;
     if (parent->killed || parent->dead) {
         err_set(e, VMS_EINVAL, "fork: the process was killed");
         return NULL;
@@ -341,7 +342,9 @@ void kern_task_teardown(struct kernel *k, struct task *t)
 
 void kern_exit(struct kernel *k, struct task *t)
 {
+    k->actor = t;
     kern_task_teardown(k, t);
+    k->actor = NULL;
     for (struct task **pp = &k->tasks; *pp; pp = &(*pp)->next)
         if (*pp == t) {
             *pp = t->next;
@@ -396,6 +399,7 @@ static int kwrite(struct kernel *k, struct task *t, vaddr_t va, const uint8_t *b
 int kern_exec(struct kernel *k, struct task *t, const char *path, const char *const *argv,
               struct vms_error *e)
 {
+    k->actor = t;
     if (t->killed || t->dead)
         return err_set(e, VMS_EINVAL, "exec: the process was killed");
     struct area_set ns;
@@ -459,6 +463,7 @@ static int check_task(struct task *t, const char *call, struct vms_error *e)
 int kern_mmap(struct kernel *k, struct task *t, vaddr_t hint, uint64_t len, unsigned prot,
               unsigned flags, const char *file, uint64_t off, vaddr_t *out, struct vms_error *e)
 {
+    k->actor = t;
     int rc = check_task(t, "mmap", e);
     if (rc)
         return rc;
@@ -513,6 +518,7 @@ int kern_mmap(struct kernel *k, struct task *t, vaddr_t hint, uint64_t len, unsi
 
 int kern_munmap(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struct vms_error *e)
 {
+    k->actor = t;
     int rc = check_task(t, "munmap", e);
     if (rc)
         return rc;
@@ -524,6 +530,7 @@ int kern_munmap(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, stru
 int kern_mprotect(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, unsigned prot,
                   struct vms_error *e)
 {
+    k->actor = t;
     int rc = check_task(t, "mprotect", e);
     if (rc)
         return rc;
@@ -537,6 +544,7 @@ int kern_mprotect(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, un
 
 int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struct vms_error *e)
 {
+    k->actor = t;
     int rc = check_task(t, "msync", e);
     if (rc)
         return rc;
@@ -579,6 +587,7 @@ int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struc
 int kern_brk(struct kernel *k, struct task *t, int64_t delta, vaddr_t *heap_start,
              struct vms_error *e)
 {
+    k->actor = t;
     int rc = check_task(t, "brk", e);
     if (rc)
         return rc;

@@ -218,3 +218,51 @@ TEST(kernel_mapped_file_stays_executable)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* Per-task swap and write-back counters were left 0 (only the machine counted them): each
+ * is now counted to the task whose access or system call caused it. */
+TEST(kernel_task_swap_counters)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 64, "lru"))
+        return;
+    struct kernel *k = x.k;
+    const char *path = kt_file(&x, "shared.bin", PG, 5);
+    struct task *a = kern_spawn(k, NULL), *b = kern_spawn(k, NULL);
+    vaddr_t va = KMMAP(k, a, 0, 6 * PG, RW, PRIV_ANON, NULL, 0);
+    vaddr_t vb = KMMAP(k, b, 0, 6 * PG, RW, PRIV_ANON, NULL, 0);
+    vaddr_t fa = KMMAP(k, a, 0, PG, RW, KMAP_SHARED, path, 0);
+    vaddr_t fb = KMMAP(k, b, 0, PG, RW, KMAP_SHARED, path, 0);
+    for (unsigned i = 0; i < 6; i++)
+        KSTORE(k, a, va + i * PG, 8, i + 1);
+    struct stats sa, sb, all;
+    kern_task_stats(k, a, &sa);
+    CHECK_EQ(sa.swap_outs, 0);
+    for (unsigned i = 0; i < 6; i++) /* b's pages push a's out: b's doing */
+        KSTORE(k, b, vb + i * PG, 8, i + 1);
+    kern_task_stats(k, b, &sb);
+    CHECK(sb.swap_outs >= 4);
+    CHECK_EQ(sb.swap_ins, 0);
+    for (unsigned i = 0; i < 6; i++) /* a's pages come back: a's swap-ins */
+        CHECK_EQ(KLOAD(k, a, va + i * PG, 8), i + 1);
+    kern_task_stats(k, a, &sa);
+    kern_task_stats(k, b, &sb);
+    CHECK(sa.swap_ins >= 4);
+    CHECK_EQ(sb.swap_ins, 0);
+    /* a dirties the shared page; b's msync writes it back: b's write-back */
+    KSTORE(k, a, fa, 1, 0x5a);
+    struct vms_error e = {0};
+    CHECK_EQ(kern_msync(k, b, fb, PG, &e), 0);
+    kern_task_stats(k, a, &sa);
+    kern_task_stats(k, b, &sb);
+    CHECK_EQ(sa.file_writebacks, 0);
+    CHECK_EQ(sb.file_writebacks, 1);
+    kern_stats(k, &all);
+    CHECK_EQ(sa.swap_ins + sb.swap_ins, all.swap_ins);
+    CHECK_EQ(sa.swap_outs + sb.swap_outs, all.swap_outs);
+    CHECK_EQ(sa.file_writebacks + sb.file_writebacks, all.file_writebacks);
+    kern_exit(k, a);
+    kern_exit(k, b);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
