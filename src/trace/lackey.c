@@ -18,129 +18,405 @@ static void lackey_skip_line(struct trace_reader *r, const uint8_t *lim)
     r->line++;
 }
 
-/* Parses complete lines in buf[pos, lim) into out; lim[-1] == '\n'. Returns the count. */
-static long lackey_parse(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out,
-                         size_t n, struct vms_error *e)
-{
-    const uint8_t *p = r->buf + r->pos;
-    uint64_t *kinds = r->counts.kind;
-    uint64_t line = r->line;
-    size_t count = 0;
-    while (count < n && p < lim) {
-        const uint8_t *q;
-        unsigned kind;
-        if (p[0] == 'I' && p[1] == ' ' && p[2] == ' ') {
-            kind = TRACE_I;
-        } else if (p[0] == ' ' && p[2] == ' ' && (p[1] == 'L' || p[1] == 'S' || p[1] == 'M')) {
-            kind = p[1] == 'L' ? TRACE_L : p[1] == 'S' ? TRACE_S : TRACE_M;
-        } else if ((p[0] == '=' && p[1] == '=') || p[0] == '#') {
-            if (p[0] == '=')
-                r->counts.valgrind_lines++;
-            r->pos = (size_t)(p - r->buf);
-            r->line = line;
-            lackey_skip_line(r, lim);
-            p = r->buf + r->pos;
-            line = r->line;
-            continue;
-        } else {
-            q = p;
-            goto bad_start;
-        }
-        q = p + 3;
-        uint64_t addr;
-        unsigned d;
-        {
-            /* lackey prints at least 8 digits: take 8 at once (independent loads, no
-             * branch per digit), then any further digits one by one */
-            const uint8_t *hv = trace_hexval;
-            unsigned d0 = hv[q[0]], d1 = hv[q[1]], d2 = hv[q[2]], d3 = hv[q[3]];
-            unsigned d4 = hv[q[4]], d5 = hv[q[5]], d6 = hv[q[6]], d7 = hv[q[7]];
-            if (LIKELY((d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7) < 16)) {
-                addr = (uint64_t)(d0 << 28 | d1 << 24 | d2 << 20 | d3 << 16 | d4 << 12 |
-                                  d5 << 8 | d6 << 4 | d7);
-                q += 8;
-            } else {
-                addr = 0;
-                if (d0 >= 16)
-                    goto bad_addr;
-            }
-        }
-        while ((d = trace_hexval[*q]) < 16) {
-            addr = addr << 4 | d;
-            q++;
-        }
-        if (UNLIKELY(q - (p + 3) > 16)) {
-            q = p + 3 + 16;
-            goto bad_long;
-        }
-        if (UNLIKELY(*q != ','))
-            goto bad_comma;
-        q++;
-        unsigned dd = (unsigned)(*q - '0');
-        if (dd > 9)
-            goto bad_size;
-        uint64_t size = dd;
-        while ((dd = (unsigned)(*++q - '0')) <= 9) {
-            size = size * 10 + dd;
-            if (size > UINT32_MAX)
-                goto bad_size_range;
-        }
-        if (*q == '\r')
-            q++;
-        if (UNLIKELY(*q != '\n'))
-            goto bad_end;
-        out[count].addr = addr;
-        out[count].size = (uint32_t)size;
-        out[count].kind = (uint8_t)kind;
-        count++;
-        kinds[kind]++;
-        p = q + 1;
-        line++;
-        continue;
+/* ------------------------------------------------------------------ the fast path
+ *
+ * Nearly every line of a real trace has one shape: a three-byte prefix, 1-16 hex digits,
+ * ',', a size of one or two decimal digits, then '\n' or "\r\n". lackey_line_fast parses
+ * a line of that shape and declines (returns NULL) anything else, which then goes through
+ * the general byte-by-byte parser in lackey_parse_with; every message, column and
+ * counter of a line that is not of that shape comes from the general parser, and the fast
+ * path only has to agree with it on the lines it accepts. It reads at most 24 bytes from
+ * the start of the line, which TRACE_SLACK covers even for the last line of the data.
+ *
+ * The address digits are classified and converted 16 at a time with SSE2 where the
+ * compiler targets it, else 8 at a time in a 64-bit word (SWAR). trace_reader.lackey_impl
+ * lets the tests run the SWAR code, or the general parser alone, on the same input. */
 
-        const char *what;
-    bad_start:
+#if defined(__SSE2__) && !defined(VMS_NO_SIMD)
+#include <emmintrin.h>
+#define LACKEY_HAVE_SSE2 1
+#else
+#define LACKEY_HAVE_SSE2 0
+#endif
+
+/* The 8 bytes at p as a little-endian number (p[0] in the low byte). */
+static inline uint64_t lackey_load64le(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
+    uint64_t v = 0;
+    for (unsigned i = 8; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+#endif
+}
+
+/* Index of the lowest set bit of x != 0. */
+static inline unsigned lackey_ctz64(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+#define SWAR_ONES UINT64_C(0x0101010101010101)
+#define SWAR_HIGH UINT64_C(0x8080808080808080)
+
+/* Bit 7 of each byte of the result is set when that byte of x is a hex digit ('0'-'9',
+ * 'a'-'f' or 'A'-'F'), every other bit clear; *letter the same for the letters only. */
+static inline uint64_t swar_hex_bytes(uint64_t x, uint64_t *letter)
+{
+    uint64_t ascii = ~x & SWAR_HIGH;         /* bytes below 0x80 */
+    uint64_t low7 = x & ~SWAR_HIGH;          /* so no sum below carries out of its byte */
+    uint64_t ge0 = low7 + 0x50 * SWAR_ONES;  /* bit 7: low7 >= '0' */
+    uint64_t gt9 = low7 + 0x46 * SWAR_ONES;  /* bit 7: low7 > '9' */
+    uint64_t fold = low7 | 0x20 * SWAR_ONES; /* 'A'-'F' to 'a'-'f' (nothing else lands there) */
+    uint64_t gea = fold + 0x1f * SWAR_ONES;  /* bit 7: fold >= 'a' */
+    uint64_t gtf = fold + 0x19 * SWAR_ONES;  /* bit 7: fold > 'f' */
+    *letter = gea & ~gtf & ascii;
+    return (ge0 & ~gt9 & ascii) | *letter;
+}
+
+/* The value of the 8 hex digits in x, the first in the low byte (letter: as from
+ * swar_hex_bytes). A byte that is no hex digit gives an arbitrary nibble in its place. */
+static inline uint64_t swar_hex_value(uint64_t x, uint64_t letter)
+{
+    uint64_t v = (x & 0x0f * SWAR_ONES) + (letter >> 7) * 9; /* a nibble a byte */
+    v = (v << 4 | v >> 8) & UINT64_C(0x00ff00ff00ff00ff);    /* 2 digits a 16-bit lane */
+    v = (v << 8 | v >> 16) & UINT64_C(0x0000ffff0000ffff);   /* 4 digits a 32-bit lane */
+    return (v << 16 | v >> 32) & UINT64_C(0xffffffff);
+}
+
+/* The number of hex digits (0-16) the bytes q[0, 16) start with; when there are any,
+ * their value in *addr. */
+static inline unsigned lackey_hex_swar(const uint8_t *q, uint64_t *addr)
+{
+    uint64_t la, lb;
+    uint64_t a = lackey_load64le(q);
+    uint64_t ha = swar_hex_bytes(a, &la);
+    uint64_t value = swar_hex_value(a, la) << 32;
+    unsigned nd;
+    if (ha == SWAR_HIGH) {
+        uint64_t b = lackey_load64le(q + 8);
+        uint64_t hb = swar_hex_bytes(b, &lb);
+        value |= swar_hex_value(b, lb);
+        nd = hb == SWAR_HIGH ? 16 : 8 + (lackey_ctz64(~hb & SWAR_HIGH) >> 3);
+    } else {
+        nd = lackey_ctz64(~ha & SWAR_HIGH) >> 3;
+    }
+    if (nd)
+        *addr = value >> (64 - 4 * nd);
+    return nd;
+}
+
+#if LACKEY_HAVE_SSE2
+/* As lackey_hex_swar, 16 bytes at once. */
+static inline unsigned lackey_hex_sse2(const uint8_t *q, uint64_t *addr)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    /* lo <= b <= hi (unsigned) as a signed compare: b - lo - 128 < hi - lo + 1 - 128 */
+    const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x50 /* -128 - '0' */)),
+                                         _mm_set1_epi8(-128 + 10));
+    const __m128i fold = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(fold, _mm_set1_epi8(0x1f /* -128 - 'a' */)),
+                                          _mm_set1_epi8(-128 + 6));
+    uint64_t hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter));
+    unsigned nd = lackey_ctz64(~hex); /* hex < 2^16, so nd <= 16 */
+    if (nd == 0)
+        return 0;
+    /* a nibble a byte, then 2 digits a byte in the low 8 bytes, the first digits first */
+    __m128i v = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0f)),
+                             _mm_and_si128(letter, _mm_set1_epi8(9)));
+    v = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(v, 4), _mm_srli_epi16(v, 8)),
+                      _mm_set1_epi16(0xff));
+    v = _mm_packus_epi16(v, v);
+    uint64_t pairs;
+    _mm_storel_epi64((__m128i *)(void *)&pairs, v);
+    *addr = __builtin_bswap64(pairs) >> (64 - 4 * nd); /* x86 is little-endian */
+    return nd;
+}
+#endif
+
+/* trace_reader.lackey_impl */
+enum { LACKEY_FAST_BEST = 0, LACKEY_FAST_SWAR = 1, LACKEY_FAST_NONE = 2 };
+
+/* 1 + the record kind a line has by its second byte (0: none), and by that the first three
+ * bytes of such a line as a little-endian number (index 0: matches no line). */
+static const uint8_t lackey_kind_by_byte1[256] = {
+    [' '] = 1 + TRACE_I, ['L'] = 1 + TRACE_L, ['S'] = 1 + TRACE_S, ['M'] = 1 + TRACE_M};
+#define LACKEY_PREFIX(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)' ' << 16)
+static const uint32_t lackey_prefix[5] = {UINT32_MAX, LACKEY_PREFIX('I', ' '),
+                                          LACKEY_PREFIX(' ', 'L'), LACKEY_PREFIX(' ', 'S'),
+                                          LACKEY_PREFIX(' ', 'M')};
+
+/* Bit i set when b[i] == '\n', for i < 64. */
+static inline uint64_t lackey_nl_mask(const uint8_t *b, unsigned impl)
+{
+#if LACKEY_HAVE_SSE2
+    if (impl == LACKEY_FAST_BEST) {
+        const __m128i nl = _mm_set1_epi8('\n');
+        __m128i x0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)b), nl);
+        __m128i x1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 16)), nl);
+        __m128i x2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 32)), nl);
+        __m128i x3 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 48)), nl);
+        uint64_t m0 = (unsigned)_mm_movemask_epi8(x0), m1 = (unsigned)_mm_movemask_epi8(x1);
+        uint64_t m2 = (unsigned)_mm_movemask_epi8(x2), m3 = (unsigned)_mm_movemask_epi8(x3);
+        return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+    }
+#endif
+    (void)impl;
+    uint64_t m = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        uint64_t t = lackey_load64le(b + 8 * i) ^ '\n' * SWAR_ONES;
+        /* bit 7 of each byte: t's byte is 0 */
+        uint64_t zero = ~(((t & ~SWAR_HIGH) + ~SWAR_HIGH) | t) & SWAR_HIGH;
+        /* bits 7, 15, ..., 63 to bits 56-63 (no two partial products meet) */
+        m |= ((zero >> 7) * UINT64_C(0x0102040810204080) >> 56) << (8 * i);
+    }
+    return m;
+}
+
+/* The first three bytes at p as a little-endian number. */
+static inline uint32_t lackey_prefix_at(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v & 0xffffff;
+#else
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+#endif
+}
+
+/* Parses the line [p, nl] (nl: its '\n') into *out and 1 + its kind into *k1 when it has
+ * the common shape (above); false (nothing stored) otherwise. */
+static inline __attribute__((always_inline)) bool lackey_line_fast(const uint8_t *p,
+                                                                   const uint8_t *nl,
+                                                                   struct trace_rec *out,
+                                                                   unsigned *k1_out, unsigned impl)
+{
+    unsigned k1 = lackey_kind_by_byte1[p[1]];
+    if (lackey_prefix_at(p) != lackey_prefix[k1])
+        return false;
+    const uint8_t *q = p + 3;
+    uint64_t addr;
+    unsigned nd;
+#if LACKEY_HAVE_SSE2
+    if (impl == LACKEY_FAST_BEST)
+        nd = lackey_hex_sse2(q, &addr);
+    else
+#endif
+        nd = lackey_hex_swar(q, &addr);
+    (void)impl;
+    q += nd;
+    if (nd == 0 || *q != ',')
+        return false;
+    unsigned s0 = (unsigned)q[1] - '0', s1 = (unsigned)q[2] - '0';
+    if (s0 > 9)
+        return false;
+    uint32_t size = s0;
+    q += 2;
+    if (s1 <= 9) {
+        size = s0 * 10 + s1;
+        q++;
+    }
+    /* nl is the first '\n' from p, so this is "q[0] == '\n' or q[0, 2) == "\r\n"" (and
+     * false after a third size digit) */
+    if (UNLIKELY(q != nl) && (q + 1 != nl || *q != '\r'))
+        return false;
+    out->addr = addr;
+    out->size = size;
+    out->kind = (uint8_t)(k1 - 1);
+    *k1_out = k1;
+    return true;
+}
+
+/* ------------------------------------------------------------------ the general parser */
+
+/* One line of any shape at p (which ends with '\n' before lim), line number `line`: a
+ * record into *out (returns 1 + its kind), or a skipped comment, Valgrind line or (with
+ * TRACE_SKIP_BAD) malformed line (returns 0), or an error (-VMS_EINVAL with r->pos and
+ * r->line at the line). *next: the start of the next line. */
+static int lackey_line_general(struct trace_reader *r, const uint8_t *p, const uint8_t *lim,
+                               uint64_t line, struct trace_rec *out, const uint8_t **next,
+                               struct vms_error *e)
+{
+    const uint8_t *q;
+    unsigned kind;
+    const char *what;
+    if (p[0] == 'I' && p[1] == ' ' && p[2] == ' ') {
+        kind = TRACE_I;
+    } else if (p[0] == ' ' && p[2] == ' ' && (p[1] == 'L' || p[1] == 'S' || p[1] == 'M')) {
+        kind = p[1] == 'L' ? TRACE_L : p[1] == 'S' ? TRACE_S : TRACE_M;
+    } else if ((p[0] == '=' && p[1] == '=') || p[0] == '#') {
+        if (p[0] == '=')
+            r->counts.valgrind_lines++;
+        goto skip;
+    } else {
+        q = p;
         what = lackey_expect_start;
         goto bad;
-    bad_addr:
+    }
+    q = p + 3;
+    uint64_t addr = 0;
+    unsigned d;
+    if (trace_hexval[*q] >= 16) {
         what = "a hex address";
         goto bad;
-    bad_long:
+    }
+    while ((d = trace_hexval[*q]) < 16) {
+        addr = addr << 4 | d;
+        q++;
+    }
+    if (q - (p + 3) > 16) {
+        q = p + 3 + 16;
         what = "at most 16 hex digits";
         goto bad;
-    bad_comma:
+    }
+    if (*q != ',') {
         what = "',' after the address";
         goto bad;
-    bad_size:
+    }
+    q++;
+    unsigned dd = (unsigned)(*q - '0');
+    if (dd > 9) {
         what = "a decimal size";
         goto bad;
-    bad_size_range:
-        what = "a size below 2^32";
-        goto bad;
-    bad_end:
+    }
+    uint64_t size = dd;
+    while ((dd = (unsigned)(*++q - '0')) <= 9) {
+        size = size * 10 + dd;
+        if (size > UINT32_MAX) {
+            what = "a size below 2^32";
+            goto bad;
+        }
+    }
+    if (*q == '\r')
+        q++;
+    if (*q != '\n') {
         what = "end of line after the size";
-    bad:
+        goto bad;
+    }
+    out->addr = addr;
+    out->size = (uint32_t)size;
+    out->kind = (uint8_t)kind;
+    *next = q + 1;
+    return 1 + (int)kind;
+
+bad:
+    if (!(r->flags & TRACE_SKIP_BAD)) {
         r->pos = (size_t)(p - r->buf);
         r->line = line;
-        if (!(r->flags & TRACE_SKIP_BAD)) {
-            trace_line_error(r, r->pos, (size_t)(q - r->buf), what, e);
-            r->partial += count;
-            return -VMS_EINVAL;
-        }
-        r->counts.bad_lines++;
-        lackey_skip_line(r, lim);
-        p = r->buf + r->pos;
-        line = r->line;
+        return trace_line_error(r, r->pos, (size_t)(q - r->buf), what, e);
     }
+    r->counts.bad_lines++;
+skip:
     r->pos = (size_t)(p - r->buf);
     r->line = line;
-    return (long)count;
+    lackey_skip_line(r, lim);
+    *next = r->buf + r->pos;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ the parser */
+
+/* Parses complete lines in buf[pos, lim) into out; lim[-1] == '\n'. Returns the count.
+ * impl: LACKEY_FAST_* (a constant where it is inlined). */
+static inline __attribute__((always_inline)) long
+lackey_parse_with(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out, size_t n,
+                  struct vms_error *e, unsigned impl)
+{
+    const uint8_t *p = r->buf + r->pos;
+    struct trace_rec *o = out, *const oend = out + n;
+    /* counted here and added to r->counts on the way out; the line number of p is
+     * line0 + (o - out) */
+    uint64_t kinds[5] = {0, 0, 0, 0, 0}; /* by 1 + kind */
+    uint64_t line0 = r->line;
+    long rc = 0;
+    /* the fast path finds the line ends 64 bytes at a time: the bits of nls are the '\n'
+     * at or after p in blk[0, 64); there is none in [lim, lim + TRACE_SLACK), and the
+     * search stops at the block holding lim[-1], so it reads below lim + 64 */
+    const uint8_t *blk = p;
+    uint64_t nls = impl != LACKEY_FAST_NONE && p < lim ? lackey_nl_mask(blk, impl) : 0;
+    while (o < oend && p < lim) {
+        int got;
+        if (impl != LACKEY_FAST_NONE) {
+            while (nls == 0) {
+                blk += 64;
+                nls = lackey_nl_mask(blk, impl);
+            }
+            const uint8_t *nl = blk + lackey_ctz64(nls);
+            nls &= nls - 1;
+            unsigned k1;
+            if (LIKELY(lackey_line_fast(p, nl, o, &k1, impl))) {
+                kinds[k1]++;
+                o++;
+                p = nl + 1;
+                continue;
+            }
+        }
+        const uint8_t *next;
+        got = lackey_line_general(r, p, lim, line0 + (uint64_t)(o - out), o, &next, e);
+        p = next;
+        if (got > 0) {
+            kinds[got]++;
+            o++;
+        } else if (got == 0) {
+            line0 = r->line - (uint64_t)(o - out);
+        } else {
+            r->partial += (size_t)(o - out);
+            rc = got;
+            break;
+        }
+    }
+    for (unsigned k = 0; k < 4; k++)
+        r->counts.kind[k] += kinds[k + 1];
+    if (rc < 0)
+        return rc;
+    r->pos = (size_t)(p - r->buf);
+    r->line = line0 + (uint64_t)(o - out);
+    return (long)(o - out);
+}
+
+static long lackey_parse_best(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out,
+                              size_t n, struct vms_error *e)
+{
+    return lackey_parse_with(r, lim, out, n, e, LACKEY_FAST_BEST);
+}
+
+static long lackey_parse_swar(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out,
+                              size_t n, struct vms_error *e)
+{
+    return lackey_parse_with(r, lim, out, n, e, LACKEY_FAST_SWAR);
+}
+
+static long lackey_parse_general(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out,
+                                 size_t n, struct vms_error *e)
+{
+    return lackey_parse_with(r, lim, out, n, e, LACKEY_FAST_NONE);
 }
 
 static long lackey_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                         struct vms_error *e)
 {
-    return trace_read_lines(r, out, n, lackey_parse, e);
+    static const trace_parse_fn parsers[] = {
+        [LACKEY_FAST_BEST] = lackey_parse_best,
+        [LACKEY_FAST_SWAR] = lackey_parse_swar,
+        [LACKEY_FAST_NONE] = lackey_parse_general,
+    };
+    return trace_read_lines(r, out, n, parsers[r->lackey_impl < 3 ? r->lackey_impl : 0], e);
 }
 
 /* Writes "%x" of v with at least `min` digits at p; returns the end. */
@@ -174,8 +450,8 @@ static uint8_t *lackey_put_dec(uint8_t *p, uint32_t v)
 
 static void lackey_write_rec(struct trace_writer *w, const struct trace_rec *rec)
 {
-    static const char prefix[4][3] = {{'I', ' ', ' '}, {' ', 'L', ' '}, {' ', 'S', ' '},
-                                      {' ', 'M', ' '}};
+    static const char prefix[4][3] = {
+        {'I', ' ', ' '}, {' ', 'L', ' '}, {' ', 'S', ' '}, {' ', 'M', ' '}};
     uint8_t *p = w->buf + w->len;
     memcpy(p, prefix[rec->kind], 3);
     p = lackey_put_hex(p + 3, rec->addr, 8);
