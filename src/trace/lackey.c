@@ -56,12 +56,12 @@ static inline uint64_t lackey_load64le(const uint8_t *p)
 }
 
 /* Index of the lowest set bit of x != 0. */
-static inline unsigned lackey_ctz64(uint64_t x)
+static inline uint64_t lackey_ctz64(uint64_t x)
 {
 #if defined(__GNUC__)
     return (unsigned)__builtin_ctzll(x);
 #else
-    unsigned n = 0;
+    uint64_t n = 0;
     while (!(x & 1)) {
         x >>= 1;
         n++;
@@ -111,9 +111,9 @@ static inline unsigned lackey_hex_swar(const uint8_t *q, uint64_t *addr)
         uint64_t b = lackey_load64le(q + 8);
         uint64_t hb = swar_hex_bytes(b, &lb);
         value |= swar_hex_value(b, lb);
-        nd = hb == SWAR_HIGH ? 16 : 8 + (lackey_ctz64(~hb & SWAR_HIGH) >> 3);
+        nd = hb == SWAR_HIGH ? 16 : 8 + (unsigned)(lackey_ctz64(~hb & SWAR_HIGH) >> 3);
     } else {
-        nd = lackey_ctz64(~ha & SWAR_HIGH) >> 3;
+        nd = (unsigned)(lackey_ctz64(~ha & SWAR_HIGH) >> 3);
     }
     if (nd)
         *addr = value >> (64 - 4 * nd);
@@ -131,8 +131,8 @@ static inline unsigned lackey_hex_sse2(const uint8_t *q, uint64_t *addr)
     const __m128i fold = _mm_or_si128(x, _mm_set1_epi8(0x20));
     const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(fold, _mm_set1_epi8(0x1f /* -128 - 'a' */)),
                                           _mm_set1_epi8(-128 + 6));
-    uint64_t hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter));
-    unsigned nd = lackey_ctz64(~hex); /* hex < 2^16, so nd <= 16 */
+    unsigned hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter));
+    unsigned nd = (unsigned)lackey_ctz64(~(uint64_t)hex); /* hex < 2^16, so nd <= 16 */
     if (nd == 0)
         return 0;
     /* a nibble a byte, then 2 digits a byte in the low 8 bytes, the first digits first */
@@ -151,14 +151,18 @@ static inline unsigned lackey_hex_sse2(const uint8_t *q, uint64_t *addr)
 /* trace_reader.lackey_impl */
 enum { LACKEY_FAST_BEST = 0, LACKEY_FAST_SWAR = 1, LACKEY_FAST_NONE = 2 };
 
-/* 1 + the record kind a line has by its second byte (0: none), and by that the first three
- * bytes of such a line as a little-endian number (index 0: matches no line). */
-static const uint8_t lackey_kind_by_byte1[256] = {
-    [' '] = 1 + TRACE_I, ['L'] = 1 + TRACE_L, ['S'] = 1 + TRACE_S, ['M'] = 1 + TRACE_M};
-#define LACKEY_PREFIX(a, b) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)' ' << 16)
-static const uint32_t lackey_prefix[5] = {UINT32_MAX, LACKEY_PREFIX('I', ' '),
-                                          LACKEY_PREFIX(' ', 'L'), LACKEY_PREFIX(' ', 'S'),
-                                          LACKEY_PREFIX(' ', 'M')};
+/* By the second byte of a line: the first three bytes of a record line with that second
+ * byte, as a little-endian number, and its kind in the high byte. A byte c that starts no
+ * record maps to a number whose second byte is not c (0, or 0xff00 for c = 0). */
+#define LACKEY_START(a, b, kind)                                                                   \
+    ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)' ' << 16 | (uint32_t)(kind) << 24)
+static const uint32_t lackey_start[256] = {
+    [0] = 0xff00,
+    [' '] = LACKEY_START('I', ' ', TRACE_I),
+    ['L'] = LACKEY_START(' ', 'L', TRACE_L),
+    ['S'] = LACKEY_START(' ', 'S', TRACE_S),
+    ['M'] = LACKEY_START(' ', 'M', TRACE_M),
+};
 
 /* Bit i set when b[i] == '\n', for i < 64. */
 static inline uint64_t lackey_nl_mask(const uint8_t *b, unsigned impl)
@@ -187,28 +191,28 @@ static inline uint64_t lackey_nl_mask(const uint8_t *b, unsigned impl)
     return m;
 }
 
-/* The first three bytes at p as a little-endian number. */
+/* The first three bytes at p as a little-endian number (and junk above). */
 static inline uint32_t lackey_prefix_at(const uint8_t *p)
 {
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint32_t v;
     memcpy(&v, p, sizeof v);
-    return v & 0xffffff;
+    return v;
 #else
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
 #endif
 }
 
-/* Parses the line [p, nl] (nl: its '\n') into *out and 1 + its kind into *k1 when it has
+/* Parses the line [p, nl] (nl: its '\n') into *out and its kind into *kind when it has
  * the common shape (above); false (nothing stored) otherwise. */
 static inline __attribute__((always_inline)) bool lackey_line_fast(const uint8_t *p,
                                                                    const uint8_t *nl,
                                                                    struct trace_rec *out,
-                                                                   unsigned *k1_out, unsigned impl)
+                                                                   unsigned *kind, unsigned impl)
 {
-    unsigned k1 = lackey_kind_by_byte1[p[1]];
-    if (lackey_prefix_at(p) != lackey_prefix[k1])
+    uint32_t start = lackey_start[p[1]];
+    if ((lackey_prefix_at(p) ^ start) & 0xffffff)
         return false;
     const uint8_t *q = p + 3;
     uint64_t addr;
@@ -226,21 +230,77 @@ static inline __attribute__((always_inline)) bool lackey_line_fast(const uint8_t
     unsigned s0 = (unsigned)q[1] - '0', s1 = (unsigned)q[2] - '0';
     if (s0 > 9)
         return false;
-    uint32_t size = s0;
-    q += 2;
-    if (s1 <= 9) {
-        size = s0 * 10 + s1;
-        q++;
-    }
+    bool two = s1 <= 9; /* one or two digits are both common: no branch */
+    uint32_t size = two ? s0 * 10 + s1 : s0;
+    q += 2 + (size_t)two;
     /* nl is the first '\n' from p, so this is "q[0] == '\n' or q[0, 2) == "\r\n"" (and
      * false after a third size digit) */
     if (UNLIKELY(q != nl) && (q + 1 != nl || *q != '\r'))
         return false;
     out->addr = addr;
     out->size = size;
-    out->kind = (uint8_t)(k1 - 1);
-    *k1_out = k1;
+    out->kind = (uint8_t)(start >> 24);
+    *kind = start >> 24;
     return true;
+}
+
+/* The fast path's state over a run of lines: the line ends are found 64 bytes at a time,
+ * the bits of nls being the '\n' at or after p in blk[0, 64). The last '\n' is lim[-1],
+ * so when nls is empty and no later block starts below lim, every line is parsed (p ==
+ * lim); the blocks read start below lim, so the reads stay below lim + 64. */
+struct lackey_run {
+    const uint8_t *p, *blk, *lim;
+    uint64_t nls;
+    struct trace_rec *o, *oend;
+    uint64_t kinds[4]; /* records by kind */
+};
+
+/* Parses lines from run->p on until out is full or the lines run out (returns NULL) or a
+ * line is not of the common shape (returns its '\n', run->p at its start, its bit out of
+ * nls). Out of line, so that the loop has the registers to itself. */
+static inline __attribute__((always_inline)) const uint8_t *lackey_run_fast(struct lackey_run *run,
+                                                                            unsigned impl)
+{
+    const uint8_t *p = run->p, *blk = run->blk, *const lim = run->lim;
+    uint64_t nls = run->nls;
+    struct trace_rec *o = run->o, *const oend = run->oend;
+    const uint8_t *stop = NULL;
+    while (o < oend) {
+        while (nls == 0) {
+            if (blk + 64 >= lim)
+                goto out;
+            blk += 64;
+            nls = lackey_nl_mask(blk, impl);
+        }
+        const uint8_t *nl = blk + lackey_ctz64(nls);
+        nls &= nls - 1;
+        unsigned kind;
+        if (UNLIKELY(!lackey_line_fast(p, nl, o, &kind, impl))) {
+            stop = nl;
+            break;
+        }
+        run->kinds[kind]++;
+        o++;
+        p = nl + 1;
+    }
+out:
+    run->p = p;
+    run->blk = blk;
+    run->nls = nls;
+    run->o = o;
+    return stop;
+}
+
+#if LACKEY_HAVE_SSE2
+static __attribute__((noinline)) const uint8_t *lackey_run_sse2(struct lackey_run *run)
+{
+    return lackey_run_fast(run, LACKEY_FAST_BEST);
+}
+#endif
+
+static __attribute__((noinline)) const uint8_t *lackey_run_swar(struct lackey_run *run)
+{
+    return lackey_run_fast(run, LACKEY_FAST_SWAR);
 }
 
 /* ------------------------------------------------------------------ the general parser */
@@ -338,56 +398,50 @@ static inline __attribute__((always_inline)) long
 lackey_parse_with(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out, size_t n,
                   struct vms_error *e, unsigned impl)
 {
-    const uint8_t *p = r->buf + r->pos;
-    struct trace_rec *o = out, *const oend = out + n;
-    /* counted here and added to r->counts on the way out; the line number of p is
-     * line0 + (o - out) */
-    uint64_t kinds[5] = {0, 0, 0, 0, 0}; /* by 1 + kind */
+    /* kinds are counted in run.kinds and added to r->counts on the way out; the line
+     * number of run.p is line0 + (run.o - out) */
+    struct lackey_run run = {.p = r->buf + r->pos, .lim = lim, .o = out, .oend = out + n};
     uint64_t line0 = r->line;
     long rc = 0;
-    /* the fast path finds the line ends 64 bytes at a time: the bits of nls are the '\n'
-     * at or after p in blk[0, 64); there is none in [lim, lim + TRACE_SLACK), and the
-     * search stops at the block holding lim[-1], so it reads below lim + 64 */
-    const uint8_t *blk = p;
-    uint64_t nls = impl != LACKEY_FAST_NONE && p < lim ? lackey_nl_mask(blk, impl) : 0;
-    while (o < oend && p < lim) {
-        int got;
+    if (impl != LACKEY_FAST_NONE) {
+        run.blk = run.p;
+        run.nls = lackey_nl_mask(run.blk, impl);
+    }
+    while (run.o < run.oend && run.p < lim) {
         if (impl != LACKEY_FAST_NONE) {
-            while (nls == 0) {
-                blk += 64;
-                nls = lackey_nl_mask(blk, impl);
-            }
-            const uint8_t *nl = blk + lackey_ctz64(nls);
-            nls &= nls - 1;
-            unsigned k1;
-            if (LIKELY(lackey_line_fast(p, nl, o, &k1, impl))) {
-                kinds[k1]++;
-                o++;
-                p = nl + 1;
-                continue;
-            }
+            const uint8_t *nl;
+#if LACKEY_HAVE_SSE2
+            if (impl == LACKEY_FAST_BEST)
+                nl = lackey_run_sse2(&run);
+            else
+#endif
+                nl = lackey_run_swar(&run);
+            if (!nl)
+                break;
         }
+        /* a line of another shape: the general parser */
         const uint8_t *next;
-        got = lackey_line_general(r, p, lim, line0 + (uint64_t)(o - out), o, &next, e);
-        p = next;
+        int got =
+            lackey_line_general(r, run.p, lim, line0 + (uint64_t)(run.o - out), run.o, &next, e);
+        run.p = next;
         if (got > 0) {
-            kinds[got]++;
-            o++;
+            run.kinds[got - 1]++;
+            run.o++;
         } else if (got == 0) {
-            line0 = r->line - (uint64_t)(o - out);
+            line0 = r->line - (uint64_t)(run.o - out);
         } else {
-            r->partial += (size_t)(o - out);
+            r->partial += (size_t)(run.o - out);
             rc = got;
             break;
         }
     }
     for (unsigned k = 0; k < 4; k++)
-        r->counts.kind[k] += kinds[k + 1];
+        r->counts.kind[k] += run.kinds[k];
     if (rc < 0)
         return rc;
-    r->pos = (size_t)(p - r->buf);
-    r->line = line0 + (uint64_t)(o - out);
-    return (long)(o - out);
+    r->pos = (size_t)(run.p - r->buf);
+    r->line = line0 + (uint64_t)(run.o - out);
+    return (long)(run.o - out);
 }
 
 static long lackey_parse_best(struct trace_reader *r, const uint8_t *lim, struct trace_rec *out,
