@@ -143,7 +143,7 @@ static inline unsigned lackey_hex_sse2(const uint8_t *q, uint64_t *addr)
     v = _mm_packus_epi16(v, v);
     uint64_t pairs;
     _mm_storel_epi64((__m128i *)(void *)&pairs, v);
-    *addr = __builtin_bswap64(pairs) >> (64 - 4 * nd); /* x86 is little-endian */
+    *addr = __builtin_bswap64(pairs) >> ((0u - 4 * nd) & 63); /* x86 is little-endian */
     return nd;
 }
 #endif
@@ -230,9 +230,12 @@ static inline __attribute__((always_inline)) bool lackey_line_fast(const uint8_t
     unsigned s0 = (unsigned)q[1] - '0', s1 = (unsigned)q[2] - '0';
     if (s0 > 9)
         return false;
-    bool two = s1 <= 9; /* one or two digits are both common: no branch */
-    uint32_t size = two ? s0 * 10 + s1 : s0;
-    q += 2 + (size_t)two;
+    uint32_t size = s0;
+    q += 2;
+    if (s1 <= 9) { /* rare enough that the branch costs less than computing both */
+        size = s0 * 10 + s1;
+        q++;
+    }
     /* nl is the first '\n' from p, so this is "q[0] == '\n' or q[0, 2) == "\r\n"" (and
      * false after a third size digit) */
     if (UNLIKELY(q != nl) && (q + 1 != nl || *q != '\r'))
