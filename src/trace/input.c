@@ -2,9 +2,13 @@
  * xz and zstd magic numbers and streams through zlib, liblzma or libzstd. zlib and liblzma
  * allocate through vms_malloc; libzstd uses its own allocator (its custom-allocator API is
  * not part of the stable interface). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* for F_SETPIPE_SZ (Linux) */
+#endif
 #include "trace/input.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lzma.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -190,8 +194,16 @@ struct trace_input *input_open_fd(int fd, bool own_fd, const char *name, struct 
     in->fd = fd;
     in->own_fd = own_fd;
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    bool have_st = fstat(fd, &st) == 0;
+    if (have_st && S_ISREG(st.st_mode))
         in->raw_total = (uint64_t)st.st_size;
+#ifdef F_SETPIPE_SZ
+    /* Linux's default pipe of 64 KiB makes a fast writer (cat, zstd -dc) and this reader
+     * take turns 64 KiB at a time; with 1 MiB they overlap. Best effort: the size may be
+     * over the system's limit, and nothing depends on it. */
+    else if (have_st && S_ISFIFO(st.st_mode))
+        (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#endif
     if (input_sniff(in, e) < 0) {
         input_close(in);
         return NULL;
