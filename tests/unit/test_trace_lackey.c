@@ -379,6 +379,49 @@ TEST(lackey_record_across_buffer_end)
     free(text);
 }
 
+/* The last line of the input without its '\n', the longest of the fast shape, ending at
+ * and around the end of the first and second buffer: the reader appends the '\n' into the
+ * slack after the data, and the fast path reads past it. */
+TEST(lackey_unterminated_last_line_at_buffer_end)
+{
+    static const char last[] = " M 0123456789abcdef,16";
+    size_t cap = 2 * TRACE_BUF_SIZE + 64;
+    char *text = malloc(cap);
+    if (!text) {
+        CHECK(false);
+        return;
+    }
+    static const long ends[] = {-1, 0, 1, 17, 64};
+    for (unsigned b = 1; b <= 2; b++)
+        for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+            size_t len = (size_t)((long)(b * TRACE_BUF_SIZE) + ends[i]);
+            /* "I  0400,3\n", comments of up to 64 KiB up to the last line, the last line */
+            size_t at = (size_t)sprintf(text, "I  0400,3\n");
+            size_t end = len - strlen(last);
+            while (at < end) {
+                size_t l = end - at > 65536 ? 65536 : end - at;
+                if (end - at - l == 1)
+                    l--; /* no one-byte comment "\n" (it is not one) */
+                text[at] = '#';
+                memset(text + at + 1, 'c', l - 1);
+                text[at + l - 1] = '\n';
+                at += l;
+            }
+            memcpy(text + end, last, strlen(last));
+            for (unsigned impl = 0; impl < NIMPL; impl++) {
+                struct vms_error e = {0};
+                struct trace_rec got[4];
+                size_t n;
+                long k = read_to_end(text, len, impl, got, 4, &n, &e);
+                if (k != 0 || n != 2 || got[1].addr != 0x0123456789abcdef || got[1].size != 16 ||
+                    got[1].kind != TRACE_M)
+                    harness_fail(__FILE__, __LINE__, "length %zu, impl %u: %zu records (%s)", len,
+                                 impl, n, k < 0 ? e.msg : "");
+            }
+        }
+    free(text);
+}
+
 /* ---------------------------------------------------------------- generated inputs */
 
 static uint64_t gen_state;
