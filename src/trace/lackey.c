@@ -18,19 +18,22 @@ static void lackey_skip_line(struct trace_reader *r, const uint8_t *lim)
     r->line++;
 }
 
-/* ------------------------------------------------------------------ the fast path
+/* ------------------------------------------------------------------ the fast paths
  *
- * Nearly every line of a real trace has one shape: a three-byte prefix, 1-16 hex digits,
- * ',', a size of one or two decimal digits, then '\n' or "\r\n". lackey_line_fast parses
- * a line of that shape and declines (returns NULL) anything else, which then goes through
- * the general byte-by-byte parser in lackey_parse_with; every message, column and
- * counter of a line that is not of that shape comes from the general parser, and the fast
- * path only has to agree with it on the lines it accepts. It reads at most 24 bytes from
- * the start of the line, which TRACE_SLACK covers even for the last line of the data.
+ * Nearly every line of a real trace has one shape: a three-byte prefix, the hex address,
+ * ',', a size of one or two decimal digits, then '\n' or "\r\n". A fast path parses lines
+ * of that shape and stops at anything else, which goes through the general byte-by-byte
+ * parser (lackey_line_general); every message, column and counter of a line that is not
+ * of that shape comes from the general parser, and a fast path only has to agree with it
+ * on the lines it accepts. Both read at most 64 bytes past the start of a line, which
+ * TRACE_SLACK covers even for the last line of the data.
  *
- * The address digits are classified and converted 16 at a time with SSE2 where the
- * compiler targets it, else 8 at a time in a 64-bit word (SWAR). trace_reader.lackey_impl
- * lets the tests run the SWAR code, or the general parser alone, on the same input. */
+ * With SSE2 (x86-64 always has it): the line ends are found 64 bytes at a time, so the
+ * start of the next line never waits for this one to be parsed, and the 1-16 address
+ * digits are classified and converted 16 bytes at a time. Elsewhere: the first 8 digits
+ * (lackey prints at least 8) are checked and converted as one 64-bit word (SWAR), the rest
+ * one by one, and the line ends where its parse ends. trace_reader.lackey_impl lets the
+ * tests run the portable path, or the general parser alone, where SSE2 is built. */
 
 #if defined(__SSE2__) && !defined(VMS_NO_SIMD)
 #include <emmintrin.h>
@@ -39,11 +42,20 @@ static void lackey_skip_line(struct trace_reader *r, const uint8_t *lim)
 #define LACKEY_HAVE_SSE2 0
 #endif
 
+/* trace_reader.lackey_impl */
+enum { LACKEY_FAST_BEST = 0, LACKEY_FAST_SWAR = 1, LACKEY_FAST_NONE = 2 };
+
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LACKEY_LITTLE_ENDIAN 1
+#else
+#define LACKEY_LITTLE_ENDIAN 0
+#endif
+
 /* The 8 bytes at p as a little-endian number (p[0] in the low byte). */
 static inline uint64_t lackey_load64le(const uint8_t *p)
 {
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if LACKEY_LITTLE_ENDIAN
     uint64_t v;
     memcpy(&v, p, sizeof v);
     return v;
@@ -55,20 +67,41 @@ static inline uint64_t lackey_load64le(const uint8_t *p)
 #endif
 }
 
-/* Index of the lowest set bit of x != 0. */
-static inline uint64_t lackey_ctz64(uint64_t x)
+/* The first three bytes at p as a little-endian number (and junk above). */
+static inline uint32_t lackey_prefix_at(const uint8_t *p)
 {
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
+#if LACKEY_LITTLE_ENDIAN
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
 #else
-    uint64_t n = 0;
-    while (!(x & 1)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
 #endif
 }
+
+/* By the second byte of a line: the first three bytes of a record line with that second
+ * byte, as a little-endian number, and its kind in the high byte. A byte c that starts no
+ * record maps to a number whose second byte is not c (0, or 0xff00 for c = 0). */
+#define LACKEY_START(a, b, kind)                                                                   \
+    ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)' ' << 16 | (uint32_t)(kind) << 24)
+static const uint32_t lackey_start[256] = {
+    [0] = 0xff00,
+    [' '] = LACKEY_START('I', ' ', TRACE_I),
+    ['L'] = LACKEY_START(' ', 'L', TRACE_L),
+    ['S'] = LACKEY_START(' ', 'S', TRACE_S),
+    ['M'] = LACKEY_START(' ', 'M', TRACE_M),
+};
+
+/* The lines from p on, as far as a fast path takes them: records into o up to oend,
+ * their number by kind into kinds. */
+struct lackey_run {
+    const uint8_t *p, *lim;
+    struct trace_rec *o, *oend;
+    uint64_t kinds[4];
+    /* SSE2: the bits of nls are the '\n' at or after p in blk[0, 64) */
+    const uint8_t *blk;
+    uint64_t nls;
+};
 
 #define SWAR_ONES UINT64_C(0x0101010101010101)
 #define SWAR_HIGH UINT64_C(0x8080808080808080)
@@ -89,7 +122,7 @@ static inline uint64_t swar_hex_bytes(uint64_t x, uint64_t *letter)
 }
 
 /* The value of the 8 hex digits in x, the first in the low byte (letter: as from
- * swar_hex_bytes). A byte that is no hex digit gives an arbitrary nibble in its place. */
+ * swar_hex_bytes). */
 static inline uint64_t swar_hex_value(uint64_t x, uint64_t letter)
 {
     uint64_t v = (x & 0x0f * SWAR_ONES) + (letter >> 7) * 9; /* a nibble a byte */
@@ -98,37 +131,101 @@ static inline uint64_t swar_hex_value(uint64_t x, uint64_t letter)
     return (v << 16 | v >> 32) & UINT64_C(0xffffffff);
 }
 
-/* The number of hex digits (0-16) the bytes q[0, 16) start with; when there are any,
- * their value in *addr. */
-static inline unsigned lackey_hex_swar(const uint8_t *q, uint64_t *addr)
+/* The portable fast path for the line at p: its record into *out and kind into *kind and
+ * the start of the next line, or NULL (nothing stored) when it is not of the common shape
+ * with at least 8 address digits. */
+static inline __attribute__((always_inline)) const uint8_t *
+lackey_line_swar(const uint8_t *p, struct trace_rec *out, unsigned *kind)
 {
-    uint64_t la, lb;
-    uint64_t a = lackey_load64le(q);
-    uint64_t ha = swar_hex_bytes(a, &la);
-    uint64_t value = swar_hex_value(a, la) << 32;
-    unsigned nd;
-    if (ha == SWAR_HIGH) {
-        uint64_t b = lackey_load64le(q + 8);
-        uint64_t hb = swar_hex_bytes(b, &lb);
-        value |= swar_hex_value(b, lb);
-        nd = hb == SWAR_HIGH ? 16 : 8 + (unsigned)(lackey_ctz64(~hb & SWAR_HIGH) >> 3);
-    } else {
-        nd = (unsigned)(lackey_ctz64(~ha & SWAR_HIGH) >> 3);
+    uint32_t start = lackey_start[p[1]];
+    if ((lackey_prefix_at(p) ^ start) & 0xffffff)
+        return NULL;
+    uint64_t letter, first8 = lackey_load64le(p + 3);
+    if (swar_hex_bytes(first8, &letter) != SWAR_HIGH)
+        return NULL;
+    uint64_t addr = swar_hex_value(first8, letter);
+    const uint8_t *q = p + 3 + 8;
+    unsigned d;
+    while ((d = trace_hexval[*q]) < 16) {
+        addr = addr << 4 | d;
+        q++;
     }
-    if (nd)
-        *addr = value >> (64 - 4 * nd);
-    return nd;
+    if (q - (p + 3) > 16 || *q != ',')
+        return NULL;
+    unsigned s0 = (unsigned)q[1] - '0', s1 = (unsigned)q[2] - '0';
+    if (s0 > 9)
+        return NULL;
+    uint32_t size = s0;
+    q += 2;
+    if (s1 <= 9) {
+        size = s0 * 10 + s1;
+        q++;
+    }
+    if (*q != '\n') {
+        if (*q != '\r' || q[1] != '\n')
+            return NULL; /* a third size digit, or an error */
+        q++;
+    }
+    out->addr = addr;
+    out->size = size;
+    out->kind = (uint8_t)(start >> 24);
+    *kind = start >> 24;
+    return q + 1;
+}
+
+/* Parses lines from run->p on until out is full or the lines run out (false), or a line
+ * is not of the common shape (true, run->p at its start). Out of line, so that the loop
+ * has the registers to itself. */
+static __attribute__((noinline)) bool lackey_run_swar(struct lackey_run *run)
+{
+    const uint8_t *p = run->p, *const lim = run->lim;
+    struct trace_rec *o = run->o, *const oend = run->oend;
+    bool stopped = false;
+    while (o < oend && p < lim) {
+        unsigned kind;
+        const uint8_t *next = lackey_line_swar(p, o, &kind);
+        if (UNLIKELY(!next)) {
+            stopped = true;
+            break;
+        }
+        run->kinds[kind]++;
+        o++;
+        p = next;
+    }
+    run->p = p;
+    run->o = o;
+    return stopped;
 }
 
 #if LACKEY_HAVE_SSE2
-/* As lackey_hex_swar, 16 bytes at once. */
+/* Index of the lowest set bit of x != 0. */
+static inline uint64_t lackey_ctz64(uint64_t x)
+{
+    return (unsigned)__builtin_ctzll(x);
+}
+
+/* Bit i set when b[i] == '\n', for i < 64. */
+static inline uint64_t lackey_nl_mask(const uint8_t *b)
+{
+    const __m128i nl = _mm_set1_epi8('\n');
+    __m128i x0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)b), nl);
+    __m128i x1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 16)), nl);
+    __m128i x2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 32)), nl);
+    __m128i x3 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 48)), nl);
+    uint64_t m0 = (unsigned)_mm_movemask_epi8(x0), m1 = (unsigned)_mm_movemask_epi8(x1);
+    uint64_t m2 = (unsigned)_mm_movemask_epi8(x2), m3 = (unsigned)_mm_movemask_epi8(x3);
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+
+/* The number of hex digits (0-16) the bytes q[0, 16) start with; when there are any,
+ * their value in *addr. */
 static inline unsigned lackey_hex_sse2(const uint8_t *q, uint64_t *addr)
 {
     const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
     /* lo <= b <= hi (unsigned) as a signed compare: b - lo - 128 < hi - lo + 1 - 128 */
     const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x50 /* -128 - '0' */)),
                                          _mm_set1_epi8(-128 + 10));
-    const __m128i fold = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    const __m128i fold = _mm_or_si128(x, _mm_set1_epi8(0x20)); /* 'A'-'F' to 'a'-'f' */
     const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(fold, _mm_set1_epi8(0x1f /* -128 - 'a' */)),
                                           _mm_set1_epi8(-128 + 6));
     unsigned hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter));
@@ -143,87 +240,22 @@ static inline unsigned lackey_hex_sse2(const uint8_t *q, uint64_t *addr)
     v = _mm_packus_epi16(v, v);
     uint64_t pairs;
     _mm_storel_epi64((__m128i *)(void *)&pairs, v);
-    *addr = __builtin_bswap64(pairs) >> ((0u - 4 * nd) & 63); /* x86 is little-endian */
+    /* x86 is little-endian: the first digits are in the low bytes */
+    *addr = __builtin_bswap64(pairs) >> ((0u - 4 * nd) & 63);
     return nd;
 }
-#endif
 
-/* trace_reader.lackey_impl */
-enum { LACKEY_FAST_BEST = 0, LACKEY_FAST_SWAR = 1, LACKEY_FAST_NONE = 2 };
-
-/* By the second byte of a line: the first three bytes of a record line with that second
- * byte, as a little-endian number, and its kind in the high byte. A byte c that starts no
- * record maps to a number whose second byte is not c (0, or 0xff00 for c = 0). */
-#define LACKEY_START(a, b, kind)                                                                   \
-    ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)' ' << 16 | (uint32_t)(kind) << 24)
-static const uint32_t lackey_start[256] = {
-    [0] = 0xff00,
-    [' '] = LACKEY_START('I', ' ', TRACE_I),
-    ['L'] = LACKEY_START(' ', 'L', TRACE_L),
-    ['S'] = LACKEY_START(' ', 'S', TRACE_S),
-    ['M'] = LACKEY_START(' ', 'M', TRACE_M),
-};
-
-/* Bit i set when b[i] == '\n', for i < 64. */
-static inline uint64_t lackey_nl_mask(const uint8_t *b, unsigned impl)
-{
-#if LACKEY_HAVE_SSE2
-    if (impl == LACKEY_FAST_BEST) {
-        const __m128i nl = _mm_set1_epi8('\n');
-        __m128i x0 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)b), nl);
-        __m128i x1 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 16)), nl);
-        __m128i x2 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 32)), nl);
-        __m128i x3 = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(b + 48)), nl);
-        uint64_t m0 = (unsigned)_mm_movemask_epi8(x0), m1 = (unsigned)_mm_movemask_epi8(x1);
-        uint64_t m2 = (unsigned)_mm_movemask_epi8(x2), m3 = (unsigned)_mm_movemask_epi8(x3);
-        return m0 | m1 << 16 | m2 << 32 | m3 << 48;
-    }
-#endif
-    (void)impl;
-    uint64_t m = 0;
-    for (unsigned i = 0; i < 8; i++) {
-        uint64_t t = lackey_load64le(b + 8 * i) ^ '\n' * SWAR_ONES;
-        /* bit 7 of each byte: t's byte is 0 */
-        uint64_t zero = ~(((t & ~SWAR_HIGH) + ~SWAR_HIGH) | t) & SWAR_HIGH;
-        /* bits 7, 15, ..., 63 to bits 56-63 (no two partial products meet) */
-        m |= ((zero >> 7) * UINT64_C(0x0102040810204080) >> 56) << (8 * i);
-    }
-    return m;
-}
-
-/* The first three bytes at p as a little-endian number (and junk above). */
-static inline uint32_t lackey_prefix_at(const uint8_t *p)
-{
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-#else
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-#endif
-}
-
-/* Parses the line [p, nl] (nl: its '\n') into *out and its kind into *kind when it has
- * the common shape (above); false (nothing stored) otherwise. */
-static inline __attribute__((always_inline)) bool lackey_line_fast(const uint8_t *p,
-                                                                   const uint8_t *nl,
-                                                                   struct trace_rec *out,
-                                                                   unsigned *kind, unsigned impl)
+/* The SSE2 fast path for the line [p, nl] (nl: its '\n'): its record into *out and kind
+ * into *kind, or false (nothing stored) when it is not of the common shape. */
+static inline __attribute__((always_inline)) bool
+lackey_line_sse2(const uint8_t *p, const uint8_t *nl, struct trace_rec *out, unsigned *kind)
 {
     uint32_t start = lackey_start[p[1]];
     if ((lackey_prefix_at(p) ^ start) & 0xffffff)
         return false;
     const uint8_t *q = p + 3;
     uint64_t addr;
-    unsigned nd;
-#if LACKEY_HAVE_SSE2
-    if (impl == LACKEY_FAST_BEST)
-        nd = lackey_hex_sse2(q, &addr);
-    else
-#endif
-        nd = lackey_hex_swar(q, &addr);
-    (void)impl;
+    unsigned nd = lackey_hex_sse2(q, &addr);
     q += nd;
     if (nd == 0 || *q != ',')
         return false;
@@ -247,39 +279,27 @@ static inline __attribute__((always_inline)) bool lackey_line_fast(const uint8_t
     return true;
 }
 
-/* The fast path's state over a run of lines: the line ends are found 64 bytes at a time,
- * the bits of nls being the '\n' at or after p in blk[0, 64). The last '\n' is lim[-1],
- * so when nls is empty and no later block starts below lim, every line is parsed (p ==
- * lim); the blocks read start below lim, so the reads stay below lim + 64. */
-struct lackey_run {
-    const uint8_t *p, *blk, *lim;
-    uint64_t nls;
-    struct trace_rec *o, *oend;
-    uint64_t kinds[4]; /* records by kind */
-};
-
-/* Parses lines from run->p on until out is full or the lines run out (returns NULL) or a
- * line is not of the common shape (returns its '\n', run->p at its start, its bit out of
- * nls). Out of line, so that the loop has the registers to itself. */
-static inline __attribute__((always_inline)) const uint8_t *lackey_run_fast(struct lackey_run *run,
-                                                                            unsigned impl)
+/* As lackey_run_swar. The last '\n' is lim[-1], so when nls is empty and no later block
+ * starts below lim, every line is parsed (p == lim); the blocks read start below lim, so
+ * the reads stay below lim + 64. A line of another shape leaves with its bit out of nls. */
+static __attribute__((noinline)) bool lackey_run_sse2(struct lackey_run *run)
 {
     const uint8_t *p = run->p, *blk = run->blk, *const lim = run->lim;
     uint64_t nls = run->nls;
     struct trace_rec *o = run->o, *const oend = run->oend;
-    const uint8_t *stop = NULL;
+    bool stopped = false;
     while (o < oend) {
         while (nls == 0) {
             if (blk + 64 >= lim)
                 goto out;
             blk += 64;
-            nls = lackey_nl_mask(blk, impl);
+            nls = lackey_nl_mask(blk);
         }
         const uint8_t *nl = blk + lackey_ctz64(nls);
         nls &= nls - 1;
         unsigned kind;
-        if (UNLIKELY(!lackey_line_fast(p, nl, o, &kind, impl))) {
-            stop = nl;
+        if (UNLIKELY(!lackey_line_sse2(p, nl, o, &kind))) {
+            stopped = true;
             break;
         }
         run->kinds[kind]++;
@@ -291,20 +311,9 @@ out:
     run->blk = blk;
     run->nls = nls;
     run->o = o;
-    return stop;
-}
-
-#if LACKEY_HAVE_SSE2
-static __attribute__((noinline)) const uint8_t *lackey_run_sse2(struct lackey_run *run)
-{
-    return lackey_run_fast(run, LACKEY_FAST_BEST);
+    return stopped;
 }
 #endif
-
-static __attribute__((noinline)) const uint8_t *lackey_run_swar(struct lackey_run *run)
-{
-    return lackey_run_fast(run, LACKEY_FAST_SWAR);
-}
 
 /* ------------------------------------------------------------------ the general parser */
 
@@ -406,22 +415,20 @@ lackey_parse_with(struct trace_reader *r, const uint8_t *lim, struct trace_rec *
     struct lackey_run run = {.p = r->buf + r->pos, .lim = lim, .o = out, .oend = out + n};
     uint64_t line0 = r->line;
     long rc = 0;
-    if (impl != LACKEY_FAST_NONE) {
-        run.blk = run.p;
-        run.nls = lackey_nl_mask(run.blk, impl);
-    }
-    while (run.o < run.oend && run.p < lim) {
-        if (impl != LACKEY_FAST_NONE) {
-            const uint8_t *nl;
 #if LACKEY_HAVE_SSE2
-            if (impl == LACKEY_FAST_BEST)
-                nl = lackey_run_sse2(&run);
-            else
+    if (impl == LACKEY_FAST_BEST) {
+        run.blk = run.p;
+        run.nls = lackey_nl_mask(run.blk);
+    }
 #endif
-                nl = lackey_run_swar(&run);
-            if (!nl)
+    while (run.o < run.oend && run.p < lim) {
+#if LACKEY_HAVE_SSE2
+        if (impl == LACKEY_FAST_BEST && !lackey_run_sse2(&run))
+            break;
+#endif
+        if (impl == LACKEY_FAST_SWAR || (!LACKEY_HAVE_SSE2 && impl == LACKEY_FAST_BEST))
+            if (!lackey_run_swar(&run))
                 break;
-        }
         /* a line of another shape: the general parser */
         const uint8_t *next;
         int got =
