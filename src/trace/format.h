@@ -14,7 +14,9 @@
 #include "trace/trace.h"
 
 #define TRACE_BUF_SIZE (1u << 20) /* bytes of decompressed input parsed at a time */
-#define TRACE_SLACK 64u           /* zeroed bytes after the data in buf */
+/* zeroed bytes after the data in buf; the lackey fast paths read up to 63 bytes past the
+ * last '\n' of the data */
+#define TRACE_SLACK 64u
 
 struct trace_reader {
     const struct trace_format_ops *ops;

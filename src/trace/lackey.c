@@ -25,8 +25,9 @@ static void lackey_skip_line(struct trace_reader *r, const uint8_t *lim)
  * of that shape and stops at anything else, which goes through the general byte-by-byte
  * parser (lackey_line_general); every message, column and counter of a line that is not
  * of that shape comes from the general parser, and a fast path only has to agree with it
- * on the lines it accepts. Both read at most 64 bytes past the start of a line, which
- * TRACE_SLACK covers even for the last line of the data.
+ * on the lines it accepts. Neither reads more than 63 bytes past the last '\n' (lim[-1];
+ * the data ends there or later), which TRACE_SLACK covers: a line's own reads stay within
+ * the line or 22 bytes of its start, and the SSE2 path's 64-byte blocks start below lim.
  *
  * With SSE2 (x86-64 always has it): the line ends are found 64 bytes at a time, so the
  * start of the next line never waits for this one to be parsed, and the 1-16 address
