@@ -31,10 +31,11 @@ static void lackey_skip_line(struct trace_reader *r, const uint8_t *lim)
  *
  * With SSE2 (x86-64 always has it): the line ends are found 64 bytes at a time, so the
  * start of the next line never waits for this one to be parsed, and the 1-16 address
- * digits are classified and converted 16 bytes at a time. Elsewhere: the first 8 digits
- * (lackey prints at least 8) are checked and converted as one 64-bit word (SWAR), the rest
- * one by one, and the line ends where its parse ends. trace_reader.lackey_impl lets the
- * tests run the portable path, or the general parser alone, where SSE2 is built. */
+ * digits are classified and converted 16 bytes at a time. Elsewhere: the first 8 bytes of
+ * the address are classified and converted as one 64-bit word (SWAR; lackey prints at
+ * least 8 digits), further digits one by one, and the next line starts where the parse
+ * ended. trace_reader.lackey_impl lets the tests run the portable path, or the general
+ * parser alone, where SSE2 is built. */
 
 #if defined(__SSE2__) && !defined(VMS_NO_SIMD)
 #include <emmintrin.h>
@@ -123,7 +124,7 @@ static inline uint64_t swar_hex_bytes(uint64_t x, uint64_t *letter)
 }
 
 /* The value of the 8 hex digits in x, the first in the low byte (letter: as from
- * swar_hex_bytes). */
+ * swar_hex_bytes). A byte that is no hex digit gives an arbitrary nibble in its place. */
 static inline uint64_t swar_hex_value(uint64_t x, uint64_t letter)
 {
     uint64_t v = (x & 0x0f * SWAR_ONES) + (letter >> 7) * 9; /* a nibble a byte */
@@ -133,8 +134,7 @@ static inline uint64_t swar_hex_value(uint64_t x, uint64_t letter)
 }
 
 /* The portable fast path for the line at p: its record into *out and kind into *kind and
- * the start of the next line, or NULL (nothing stored) when it is not of the common shape
- * with at least 8 address digits. */
+ * the start of the next line, or NULL (nothing stored) when it is not of the common shape. */
 static inline __attribute__((always_inline)) const uint8_t *
 lackey_line_swar(const uint8_t *p, struct trace_rec *out, unsigned *kind)
 {
@@ -142,16 +142,27 @@ lackey_line_swar(const uint8_t *p, struct trace_rec *out, unsigned *kind)
     if ((lackey_prefix_at(p) ^ start) & 0xffffff)
         return NULL;
     uint64_t letter, first8 = lackey_load64le(p + 3);
-    if (swar_hex_bytes(first8, &letter) != SWAR_HIGH)
-        return NULL;
+    uint64_t hex = swar_hex_bytes(first8, &letter);
     uint64_t addr = swar_hex_value(first8, letter);
     const uint8_t *q = p + 3 + 8;
-    unsigned d;
-    while ((d = trace_hexval[*q]) < 16) {
-        addr = addr << 4 | d;
-        q++;
+    if (LIKELY(hex == SWAR_HIGH)) { /* lackey prints at least 8 digits */
+        unsigned d;
+        while ((d = trace_hexval[*q]) < 16) {
+            addr = addr << 4 | d;
+            q++;
+        }
+        if (q - (p + 3) > 16)
+            return NULL;
+    } else {
+        unsigned nd = 0;
+        while (hex >> (8 * nd + 7) & 1)
+            nd++;
+        if (nd == 0)
+            return NULL;
+        addr >>= 32 - 4 * nd;
+        q = p + 3 + nd;
     }
-    if (q - (p + 3) > 16 || *q != ',')
+    if (*q != ',')
         return NULL;
     unsigned s0 = (unsigned)q[1] - '0', s1 = (unsigned)q[2] - '0';
     if (s0 > 9)
