@@ -1,5 +1,6 @@
 /* Inside the trace module: the reader state shared by the format files and the ops table
- * each format (lackey.c, din.c, vtrace.c) provides. Nothing outside src/trace includes it.
+ * each format (lackey.c, din.c, vtrace.c) provides. Nothing outside src/trace includes it
+ * but the unit tests (which pin trace_reader.lackey_impl).
  * Invariant: buf[pos, end) holds input not yet parsed; buf has TRACE_SLACK initialised
  * bytes past end, so a parser may look a few bytes ahead without a bounds check. */
 #ifndef VMS_TRACE_FORMAT_H
@@ -13,7 +14,9 @@
 #include "trace/trace.h"
 
 #define TRACE_BUF_SIZE (1u << 20) /* bytes of decompressed input parsed at a time */
-#define TRACE_SLACK 64u           /* zeroed bytes after the data in buf */
+/* zeroed bytes after the data in buf; the lackey fast paths read up to 63 bytes past the
+ * last '\n' of the data */
+#define TRACE_SLACK 64u
 
 struct trace_reader {
     const struct trace_format_ops *ops;
@@ -36,6 +39,10 @@ struct trace_reader {
     /* On a failed read: the records stored in the caller's buffer before the error (they
      * are delivered; the error comes with the next call). */
     size_t partial;
+    /* lackey: which line parser runs: 0 the fastest built (SSE2 where available), 1 the
+     * portable SWAR fast path, 2 the general byte-by-byte parser alone. For the tests,
+     * which check that all three read every input alike; always 0 otherwise. */
+    unsigned lackey_impl;
 };
 
 /* Fail a read after `count` good records. */

@@ -2,6 +2,9 @@
  * xz and zstd magic numbers and streams through zlib, liblzma or libzstd. zlib and liblzma
  * allocate through vms_malloc; libzstd uses its own allocator (its custom-allocator API is
  * not part of the stable interface). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* for F_SETPIPE_SZ (Linux) */
+#endif
 #include "trace/input.h"
 
 #include <errno.h>
@@ -92,20 +95,6 @@ static long input_raw(struct trace_input *in, unsigned char *dst, size_t cap,
         if (errno != EINTR)
             return err_set(e, VMS_EIO, "%s: read: %s", in->name, strerror(errno));
     }
-}
-
-/* Linux's pipes hold 64 KiB by default: a writer as fast as `xz -dc` then wakes the reader
- * every 64 KiB, and the pipe costs more system time than the decompression. Ask for the
- * largest size an unprivileged process may set (1 MiB unless changed); harmless when
- * refused, and nothing elsewhere. */
-static void input_grow_pipe(int fd)
-{
-#if defined(__linux__)
-    enum { SETPIPE_SZ = 1031 }; /* F_SETPIPE_SZ (F_LINUX_SPECIFIC_BASE + 7), a _GNU_SOURCE name */
-    (void)fcntl(fd, SETPIPE_SZ, 1 << 20);
-#else
-    (void)fd;
-#endif
 }
 
 /* Refills in->raw when it is empty. Returns 0, or -VMS_EIO. */
@@ -205,10 +194,16 @@ struct trace_input *input_open_fd(int fd, bool own_fd, const char *name, struct 
     in->fd = fd;
     in->own_fd = own_fd;
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    bool have_st = fstat(fd, &st) == 0;
+    if (have_st && S_ISREG(st.st_mode))
         in->raw_total = (uint64_t)st.st_size;
-    else if (S_ISFIFO(st.st_mode))
-        input_grow_pipe(fd);
+#ifdef F_SETPIPE_SZ
+    /* Linux's default pipe of 64 KiB makes a fast writer (cat, zstd -dc) and this reader
+     * take turns 64 KiB at a time; with 1 MiB they overlap. Best effort: the size may be
+     * over the system's limit, and nothing depends on it. */
+    else if (have_st && S_ISFIFO(st.st_mode))
+        (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#endif
     if (input_sniff(in, e) < 0) {
         input_close(in);
         return NULL;
