@@ -96,6 +96,79 @@ static bool vtrace_varint(const uint8_t **pp, const uint8_t *lim, uint64_t *out)
     return false;
 }
 
+/* LEB128 varint at p when at least 10 bytes follow it: no bounds checks, no address
+ * taken (p and the value stay in registers). The byte after it, or NULL when it is too
+ * long (more than 10 bytes, or a 10th byte above 1). */
+static inline __attribute__((always_inline)) const uint8_t *vtrace_varint10(const uint8_t *p,
+                                                                            uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        uint64_t b = p[i];
+        v |= (b & 0x7f) << (7 * i);
+        if (b < 0x80) {
+            if (i == 9 && b > 1)
+                return NULL;
+            *out = v;
+            return p + i + 1;
+        }
+    }
+    return NULL;
+}
+
+/* The records lying wholly before `safe` (at least VTRACE_REC_MAX bytes before the data's
+ * end): the common loop, without bounds checks. The streams' state is kept in locals (the
+ * stores to `out` could otherwise alias it). Stops at anything unusual (a control tag, a
+ * bad varint): the checked loop then handles it. Returns the records decoded. */
+static size_t vtrace_decode_fast(struct trace_reader *r, const uint8_t **pp,
+                                 const uint8_t *safe, struct trace_rec *out, size_t n)
+{
+    const uint8_t *p = *pp;
+    uint64_t prev_addr[4], kinds[4] = {0, 0, 0, 0};
+    uint32_t prev_size[4];
+    memcpy(prev_addr, r->prev_addr, sizeof prev_addr);
+    memcpy(prev_size, r->prev_size, sizeof prev_size);
+    size_t count = 0;
+    while (count < n && p <= safe) {
+        const uint8_t *start = p;
+        unsigned tag = *p++;
+        unsigned kind = tag & 3, mode = tag >> 6;
+        if (UNLIKELY(mode == VTRACE_MODE_CONTROL)) {
+            p = start;
+            break;
+        }
+        uint64_t size = vtrace_sizes[(tag >> 2) & 15];
+        if (UNLIKELY(size == 0) && (!(p = vtrace_varint10(p, &size)) || size > UINT32_MAX)) {
+            p = start;
+            break;
+        }
+        uint64_t addr = prev_addr[kind];
+        if (mode == VTRACE_MODE_DELTA) {
+            uint64_t z = 0;
+            if (UNLIKELY(!(p = vtrace_varint10(p, &z)))) {
+                p = start;
+                break;
+            }
+            addr += (z >> 1) ^ (0 - (z & 1));
+        } else {
+            addr += mode == VTRACE_MODE_NEXT ? prev_size[kind] : 0;
+        }
+        prev_addr[kind] = addr;
+        prev_size[kind] = (uint32_t)size;
+        out[count].addr = addr;
+        out[count].size = (uint32_t)size;
+        out[count].kind = (uint8_t)kind;
+        kinds[kind]++;
+        count++;
+    }
+    memcpy(r->prev_addr, prev_addr, sizeof prev_addr);
+    memcpy(r->prev_size, prev_size, sizeof prev_size);
+    for (int k = 0; k < 4; k++)
+        r->counts.kind[k] += kinds[k];
+    *pp = p;
+    return count;
+}
+
 static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                         struct vms_error *e)
 {
@@ -123,6 +196,8 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
         const uint8_t *lim = r->buf + r->end;
         /* a record starting at or before safe lies wholly inside the buffer */
         const uint8_t *safe = r->eof ? lim - 1 : lim - VTRACE_REC_MAX;
+        if (lim - p > (ptrdiff_t)VTRACE_REC_MAX) /* the bulk, unchecked; then the rest */
+            count += vtrace_decode_fast(r, &p, lim - VTRACE_REC_MAX, out + count, n - count);
         while (count < n && p <= safe) {
             const uint8_t *start = p;
             unsigned tag = *p++;

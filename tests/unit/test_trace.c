@@ -493,6 +493,65 @@ TEST(trace_vmsim_damage)
     CHECK_STR(e.msg, "v: offset 12: truncated header");
 }
 
+/* Damage in the middle of a long binary trace, where the reader's unchecked bulk loop
+ * meets it: it must stop there and report exactly what the checked loop reports, and
+ * varints of every length up to 10 bytes must decode. */
+TEST(trace_vmsim_damage_in_bulk)
+{
+    uint8_t head[256];
+    size_t hn = vt_bytes(head, sizeof head);
+    const size_t hdr = 21; /* fixed header + "src" */
+    static uint8_t buf[4096];
+    struct trace_rec got[600];
+    struct vms_error e = {0};
+    /* 300 one-byte records (NEXT, size 5, I), then a DELTA record for S with a varint of
+     * `len` bytes, then 100 more one-byte records, then the end marker */
+    for (unsigned len = 1; len <= 11; len++) {
+        for (unsigned bad_top = 0; bad_top < 2; bad_top++) {
+            if (bad_top && len != 10)
+                continue;
+            size_t n = 0;
+            memcpy(buf, head, hdr);
+            n = hdr;
+            for (int i = 0; i < 300; i++)
+                buf[n++] = 0x14;
+            size_t at = n;
+            buf[n++] = (uint8_t)(2u << 6 | 5u << 2 | TRACE_S); /* DELTA, size 5, S */
+            uint64_t z = 0;
+            for (unsigned i = 0; i < len; i++) {
+                uint8_t b = i + 1 < len ? 0x80 | (uint8_t)(i + 1) : (uint8_t)(i == 9 ? 1 : 3);
+                if (bad_top && i == 9)
+                    b = 2;
+                buf[n++] = b;
+                if (i < 10)
+                    z |= (uint64_t)(b & 0x7f) << (7 * i);
+            }
+            for (int i = 0; i < 100; i++)
+                buf[n++] = 0x14;
+            buf[n++] = 0xc0; /* end marker: 401 records */
+            buf[n++] = 0x80 | (401 & 0x7f);
+            buf[n++] = 401 >> 7;
+            (void)hn;
+            struct trace_reader *r = trace_open_mem(buf, n, "v", 0, &e);
+            CHECK(r != NULL);
+            long k = read_all(r, got, 600, 4096, &e);
+            if (len <= 10 && !bad_top) {
+                CHECK_EQ(k, 401);
+                uint64_t delta = (z >> 1) ^ (0 - (z & 1));
+                CHECK_EQ(got[300].addr, delta);
+                CHECK_EQ(got[300].kind, TRACE_S);
+                CHECK_EQ(got[299].addr, 299u * 5);
+            } else {
+                char want[96];
+                snprintf(want, sizeof want, "v: offset %zu: an address delta varint", at);
+                CHECK(k < 0);
+                CHECK_STR(e.msg, want);
+            }
+            trace_close(r);
+        }
+    }
+}
+
 TEST(trace_compressed_damage)
 {
     FILE *f = fopen(data_path("small.lackey.gz"), "rb");
