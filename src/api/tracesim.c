@@ -493,11 +493,18 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
     if (s->ran)
         return err_set(e, VMS_EINVAL, "the traces have been run already");
     s->ran = true;
-    for (size_t i = 0; i < s->np && !s->sequential; i++)
-        if (!s->p[i].done && ts_feed_start(&s->p[i], e) < 0) {
+    /* A compressed trace is decompressed in a thread of its own and parsed here (the
+     * decompressor is the costlier half: a reader thread doing both would be the
+     * bottleneck); a plain one is read and parsed by a reader thread. */
+    for (size_t i = 0; i < s->np && !s->sequential; i++) {
+        if (s->p[i].done)
+            continue;
+        int ahead = trace_reader_decode_ahead(s->p[i].r, e);
+        if (ahead < 0 || (ahead == 0 && ts_feed_start(&s->p[i], e) < 0)) {
             s->failed = true;
             return -VMS_ENOMEM;
         }
+    }
     size_t live = 0;
     for (size_t i = 0; i < s->np; i++)
         live += !s->p[i].done;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,6 +46,36 @@ struct trace_input {
     ZSTD_DStream *zs;
     size_t zs_last; /* last ZSTD_decompressStream result: 0 = at a frame boundary */
 #endif
+    struct input_ahead *ahead; /* the decoding thread, once input_decode_ahead started it */
+    /* An error met after some bytes of the same call were decoded: those bytes are
+     * returned first and the error by the next call (and every call after), so that what
+     * comes before an error does not depend on how the reads were sized. */
+    long pend_rc;
+    struct vms_error pend_e;
+    size_t zs_made; /* bytes the current zstd call has decoded */
+};
+
+/* Decoding ahead in a thread of its own (input_decode_ahead): the thread runs the codec
+ * into a ring of chunks; input_read copies out of them in order. The thread writes only
+ * chunk[tail % AHEAD_N] while tail - head < AHEAD_N, the reader reads only chunk[head %
+ * AHEAD_N] while head < tail, so the bytes need no lock; the indices and the end do. */
+#define AHEAD_N 4u
+#define AHEAD_CHUNK (1u << 20)
+
+struct input_ahead {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned char *chunk[AHEAD_N];
+    size_t len[AHEAD_N];
+    unsigned head, tail; /* tail - head = chunks filled */
+    size_t off;          /* bytes of chunk[head] already read */
+    bool done;           /* the thread has ended: at the end, or at an error */
+    long err;            /* < 0: the error it ended with (message in e) */
+    struct vms_error e;
+    bool stop;           /* input_close wants it to end */
+    bool thread_waits, reader_waits;
+    uint64_t raw_bytes; /* the source's bytes taken when the last chunk was made */
 };
 
 static voidpf input_zalloc(voidpf opaque, uInt items, uInt size)
@@ -311,6 +342,7 @@ static long input_read_zstd(struct trace_input *in, unsigned char *dst, size_t c
                             struct vms_error *e)
 {
     ZSTD_outBuffer out = {dst, cap, 0};
+    in->zs_made = 0;
     while (out.pos < out.size && !in->stream_end) {
         int rc = input_refill(in, e);
         if (rc < 0)
@@ -324,6 +356,7 @@ static long input_read_zstd(struct trace_input *in, unsigned char *dst, size_t c
         ZSTD_inBuffer zin = {in->raw, in->raw_len, in->raw_pos};
         size_t zr = ZSTD_decompressStream(in->zs, &out, &zin);
         in->raw_pos = zin.pos;
+        in->zs_made = out.pos;
         if (ZSTD_isError(zr))
             return err_set(e, VMS_EINVAL, "%s: corrupt zstd data (%s)", in->name,
                            ZSTD_getErrorName(zr));
@@ -333,21 +366,170 @@ static long input_read_zstd(struct trace_input *in, unsigned char *dst, size_t c
 }
 #endif
 
-long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e)
+/* input_read in the calling thread. */
+static long input_decode(struct trace_input *in, void *dst, size_t cap, struct vms_error *e)
 {
+    if (in->pend_rc < 0) {
+        if (e)
+            *e = in->pend_e;
+        return in->pend_rc;
+    }
     if (cap > (size_t)1 << 30)
         cap = (size_t)1 << 30;
+    struct vms_error le = {0};
+    long n;
+    size_t made = 0; /* bytes decoded by a call that then failed */
     switch (in->codec) {
-    case CODEC_GZIP: return input_read_gzip(in, dst, cap, e);
-    case CODEC_XZ: return input_read_xz(in, dst, cap, e);
+    case CODEC_GZIP:
+        n = input_read_gzip(in, dst, cap, &le);
+        made = cap - in->z.avail_out;
+        break;
+    case CODEC_XZ:
+        n = input_read_xz(in, dst, cap, &le);
+        made = cap - in->x.avail_out;
+        break;
 #ifdef VMS_HAVE_ZSTD
-    case CODEC_ZSTD: return input_read_zstd(in, dst, cap, e);
+    case CODEC_ZSTD:
+        n = input_read_zstd(in, dst, cap, &le);
+        made = in->zs_made;
+        break;
 #else
-    case CODEC_ZSTD: return err_set(e, VMS_EUNSUPPORTED, "%s: zstd not built in", in->name);
+    case CODEC_ZSTD:
+        n = err_set(&le, VMS_EUNSUPPORTED, "%s: zstd not built in", in->name);
+        break;
 #endif
-    case CODEC_NONE: break;
+    default:
+        n = input_read_plain(in, dst, cap, &le);
+        break;
     }
-    return input_read_plain(in, dst, cap, e);
+    if (n >= 0)
+        return n;
+    in->pend_rc = n;
+    in->pend_e = le;
+    if (made > 0)
+        return (long)made;
+    if (e)
+        *e = le;
+    return n;
+}
+
+static void *input_ahead_main(void *arg)
+{
+    struct trace_input *in = arg;
+    struct input_ahead *a = in->ahead;
+    for (;;) {
+        pthread_mutex_lock(&a->mu);
+        while (a->tail - a->head == AHEAD_N && !a->stop) {
+            a->thread_waits = true;
+            pthread_cond_wait(&a->cv, &a->mu);
+        }
+        a->thread_waits = false;
+        bool stop = a->stop;
+        pthread_mutex_unlock(&a->mu);
+        if (stop)
+            break;
+        unsigned slot = a->tail % AHEAD_N;
+        struct vms_error e = {0};
+        long n = input_decode(in, a->chunk[slot], AHEAD_CHUNK, &e);
+        pthread_mutex_lock(&a->mu);
+        a->raw_bytes = in->raw_bytes;
+        if (n > 0) {
+            a->len[slot] = (size_t)n;
+            a->tail++;
+        } else {
+            a->done = true;
+            a->err = n;
+            a->e = e;
+        }
+        if (a->reader_waits)
+            pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        if (n <= 0)
+            break;
+    }
+    return NULL;
+}
+
+static void input_ahead_free(struct input_ahead *a)
+{
+    for (unsigned i = 0; i < AHEAD_N; i++)
+        vms_free(a->chunk[i]);
+    vms_free(a);
+}
+
+int input_decode_ahead(struct trace_input *in, struct vms_error *e)
+{
+    if (in->ahead || in->codec == CODEC_NONE)
+        return 0;
+    struct input_ahead *a = vms_calloc(1, sizeof *a);
+    if (!a)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    for (unsigned i = 0; i < AHEAD_N; i++)
+        if (!(a->chunk[i] = vms_malloc(AHEAD_CHUNK))) {
+            input_ahead_free(a);
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        }
+    a->raw_bytes = in->raw_bytes;
+    if (pthread_mutex_init(&a->mu, NULL) != 0) {
+        input_ahead_free(a);
+        return 0;
+    }
+    if (pthread_cond_init(&a->cv, NULL) != 0) {
+        pthread_mutex_destroy(&a->mu);
+        input_ahead_free(a);
+        return 0;
+    }
+    in->ahead = a;
+    if (pthread_create(&a->th, NULL, input_ahead_main, in) != 0) {
+        in->ahead = NULL;
+        pthread_cond_destroy(&a->cv);
+        pthread_mutex_destroy(&a->mu);
+        input_ahead_free(a);
+        return 0; /* no thread: decode in the caller's, as before */
+    }
+    return 1;
+}
+
+/* input_read from the ring the decoding thread fills. */
+static long input_read_ahead(struct input_ahead *a, unsigned char *dst, size_t cap,
+                             struct vms_error *e)
+{
+    pthread_mutex_lock(&a->mu);
+    while (a->head == a->tail && !a->done) {
+        a->reader_waits = true;
+        pthread_cond_wait(&a->cv, &a->mu);
+    }
+    a->reader_waits = false;
+    if (a->head == a->tail) { /* the end, or the error, after every byte before it */
+        long err = a->err;
+        if (err < 0 && e)
+            *e = a->e;
+        pthread_mutex_unlock(&a->mu);
+        return err;
+    }
+    unsigned slot = a->head % AHEAD_N;
+    size_t n = a->len[slot] - a->off;
+    pthread_mutex_unlock(&a->mu);
+    if (n > cap)
+        n = cap;
+    memcpy(dst, a->chunk[slot] + a->off, n);
+    a->off += n;
+    if (a->off == a->len[slot]) {
+        pthread_mutex_lock(&a->mu);
+        a->off = 0;
+        a->head++;
+        if (a->thread_waits)
+            pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+    }
+    return (long)n;
+}
+
+long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e)
+{
+    if (in->ahead)
+        return input_read_ahead(in->ahead, dst, cap, e);
+    return input_decode(in, dst, cap, e);
 }
 
 const char *input_compression(const struct trace_input *in)
@@ -360,6 +542,18 @@ void input_close(struct trace_input *in)
 {
     if (!in)
         return;
+    struct input_ahead *a = in->ahead;
+    if (a) {
+        pthread_mutex_lock(&a->mu);
+        a->stop = true;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->th, NULL);
+        pthread_cond_destroy(&a->cv);
+        pthread_mutex_destroy(&a->mu);
+        input_ahead_free(a);
+        in->ahead = NULL;
+    }
     if (in->started) {
         if (in->codec == CODEC_GZIP)
             inflateEnd(&in->z);
@@ -379,6 +573,14 @@ void input_close(struct trace_input *in)
 
 void input_progress(const struct trace_input *in, uint64_t *done, uint64_t *total)
 {
+    struct input_ahead *a = in->ahead;
+    if (a) {
+        pthread_mutex_lock(&a->mu);
+        *done = a->raw_bytes;
+        pthread_mutex_unlock(&a->mu);
+        *total = in->raw_total;
+        return;
+    }
     *done = in->raw_bytes;
     *total = in->raw_total;
 }

@@ -21,6 +21,10 @@ struct trace_input *input_open_mem(const void *data, size_t len, const char *nam
  * e->msg "NAME: what went wrong" (truncated or corrupt compressed data, read errors). */
 long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e);
 const char *input_compression(const struct trace_input *in); /* "none", "gzip", "xz", "zstd" */
+/* From now on decompress in a thread of its own, a few MiB ahead of input_read (same bytes,
+ * same errors, in the same order). 1 = started; 0 = not (the input is not compressed, or
+ * the host has no thread for it: input_read decompresses as before); -VMS_ENOMEM. */
+int input_decode_ahead(struct trace_input *in, struct vms_error *e);
 void input_close(struct trace_input *in); /* NULL ok */
 /* Bytes taken from the source so far (compressed bytes for compressed input) and the
  * source's size (a regular file or memory; 0 when unknown, e.g. a pipe). */

@@ -255,6 +255,11 @@ const char *trace_reader_compression(const struct trace_reader *r)
     return input_compression(r->in);
 }
 
+int trace_reader_decode_ahead(struct trace_reader *r, struct vms_error *e)
+{
+    return input_decode_ahead(r->in, e);
+}
+
 const char *trace_reader_source(const struct trace_reader *r)
 {
     return r->source;

@@ -52,6 +52,10 @@ void trace_close(struct trace_reader *r); /* NULL ok */
 const struct trace_counts *trace_reader_counts(const struct trace_reader *r);
 const char *trace_reader_format(const struct trace_reader *r);      /* "lackey", "din", "vmsim" */
 const char *trace_reader_compression(const struct trace_reader *r); /* "none", "gzip", ... */
+/* Decompress the rest of a compressed input in a thread of its own, ahead of the parser:
+ * 1 = started, 0 = not (plain input, or no thread to be had), < 0 on error. The records
+ * and errors are the same. */
+int trace_reader_decode_ahead(struct trace_reader *r, struct vms_error *e);
 /* The source description from a binary header; NULL for text formats. */
 const char *trace_reader_source(const struct trace_reader *r);
 /* Input bytes consumed so far and the input's size (0 when unknown): for progress bars. */

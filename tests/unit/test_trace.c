@@ -737,3 +737,119 @@ TEST(trace_pipe_short_reads)
     read_through_trickle("small.din", 304);
     read_through_trickle("small.lackey.gz", 300);
 }
+
+/* Decompressing ahead in a thread (trace_reader_decode_ahead) gives the same records and
+ * the same error, after the same records, as decompressing in the reader; a reader closed
+ * while the thread is ahead stops it. The text is several MiB, so the thread's ring of
+ * 1 MiB chunks turns over many times. */
+static uint8_t *gzip_of(const uint8_t *src, size_t n, size_t *out_len)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    size_t cap = deflateBound(&z, (uLong)n);
+    uint8_t *out = malloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)src;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    *out_len = cap - z.avail_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static long read_both_ways(const uint8_t *gz, size_t len, bool ahead, struct trace_rec *out,
+                           size_t cap, struct vms_error *e)
+{
+    struct trace_reader *r = trace_open_mem(gz, len, "gz", 0, e);
+    if (!r)
+        return -1000;
+    if (ahead)
+        CHECK_EQ(trace_reader_decode_ahead(r, e), 1);
+    long n = read_all(r, out, cap, 4093, e);
+    trace_close(r);
+    return n;
+}
+
+TEST(trace_decode_ahead)
+{
+    enum { NREC = 400000 };
+    struct trace_rec *recs = malloc(NREC * sizeof *recs);
+    struct trace_rec *a = malloc(NREC * sizeof *a), *b = malloc(NREC * sizeof *b);
+    size_t cap = (size_t)NREC * 32, tn = 0;
+    char *text = malloc(cap);
+    make_recs(recs, NREC, true);
+    for (size_t i = 0; i < NREC; i++) {
+        static const char *const pre[] = {"I  ", " L ", " S ", " M "};
+        tn += (size_t)snprintf(text + tn, cap - tn, "%s%08llx,%u\n", pre[recs[i].kind],
+                               (unsigned long long)recs[i].addr, recs[i].size);
+    }
+    CHECK(tn > 5u << 20);
+    size_t glen = 0;
+    uint8_t *gz = gzip_of((const uint8_t *)text, tn, &glen);
+    CHECK(gz != NULL);
+    if (!gz)
+        goto out;
+    struct vms_error ea = {0}, eb = {0};
+    /* intact */
+    CHECK_EQ(read_both_ways(gz, glen, false, a, NREC, &ea), NREC);
+    CHECK_EQ(read_both_ways(gz, glen, true, b, NREC, &eb), NREC);
+    CHECK(same_recs(a, b, NREC));
+    /* damaged two thirds of the way in, and cut short */
+    for (int cut = 0; cut < 2; cut++) {
+        uint8_t *bad = malloc(glen);
+        memcpy(bad, gz, glen);
+        size_t blen = glen;
+        if (cut)
+            blen = glen * 2 / 3;
+        else
+            memset(bad + glen * 2 / 3, 0xa5, 64);
+        memset(&ea, 0, sizeof ea);
+        memset(&eb, 0, sizeof eb);
+        long na = read_both_ways(bad, blen, false, a, NREC, &ea);
+        long nb = read_both_ways(bad, blen, true, b, NREC, &eb);
+        CHECK(na < 0);
+        CHECK_EQ(nb, na);
+        CHECK_STR(eb.msg, ea.msg);
+        free(bad);
+    }
+    /* records before the error: the same count both ways */
+    struct trace_reader *r1 = trace_open_mem(gz, glen * 2 / 3, "gz", 0, &ea);
+    struct trace_reader *r2 = trace_open_mem(gz, glen * 2 / 3, "gz", 0, &eb);
+    CHECK_EQ(trace_reader_decode_ahead(r2, &eb), 1);
+    long g1, g2;
+    uint64_t n1 = 0, n2 = 0;
+    while ((g1 = trace_read(r1, a, 1000, &ea)) > 0)
+        n1 += (uint64_t)g1;
+    while ((g2 = trace_read(r2, b, 1000, &eb)) > 0)
+        n2 += (uint64_t)g2;
+    CHECK_EQ(n1, n2);
+    CHECK(n1 > NREC / 2);
+    trace_close(r1);
+    trace_close(r2);
+    /* closed early, while the thread is ahead (its ring full): it stops */
+    r1 = trace_open_mem(gz, glen, "gz", 0, &ea);
+    CHECK_EQ(trace_reader_decode_ahead(r1, &ea), 1);
+    CHECK_EQ(trace_read(r1, a, 10, &ea), 10);
+    usleep(20000);
+    uint64_t done = 0, total = 0;
+    trace_reader_progress(r1, &done, &total);
+    CHECK(done > 0 && done <= glen);
+    CHECK_EQ(total, glen);
+    trace_close(r1);
+    /* plain input: nothing to do */
+    r1 = trace_open_mem(text, tn, "t", 0, &ea);
+    CHECK_EQ(trace_reader_decode_ahead(r1, &ea), 0);
+    trace_close(r1);
+    free(gz);
+out:
+    free(text);
+    free(recs);
+    free(a);
+    free(b);
+}
