@@ -5,12 +5,12 @@
  * follows the per-record rule of docs/statistics.md. */
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/feed.h"
 #include "hw/config.h"
 #include "kernel/kernel.h"
 #include "report/stats.h"
 #include "trace/trace.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #define TS_BATCH 16384
@@ -26,18 +26,11 @@ struct ts_slot {
     uint64_t in_done, in_total; /* input bytes after this batch */
 };
 
-/* The reader thread of one trace: decompression and parsing overlap the simulation. The
- * reader fills slots tail, tail+1, ...; the simulation takes slot head and gives it back
- * when it has used its records. */
+/* The reader thread of one trace (a feed, base/feed.h): reading and parsing overlap the
+ * simulation. Its slots are batches of records. */
 struct ts_feed {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    struct feed *feed;
     struct ts_slot slot[TS_SLOTS];
-    unsigned head, tail; /* tail - head = slots filled (including the one in use) */
-    bool holding;        /* the simulation is using slot head */
-    bool stop;           /* the simulation wants no more */
-    bool reader_waits, sim_waits; /* who sleeps on cv (wake-ups only when needed) */
     struct trace_reader *r;
 };
 
@@ -71,32 +64,13 @@ struct vms_tracesim {
     uint64_t interval_last; /* references at the last time-series row */
 };
 
-static void *ts_reader(void *arg)
+static long ts_reader_fill(void *ctx, unsigned i)
 {
-    struct ts_feed *f = arg;
-    for (;;) {
-        pthread_mutex_lock(&f->mu);
-        while (f->tail - f->head == TS_SLOTS && !f->stop) {
-            f->reader_waits = true;
-            pthread_cond_wait(&f->cv, &f->mu);
-        }
-        f->reader_waits = false;
-        bool stop = f->stop;
-        pthread_mutex_unlock(&f->mu);
-        if (stop)
-            break;
-        struct ts_slot *sl = &f->slot[f->tail % TS_SLOTS];
-        sl->n = trace_read(f->r, sl->recs, TS_BATCH, &sl->err);
-        trace_reader_progress(f->r, &sl->in_done, &sl->in_total);
-        pthread_mutex_lock(&f->mu);
-        f->tail++;
-        if (f->sim_waits)
-            pthread_cond_broadcast(&f->cv);
-        pthread_mutex_unlock(&f->mu);
-        if (sl->n <= 0)
-            break;
-    }
-    return NULL;
+    struct ts_feed *f = ctx;
+    struct ts_slot *sl = &f->slot[i];
+    sl->n = trace_read(f->r, sl->recs, TS_BATCH, &sl->err);
+    trace_reader_progress(f->r, &sl->in_done, &sl->in_total);
+    return sl->n;
 }
 
 static void ts_feed_free(struct ts_feed *f)
@@ -106,8 +80,8 @@ static void ts_feed_free(struct ts_feed *f)
     vms_free(f);
 }
 
-/* Starts p's reader thread; false (and p reads in the simulating thread) when the host
- * cannot: -VMS_ENOMEM only when out of memory. */
+/* Starts p's reader thread; without one (the host has none to give) p reads in the
+ * simulating thread. < 0 only when out of memory. */
 static int ts_feed_start(struct ts_proc *p, struct vms_error *e)
 {
     struct ts_feed *f = vms_calloc(1, sizeof *f);
@@ -119,20 +93,10 @@ static int ts_feed_start(struct ts_proc *p, struct vms_error *e)
             return err_set(e, VMS_ENOMEM, "out of host memory");
         }
     f->r = p->r;
-    if (pthread_mutex_init(&f->mu, NULL) != 0) {
+    int rc = feed_start(&f->feed, TS_SLOTS, ts_reader_fill, f);
+    if (rc <= 0) {
         ts_feed_free(f);
-        return 0;
-    }
-    if (pthread_cond_init(&f->cv, NULL) != 0) {
-        pthread_mutex_destroy(&f->mu);
-        ts_feed_free(f);
-        return 0;
-    }
-    if (pthread_create(&f->th, NULL, ts_reader, f) != 0) {
-        pthread_cond_destroy(&f->cv);
-        pthread_mutex_destroy(&f->mu);
-        ts_feed_free(f);
-        return 0;
+        return rc < 0 ? err_set(e, VMS_ENOMEM, "out of host memory") : 0;
     }
     p->feed = f;
     vms_free(p->buf); /* batches come from the slots now */
@@ -146,13 +110,7 @@ static void ts_feed_stop(struct ts_proc *p)
     struct ts_feed *f = p->feed;
     if (!f)
         return;
-    pthread_mutex_lock(&f->mu);
-    f->stop = true;
-    pthread_cond_broadcast(&f->cv);
-    pthread_mutex_unlock(&f->mu);
-    pthread_join(f->th, NULL);
-    pthread_cond_destroy(&f->cv);
-    pthread_mutex_destroy(&f->mu);
+    feed_stop(f->feed);
     ts_feed_free(f);
     p->feed = NULL;
     p->buf = NULL; /* it pointed into a slot */
@@ -404,23 +362,9 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
         return 1;
     long got;
     if (p->feed) {
-        struct ts_feed *f = p->feed;
-        pthread_mutex_lock(&f->mu);
-        if (f->holding) { /* give the used batch back */
-            f->head++;
-            f->holding = false;
-            /* wake a waiting reader only when half the ring is free: fewer wake-ups */
-            if (f->reader_waits && f->tail - f->head <= TS_SLOTS / 2)
-                pthread_cond_broadcast(&f->cv);
-        }
-        while (f->tail == f->head) {
-            f->sim_waits = true;
-            pthread_cond_wait(&f->cv, &f->mu);
-        }
-        f->sim_waits = false;
-        f->holding = true;
-        pthread_mutex_unlock(&f->mu);
-        struct ts_slot *sl = &f->slot[f->head % TS_SLOTS];
+        unsigned i;
+        feed_next(p->feed->feed, &i); /* gives the used batch back, takes the next */
+        struct ts_slot *sl = &p->feed->slot[i];
         p->in_done = sl->in_done;
         p->in_total = sl->in_total;
         got = sl->n;

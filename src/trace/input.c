@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #endif
 
 #include "base/alloc.h"
+#include "base/feed.h"
 #include "base/err.h"
 
 #define RAW_SIZE (1u << 18)
@@ -55,27 +55,22 @@ struct trace_input {
     size_t zs_made; /* bytes the current zstd call has decoded */
 };
 
-/* Decoding ahead in a thread of its own (input_decode_ahead): the thread runs the codec
- * into a ring of chunks; input_read copies out of them in order. The thread writes only
- * chunk[tail % AHEAD_N] while tail - head < AHEAD_N, the reader reads only chunk[head %
- * AHEAD_N] while head < tail, so the bytes need no lock; the indices and the end do. */
+/* Decoding ahead in a thread of its own (input_decode_ahead): a feed (base/feed.h) whose
+ * slots are chunks of decoded bytes; input_read copies out of them in order. */
 #define AHEAD_N 4u
 #define AHEAD_CHUNK (1u << 20)
 
 struct input_ahead {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    struct feed *feed;
+    struct trace_input *in;
     unsigned char *chunk[AHEAD_N];
-    size_t len[AHEAD_N];
-    unsigned head, tail; /* tail - head = chunks filled */
-    size_t off;          /* bytes of chunk[head] already read */
-    bool done;           /* the thread has ended: at the end, or at an error */
-    long err;            /* < 0: the error it ended with (message in e) */
-    struct vms_error e;
-    bool stop;           /* input_close wants it to end */
-    bool thread_waits, reader_waits;
-    uint64_t raw_bytes; /* the source's bytes taken when the last chunk was made */
+    long len[AHEAD_N];                /* the slot's fill: bytes, 0 at the end, < 0 an error */
+    struct vms_error err[AHEAD_N];    /* the error, when len < 0 */
+    uint64_t raw_bytes[AHEAD_N];      /* the source's bytes taken when the slot was filled */
+    uint64_t raw_start;               /* ... when the thread started */
+    bool have;                        /* slot `cur` is taken */
+    unsigned cur;
+    size_t off; /* bytes of chunk[cur] already read */
 };
 
 static voidpf input_zalloc(voidpf opaque, uInt items, uInt size)
@@ -413,41 +408,12 @@ static long input_decode(struct trace_input *in, void *dst, size_t cap, struct v
     return n;
 }
 
-static void *input_ahead_main(void *arg)
+static long input_ahead_fill(void *ctx, unsigned slot)
 {
-    struct trace_input *in = arg;
-    struct input_ahead *a = in->ahead;
-    for (;;) {
-        pthread_mutex_lock(&a->mu);
-        while (a->tail - a->head == AHEAD_N && !a->stop) {
-            a->thread_waits = true;
-            pthread_cond_wait(&a->cv, &a->mu);
-        }
-        a->thread_waits = false;
-        bool stop = a->stop;
-        pthread_mutex_unlock(&a->mu);
-        if (stop)
-            break;
-        unsigned slot = a->tail % AHEAD_N;
-        struct vms_error e = {0};
-        long n = input_decode(in, a->chunk[slot], AHEAD_CHUNK, &e);
-        pthread_mutex_lock(&a->mu);
-        a->raw_bytes = in->raw_bytes;
-        if (n > 0) {
-            a->len[slot] = (size_t)n;
-            a->tail++;
-        } else {
-            a->done = true;
-            a->err = n;
-            a->e = e;
-        }
-        if (a->reader_waits)
-            pthread_cond_broadcast(&a->cv);
-        pthread_mutex_unlock(&a->mu);
-        if (n <= 0)
-            break;
-    }
-    return NULL;
+    struct input_ahead *a = ctx;
+    a->len[slot] = input_decode(a->in, a->chunk[slot], AHEAD_CHUNK, &a->err[slot]);
+    a->raw_bytes[slot] = a->in->raw_bytes;
+    return a->len[slot];
 }
 
 static void input_ahead_free(struct input_ahead *a)
@@ -469,59 +435,36 @@ int input_decode_ahead(struct trace_input *in, struct vms_error *e)
             input_ahead_free(a);
             return err_set(e, VMS_ENOMEM, "out of host memory");
         }
-    a->raw_bytes = in->raw_bytes;
-    if (pthread_mutex_init(&a->mu, NULL) != 0) {
+    a->in = in;
+    a->raw_start = in->raw_bytes;
+    int rc = feed_start(&a->feed, AHEAD_N, input_ahead_fill, a);
+    if (rc <= 0) { /* no thread: decode in the caller's, as before */
         input_ahead_free(a);
-        return 0;
-    }
-    if (pthread_cond_init(&a->cv, NULL) != 0) {
-        pthread_mutex_destroy(&a->mu);
-        input_ahead_free(a);
-        return 0;
+        return rc < 0 ? err_set(e, VMS_ENOMEM, "out of host memory") : 0;
     }
     in->ahead = a;
-    if (pthread_create(&a->th, NULL, input_ahead_main, in) != 0) {
-        in->ahead = NULL;
-        pthread_cond_destroy(&a->cv);
-        pthread_mutex_destroy(&a->mu);
-        input_ahead_free(a);
-        return 0; /* no thread: decode in the caller's, as before */
-    }
     return 1;
 }
 
-/* input_read from the ring the decoding thread fills. */
+/* input_read from the chunks the decoding thread fills. */
 static long input_read_ahead(struct input_ahead *a, unsigned char *dst, size_t cap,
                              struct vms_error *e)
 {
-    pthread_mutex_lock(&a->mu);
-    while (a->head == a->tail && !a->done) {
-        a->reader_waits = true;
-        pthread_cond_wait(&a->cv, &a->mu);
+    if (!a->have || a->len[a->cur] <= 0 || a->off == (size_t)a->len[a->cur]) {
+        long r = feed_next(a->feed, &a->cur);
+        a->have = true;
+        a->off = 0;
+        if (r <= 0) { /* the end, or the error, after every byte before it */
+            if (r < 0 && e)
+                *e = a->err[a->cur];
+            return r;
+        }
     }
-    a->reader_waits = false;
-    if (a->head == a->tail) { /* the end, or the error, after every byte before it */
-        long err = a->err;
-        if (err < 0 && e)
-            *e = a->e;
-        pthread_mutex_unlock(&a->mu);
-        return err;
-    }
-    unsigned slot = a->head % AHEAD_N;
-    size_t n = a->len[slot] - a->off;
-    pthread_mutex_unlock(&a->mu);
+    size_t n = (size_t)a->len[a->cur] - a->off;
     if (n > cap)
         n = cap;
-    memcpy(dst, a->chunk[slot] + a->off, n);
+    memcpy(dst, a->chunk[a->cur] + a->off, n);
     a->off += n;
-    if (a->off == a->len[slot]) {
-        pthread_mutex_lock(&a->mu);
-        a->off = 0;
-        a->head++;
-        if (a->thread_waits)
-            pthread_cond_broadcast(&a->cv);
-        pthread_mutex_unlock(&a->mu);
-    }
     return (long)n;
 }
 
@@ -542,16 +485,9 @@ void input_close(struct trace_input *in)
 {
     if (!in)
         return;
-    struct input_ahead *a = in->ahead;
-    if (a) {
-        pthread_mutex_lock(&a->mu);
-        a->stop = true;
-        pthread_cond_broadcast(&a->cv);
-        pthread_mutex_unlock(&a->mu);
-        pthread_join(a->th, NULL);
-        pthread_cond_destroy(&a->cv);
-        pthread_mutex_destroy(&a->mu);
-        input_ahead_free(a);
+    if (in->ahead) {
+        feed_stop(in->ahead->feed);
+        input_ahead_free(in->ahead);
         in->ahead = NULL;
     }
     if (in->started) {
@@ -573,11 +509,9 @@ void input_close(struct trace_input *in)
 
 void input_progress(const struct trace_input *in, uint64_t *done, uint64_t *total)
 {
-    struct input_ahead *a = in->ahead;
-    if (a) {
-        pthread_mutex_lock(&a->mu);
-        *done = a->raw_bytes;
-        pthread_mutex_unlock(&a->mu);
+    const struct input_ahead *a = in->ahead;
+    if (a) { /* as of the chunk being read (the thread's own count is its business) */
+        *done = a->have ? a->raw_bytes[a->cur] : a->raw_start;
         *total = in->raw_total;
         return;
     }

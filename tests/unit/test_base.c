@@ -60,3 +60,64 @@ TEST(alloc_fault_injection)
     CHECK(c != NULL);
     vms_free(c);
 }
+
+/* base/feed: slots come to the consumer in the order they were filled, a slot is never
+ * refilled while the consumer holds it, the last result (0 or an error) repeats, and
+ * feed_stop ends a producer that waits on a full ring. */
+#include "base/feed.h"
+
+#include <unistd.h>
+
+struct feed_test {
+    unsigned fills, limit;
+    long last;           /* the result after `limit` fills: 0 or an error */
+    unsigned value[4];   /* per slot: the fill's sequence number */
+    int held;            /* the slot the consumer holds, -1 none (atomic: the producer checks) */
+    int clobbered;
+};
+
+static long feed_test_fill(void *ctx, unsigned slot)
+{
+    struct feed_test *t = ctx;
+    if (__atomic_load_n(&t->held, __ATOMIC_SEQ_CST) == (int)slot)
+        __atomic_store_n(&t->clobbered, 1, __ATOMIC_SEQ_CST);
+    if (t->fills == t->limit)
+        return t->last;
+    t->value[slot] = ++t->fills;
+    return (long)t->fills;
+}
+
+TEST(feed_order_and_end)
+{
+    for (int err = 0; err < 2; err++) {
+        struct feed_test t = {.limit = 1000, .last = err ? -VMS_EIO : 0, .held = -1};
+        struct feed *f;
+        CHECK_EQ(feed_start(&f, 4, feed_test_fill, &t), 1);
+        unsigned slot;
+        for (unsigned want = 1; want <= 1000; want++) {
+            __atomic_store_n(&t.held, -1, __ATOMIC_SEQ_CST); /* feed_next gives it back */
+            long r = feed_next(f, &slot);
+            __atomic_store_n(&t.held, (int)slot, __ATOMIC_SEQ_CST);
+            CHECK_EQ(r, (long)want);
+            CHECK_EQ(t.value[slot], want);
+        }
+        __atomic_store_n(&t.held, -1, __ATOMIC_SEQ_CST);
+        CHECK_EQ(feed_next(f, &slot), t.last);
+        CHECK_EQ(feed_next(f, &slot), t.last); /* and again */
+        feed_stop(f);
+        CHECK(!t.clobbered);
+    }
+}
+
+TEST(feed_stop_while_full)
+{
+    struct feed_test t = {.limit = 1000000, .held = -1};
+    struct feed *f;
+    CHECK_EQ(feed_start(&f, 4, feed_test_fill, &t), 1);
+    unsigned slot;
+    CHECK_EQ(feed_next(f, &slot), 1);
+    usleep(10000); /* the producer fills the ring and waits */
+    feed_stop(f);
+    CHECK(t.fills <= 5);
+    feed_stop(NULL);
+}
