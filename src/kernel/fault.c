@@ -640,9 +640,12 @@ int kern_access_recs(struct kernel *k, struct task *t, const struct trace_rec *r
         /* kind_of without a load: two bits per record kind */
         enum access_kind kind = (enum access_kind)((0x12u >> (2 * rkind)) & 3);
         vaddr_t va = r->addr;
-        uint64_t end = va + r->size - 1; /* size 0 wraps below va: the general path */
+        /* Size 0 touches one byte, like size 1: its `end`, one below va, is in va's block
+         * unless va starts one, and then the general path takes it. An access wrapping past
+         * the top ends in another block. */
+        uint64_t end = va + r->size - 1;
         rk[rkind]++;
-        bool one_block = rkind != TRACE_M && ((va ^ end) >> fshift[kind]) == 0 && end >= va;
+        bool one_block = rkind != TRACE_M && ((va ^ end) >> fshift[kind]) == 0;
         if (LIKELY(one_block) && LIKELY(mmu_last_hit(m, &q.last[kind], va, kind))) {
             if (UNLIKELY(!plain)) {
                 paddr_t pa = mmu_last_pa(&q.last[kind], va);
