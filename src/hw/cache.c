@@ -101,15 +101,16 @@ static uint32_t victim(struct cache_level *l, size_t base)
         l->rng ^= l->rng << 17;
         return (uint32_t)(l->rng % l->ways);
     }
+    /* The oldest stamp, without a branch per way (which way is oldest is random: the
+     * branch would mispredict about once a scan). */
     const struct cache_line *set = &l->lines[base];
-    uint32_t best = 0;
-    uint64_t oldest = set[0].stamp;
-    for (uint32_t w = 1; w < l->ways; w++)
-        if (set[w].stamp < oldest) {
-            oldest = set[w].stamp;
-            best = w;
-        }
-    return best;
+    uint64_t best = 0, oldest = set[0].stamp;
+    for (uint32_t w = 1; w < l->ways; w++) {
+        uint64_t st = set[w].stamp, lt = 0 - (uint64_t)(st < oldest);
+        oldest = (st & lt) | (oldest & ~lt);
+        best = (w & lt) | (best & ~lt);
+    }
+    return (uint32_t)best;
 }
 
 static int next_level(const struct caches *c, int i)
