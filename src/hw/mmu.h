@@ -200,21 +200,18 @@ HOT_INLINE enum xlate_status mmu_access_hit_(struct mmu *m, vaddr_t va, enum acc
         m->st.tlb_hits[mk->tlb]++;
         m->st.accesses++;
         *pa = p;
-        if (last) {
-            struct cache_line *ln;
-            struct cache_level *l = &m->caches.lvl[mk->cache < 0 ? 0 : mk->cache];
-            if (LIKELY(mk->cache >= 0) && (ln = cache_l1_hit_line(l, p, k == ACCESS_STORE))) {
-                m->st.cycles += mk->hit_cycles;
+        struct cache_level *l = &m->caches.lvl[mk->cache < 0 ? 0 : mk->cache];
+        struct cache_line *ln = NULL;
+        if (LIKELY(mk->cache >= 0))
+            ln = cache_l1_hit_line(l, p, k == ACCESS_STORE);
+        if (LIKELY(ln)) {
+            m->st.cycles += mk->hit_cycles;
+            if (last)
                 *last = (struct mmu_last){(va >> mk->lshift) + 1, t, e, l, ln, t->gen, l->gen,
                                           e->pfn << shift};
-            } else {
-                last->vblk = 0;
-                mmu_access_miss(m, p, k);
-            }
-        } else if (LIKELY(mk->cache >= 0) &&
-                   cache_l1_hit(&m->caches.lvl[mk->cache], p, k == ACCESS_STORE)) {
-            m->st.cycles += mk->hit_cycles;
         } else {
+            if (last)
+                last->vblk = 0;
             mmu_access_miss(m, p, k);
         }
         return XL_OK;

@@ -545,16 +545,17 @@ struct recs_run {
     const unsigned *gran;
     bool plain;
     enum kern_sig sig;
-    /* Per-access counting (kern_access's): the paths here count into cnt; a record the
-     * inline path finished is one access of its kind, counted from rk - rk_gen. */
+    /* Per-access counting (kern_access's): recs_other counts into cnt; a record the inline
+     * path finished is one access of its kind, counted from rk - rk_gen. */
     uint64_t cnt[3], rk_gen[4];
     uint64_t nm, split; /* M records (2 references each), split references */
     struct mmu_last last[3]; /* the last hit of each access kind */
 };
 
-/* A record the inline path did not finish: a lookup beyond the last hits (which may fault:
- * one_block), or a record split, an M, size 0 or wrapping (!one_block). Out of line, so
- * that the inline path keeps its registers. 0, or < 0 on a host error. */
+/* A record the inline path did not finish: not a repeat of its kind's last hit (one
+ * access, one_block), or a record split, an M, or wrapping (!one_block). Counted here
+ * access by access (rk_gen keeps the inline count off it). Out of line, so that the inline
+ * path keeps its registers. 0, or < 0 on a host error. */
 static __attribute__((noinline)) int recs_other(struct recs_run *q, const struct trace_rec *r,
                                                  unsigned rkind, enum access_kind kind,
                                                  bool one_block, struct vms_error *e)
@@ -564,30 +565,13 @@ static __attribute__((noinline)) int recs_other(struct recs_run *q, const struct
     vaddr_t va = r->addr;
     int rc;
     q->sig = KSIG_NONE;
+    q->rk_gen[rkind]++;
     if (one_block) {
-        paddr_t pa;
-        struct xlate x;
-        enum xlate_status first = mmu_access_hit_(&k->mmu, va, kind, &pa, &x, &q->last[kind]);
-        if (LIKELY(first == XL_OK)) {
-            if (UNLIKELY(!q->plain))
-                policy_after_access(k, &pa, 1, kind);
-            else
-                k->now++;
-            return 0;
-        }
-        /* a fault: the general path resolves it from this attempt */
-        q->last[0].vblk = q->last[1].vblk = q->last[2].vblk = 0;
-        q->rk_gen[rkind]++;
-        q->cnt[kind]++;
         unsigned size = r->size == 1 || r->size == 2 || r->size == 4 || r->size == 8 ? r->size : 1;
-        rc = access_pieces(k, t, va, size, kind, NULL, &q->sig, first, e);
-        if (k->cur != t) /* (a fault never switches; kept true whatever) */
-            kern_switch(k, t);
-        return rc;
+        return rec_access(k, t, va, size, kind, q->plain, q->cnt, q->last, &q->sig, e);
     }
     /* reference by reference */
     bool sp = false;
-    q->rk_gen[rkind]++;
     q->nm += rkind == TRACE_M;
     rc = rec_ref(k, t, va, r->size, kind, q->gran[kind == ACCESS_FETCH], q->plain, q->cnt,
                  q->last, &sp, &q->sig, e);
