@@ -2,17 +2,19 @@
 #
 #   make            build/vmsim and build/libvmsim.a (optimized)
 #   make test       everything CI runs: unit, CLI golden and fuzz-corpus tests,
-#                   optimized and under AddressSanitizer + UBSan
+#                   optimized and under AddressSanitizer + UBSan, then the threaded
+#                   tests under ThreadSanitizer
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/vmsim, include/vmsim.h,
 #                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc
 #   make demo       build and run the bundled demonstration
 #   make bench      throughput benchmarks (measured, never a pass/fail)
 #   make asan       the tests under ASan + UBSan only
+#   make tsan       the threaded tests under ThreadSanitizer only
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
 #   make format     clang-format every source file
 #   make clang      build with clang too (zero warnings expected)
 #
-# Variants build under build/ (release) and build/asan/.
+# Variants build under build/ (release), build/asan/ and build/tsan/.
 #
 # libvmsim.a is what other programs link: one relocatable object in which every global
 # that include/vmsim.h does not name is made local, so it defines no symbol but the
@@ -24,6 +26,9 @@ MODE    ?= release
 ifeq ($(MODE),release)
 OUT     := build
 OPT     := -O2 -g
+else ifeq ($(MODE),tsan)
+OUT     := build/tsan
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 else
 OUT     := build/$(MODE)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -76,7 +81,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1
 
-.PHONY: all test test-one asan demo bench fuzz format clang clean check-build \
+.PHONY: all test test-one test-tsan asan tsan demo bench fuzz format clang clean check-build \
         install
 all: $(BIN) $(LIB)
 
@@ -134,13 +139,21 @@ check-build: $(BIN) $(LIB) $(LIB_INT) $(UNIT) $(FUZZ_BIN) $(TOOL_BIN)
 test-one: check-build
 	@sh tests/run.sh $(OUT)
 
-# `make test` = optimized run, then the same under ASan + UBSan.
+# The threaded tests only (run with MODE=tsan).
+test-tsan: $(BIN) $(UNIT) $(TOOL_BIN)
+	@sh tests/tsan.sh $(OUT)
+
+# `make test` = optimized run, the same under ASan + UBSan, the threaded tests under TSan.
 test:
 	@$(MAKE) --no-print-directory MODE=release test-one
 	@$(MAKE) --no-print-directory MODE=asan test-one
+	@$(MAKE) --no-print-directory MODE=tsan test-tsan
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-one
+
+tsan:
+	@$(MAKE) --no-print-directory MODE=tsan test-tsan
 
 # Libs.private: what a static link needs besides libvmsim.a — the compression libraries
 # this build found, and the sanitizer runtime when the library is instrumented.
