@@ -163,7 +163,7 @@ install: $(BIN) $(LIB)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
 	install -m 644 include/vmsim.h $(DESTDIR)$(PREFIX)/include/vmsim.h
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmsim.a
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS_PRIVATE@|$(strip $(LDFLAGS) $(LDLIBS))|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS_PRIVATE@|$(strip $(filter -fsanitize=%,$(OPT)) $(LDLIBS))|' \
 	  -e 's|@VERSION@|$(VERSION)|' vmsim.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmsim.pc
 

@@ -39,7 +39,11 @@ grep -qx 'prefix=/opt/vmsim' "$tmp/stage/opt/vmsim/lib/pkgconfig/vmsim.pc" || {
 PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 export PKG_CONFIG_PATH
 flags=$(pkg-config --cflags --libs --static vmsim) || { echo "pkg-config vmsim failed" >&2; exit 1; }
-for want in "-I$prefix/include" "-L$prefix/lib" -lvmsim -lz -llzma -lpthread; do
+# The compression libraries this build found: zlib and liblzma always, libzstd when this
+# vmsim reads zstd traces.
+zstd=
+"$VMSIM" trace --count tests/data/trace/small.lackey.zst >/dev/null 2>&1 && zstd=-lzstd
+for want in "-I$prefix/include" "-L$prefix/lib" -lvmsim -lz -llzma $zstd -lpthread; do
     case " $flags " in *" $want "*) ;; *) echo "pkg-config --static: no $want in: $flags" >&2; exit 1 ;; esac
 done
 # Everything from the installed copy: no -I or -L into this tree.
