@@ -2,21 +2,33 @@
 #
 #   make            build/vmsim and build/libvmsim.a (optimized)
 #   make test       everything CI runs: unit, CLI golden and fuzz-corpus tests,
-#                   optimized and under AddressSanitizer + UBSan
+#                   optimized and under AddressSanitizer + UBSan, then the threaded
+#                   tests under ThreadSanitizer
+#   make install    PREFIX=/usr/local (DESTDIR too): bin/vmsim, include/vmsim.h,
+#                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc
 #   make demo       build and run the bundled demonstration
 #   make bench      throughput benchmarks (measured, never a pass/fail)
 #   make asan       the tests under ASan + UBSan only
+#   make tsan       the threaded tests under ThreadSanitizer only
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
 #   make format     clang-format every source file
 #   make clang      build with clang too (zero warnings expected)
 #
-# Variants build under build/ (release) and build/asan/.
+# Variants build under build/ (release), build/asan/ and build/tsan/.
+#
+# libvmsim.a is what other programs link: one relocatable object in which every global
+# that include/vmsim.h does not name is made local, so it defines no symbol but the
+# public vms_* API. libvmsim-internal.a (every object as compiled) is for the unit tests,
+# fuzz replays and benchmarks, which call internal functions.
 
 CC      ?= cc
 MODE    ?= release
 ifeq ($(MODE),release)
 OUT     := build
 OPT     := -O2 -g
+else ifeq ($(MODE),tsan)
+OUT     := build/tsan
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 else
 OUT     := build/$(MODE)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -58,10 +70,19 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(OUT)/tools/%)
 
 LIB  := $(OUT)/libvmsim.a
+LIB_INT := $(OUT)/libvmsim-internal.a
+LIB_SYMS := $(OUT)/vmsim.syms
 BIN  := $(OUT)/vmsim
 UNIT := $(OUT)/unit-tests
 
-.PHONY: all test test-one asan demo bench fuzz format clang clean check-build
+LD      ?= ld
+OBJCOPY ?= objcopy
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1
+
+.PHONY: all test test-one test-tsan asan tsan demo bench fuzz format clang clean check-build \
+        install
 all: $(BIN) $(LIB)
 
 $(OUT)/obj/%.o: %.c
@@ -72,42 +93,79 @@ $(OUT)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c $< -o $@
 
-$(LIB): $(LIB_OBJ)
+$(LIB_INT): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# The names the public header declares (functions, types, constants: only the functions
+# are symbols), one a line: the globals the public library keeps.
+$(LIB_SYMS): include/vmsim.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) -E -P include/vmsim.h | tr -cs 'A-Za-z0-9_' '\n' | grep '^vms_' | sort -u >$@.tmp
+	mv $@.tmp $@
+
+# The public library: all objects linked into one (ld -r), every other global localised.
+# Undefined references (libc, zlib, sanitizer runtimes) stay as they are.
+$(OUT)/obj/libvmsim.o: $(LIB_OBJ) $(LIB_SYMS)
+	$(LD) -r -o $@.tmp $(LIB_OBJ)
+	$(OBJCOPY) --keep-global-symbols=$(LIB_SYMS) $@.tmp $@
+	rm -f $@.tmp
+
+$(LIB): $(OUT)/obj/libvmsim.o
 	rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
-$(UNIT): $(TEST_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(LDLIBS)
+$(UNIT): $(TEST_OBJ) $(LIB_INT)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB_INT) $(LDLIBS)
 
-$(OUT)/fuzz-replay/%: fuzz/%.c fuzz/replay_main.c $(LIB)
+$(OUT)/fuzz-replay/%: fuzz/%.c fuzz/replay_main.c $(LIB_INT)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay_main.c $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< fuzz/replay_main.c $(LIB_INT) $(LDLIBS)
 
-$(OUT)/bench/%: bench/%.c $(LIB)
+$(OUT)/bench/%: bench/%.c $(LIB_INT)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_INT) $(LDLIBS)
 
 # Stand-alone helper programs of the CLI tests (tests/tools/NAME.c -> $(OUT)/tools/NAME).
 $(OUT)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-check-build: $(BIN) $(UNIT) $(FUZZ_BIN) $(TOOL_BIN)
+check-build: $(BIN) $(LIB) $(LIB_INT) $(UNIT) $(FUZZ_BIN) $(TOOL_BIN)
 
 # One variant's tests: unit tests, CLI golden tests, fuzz corpora replayed.
 test-one: check-build
 	@sh tests/run.sh $(OUT)
 
-# `make test` = optimized run, then the same under ASan + UBSan.
+# The threaded tests only (run with MODE=tsan).
+test-tsan: $(BIN) $(UNIT) $(TOOL_BIN)
+	@sh tests/tsan.sh $(OUT)
+
+# `make test` = optimized run, the same under ASan + UBSan, the threaded tests under TSan.
 test:
 	@$(MAKE) --no-print-directory MODE=release test-one
 	@$(MAKE) --no-print-directory MODE=asan test-one
+	@$(MAKE) --no-print-directory MODE=tsan test-tsan
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-one
+
+tsan:
+	@$(MAKE) --no-print-directory MODE=tsan test-tsan
+
+# Libs.private: what a static link needs besides libvmsim.a — the compression libraries
+# this build found, and the sanitizer runtime when the library is instrumented.
+install: $(BIN) $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
+	install -m 644 include/vmsim.h $(DESTDIR)$(PREFIX)/include/vmsim.h
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvmsim.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS_PRIVATE@|$(strip $(filter -fsanitize=%,$(OPT)) $(LDLIBS))|' \
+	  -e 's|@VERSION@|$(VERSION)|' vmsim.pc.in \
+	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmsim.pc
 
 demo: $(BIN)
 	@sh examples/demo.sh $(BIN)

@@ -1,27 +1,33 @@
 /* The one host-allocation hook (see alloc.h). */
 #include "base/alloc.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-static long fail_countdown = -1; /* < 0: never fail */
-static long alloc_count;
+/* Atomic: the MRC workers and the trace reader threads allocate concurrently. Relaxed
+ * order is enough, as these counters publish no other data. */
+static atomic_long fail_countdown = -1; /* < 0: never fail */
+static atomic_long alloc_count;
 
+/* One allocation: while the countdown is above 0 it is taken down by one (by exactly one
+ * thread per allocation) and the allocation succeeds; at 0 every allocation fails. */
 static int should_fail(void)
 {
-    alloc_count++;
-    if (fail_countdown < 0)
-        return 0;
-    if (fail_countdown == 0)
-        return 1;
-    fail_countdown--;
-    return 0;
+    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
+    long c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    while (c > 0) {
+        if (atomic_compare_exchange_weak_explicit(&fail_countdown, &c, c - 1,
+                                                  memory_order_relaxed, memory_order_relaxed))
+            return 0;
+    }
+    return c == 0;
 }
 
 long alloc_fail_after(long n)
 {
-    fail_countdown = n;
-    return alloc_count;
+    atomic_store_explicit(&fail_countdown, n, memory_order_relaxed);
+    return atomic_load_explicit(&alloc_count, memory_order_relaxed);
 }
 
 void *vms_malloc(size_t n)

@@ -12,7 +12,8 @@ void vms_free(void *p);
 char *vms_strdup(const char *s);
 
 /* Fault injection for tests: after `n` more successful allocations every
- * allocation fails; n < 0 turns injection off. Returns allocations made so far. */
+ * allocation fails; n < 0 turns injection off. Returns allocations made so far.
+ * Safe to call while other threads allocate (the count and countdown are atomic). */
 long alloc_fail_after(long n);
 
 #endif
