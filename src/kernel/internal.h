@@ -1,8 +1,7 @@
-/* Internals of the simulated kernel shared by its files (kernel.c: frames, page tables,
- * reclaim, swap, page cache; fault.c: the fault handler and accesses; mm.c: tasks and system
- * calls; kaudit.c: printing and the invariant audit). Not for use outside src/kernel. */
-#ifndef VMS_KERNEL_KERN_H
-#define VMS_KERNEL_KERN_H
+/* The simulated kernel's internal header: its data structures and the functions its files
+ * share, for src/kernel only (and the kernel's unit tests). */
+#ifndef VMS_KERNEL_INTERNAL_H
+#define VMS_KERNEL_INTERNAL_H
 
 #include "hw/mmu.h"
 #include "kernel/kernel.h"
@@ -119,12 +118,13 @@ struct kernel {
     bool faulting_killed;
 };
 
-/* kernel.c */
-uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f);          /* allocating; NULL = OOM */
-int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e);
-void kern_frame_put(struct kernel *k, uint32_t f);                /* refcount-- and free at 0 */
-int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
-void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+/* The kernel's functions, file by file from the lowest layer up: each file calls only the
+ * files above it in this list (docs/hacking.md, "src/kernel"). */
+
+/* pgtable.c: the page-table pool and PTE encoding */
+pfn_t kern_pool_alloc(struct kernel *k);
+void kern_pool_free(struct kernel *k, pfn_t pfn);
+pfn_t kern_pool_alloc_cb(void *ctx, unsigned npages); /* struct pt_alloc's callback */
 paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va);   /* 0 if no table */
 int kern_pte_slot(struct kernel *k, struct task *t, vaddr_t va, paddr_t *pte_pa,
                   struct vms_error *e); /* creating tables */
@@ -132,46 +132,88 @@ pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writ
 bool kern_pte_is_swap(pte_t v, uint32_t *slot);
 pte_t kern_pte_swap(uint32_t slot);
 void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v);
-void kern_swap_put(struct kernel *k, uint32_t slot); /* one reference dropped */
-int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
-struct kfile *kern_file_get(struct kernel *k, struct area_file *af, struct vms_error *e);
-struct kfile *kern_file_by_path(struct kernel *k, const char *path, struct vms_error *e);
-int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t f,
-                   struct vms_error *e);
-int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct vms_error *e);
-bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and FR_DIRTY) */
-struct area_file *kern_shmem_create(struct kernel *k, uint64_t len, struct vms_error *e);
-pfn_t kern_pool_alloc(struct kernel *k);
-void kern_pool_free(struct kernel *k, pfn_t pfn);
+
+/* context.c: the MMU context (kern_switch is in kernel.h) */
 void kern_hw_stats(struct kernel *k, struct stats *s);
+void kern_flush_asid(struct kernel *k, uint16_t asid);
+
+/* frame.c: frames and reverse maps */
+uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f);          /* allocating; NULL = OOM */
+void kern_frame_free(struct kernel *k, uint32_t f);
+void kern_frame_put(struct kernel *k, uint32_t f);                /* refcount-- and free at 0 */
+int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+
+static inline void kern_frame_lock(struct kernel *k, uint32_t f)
+{
+    if (f >= k->nframes || (k->frames[f].flags & FR_LOCKED))
+        return;
+    if (k->nlocked < sizeof k->locked / sizeof k->locked[0]) {
+        k->frames[f].flags |= FR_LOCKED;
+        k->locked[k->nlocked++] = f;
+    }
+}
+
+static inline void kern_unlock_all(struct kernel *k) /* ends the access in progress */
+{
+    for (unsigned i = 0; i < k->nlocked; i++)
+        k->frames[k->locked[i]].flags &= ~FR_LOCKED;
+    k->nlocked = 0;
+}
+
 /* The task that caused the kernel's work now (the faulting one, else the actor), or NULL. */
 static inline struct task *kern_actor(const struct kernel *k)
 {
     return k->faulting ? k->faulting : k->actor;
 }
-void kern_oom_kill(struct kernel *k, struct task *t);
-/* Evicts frame f (writes it to swap or its file, unmaps it everywhere). 1 = done,
- * 0 = cannot (no swap space), negative on host errors. */
-int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e);
 
-/* fault.c */
-enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
-                         int *err, struct vms_error *e);
+/* abits.c: A and D bits, the policy environment */
+bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and FR_DIRTY) */
+struct policy_env kern_policy_env(struct kernel *k);
 
-void kern_unlock_all(struct kernel *k); /* ends the access in progress */
+/* swap.c */
+void kern_swap_free_slot(struct kernel *k, uint32_t s);
+void kern_swap_cache_del(struct kernel *k, uint32_t s);
+void kern_swap_put(struct kernel *k, uint32_t slot); /* one reference dropped */
+int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e);
+int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
+int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e);
 
-/* mm.c */
-/* Removes every PTE in [start, end) of t (writing back dirty shared file pages). */
-int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
+/* filemap.c: the page cache and shmem */
+struct kfile *kern_file_get(struct kernel *k, struct area_file *af, struct vms_error *e);
+struct kfile *kern_file_by_path(struct kernel *k, const char *path, struct vms_error *e);
+int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t f,
                    struct vms_error *e);
-/* Recomputes the permission bits of the present PTEs in [start, end) from their areas. */
-void kern_reprotect_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end);
-void kern_task_teardown(struct kernel *k, struct task *t);
+int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct vms_error *e);
+int kern_file_save_tail(struct kernel *k, struct kfile *kf, uint32_t f);
+struct area_file *kern_shmem_create(struct kernel *k, uint64_t len, struct vms_error *e);
 
+/* pagewalk.c */
 /* Visit every leaf PTE slot holding a nonzero value in [start, end). */
 typedef int (*kern_pte_fn)(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v,
                            void *ctx);
 int kern_walk_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end, kern_pte_fn fn,
                     void *ctx);
+/* Removes every PTE in [start, end) of t (writing back dirty shared file pages). */
+int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
+                   struct vms_error *e);
+/* Recomputes the permission bits of the present PTEs in [start, end) from their areas. */
+void kern_reprotect_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end);
+void kern_drop_image(struct kernel *k, struct task *t);
+void kern_task_teardown(struct kernel *k, struct task *t);
+
+/* reclaim.c */
+/* Evicts frame f (writes it to swap or its file, unmaps it everywhere). 1 = done,
+ * 0 = cannot (no swap space), negative on host errors. */
+int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e);
+int kern_reclaim_one(struct kernel *k, struct vms_error *e);
+
+/* oom.c */
+int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e);
+void kern_oom_kill(struct kernel *k, struct task *t);
+
+/* fault.c */
+enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
+                         int *err, struct vms_error *e);
 
 #endif
