@@ -60,7 +60,7 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
                          enum xlate_status first, struct vms_error *e)
 {
     struct mmu *m = &k->mmu;
-    k->last[0].vblk = k->last[1].vblk = k->last[2].vblk = 0; /* anything may change now */
+    kern_last_forget(k->last); /* anything may change now */
     unsigned bshift = k->block_shift[kind == ACCESS_FETCH];
     uint64_t bsize = UINT64_C(1) << bshift;
     paddr_t pas[8];
@@ -209,7 +209,7 @@ HOT_INLINE int rec_access(struct kernel *k, struct task *t, vaddr_t va, unsigned
     if (LIKELY(access_fast(k, va, size, kind, NULL, plain, &first, &rc, &last[kind], e)))
         return rc;
     /* anything may change now: forget the last hits */
-    last[0].vblk = last[1].vblk = last[2].vblk = 0;
+    kern_last_forget(last);
     *sig = KSIG_NONE;
     rc = access_pieces(k, t, va, size, kind, NULL, sig, first, e);
     if (k->cur != t) /* (a fault never switches; kept true whatever reclaim does) */

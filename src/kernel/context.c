@@ -20,7 +20,7 @@ void kern_switch(struct kernel *k, struct task *t)
     if (k->cur)
         stats_accumulate(&k->cur->hw, &now, &k->cur->hw0);
     k->cur = t;
-    k->last[0].vblk = k->last[1].vblk = k->last[2].vblk = 0;
+    kern_last_forget(k->last);
     if (t) {
         t->hw0 = now;
         mmu_load_cr3(&k->mmu, t->root, t->asid);

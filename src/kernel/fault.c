@@ -76,16 +76,8 @@ static int do_wp(struct kernel *k, struct task *t, const struct area *a, vaddr_t
     uint32_t o = (uint32_t)old;
     struct frame *of = &k->frames[o];
     if ((of->flags & FR_ANON) && of->mapcount == 1) {
-        if (of->slot != KNONE) { /* leave the swap cache: the slot keeps the old bytes */
-            uint32_t s = of->slot;
-            k->swap_cache[s] = KNONE;
-            of->slot = KNONE;
-            if (k->swap_map[s] == 0) {
-                k->slot_zero[s] = 0;
-                k->slots_used--;
-            }
-            kern_frame_put(k, o);
-        }
+        if (of->slot != KNONE) /* leave the swap cache: the slot keeps the old bytes */
+            kern_swap_cache_del(k, of->slot);
         if (of->refcount == 1) {
             pte_t v = pt_read(&k->mmu, ptp);
             struct pte_info pi;

@@ -27,6 +27,24 @@ void kern_frame_free(struct kernel *k, uint32_t f)
     k->nfree++;
 }
 
+bool kern_frame_get_free(struct kernel *k, uint32_t *out)
+{
+    if (!k->nfree)
+        return false;
+    uint32_t f = k->free_head;
+    k->free_head = k->frames[f].next_free;
+    k->nfree--;
+    struct frame *fr = &k->frames[f];
+    fr->refcount = 1;
+    fr->mapcount = 0;
+    fr->flags = 0;
+    fr->slot = KNONE;
+    fr->file = NULL;
+    policy_insert(k->pol, f, f, false);
+    *out = f;
+    return true;
+}
+
 void kern_frame_put(struct kernel *k, uint32_t f)
 {
     struct frame *fr = &k->frames[f];

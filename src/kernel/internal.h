@@ -125,13 +125,40 @@ struct kernel {
 pfn_t kern_pool_alloc(struct kernel *k);
 void kern_pool_free(struct kernel *k, pfn_t pfn);
 pfn_t kern_pool_alloc_cb(void *ctx, unsigned npages); /* struct pt_alloc's callback */
-paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va);   /* 0 if no table */
 int kern_pte_slot(struct kernel *k, struct task *t, vaddr_t va, paddr_t *pte_pa,
                   struct vms_error *e); /* creating tables */
 pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writable);
-bool kern_pte_is_swap(pte_t v, uint32_t *slot);
-pte_t kern_pte_swap(uint32_t slot);
-void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v);
+
+/* The small PTE helpers are inline: reclaim and the reverse-map walks call them per PTE. */
+
+/* The leaf PTE slot of va in t's tables; 0 if no table holds it. */
+static inline paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va)
+{
+    int psz;
+    return pt_lookup(&k->mmu, t->root, va, &psz);
+}
+
+/* Swap entries live in non-present PTEs: bit 0 (P / valid) clear, slot + 1 above it. */
+static inline pte_t kern_pte_swap(uint32_t slot)
+{
+    return ((pte_t)slot + 1) << 1;
+}
+
+static inline bool kern_pte_is_swap(pte_t v, uint32_t *slot)
+{
+    if (v == 0 || (v & 1))
+        return false;
+    *slot = (uint32_t)((v >> 1) - 1);
+    return true;
+}
+
+/* Writes a PTE of t and invalidates its TLB entry (INVLPG in t's PCID). */
+static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa,
+                                pte_t v)
+{
+    pt_write(&k->mmu, pte_pa, v);
+    mmu_invlpg(&k->mmu, va, t->asid);
+}
 
 /* context.c: the MMU context (kern_switch is in kernel.h) */
 void kern_hw_stats(struct kernel *k, struct stats *s);
@@ -140,6 +167,9 @@ void kern_flush_asid(struct kernel *k, uint16_t asid);
 /* frame.c: frames and reverse maps */
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f);          /* allocating; NULL = OOM */
 void kern_frame_free(struct kernel *k, uint32_t f);
+/* A frame off the free list (refcount 1, inserted into the policy), without reclaim:
+ * false when none is free. kern_frame_alloc (oom.c) reclaims. */
+bool kern_frame_get_free(struct kernel *k, uint32_t *out);
 void kern_frame_put(struct kernel *k, uint32_t f);                /* refcount-- and free at 0 */
 int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
@@ -159,6 +189,15 @@ static inline void kern_unlock_all(struct kernel *k) /* ends the access in progr
     for (unsigned i = 0; i < k->nlocked; i++)
         k->frames[k->locked[i]].flags &= ~FR_LOCKED;
     k->nlocked = 0;
+}
+
+/* Forgets the last hit of each access kind (struct mmu_last, kern_access's and a
+ * kern_access_recs batch's shortcut): at every task switch (context.c) and whenever an access
+ * takes the general path (access.c), since a fault may change anything. The kernel's only
+ * manual invalidation of mmu_last. */
+static inline void kern_last_forget(struct mmu_last last[3])
+{
+    last[0].vblk = last[1].vblk = last[2].vblk = 0;
 }
 
 /* The task that caused the kernel's work now (the faulting one, else the actor), or NULL. */

@@ -18,23 +18,15 @@ static struct task *largest_task(struct kernel *k)
     return best;
 }
 
+/* A frame for the kernel's use (refcount 1): a free one, else one reclaim frees, else the
+ * out-of-memory killer ends the largest task and reclaim goes on. 0, 1 when the victim was
+ * the faulting task (k->faulting_killed is set; *out is not), or < 0 on host errors or when
+ * no task is left to kill. */
 int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e)
 {
     for (;;) {
-        if (k->nfree) {
-            uint32_t f = k->free_head;
-            k->free_head = k->frames[f].next_free;
-            k->nfree--;
-            struct frame *fr = &k->frames[f];
-            fr->refcount = 1;
-            fr->mapcount = 0;
-            fr->flags = 0;
-            fr->slot = KNONE;
-            fr->file = NULL;
-            policy_insert(k->pol, f, f, false);
-            *out = f;
+        if (kern_frame_get_free(k, out))
             return 0;
-        }
         int rc = kern_reclaim_one(k, e);
         if (rc < 0)
             return rc;

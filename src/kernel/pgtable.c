@@ -62,12 +62,6 @@ pfn_t kern_pool_alloc_cb(void *ctx, unsigned npages)
 
 /* ------------------------------------------------------------------ PTEs */
 
-paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va)
-{
-    int psz;
-    return pt_lookup(&k->mmu, t->root, va, &psz);
-}
-
 int kern_pte_slot(struct kernel *k, struct task *t, vaddr_t va, paddr_t *pte_pa,
                   struct vms_error *e)
 {
@@ -98,24 +92,4 @@ pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writ
         .pfn = pfn,
     };
     return k->mmu.fmt->encode(&pi);
-}
-
-/* Swap entries live in non-present PTEs: bit 0 (P / valid) clear, slot + 1 above it. */
-pte_t kern_pte_swap(uint32_t slot)
-{
-    return ((pte_t)slot + 1) << 1;
-}
-
-bool kern_pte_is_swap(pte_t v, uint32_t *slot)
-{
-    if (v == 0 || (v & 1))
-        return false;
-    *slot = (uint32_t)((v >> 1) - 1);
-    return true;
-}
-
-void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v)
-{
-    pt_write(&k->mmu, pte_pa, v);
-    mmu_invlpg(&k->mmu, va, t->asid);
 }
