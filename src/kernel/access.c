@@ -84,10 +84,9 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
             }
             if (st == XL_OK)
                 break;
-            enum kern_sig s;
-            int err = 0;
+            enum fault_result r;
             if (st == XL_BAD_ADDRESS) {
-                s = KSIG_SEGV_MAPERR;
+                r = FAULT_SEGV_MAPERR;
             } else if (++tries > 4) {
                 kern_unlock_all(k);
                 k->faulting = NULL;
@@ -95,24 +94,24 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
                                "internal error: fault at 0x%llx not resolved by the kernel",
                                (unsigned long long)cur);
             } else {
-                s = kern_fault(k, t, cur, kind, &err, e);
+                r = kern_fault(k, t, cur, kind, e);
             }
-            if (err) {
+            if (r == FAULT_ERROR) {
                 kern_unlock_all(k);
                 k->faulting = NULL;
-                return err;
+                return -e->code;
             }
-            if (s != KSIG_NONE) {
-                if (s == KSIG_SEGV_MAPERR) {
+            if (r != FAULT_DONE) {
+                if (r == FAULT_SEGV_MAPERR) {
                     k->st.faults_segv_maperr++;
                     t->st.faults_segv_maperr++;
-                } else if (s == KSIG_SEGV_ACCERR) {
+                } else if (r == FAULT_SEGV_ACCERR) {
                     k->st.faults_segv_accerr++;
                     t->st.faults_segv_accerr++;
                 }
                 kern_unlock_all(k);
                 k->faulting = NULL;
-                *sig = s;
+                *sig = fault_sig(r);
                 return 0;
             }
         }

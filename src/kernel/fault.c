@@ -51,11 +51,40 @@ static int alloc_locked(struct kernel *k, uint32_t *f, struct vms_error *e)
     return rc;
 }
 
-/* Write fault on a present, write-protected private page: reuse it when this is the only
- * mapping (as Linux does), else copy. */
-static int do_wp(struct kernel *k, struct task *t, const struct area *a, vaddr_t va, paddr_t ptp,
-                 pfn_t old, struct vms_error *e)
+/* One fault being resolved (Linux's struct vm_fault): what kern_fault found, in the order
+ * it found it, for the case handlers below. */
+struct fault {
+    struct kernel *k;
+    struct task *t;        /* the faulting task (k->faulting) */
+    const struct area *a;  /* the area containing va */
+    vaddr_t va;            /* the faulting page (page aligned) */
+    enum access_kind kind; /* the access the MMU refused */
+    paddr_t ptp;           /* va's leaf PTE slot (the tables exist once it is found) */
+    pte_t pte;             /* the PTE when the fault began */
+    struct pte_info pi;    /* pte decoded */
+    bool major;            /* a swap-in or a file read happened (a major fault) */
+    struct vms_error *e;
+};
+
+/* vf's PTE with the permissions its area gives now (writable if `writable` and the area
+ * allows it), keeping its A and D bits. */
+static pte_t pte_remake(const struct fault *vf, pfn_t pfn, bool writable)
 {
+    const struct kernel *k = vf->k;
+    return kern_pte_make(vf->k, pfn, vf->a, writable) |
+           (vf->pte & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask));
+}
+
+/* Write fault on a present, write-protected private page: reuse it when this is the only
+ * mapping (as Linux does), else copy. 0, 1 = the faulting task was killed, < 0 host error. */
+static int do_wp(struct fault *vf, pfn_t old)
+{
+    struct kernel *k = vf->k;
+    struct task *t = vf->t;
+    const struct area *a = vf->a;
+    vaddr_t va = vf->va;
+    paddr_t ptp = vf->ptp;
+    struct vms_error *e = vf->e;
     if (old == k->zero_pfn) {
         uint32_t f;
         int rc = alloc_locked(k, &f, e);
@@ -79,9 +108,8 @@ static int do_wp(struct kernel *k, struct task *t, const struct area *a, vaddr_t
         if (of->slot != KNONE) /* leave the swap cache: the slot keeps the old bytes */
             kern_swap_cache_del(k, of->slot);
         if (of->refcount == 1) {
+            /* the PTE as it is now (a swap-in may have just written it) */
             pte_t v = pt_read(&k->mmu, ptp);
-            struct pte_info pi;
-            k->mmu.fmt->decode(v, &pi);
             pte_t nv = kern_pte_make(k, o, a, true) | (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask));
             kern_pte_set(k, t, va, ptp, nv);
             return 0;
@@ -118,168 +146,215 @@ static void count_fault(struct kernel *k, struct task *t, bool major)
     }
 }
 
-/* Resolves a fault at va. KSIG_NONE: retry the access. *err < 0 on host errors. */
-enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
-                         int *err, struct vms_error *e)
+/* The end of every case: rc from its steps (0, 1 = the faulting task was killed, < 0 a host
+ * error with vf->e filled) as the result, the fault counted when it was resolved. */
+static enum fault_result fault_end(struct fault *vf, int rc)
 {
-    *err = 0;
-    struct area *a = area_find(&t->areas, va);
-    if (!a)
-        return KSIG_SEGV_MAPERR;
-    if (!area_allows(k, a, kind))
-        return KSIG_SEGV_ACCERR;
-    vaddr_t vp = va & ~(k->psize - 1);
-    paddr_t ptp;
-    int rc = kern_pte_slot(k, t, vp, &ptp, e);
-    if (rc) {
-        *err = rc;
-        return KSIG_NONE;
-    }
-    pte_t v = pt_read(&k->mmu, ptp);
-    struct pte_info pi;
-    k->mmu.fmt->decode(v, &pi);
-    bool major = false;
-    uint32_t f, slot;
+    if (rc > 0 || vf->k->faulting_killed)
+        return FAULT_KILLED;
+    if (rc < 0)
+        return FAULT_ERROR;
+    count_fault(vf->k, vf->t, vf->major);
+    return FAULT_DONE;
+}
 
-    if (pi.present) {
-        kern_frame_lock(k, (uint32_t)pi.pfn);
-        if (kind == ACCESS_STORE && !pi.writable) {
-            if (a->flags & AREA_SHARED)
-                kern_pte_set(k, t, vp, ptp, kern_pte_make(k, pi.pfn, a, true) |
-                                                (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask)));
-            else
-                rc = do_wp(k, t, a, vp, ptp, pi.pfn, e);
+/* The PTE is present but refused the access: a store to a write-protected page (shared:
+ * it regains write; private: copy-on-write), or permissions older than the area's
+ * (mprotect changed it): they are recomputed. */
+static enum fault_result do_present(struct fault *vf)
+{
+    struct kernel *k = vf->k;
+    int rc = 0;
+    kern_frame_lock(k, (uint32_t)vf->pi.pfn);
+    if (vf->kind == ACCESS_STORE && !vf->pi.writable) {
+        if (vf->a->flags & AREA_SHARED)
+            kern_pte_set(k, vf->t, vf->va, vf->ptp, pte_remake(vf, vf->pi.pfn, true));
+        else
+            rc = do_wp(vf, vf->pi.pfn);
+    } else {
+        /* stale permissions (the area changed): recompute them */
+        kern_pte_set(k, vf->t, vf->va, vf->ptp, pte_remake(vf, vf->pi.pfn, vf->pi.writable));
+    }
+    return fault_end(vf, rc);
+}
+
+/* The PTE is a swap entry for `slot`: the page comes from the swap cache, or is read into
+ * it (a major fault). Mapped writable only when this PTE was the last reference to the slot
+ * (the page then leaves the swap cache on a write); a store copies otherwise. */
+static enum fault_result do_swap_page(struct fault *vf, uint32_t slot)
+{
+    struct kernel *k = vf->k;
+    struct task *t = vf->t;
+    struct vms_error *e = vf->e;
+    int rc;
+    uint32_t f = k->swap_cache[slot];
+    if (f == KNONE) {
+        if ((rc = alloc_locked(k, &f, e)) != 0)
+            return fault_end(vf, rc);
+        if (k->swap_cache[slot] != KNONE) { /* reclaim raced us: cannot happen, but be safe */
+            kern_frame_put(k, f);
+            f = k->swap_cache[slot];
         } else {
-            /* stale permissions (the area changed): recompute them */
-            kern_pte_set(k, t, vp, ptp, kern_pte_make(k, pi.pfn, a, pi.writable) |
-                                            (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask)));
-        }
-        goto done;
-    }
-
-    if (kern_pte_is_swap(v, &slot)) {
-        f = k->swap_cache[slot];
-        if (f == KNONE) {
-            if ((rc = alloc_locked(k, &f, e)) != 0)
-                goto done;
-            if (k->swap_cache[slot] != KNONE) { /* reclaim raced us: cannot happen, but be safe */
+            if ((rc = kern_swap_read(k, slot, f, e)) != 0) {
                 kern_frame_put(k, f);
-                f = k->swap_cache[slot];
-            } else {
-                if ((rc = kern_swap_read(k, slot, f, e)) != 0) {
-                    kern_frame_put(k, f);
-                    goto done;
-                }
-                k->swap_cache[slot] = f;
-                k->frames[f].slot = slot;
-                k->frames[f].flags |= FR_ANON;
-                major = true;
-                k->st.faults_swap_in++;
-                t->st.faults_swap_in++;
+                return fault_end(vf, rc);
             }
+            k->swap_cache[slot] = f;
+            k->frames[f].slot = slot;
+            k->frames[f].flags |= FR_ANON;
+            vf->major = true;
+            k->st.faults_swap_in++;
+            t->st.faults_swap_in++;
         }
+    }
+    kern_frame_lock(k, f);
+    if (kern_rmap_add(k, f, t, vf->va))
+        return fault_end(vf, err_set(e, VMS_ENOMEM, "out of host memory"));
+    kern_swap_put(k, slot); /* this PTE no longer refers to the slot */
+    struct frame *fr = &k->frames[f];
+    bool excl = fr->mapcount == 1 && fr->slot == KNONE;
+    kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, f, vf->a, excl));
+    rc = 0;
+    if (vf->kind == ACCESS_STORE && !excl)
+        rc = do_wp(vf, f);
+    return fault_end(vf, rc);
+}
+
+/* A file or shmem area, the PTE none: the object's page from the page cache, else a new
+ * one (read from the file, a major fault; a shmem page swapped in, or zero-filled at first
+ * use). SIGBUS for a page wholly past end of file. Shared areas map it writable; a store
+ * to a private one copies it. */
+static enum fault_result do_file_page(struct fault *vf)
+{
+    struct kernel *k = vf->k;
+    struct task *t = vf->t;
+    struct vms_error *e = vf->e;
+    int rc;
+    uint32_t f;
+    struct kfile *kf = kern_file_get(k, vf->a->file, e);
+    if (!kf)
+        return fault_end(vf, -(e->code ? e->code : VMS_EIO));
+    uint64_t index = vf->a->pgoff + ((vf->va - vf->a->start) >> k->pshift);
+    if (index >= kf->npages || (!kf->shmem && (index << k->pshift) >= kf->size)) {
+        k->st.faults_sigbus++;
+        t->st.faults_sigbus++;
+        return FAULT_SIGBUS;
+    }
+    int64_t pv = kf->pages[index];
+    if (pv > 0) {
+        f = (uint32_t)(pv - 1);
         kern_frame_lock(k, f);
-        if (kern_rmap_add(k, f, t, vp)) {
-            rc = err_set(e, VMS_ENOMEM, "out of host memory");
-            goto done;
-        }
-        kern_swap_put(k, slot); /* this PTE no longer refers to the slot */
-        struct frame *fr = &k->frames[f];
-        bool excl = fr->mapcount == 1 && fr->slot == KNONE;
-        kern_pte_set(k, t, vp, ptp, kern_pte_make(k, f, a, excl));
-        if (kind == ACCESS_STORE && !excl)
-            rc = do_wp(k, t, a, vp, ptp, f, e);
-        goto done;
-    }
-
-    if (a->file) {
-        struct kfile *kf = kern_file_get(k, a->file, e);
-        if (!kf) {
-            rc = -(e->code ? e->code : VMS_EIO);
-            goto done;
-        }
-        uint64_t index = a->pgoff + ((vp - a->start) >> k->pshift);
-        if (index >= kf->npages || (!kf->shmem && (index << k->pshift) >= kf->size)) {
-            k->st.faults_sigbus++;
-            t->st.faults_sigbus++;
-            return KSIG_BUS;
-        }
-        int64_t pv = kf->pages[index];
-        if (pv > 0) {
-            f = (uint32_t)(pv - 1);
-            kern_frame_lock(k, f);
-        } else {
-            if ((rc = alloc_locked(k, &f, e)) != 0)
-                goto done;
-            if (pv < 0) { /* a shmem page on swap */
-                uint32_t s = (uint32_t)(-pv - 1);
-                if ((rc = kern_swap_read(k, s, f, e)) != 0) {
-                    kern_frame_put(k, f);
-                    goto done;
-                }
-                kern_swap_put(k, s);
-                k->frames[f].flags |= FR_DIRTY;
-                major = true;
-                k->st.faults_swap_in++;
-                t->st.faults_swap_in++;
-            } else if (kf->shmem) {
-                physmem_clear(k->mmu.pm, f);
-                k->st.faults_zero_fill++;
-                t->st.faults_zero_fill++;
-            } else {
-                uint64_t before = k->st.faults_file_read;
-                if ((rc = kern_file_fill(k, kf, index, f, e)) != 0) {
-                    kern_frame_put(k, f);
-                    goto done;
-                }
-                major = k->st.faults_file_read != before;
-                if (major)
-                    t->st.faults_file_read++;
+    } else {
+        if ((rc = alloc_locked(k, &f, e)) != 0)
+            return fault_end(vf, rc);
+        if (pv < 0) { /* a shmem page on swap */
+            uint32_t s = (uint32_t)(-pv - 1);
+            if ((rc = kern_swap_read(k, s, f, e)) != 0) {
+                kern_frame_put(k, f);
+                return fault_end(vf, rc);
             }
-            kf->pages[index] = (int64_t)f + 1;
-            k->frames[f].flags |= FR_FILE;
-            k->frames[f].file = kf;
-            k->frames[f].index = index;
+            kern_swap_put(k, s);
+            k->frames[f].flags |= FR_DIRTY;
+            vf->major = true;
+            k->st.faults_swap_in++;
+            t->st.faults_swap_in++;
+        } else if (kf->shmem) {
+            physmem_clear(k->mmu.pm, f);
+            k->st.faults_zero_fill++;
+            t->st.faults_zero_fill++;
+        } else {
+            uint64_t before = k->st.faults_file_read;
+            if ((rc = kern_file_fill(k, kf, index, f, e)) != 0) {
+                kern_frame_put(k, f);
+                return fault_end(vf, rc);
+            }
+            vf->major = k->st.faults_file_read != before;
+            if (vf->major)
+                t->st.faults_file_read++;
         }
-        if (kern_rmap_add(k, f, t, vp)) {
-            rc = err_set(e, VMS_ENOMEM, "out of host memory");
-            goto done;
-        }
-        bool shared = a->flags & AREA_SHARED;
-        kern_pte_set(k, t, vp, ptp, kern_pte_make(k, f, a, shared));
-        if (!shared && kind == ACCESS_STORE)
-            rc = do_wp(k, t, a, vp, ptp, f, e);
-        goto done;
+        kf->pages[index] = (int64_t)f + 1;
+        k->frames[f].flags |= FR_FILE;
+        k->frames[f].file = kf;
+        k->frames[f].index = index;
     }
+    if (kern_rmap_add(k, f, t, vf->va))
+        return fault_end(vf, err_set(e, VMS_ENOMEM, "out of host memory"));
+    bool shared = vf->a->flags & AREA_SHARED;
+    kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, f, vf->a, shared));
+    rc = 0;
+    if (!shared && vf->kind == ACCESS_STORE)
+        rc = do_wp(vf, f);
+    return fault_end(vf, rc);
+}
 
-    /* anonymous private memory, never touched: demand-zero */
-    if (kind != ACCESS_STORE) {
-        kern_pte_set(k, t, vp, ptp, kern_pte_make(k, k->zero_pfn, a, false));
+/* Private anonymous memory, never touched: demand-zero. A read maps the shared zero page
+ * read-only; a write gets a zeroed frame. */
+static enum fault_result do_anonymous_page(struct fault *vf)
+{
+    struct kernel *k = vf->k;
+    struct task *t = vf->t;
+    uint32_t f;
+    if (vf->kind != ACCESS_STORE) {
+        kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, k->zero_pfn, vf->a, false));
         k->st.faults_zero_fill++;
         t->st.faults_zero_fill++;
-        goto done;
+        return fault_end(vf, 0);
     }
-    if ((rc = alloc_locked(k, &f, e)) != 0)
-        goto done;
+    int rc = alloc_locked(k, &f, vf->e);
+    if (rc)
+        return fault_end(vf, rc);
     physmem_clear(k->mmu.pm, f);
     k->frames[f].flags |= FR_ANON;
-    if (kern_rmap_add(k, f, t, vp)) {
+    if (kern_rmap_add(k, f, t, vf->va)) {
         kern_frame_put(k, f); /* frees it: nothing maps it yet */
-        rc = err_set(e, VMS_ENOMEM, "out of host memory");
-        goto done;
+        return fault_end(vf, err_set(vf->e, VMS_ENOMEM, "out of host memory"));
     }
     kern_frame_put(k, f);
-    kern_pte_set(k, t, vp, ptp, kern_pte_make(k, f, a, true));
+    kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, f, vf->a, true));
     k->st.faults_zero_fill++;
     t->st.faults_zero_fill++;
+    return fault_end(vf, 0);
+}
 
-done:
-    if (rc > 0 || k->faulting_killed)
-        return KSIG_KILLED;
-    if (rc < 0) {
-        *err = rc;
-        return KSIG_NONE;
-    }
-    count_fault(k, t, major);
-    return KSIG_NONE;
+/*
+ * Resolves a fault of task t at va: an access of kind `kind` that the MMU refused (a
+ * non-present PTE, or one without the rights the access needs).
+ *
+ * We enter with k->faulting == t and k->faulting_killed false (set by the caller for the
+ * whole access: reclaim counts its I/O to t, and the out-of-memory killer reports killing
+ * t there), and with the frames of the access's earlier pieces locked (FR_LOCKED, in
+ * k->locked).
+ *
+ * We return with the frames this fault mapped or copied from locked as well, so that
+ * reclaim for a later piece of the same access cannot take them: the caller ends the access
+ * with kern_unlock_all and resets k->faulting to NULL, whatever the result, which is
+ *   FAULT_DONE         the PTE now allows the access: retry it (counted minor or major);
+ *   FAULT_SEGV_MAPERR  no area contains va, and FAULT_SEGV_ACCERR the area forbids the
+ *                      access: nothing changed or counted (the caller counts the signal);
+ *   FAULT_SIGBUS       a file page wholly past end of file (counted here);
+ *   FAULT_KILLED       the out-of-memory killer ended t meanwhile (its image and its locks
+ *                      are gone);
+ *   FAULT_ERROR        a host error: e is filled, -e->code is the error; not counted.
+ */
+enum fault_result kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
+                             struct vms_error *e)
+{
+    struct fault vf = {.k = k, .t = t, .va = va & ~(k->psize - 1), .kind = kind, .e = e};
+    vf.a = area_find(&t->areas, va);
+    if (!vf.a)
+        return FAULT_SEGV_MAPERR;
+    if (!area_allows(k, vf.a, kind))
+        return FAULT_SEGV_ACCERR;
+    if (kern_pte_slot(k, t, vf.va, &vf.ptp, e))
+        return FAULT_ERROR;
+    vf.pte = pt_read(&k->mmu, vf.ptp);
+    k->mmu.fmt->decode(vf.pte, &vf.pi);
+    uint32_t slot;
+    if (vf.pi.present)
+        return do_present(&vf);
+    if (kern_pte_is_swap(vf.pte, &slot))
+        return do_swap_page(&vf, slot);
+    if (vf.a->file)
+        return do_file_page(&vf);
+    return do_anonymous_page(&vf);
 }

@@ -251,8 +251,23 @@ int kern_reclaim_one(struct kernel *k, struct vms_error *e);
 int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e);
 void kern_oom_kill(struct kernel *k, struct task *t);
 
-/* fault.c */
-enum kern_sig kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
-                         int *err, struct vms_error *e);
+/* fault.c: the fault handler */
+/* What kern_fault did (its contract is above it in fault.c). The signals have the values of
+ * enum kern_sig (fault_sig). */
+enum fault_result {
+    FAULT_DONE = KSIG_NONE,               /* resolved: retry the access */
+    FAULT_SEGV_MAPERR = KSIG_SEGV_MAPERR, /* no area contains the address */
+    FAULT_SEGV_ACCERR = KSIG_SEGV_ACCERR, /* the area forbids the access */
+    FAULT_SIGBUS = KSIG_BUS,              /* a file page wholly past end of file */
+    FAULT_KILLED = KSIG_KILLED,           /* the faulting task was killed (out of memory) */
+    FAULT_ERROR,                          /* a host error: e filled, -e->code */
+};
+enum fault_result kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
+                             struct vms_error *e);
+/* The signal of a result other than FAULT_ERROR. */
+static inline enum kern_sig fault_sig(enum fault_result r)
+{
+    return (enum kern_sig)r;
+}
 
 #endif

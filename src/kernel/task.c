@@ -185,16 +185,15 @@ static int kwrite(struct kernel *k, struct task *t, vaddr_t va, const uint8_t *b
             if (tries > 3)
                 return err_set(e, VMS_EINVAL, "exec: cannot write 0x%llx",
                                (unsigned long long)va);
-            int err = 0;
             k->faulting = t;
-            enum kern_sig s = kern_fault(k, t, vp, ACCESS_STORE, &err, e);
+            enum fault_result r = kern_fault(k, t, vp, ACCESS_STORE, e);
             k->faulting = NULL;
             kern_unlock_all(k);
-            if (err)
-                return err;
-            if (s != KSIG_NONE)
-                return err_set(e, VMS_EINVAL, "exec: %s writing 0x%llx", kern_sig_name(s),
-                               (unsigned long long)va);
+            if (r == FAULT_ERROR)
+                return -e->code;
+            if (r != FAULT_DONE)
+                return err_set(e, VMS_EINVAL, "exec: %s writing 0x%llx",
+                               kern_sig_name(fault_sig(r)), (unsigned long long)va);
         }
         va += chunk;
         buf += chunk;
