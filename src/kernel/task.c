@@ -186,6 +186,7 @@ static int kwrite(struct kernel *k, struct task *t, vaddr_t va, const uint8_t *b
                 return err_set(e, VMS_EINVAL, "exec: cannot write 0x%llx",
                                (unsigned long long)va);
             k->faulting = t;
+            k->faulting_killed = false;
             enum fault_result r = kern_fault(k, t, vp, ACCESS_STORE, e);
             k->faulting = NULL;
             kern_unlock_all(k);
