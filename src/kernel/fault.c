@@ -110,7 +110,8 @@ static int do_wp(struct fault *vf, pfn_t old)
         if (of->refcount == 1) {
             /* the PTE as it is now (a swap-in may have just written it) */
             pte_t v = pt_read(&k->mmu, ptp);
-            pte_t nv = kern_pte_make(k, o, a, true) | (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask));
+            pte_t nv =
+                kern_pte_make(k, o, a, true) | (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask));
             kern_pte_set(k, t, va, ptp, nv);
             return 0;
         }

@@ -7,119 +7,188 @@
 #include "kernel/kernel.h"
 #include "policy/policy.h"
 
-#define KNONE UINT32_MAX
+#define KNONE UINT32_MAX /* no frame, no swap slot */
+
+/*
+** Frames: states and lifetimes.
+**
+** User memory is frames 0 .. nframes-1, and frame i is slot i of the replacement policy.
+** Page-table pages and the zero page come from a separate pool (pgtable.c) and are never
+** frames: they have no struct frame, no refcount and are never reclaimed.
+**
+** A frame is free or in use. A free frame has refcount 0, no flags, no file, slot KNONE, is
+** on the free list (free_head, next_free; nfree counts it) and unknown to the policy. A frame
+** in use is known to the policy, is anonymous (FR_ANON) or a page-cache page (FR_FILE), and
+** its refcount counts exactly its holders:
+**
+**   refcount = mapcount (the PTEs that map it, each listed in its reverse map)
+**            + 1 if it is in the page cache (FR_FILE)
+**            + 1 if it is in the swap cache (slot != KNONE).
+**
+** kern_frame_alloc hands out a frame with refcount 1, the caller's reference, which the caller
+** either gives to a cache (the page or swap cache keeps it) or drops with kern_frame_put once
+** kern_rmap_add has added the first mapping's. The frame is freed when the last holder goes:
+** kern_frame_put at 0 takes it out of the policy, clears its bytes and puts it on the free
+** list. Eviction (reclaim.c) removes every holder: each PTE through the reverse map (with
+** its TLB invalidation), then the cache's reference.
+**
+** An anonymous frame is a private page. When it is in the swap cache (after a swap-in, or
+** while it is being evicted) its slot still holds its bytes, and swap_cache[slot] names the
+** frame; it leaves the swap cache when the slot loses its last reference (it becomes dirty:
+** only the frame holds the bytes now), when a store makes it exclusive to one PTE (copy-on-
+** write reuse), or when it is evicted. A private PTE is writable only when its frame is
+** anonymous, mapped once and not in the swap cache; otherwise a store copies (do_wp).
+**
+** A page-cache frame is page `index` of `file` (file->pages[index] = frame + 1): a host
+** file's page, or a shmem object's. Shared areas map it writable; private ones read-only, a
+** store copying it into an anonymous frame. It leaves the page cache only when it is evicted
+** (written back if dirty; a shmem page goes to a swap slot, which pages[index] then names as
+** -(slot + 1)) or when its shmem object is released.
+**
+** Dirty means the bytes differ from the backing store: a D bit in some PTE mapping the frame,
+** or FR_DIRTY, which keeps the D bits of PTEs that are gone (zapped) and marks pages whose
+** only copy is the frame (a swap-cache page whose slot was freed, a swapped-in shmem page).
+** kern_frame_dirty reads both and, with clear, clears both.
+**
+** Locked frames (FR_LOCKED) are the frames the access in progress has translated or its
+** fault has mapped or copied from, at most 8 (locked[], nlocked): reclaim for a later piece
+** of the same access skips them, and a write-back leaves them dirty (the access may already
+** hold a write translation). kern_unlock_all ends the access; no frame is locked between two
+** calls into the kernel (kern_audit checks it).
+**
+** The zero page (zero_pfn, from the pool) backs every read of untouched private anonymous
+** memory: mapped read-only, never counted, never in a reverse map; a store to it takes a
+** zeroed frame of its own (do_wp). Walks that count frames skip it.
+**
+** Swap slots: swap_map[s] counts the swap PTEs and shmem entries that name slot s;
+** swap_cache[s] is its frame in the swap cache or KNONE. A slot is in use (slots_used)
+** while either is set; slot_zero[s] notes an all-zero page that was never written.
+*/
 
 /* Frame flags. */
-#define FR_ANON 0x01u      /* a private anonymous page (rmap lists its PTEs) */
-#define FR_FILE 0x02u      /* a page-cache page of a file or shmem object */
-#define FR_DIRTY 0x04u     /* differs from its backing store (beyond the PTEs' D bits) */
-#define FR_LOCKED 0x08u    /* in use by the access being made: reclaim skips it */
+#define FR_ANON 0x01u       /* a private anonymous page (rmap lists its PTEs) */
+#define FR_FILE 0x02u       /* a page-cache page of a file or shmem object */
+#define FR_DIRTY 0x04u      /* differs from its backing store (beyond the PTEs' D bits) */
+#define FR_LOCKED 0x08u     /* in use by the access being made: reclaim skips it */
 #define FR_REFERENCED 0x10u /* read(2) touched it (page cache pages without mappers) */
 
 struct rmap_ent {
-    struct task *t;
-    vaddr_t va;
+    struct task *t; /* the task whose page table holds the PTE */
+    vaddr_t va;     /* the page it maps */
 };
 
 struct frame {
-    uint32_t refcount;  /* 0 = free: mapcount + page-cache ref + swap-cache ref */
-    uint32_t mapcount;  /* PTEs mapping it */
-    uint32_t flags;     /* FR_* */
-    uint32_t slot;      /* swap slot while in the swap cache, else KNONE */
-    struct kfile *file; /* FR_FILE: the object and page index */
-    uint64_t index;
-    uint32_t nrmap, caprmap;
-    struct rmap_ent *rmap; /* the PTEs that map it: (task, va) */
-    uint32_t next_free;
+    uint32_t refcount;     /* 0 = free; else mapcount + page-cache ref + swap-cache ref */
+    uint32_t mapcount;     /* PTEs mapping it (= nrmap) */
+    uint32_t flags;        /* FR_* */
+    uint32_t slot;         /* swap slot while in the swap cache, else KNONE */
+    struct kfile *file;    /* FR_FILE: the object it caches a page of, else NULL */
+    uint64_t index;        /* FR_FILE: the page's index in file */
+    uint32_t nrmap;        /* entries in rmap */
+    uint32_t caprmap;      /* entries allocated */
+    struct rmap_ent *rmap; /* the PTEs that map it: (task, va); NULL when none */
+    uint32_t next_free;    /* free: the next free frame (the free list) */
 };
 
 /* A page-cache object: a host file (found by dev/ino) or a shmem object (shared anon). */
 struct kfile {
-    bool shmem;
-    char *path; /* host path (NULL for shmem) */
-    int fd;     /* -1 for shmem; read-only until the first write-back (fd_rw) */
-    bool writable, fd_rw;
-    unsigned dev_major, dev_minor;
-    uint64_t ino;
-    uint64_t size;   /* bytes */
-    uint64_t npages; /* pages the object spans */
-    /* per page: 0 = not cached; > 0: frame + 1; < 0 (shmem only): -(swap slot + 1) */
-    int64_t *pages;
-    uint8_t *tail;   /* bytes past EOF of the last page, saved when it was dropped */
-    struct kfile *next;
+    bool shmem;                    /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
+    char *path;                    /* host path; shmem: the kernel (shmem_release's) */
+    int fd;                        /* -1 for shmem; read-only until fd_rw */
+    bool writable;                 /* the host file may be written (shmem: true) */
+    bool fd_rw;                    /* fd was reopened for writing (first write-back) */
+    unsigned dev_major, dev_minor; /* the host file's device */
+    uint64_t ino;                  /* its inode (shmem: a counter) */
+    uint64_t size;                 /* bytes */
+    uint64_t npages;               /* pages the object spans */
+    int64_t *pages;                /* per page: 0 = not cached; > 0: frame + 1;
+                                    * < 0 (shmem only): -(swap slot + 1) */
+    uint8_t *tail;                 /* bytes past EOF of the last page, saved when it went */
+    struct kfile *next;            /* the kernel's list of objects */
 };
 
 struct task {
-    int pid;
-    uint16_t asid;
-    bool killed;
-    bool dead; /* torn down (kept for the caller until kern_exit) */
-    paddr_t root;
-    struct area_set areas;
-    vaddr_t start_brk, brk;
-    uint64_t rss;
-    struct stats st;    /* references, faults (kernel-counted) */
-    struct stats hw0;   /* hardware counters when it was last switched in */
-    struct stats hw;    /* hardware counters accumulated while current */
-    struct task *next;
+    int pid;               /* 1, 2, ... */
+    uint16_t asid;         /* its PCID: (pid - 1) % 4095 + 1 */
+    bool killed;           /* by the out-of-memory killer */
+    bool dead;             /* torn down (kept for the caller until kern_exit) */
+    paddr_t root;          /* its top-level page table (CR3); 0 once dead */
+    struct area_set areas; /* its address space's areas */
+    vaddr_t start_brk;     /* the heap's start */
+    vaddr_t brk;           /* the heap's end (program break) */
+    uint64_t rss;          /* resident pages: the PTEs of it that map frames */
+    struct stats st;       /* references, faults (kernel-counted) */
+    struct stats hw0;      /* hardware counters when it was last switched in */
+    struct stats hw;       /* hardware counters accumulated while current */
+    struct task *next;     /* the kernel's list of tasks */
 };
 
 struct kernel {
-    struct mmu mmu;
-    struct pt_alloc ptal;
-    unsigned pshift;
-    uint64_t psize;
+    struct mmu mmu;          /* the machine */
+    struct pt_alloc ptal;    /* page-table pages for the MMU's pt_* (kern_pool_alloc_cb) */
+    unsigned pshift;         /* log2 of the page size */
+    uint64_t psize;          /* page size */
     unsigned block_shift[2]; /* split accesses at these (data, instruction) boundaries */
     /* user frames */
-    struct frame *frames;
-    uint32_t nframes, nfree, free_head;
+    struct frame *frames; /* nframes of them */
+    uint32_t nframes;     /* = memory / page size */
+    uint32_t nfree;       /* frames on the free list */
+    uint32_t free_head;   /* the first free frame */
     /* kernel pool for page tables (and the zero page) */
-    pfn_t pool_top, pool_next; /* bump allocation from pool_top downwards (or upwards) */
-    bool pool_up;
-    pfn_t *pool_free;
-    size_t npool_free, cap_pool_free;
-    uint64_t pt_pages; /* page-table pages in use */
-    pfn_t zero_pfn;
+    pfn_t pool_top;       /* (unused) */
+    pfn_t pool_next;      /* bump allocation from the top downwards (or upwards) */
+    bool pool_up;         /* tiny machines: the pool grows up from the top of memory */
+    pfn_t *pool_free;     /* pool pages freed, reused first */
+    size_t npool_free;    /* entries in pool_free */
+    size_t cap_pool_free; /* entries allocated */
+    uint64_t pt_pages;    /* page-table pages in use */
+    pfn_t zero_pfn;       /* the shared zero page */
     /* swap */
-    int swap_fd;
-    uint32_t nslots, slot_cursor, slots_used;
+    int swap_fd;          /* the swap file (unlinked), -1 without swap */
+    uint32_t nslots;      /* slots: swap size / page size */
+    uint32_t slot_cursor; /* where the next slot search starts */
+    uint32_t slots_used;  /* slots referenced or in the swap cache */
     uint32_t *swap_map;   /* PTE/shmem references per slot */
     uint32_t *swap_cache; /* frame in the swap cache per slot, KNONE */
     uint8_t *slot_zero;   /* the slot's page is all zero (not written to the file) */
     uint64_t *slot_stamp; /* evictions so far when the slot's page was written (shadow) */
     uint64_t evictions;   /* pages reclaimed so far */
-    uint64_t refaults, ws_refaults; /* swap-ins; those evicted within nframes evictions */
+    uint64_t refaults;    /* swap-ins */
+    uint64_t ws_refaults; /* swap-ins of pages evicted within nframes evictions */
     /* policy */
-    struct policy *pol;
-    struct policy_env env;
-    bool idealized;
-    uint32_t tick_period, tick_count;
-    uint32_t *trim_buf;
+    struct policy *pol;    /* the replacement policy */
+    struct policy_env env; /* its view of the kernel (abits.c) */
+    bool idealized;        /* it observes every access (policy_access) */
+    uint32_t tick_period;  /* references between its ticks (0 = none) */
+    uint32_t tick_count;   /* references since the last tick */
+    uint32_t *trim_buf;    /* frames a working-set trim returns (64) */
     /* objects */
-    struct kfile *files;
-    uint64_t shmem_ino;
+    struct kfile *files; /* every page-cache object */
+    uint64_t shmem_ino;  /* the last shmem object's number */
     /* tasks */
-    struct task *tasks;
-    struct task *cur;
-    int next_pid;
-    struct kern_options opt;
-    struct stats st; /* kernel-side counters (faults, swap, references) */
-    uint64_t now;    /* references so far (policy virtual time) */
+    struct task *tasks;      /* every task, dead ones too until kern_exit */
+    struct task *cur;        /* the current task (its CR3 is loaded), or NULL */
+    int next_pid;            /* the next task's pid */
+    struct kern_options opt; /* as given to kern_create */
+    struct stats st;         /* kernel-side counters (faults, swap, references) */
+    uint64_t now;            /* references so far (policy virtual time) */
     /* kern_access's last hit per access kind (struct mmu_last): kept for the current task
-     * only, forgotten at every switch and whenever an access takes the general path */
+     * only, forgotten (kern_last_forget) at every switch and whenever an access takes the
+     * general path */
     struct mmu_last last[3];
-    /* the access in progress: frames locked against reclaim */
-    uint32_t locked[8];
-    unsigned nlocked;
+    /* the access in progress */
+    uint32_t locked[8];    /* frames locked against reclaim */
+    unsigned nlocked;      /* entries in locked */
     struct task *faulting; /* task whose access is being resolved */
     /* The task whose access or system call the kernel is serving (set at every entry that
      * takes a task): swap and write-back I/O is counted to it, or to `faulting`. */
     struct task *actor;
-    bool faulting_killed;
+    bool faulting_killed; /* the out-of-memory killer ended `faulting` */
 };
 
-/* The kernel's functions, file by file from the lowest layer up: each file calls only the
- * files above it in this list (docs/hacking.md, "src/kernel"). */
+/* The kernel's functions, file by file from the lowest layer up: each file calls only
+ * functions of the files listed before it (docs/hacking.md, "src/kernel"). The inline ones
+ * call only the hardware. */
 
 /* pgtable.c: the page-table pool and PTE encoding */
 pfn_t kern_pool_alloc(struct kernel *k);
@@ -165,12 +234,12 @@ void kern_hw_stats(struct kernel *k, struct stats *s);
 void kern_flush_asid(struct kernel *k, uint16_t asid);
 
 /* frame.c: frames and reverse maps */
-uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f);          /* allocating; NULL = OOM */
+uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
 void kern_frame_free(struct kernel *k, uint32_t f);
 /* A frame off the free list (refcount 1, inserted into the policy), without reclaim:
  * false when none is free. kern_frame_alloc (oom.c) reclaims. */
 bool kern_frame_get_free(struct kernel *k, uint32_t *out);
-void kern_frame_put(struct kernel *k, uint32_t f);                /* refcount-- and free at 0 */
+void kern_frame_put(struct kernel *k, uint32_t f); /* refcount-- and free at 0 */
 int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 
