@@ -230,11 +230,13 @@ static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, pa
 }
 
 /* context.c: the MMU context (kern_switch is in kernel.h) */
-void kern_hw_stats(struct kernel *k, struct stats *s);
+void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now */
+/* Drops every non-global TLB and paging-structure-cache entry of PCID asid. */
 void kern_flush_asid(struct kernel *k, uint16_t asid);
 
 /* frame.c: frames and reverse maps */
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
+/* Frees an unmapped frame: out of the policy, bytes cleared, onto the free list. */
 void kern_frame_free(struct kernel *k, uint32_t f);
 /* A frame off the free list (refcount 1, inserted into the policy), without reclaim:
  * false when none is free. kern_frame_alloc (oom.c) reclaims. */
@@ -280,11 +282,13 @@ bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and 
 struct policy_env kern_policy_env(struct kernel *k);
 
 /* swap.c */
-void kern_swap_free_slot(struct kernel *k, uint32_t s);
-void kern_swap_cache_del(struct kernel *k, uint32_t s);
-void kern_swap_put(struct kernel *k, uint32_t slot); /* one reference dropped */
+void kern_swap_free_slot(struct kernel *k, uint32_t s); /* a slot no one uses any more */
+void kern_swap_cache_del(struct kernel *k, uint32_t s); /* s's frame leaves the swap cache */
+void kern_swap_put(struct kernel *k, uint32_t slot);    /* one reference dropped */
+/* Writes frame f to slot s (an all-zero page is only noted). 0 or < 0. */
 int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e);
 int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
+/* Writes frame f to a newly allocated slot *s: 1, 0 when swap is full, or < 0. */
 int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e);
 
 /* filemap.c: the page cache and shmem */
@@ -293,6 +297,7 @@ struct kfile *kern_file_by_path(struct kernel *k, const char *path, struct vms_e
 int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t f,
                    struct vms_error *e);
 int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct vms_error *e);
+/* Saves the bytes past EOF of frame f (kf's last page) before it is dropped. 0 or < 0. */
 int kern_file_save_tail(struct kernel *k, struct kfile *kf, uint32_t f);
 struct area_file *kern_shmem_create(struct kernel *k, uint64_t len, struct vms_error *e);
 
@@ -307,17 +312,23 @@ int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
                    struct vms_error *e);
 /* Recomputes the permission bits of the present PTEs in [start, end) from their areas. */
 void kern_reprotect_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end);
+/* Drops t's whole image: mappings, page tables below the (cleared) root, areas, its PCID. */
 void kern_drop_image(struct kernel *k, struct task *t);
+/* Ends t's address space (the image and the root; t becomes dead). Idempotent. */
 void kern_task_teardown(struct kernel *k, struct task *t);
 
 /* reclaim.c */
 /* Evicts frame f (writes it to swap or its file, unmaps it everywhere). 1 = done,
  * 0 = cannot (no swap space), negative on host errors. */
 int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e);
+/* Finds a victim and evicts it. 1 = a frame was freed, 0 = nothing evictable, < 0. */
 int kern_reclaim_one(struct kernel *k, struct vms_error *e);
 
 /* oom.c */
+/* A frame (refcount 1), reclaiming and killing as needed. 0; 1 = the faulting task was
+ * killed (k->faulting_killed set, no frame); < 0 on host errors or with no task to kill. */
 int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e);
+/* Kills t: on_kill, its locks dropped if it is faulting, its address space torn down. */
 void kern_oom_kill(struct kernel *k, struct task *t);
 
 /* fault.c: the fault handler */
