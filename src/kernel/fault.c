@@ -54,7 +54,7 @@ static int alloc_locked(struct kernel *k, uint32_t *f, struct vms_error *e)
 /* One fault being resolved (Linux's struct vm_fault): what kern_fault found, in the order
  * it found it, for the case handlers below. */
 struct fault {
-    struct kernel *k;
+    struct kernel *k;      /* the kernel */
     struct task *t;        /* the faulting task (k->faulting) */
     const struct area *a;  /* the area containing va */
     vaddr_t va;            /* the faulting page (page aligned) */
@@ -63,7 +63,7 @@ struct fault {
     pte_t pte;             /* the PTE when the fault began */
     struct pte_info pi;    /* pte decoded */
     bool major;            /* a swap-in or a file read happened (a major fault) */
-    struct vms_error *e;
+    struct vms_error *e;   /* filled on host errors */
 };
 
 /* vf's PTE with the permissions its area gives now (writable if `writable` and the area
