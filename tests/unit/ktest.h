@@ -1,7 +1,7 @@
 /* Helpers shared by the kernel unit tests (test_kernel*.c): a kernel on a preset machine with
  * a few pages of memory and swap in a private temporary directory, scratch files there,
  * accesses that check for host errors, PTE inspection and the invariant audit as a CHECK.
- * Header-only, static functions; the tests use kern.h internals on purpose. */
+ * Header-only, static functions; the tests use internal.h internals on purpose. */
 #ifndef VMS_TESTS_KTEST_H
 #define VMS_TESTS_KTEST_H
 
@@ -10,7 +10,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "hw/config.h"
-#include "kernel/kern.h"
+#include "kernel/internal.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

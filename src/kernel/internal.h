@@ -1,0 +1,353 @@
+/* The simulated kernel's internal header: its data structures and the functions its files
+ * share, for src/kernel only (and the kernel's unit tests). */
+#ifndef VMS_KERNEL_INTERNAL_H
+#define VMS_KERNEL_INTERNAL_H
+
+#include "hw/mmu.h"
+#include "kernel/kernel.h"
+#include "policy/policy.h"
+
+#define KNONE UINT32_MAX /* no frame, no swap slot */
+
+/*
+** Frames: states and lifetimes.
+**
+** User memory is frames 0 .. nframes-1, and frame i is slot i of the replacement policy.
+** Page-table pages and the zero page come from a separate pool (pgtable.c) and are never
+** frames: they have no struct frame, no refcount and are never reclaimed.
+**
+** A frame is free or in use. A free frame has refcount 0, no flags, no file, slot KNONE, is
+** on the free list (free_head, next_free; nfree counts it) and unknown to the policy. A frame
+** in use is known to the policy, is anonymous (FR_ANON) or a page-cache page (FR_FILE), and
+** its refcount counts exactly its holders:
+**
+**   refcount = mapcount (the PTEs that map it, each listed in its reverse map)
+**            + 1 if it is in the page cache (FR_FILE)
+**            + 1 if it is in the swap cache (slot != KNONE).
+**
+** kern_frame_alloc hands out a frame with refcount 1, the caller's reference, which the caller
+** either gives to a cache (the page or swap cache keeps it) or drops with kern_frame_put once
+** kern_rmap_add has added the first mapping's. The frame is freed when the last holder goes:
+** kern_frame_put at 0 takes it out of the policy, clears its bytes and puts it on the free
+** list. Eviction (reclaim.c) removes every holder: each PTE through the reverse map (with
+** its TLB invalidation), then the cache's reference.
+**
+** An anonymous frame is a private page. When it is in the swap cache (after a swap-in, or
+** while it is being evicted) its slot still holds its bytes, and swap_cache[slot] names the
+** frame; it leaves the swap cache when the slot loses its last reference (it becomes dirty:
+** only the frame holds the bytes now), when a store makes it exclusive to one PTE (copy-on-
+** write reuse), or when it is evicted. A private PTE is writable only when its frame is
+** anonymous, mapped once and not in the swap cache; otherwise a store copies (do_wp).
+**
+** A page-cache frame is page `index` of `file` (file->pages[index] = frame + 1): a host
+** file's page, or a shmem object's. Shared areas map it writable; private ones read-only, a
+** store copying it into an anonymous frame. It leaves the page cache only when it is evicted
+** (written back if dirty; a shmem page goes to a swap slot, which pages[index] then names as
+** -(slot + 1)) or when its shmem object is released.
+**
+** Dirty means the bytes differ from the backing store: a D bit in some PTE mapping the frame,
+** or FR_DIRTY, which keeps the D bits of PTEs that are gone (zapped) and marks pages whose
+** only copy is the frame (a swap-cache page whose slot was freed, a swapped-in shmem page).
+** kern_frame_dirty reads both and, with clear, clears both.
+**
+** Locked frames (FR_LOCKED) are the frames the access in progress has translated or its
+** fault has mapped or copied from, at most 8 (locked[], nlocked): reclaim for a later piece
+** of the same access skips them, and a write-back leaves them dirty (the access may already
+** hold a write translation). kern_unlock_all ends the access; no frame is locked between two
+** calls into the kernel (kern_audit checks it).
+**
+** The zero page (zero_pfn, from the pool) backs every read of untouched private anonymous
+** memory: mapped read-only, never counted, never in a reverse map; a store to it takes a
+** zeroed frame of its own (do_wp). Walks that count frames skip it.
+**
+** Swap slots: swap_map[s] counts the swap PTEs and shmem entries that name slot s;
+** swap_cache[s] is its frame in the swap cache or KNONE. A slot is in use (slots_used)
+** while either is set; slot_zero[s] notes an all-zero page that was never written.
+*/
+
+/* Frame flags. */
+#define FR_ANON 0x01u       /* a private anonymous page (rmap lists its PTEs) */
+#define FR_FILE 0x02u       /* a page-cache page of a file or shmem object */
+#define FR_DIRTY 0x04u      /* differs from its backing store (beyond the PTEs' D bits) */
+#define FR_LOCKED 0x08u     /* in use by the access being made: reclaim skips it */
+#define FR_REFERENCED 0x10u /* read(2) touched it (page cache pages without mappers) */
+
+struct rmap_ent {
+    struct task *t; /* the task whose page table holds the PTE */
+    vaddr_t va;     /* the page it maps */
+};
+
+struct frame {
+    uint32_t refcount;     /* 0 = free; else mapcount + page-cache ref + swap-cache ref */
+    uint32_t mapcount;     /* PTEs mapping it (= nrmap) */
+    uint32_t flags;        /* FR_* */
+    uint32_t slot;         /* swap slot while in the swap cache, else KNONE */
+    struct kfile *file;    /* FR_FILE: the object it caches a page of, else NULL */
+    uint64_t index;        /* FR_FILE: the page's index in file */
+    uint32_t nrmap;        /* entries in rmap */
+    uint32_t caprmap;      /* entries allocated */
+    struct rmap_ent *rmap; /* the PTEs that map it: (task, va); NULL when none */
+    uint32_t next_free;    /* free: the next free frame (the free list) */
+};
+
+/* A page-cache object: a host file (found by dev/ino) or a shmem object (shared anon). */
+struct kfile {
+    bool shmem;                    /* a shmem object (MAP_SHARED|MAP_ANONYMOUS) */
+    char *path;                    /* host path; shmem: the kernel (shmem_release's) */
+    int fd;                        /* -1 for shmem; read-only until fd_rw */
+    bool writable;                 /* the host file may be written (shmem: true) */
+    bool fd_rw;                    /* fd was reopened for writing (first write-back) */
+    unsigned dev_major, dev_minor; /* the host file's device */
+    uint64_t ino;                  /* its inode (shmem: a counter) */
+    uint64_t size;                 /* bytes */
+    uint64_t npages;               /* pages the object spans */
+    int64_t *pages;                /* per page: 0 = not cached; > 0: frame + 1;
+                                    * < 0 (shmem only): -(swap slot + 1) */
+    uint8_t *tail;                 /* bytes past EOF of the last page, saved when it went */
+    struct kfile *next;            /* the kernel's list of objects */
+};
+
+struct task {
+    int pid;               /* 1, 2, ... */
+    uint16_t asid;         /* its PCID: (pid - 1) % 4095 + 1 */
+    bool killed;           /* by the out-of-memory killer */
+    bool dead;             /* torn down (kept for the caller until kern_exit) */
+    paddr_t root;          /* its top-level page table (CR3); 0 once dead */
+    struct area_set areas; /* its address space's areas */
+    vaddr_t start_brk;     /* the heap's start */
+    vaddr_t brk;           /* the heap's end (program break) */
+    uint64_t rss;          /* resident pages: the PTEs of it that map frames */
+    struct stats st;       /* references, faults (kernel-counted) */
+    struct stats hw0;      /* hardware counters when it was last switched in */
+    struct stats hw;       /* hardware counters accumulated while current */
+    struct task *next;     /* the kernel's list of tasks */
+};
+
+struct kernel {
+    struct mmu mmu;          /* the machine */
+    struct pt_alloc ptal;    /* page-table pages for the MMU's pt_* (kern_pool_alloc_cb) */
+    unsigned pshift;         /* log2 of the page size */
+    uint64_t psize;          /* page size */
+    unsigned block_shift[2]; /* split accesses at these (data, instruction) boundaries */
+    /* user frames */
+    struct frame *frames; /* nframes of them */
+    uint32_t nframes;     /* = memory / page size */
+    uint32_t nfree;       /* frames on the free list */
+    uint32_t free_head;   /* the first free frame */
+    /* kernel pool for page tables (and the zero page) */
+    pfn_t pool_top;       /* (unused) */
+    pfn_t pool_next;      /* bump allocation from the top downwards (or upwards) */
+    bool pool_up;         /* tiny machines: the pool grows up from the top of memory */
+    pfn_t *pool_free;     /* pool pages freed, reused first */
+    size_t npool_free;    /* entries in pool_free */
+    size_t cap_pool_free; /* entries allocated */
+    uint64_t pt_pages;    /* page-table pages in use */
+    pfn_t zero_pfn;       /* the shared zero page */
+    /* swap */
+    int swap_fd;          /* the swap file (unlinked), -1 without swap */
+    uint32_t nslots;      /* slots: swap size / page size */
+    uint32_t slot_cursor; /* where the next slot search starts */
+    uint32_t slots_used;  /* slots referenced or in the swap cache */
+    uint32_t *swap_map;   /* PTE/shmem references per slot */
+    uint32_t *swap_cache; /* frame in the swap cache per slot, KNONE */
+    uint8_t *slot_zero;   /* the slot's page is all zero (not written to the file) */
+    uint64_t *slot_stamp; /* evictions so far when the slot's page was written (shadow) */
+    uint64_t evictions;   /* pages reclaimed so far */
+    uint64_t refaults;    /* swap-ins */
+    uint64_t ws_refaults; /* swap-ins of pages evicted within nframes evictions */
+    /* policy */
+    struct policy *pol;    /* the replacement policy */
+    struct policy_env env; /* its view of the kernel (abits.c) */
+    bool idealized;        /* it observes every access (policy_access) */
+    uint32_t tick_period;  /* references between its ticks (0 = none) */
+    uint32_t tick_count;   /* references since the last tick */
+    uint32_t *trim_buf;    /* frames a working-set trim returns (64) */
+    /* objects */
+    struct kfile *files; /* every page-cache object */
+    uint64_t shmem_ino;  /* the last shmem object's number */
+    /* tasks */
+    struct task *tasks;      /* every task, dead ones too until kern_exit */
+    struct task *cur;        /* the current task (its CR3 is loaded), or NULL */
+    int next_pid;            /* the next task's pid */
+    struct kern_options opt; /* as given to kern_create */
+    struct stats st;         /* kernel-side counters (faults, swap, references) */
+    uint64_t now;            /* references so far (policy virtual time) */
+    /* kern_access's last hit per access kind (struct mmu_last): kept for the current task
+     * only, forgotten (kern_last_forget) at every switch and whenever an access takes the
+     * general path */
+    struct mmu_last last[3];
+    /* the access in progress */
+    uint32_t locked[8];    /* frames locked against reclaim */
+    unsigned nlocked;      /* entries in locked */
+    struct task *faulting; /* task whose access is being resolved */
+    /* The task whose access or system call the kernel is serving (set at every entry that
+     * takes a task): swap and write-back I/O is counted to it, or to `faulting`. */
+    struct task *actor;
+    bool faulting_killed; /* the out-of-memory killer ended `faulting` */
+};
+
+/* The kernel's functions, file by file from the lowest layer up: each file calls only
+ * functions of the files listed before it (docs/hacking.md, "src/kernel"). The inline ones
+ * call only the hardware. */
+
+/* pgtable.c: the page-table pool and PTE encoding */
+pfn_t kern_pool_alloc(struct kernel *k);
+void kern_pool_free(struct kernel *k, pfn_t pfn);
+pfn_t kern_pool_alloc_cb(void *ctx, unsigned npages); /* struct pt_alloc's callback */
+int kern_pte_slot(struct kernel *k, struct task *t, vaddr_t va, paddr_t *pte_pa,
+                  struct vms_error *e); /* creating tables */
+pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writable);
+
+/* The small PTE helpers are inline: reclaim and the reverse-map walks call them per PTE. */
+
+/* The leaf PTE slot of va in t's tables; 0 if no table holds it. */
+static inline paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va)
+{
+    int psz;
+    return pt_lookup(&k->mmu, t->root, va, &psz);
+}
+
+/* Swap entries live in non-present PTEs: bit 0 (P / valid) clear, slot + 1 above it. */
+static inline pte_t kern_pte_swap(uint32_t slot)
+{
+    return ((pte_t)slot + 1) << 1;
+}
+
+static inline bool kern_pte_is_swap(pte_t v, uint32_t *slot)
+{
+    if (v == 0 || (v & 1))
+        return false;
+    *slot = (uint32_t)((v >> 1) - 1);
+    return true;
+}
+
+/* Writes a PTE of t and invalidates its TLB entry (INVLPG in t's PCID). */
+static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa,
+                                pte_t v)
+{
+    pt_write(&k->mmu, pte_pa, v);
+    mmu_invlpg(&k->mmu, va, t->asid);
+}
+
+/* context.c: the MMU context (kern_switch is in kernel.h) */
+void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now */
+/* Drops every non-global TLB and paging-structure-cache entry of PCID asid. */
+void kern_flush_asid(struct kernel *k, uint16_t asid);
+
+/* frame.c: frames and reverse maps */
+uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
+/* Frees an unmapped frame: out of the policy, bytes cleared, onto the free list. */
+void kern_frame_free(struct kernel *k, uint32_t f);
+/* A frame off the free list (refcount 1, inserted into the policy), without reclaim:
+ * false when none is free. kern_frame_alloc (oom.c) reclaims. */
+bool kern_frame_get_free(struct kernel *k, uint32_t *out);
+void kern_frame_put(struct kernel *k, uint32_t f); /* refcount-- and free at 0 */
+int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+
+static inline void kern_frame_lock(struct kernel *k, uint32_t f)
+{
+    if (f >= k->nframes || (k->frames[f].flags & FR_LOCKED))
+        return;
+    if (k->nlocked < sizeof k->locked / sizeof k->locked[0]) {
+        k->frames[f].flags |= FR_LOCKED;
+        k->locked[k->nlocked++] = f;
+    }
+}
+
+static inline void kern_unlock_all(struct kernel *k) /* ends the access in progress */
+{
+    for (unsigned i = 0; i < k->nlocked; i++)
+        k->frames[k->locked[i]].flags &= ~FR_LOCKED;
+    k->nlocked = 0;
+}
+
+/* Forgets the last hit of each access kind (struct mmu_last, kern_access's and a
+ * kern_access_recs batch's shortcut): at every task switch (context.c) and whenever an access
+ * takes the general path (access.c), since a fault may change anything. The kernel's only
+ * manual invalidation of mmu_last. */
+static inline void kern_last_forget(struct mmu_last last[3])
+{
+    last[0].vblk = last[1].vblk = last[2].vblk = 0;
+}
+
+/* The task that caused the kernel's work now (the faulting one, else the actor), or NULL. */
+static inline struct task *kern_actor(const struct kernel *k)
+{
+    return k->faulting ? k->faulting : k->actor;
+}
+
+/* abits.c: A and D bits, the policy environment */
+bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and FR_DIRTY) */
+struct policy_env kern_policy_env(struct kernel *k);
+
+/* swap.c */
+void kern_swap_free_slot(struct kernel *k, uint32_t s); /* a slot no one uses any more */
+void kern_swap_cache_del(struct kernel *k, uint32_t s); /* s's frame leaves the swap cache */
+void kern_swap_put(struct kernel *k, uint32_t slot);    /* one reference dropped */
+/* Writes frame f to slot s (an all-zero page is only noted). 0 or < 0. */
+int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e);
+int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
+/* Writes frame f to a newly allocated slot *s: 1, 0 when swap is full, or < 0. */
+int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e);
+
+/* filemap.c: the page cache and shmem */
+struct kfile *kern_file_get(struct kernel *k, struct area_file *af, struct vms_error *e);
+struct kfile *kern_file_by_path(struct kernel *k, const char *path, struct vms_error *e);
+int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t f,
+                   struct vms_error *e);
+int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct vms_error *e);
+/* Saves the bytes past EOF of frame f (kf's last page) before it is dropped. 0 or < 0. */
+int kern_file_save_tail(struct kernel *k, struct kfile *kf, uint32_t f);
+struct area_file *kern_shmem_create(struct kernel *k, uint64_t len, struct vms_error *e);
+
+/* pagewalk.c */
+/* Visit every leaf PTE slot holding a nonzero value in [start, end). */
+typedef int (*kern_pte_fn)(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa, pte_t v,
+                           void *ctx);
+int kern_walk_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end, kern_pte_fn fn,
+                    void *ctx);
+/* Removes every PTE in [start, end) of t (writing back dirty shared file pages). */
+int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
+                   struct vms_error *e);
+/* Recomputes the permission bits of the present PTEs in [start, end) from their areas. */
+void kern_reprotect_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end);
+/* Drops t's whole image: mappings, page tables below the (cleared) root, areas, its PCID. */
+void kern_drop_image(struct kernel *k, struct task *t);
+/* Ends t's address space (the image and the root; t becomes dead). Idempotent. */
+void kern_task_teardown(struct kernel *k, struct task *t);
+
+/* reclaim.c */
+/* Evicts frame f (writes it to swap or its file, unmaps it everywhere). 1 = done,
+ * 0 = cannot (no swap space), negative on host errors. */
+int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e);
+/* Finds a victim and evicts it. 1 = a frame was freed, 0 = nothing evictable, < 0. */
+int kern_reclaim_one(struct kernel *k, struct vms_error *e);
+
+/* oom.c */
+/* A frame (refcount 1), reclaiming and killing as needed. 0; 1 = the faulting task was
+ * killed (k->faulting_killed set, no frame); < 0 on host errors or with no task to kill. */
+int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e);
+/* Kills t: on_kill, its locks dropped if it is faulting, its address space torn down. */
+void kern_oom_kill(struct kernel *k, struct task *t);
+
+/* fault.c: the fault handler */
+/* What kern_fault did (its contract is above it in fault.c). The signals have the values of
+ * enum kern_sig (fault_sig). */
+enum fault_result {
+    FAULT_DONE = KSIG_NONE,               /* resolved: retry the access */
+    FAULT_SEGV_MAPERR = KSIG_SEGV_MAPERR, /* no area contains the address */
+    FAULT_SEGV_ACCERR = KSIG_SEGV_ACCERR, /* the area forbids the access */
+    FAULT_SIGBUS = KSIG_BUS,              /* a file page wholly past end of file */
+    FAULT_KILLED = KSIG_KILLED,           /* the faulting task was killed (out of memory) */
+    FAULT_ERROR,                          /* a host error: e filled, -e->code */
+};
+enum fault_result kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum access_kind kind,
+                             struct vms_error *e);
+/* The signal of a result other than FAULT_ERROR. */
+static inline enum kern_sig fault_sig(enum fault_result r)
+{
+    return (enum kern_sig)r;
+}
+
+#endif

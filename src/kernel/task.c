@@ -1,0 +1,241 @@
+/* Tasks: spawn, fork (copy-on-write), exit, and execve of ELF files (the image laid out by
+ * elf.c, the stack and the padzero ranges written through the fault handler). */
+#include "kernel/internal.h"
+
+#include "base/alloc.h"
+#include "base/err.h"
+#include "kernel/elf.h"
+
+/* ------------------------------------------------------------------ tasks */
+
+static struct area_layout layout_for(const struct kernel *k)
+{
+    const struct vms_config *c = &k->mmu.cfg;
+    struct area_layout l = area_layout_x86_64();
+    l.page_shift = c->page_shift;
+    if (c->va_bits >= 48 && c->page_shift == 12)
+        return l; /* x86-64 (5-level paging keeps the 47-bit default window) */
+    if (c->va_bits == 32) {
+        l.task_size = UINT64_C(0xc0000000);
+        l.mmap_base = UINT64_C(0xb8000000);
+    } else {
+        l.task_size = c->va_bits >= 64 ? UINT64_MAX & ~(k->psize - 1)
+                                       : (UINT64_C(1) << c->va_bits);
+        l.mmap_base = (l.task_size - l.task_size / 8) & ~(k->psize - 1);
+    }
+    l.mmap_min_addr = k->psize;
+    l.stack_guard_gap = k->psize;
+    l.thp_size = 0;
+    return l;
+}
+
+static struct task *task_new(struct kernel *k, struct vms_error *e)
+{
+    struct task *t = vms_calloc(1, sizeof *t);
+    if (!t) {
+        err_set(e, VMS_ENOMEM, "out of host memory");
+        return NULL;
+    }
+    if (pt_create_root(&k->mmu, &k->ptal, &t->root)) {
+        vms_free(t);
+        err_set(e, VMS_ENOMEM, "out of memory for a root page table");
+        return NULL;
+    }
+    t->pid = k->next_pid++;
+    t->asid = (uint16_t)((t->pid - 1) % 4095 + 1);
+    struct area_layout l = layout_for(k);
+    area_set_init(&t->areas, &l);
+    vaddr_t heap = UINT64_C(0x10000000);
+    if (heap >= l.mmap_base / 2)
+        heap = (l.mmap_base / 4) & ~(k->psize - 1);
+    t->start_brk = t->brk = heap;
+    t->next = k->tasks;
+    k->tasks = t;
+    return t;
+}
+
+struct task *kern_spawn(struct kernel *k, struct vms_error *e)
+{
+    return task_new(k, e);
+}
+
+int kern_pid(const struct task *t)
+{
+    return t->pid;
+}
+
+bool kern_task_killed(const struct task *t)
+{
+    return t->killed;
+}
+
+uint64_t kern_task_rss(const struct task *t)
+{
+    return t->rss;
+}
+
+const struct area_set *kern_task_areas(const struct task *t)
+{
+    return &t->areas;
+}
+
+struct fork_ctx {
+    struct task *child;
+    struct vms_error *e;
+    int rc;
+};
+
+static int fork_one(struct kernel *k, struct task *p, vaddr_t va, paddr_t pa, pte_t v, void *ctx)
+{
+    struct fork_ctx *fc = ctx;
+    const struct area *a = area_find(&p->areas, va);
+    if (!a || (a->flags & AREA_SHARED))
+        return 0; /* shared areas are refaulted from the page cache, as Linux does */
+    paddr_t cpa;
+    int rc = kern_pte_slot(k, fc->child, va, &cpa, fc->e);
+    if (rc)
+        return fc->rc = rc;
+    uint32_t slot;
+    if (kern_pte_is_swap(v, &slot)) {
+        k->swap_map[slot]++;
+        pt_write(&k->mmu, cpa, v);
+        return 0;
+    }
+    struct pte_info pi;
+    k->mmu.fmt->decode(v, &pi);
+    if (!pi.present)
+        return 0;
+    pte_t pv = v;
+    if (pi.writable) { /* private: copy-on-write in both */
+        struct pte_info wp = pi;
+        wp.writable = false;
+        pv = k->mmu.fmt->encode(&wp);
+        kern_pte_set(k, p, va, pa, pv);
+    }
+    pte_t cv = pv & ~k->mmu.fmt->a_mask;
+    pt_write(&k->mmu, cpa, cv);
+    if (pi.pfn != k->zero_pfn && pi.pfn < k->nframes) {
+        if (kern_rmap_add(k, (uint32_t)pi.pfn, fc->child, va))
+            return fc->rc = err_set(fc->e, VMS_ENOMEM, "out of host memory");
+    }
+    return 0;
+}
+
+struct task *kern_fork(struct kernel *k, struct task *parent, struct vms_error *e)
+{
+    k->actor = parent;
+    if (parent->killed || parent->dead) {
+        err_set(e, VMS_EINVAL, "fork: the process was killed");
+        return NULL;
+    }
+    struct task *c = task_new(k, e);
+    if (!c)
+        return NULL;
+    area_set_fini(&c->areas);
+    if (area_set_clone(&c->areas, &parent->areas, e)) {
+        kern_exit(k, c);
+        return NULL;
+    }
+    c->start_brk = parent->start_brk;
+    c->brk = parent->brk;
+    struct fork_ctx fc = {c, e, 0};
+    kern_walk_range(k, parent, 0, parent->areas.layout.task_size, fork_one, &fc);
+    if (fc.rc) {
+        kern_exit(k, c);
+        return NULL;
+    }
+    return c;
+}
+
+void kern_exit(struct kernel *k, struct task *t)
+{
+    k->actor = t;
+    kern_task_teardown(k, t);
+    k->actor = NULL;
+    for (struct task **pp = &k->tasks; *pp; pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    vms_free(t);
+}
+
+/* Kernel-mode write into t's memory (execve building the stack, padzero): faults the pages
+ * in as a store would, then writes the bytes. Not counted as user references. */
+static int kwrite(struct kernel *k, struct task *t, vaddr_t va, const uint8_t *buf, size_t n,
+                  struct vms_error *e)
+{
+    while (n) {
+        vaddr_t vp = va & ~(k->psize - 1);
+        size_t chunk = k->psize - (va - vp);
+        if (chunk > n)
+            chunk = n;
+        for (int tries = 0;; tries++) {
+            paddr_t pa = kern_pte_pa(k, t, vp);
+            if (pa) {
+                struct pte_info pi;
+                k->mmu.fmt->decode(pt_read(&k->mmu, pa), &pi);
+                if (pi.present && pi.writable) {
+                    if (physmem_write_bytes(k->mmu.pm, (pi.pfn << k->pshift) + (va - vp), buf,
+                                            chunk))
+                        return err_set(e, VMS_ENOMEM, "out of host memory");
+                    break;
+                }
+            }
+            if (tries > 3)
+                return err_set(e, VMS_EINVAL, "exec: cannot write 0x%llx",
+                               (unsigned long long)va);
+            k->faulting = t;
+            k->faulting_killed = false;
+            enum fault_result r = kern_fault(k, t, vp, ACCESS_STORE, e);
+            k->faulting = NULL;
+            kern_unlock_all(k);
+            if (r == FAULT_ERROR)
+                return -e->code;
+            if (r != FAULT_DONE)
+                return err_set(e, VMS_EINVAL, "exec: %s writing 0x%llx",
+                               kern_sig_name(fault_sig(r)), (unsigned long long)va);
+        }
+        va += chunk;
+        buf += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+int kern_exec(struct kernel *k, struct task *t, const char *path, const char *const *argv,
+              struct vms_error *e)
+{
+    k->actor = t;
+    if (t->killed || t->dead)
+        return err_set(e, VMS_EINVAL, "exec: the process was killed");
+    struct area_set ns;
+    struct area_layout l = layout_for(k);
+    area_set_init(&ns, &l);
+    size_t argc = 0;
+    while (argv && argv[argc])
+        argc++;
+    struct elf_host host = elf_host_current();
+    struct elf_exec x;
+    int rc = elf_exec_layout(&ns, path, argv, argc, NULL, 0, &host, &x, e);
+    if (rc)
+        return rc;
+    if (k->cur == t)
+        kern_switch(k, NULL);
+    kern_drop_image(k, t);
+    t->areas = ns;
+    t->start_brk = t->brk = x.start_brk;
+    rc = kwrite(k, t, x.sp, x.stack_image, x.stack_len, e);
+    static const uint8_t zeros[4096];
+    for (size_t i = 0; rc == 0 && i < x.nzero; i++) {
+        vaddr_t s = x.zero[i].start;
+        while (rc == 0 && s < x.zero[i].end) {
+            size_t n = x.zero[i].end - s > sizeof zeros ? sizeof zeros : x.zero[i].end - s;
+            rc = kwrite(k, t, s, zeros, n, e);
+            s += n;
+        }
+    }
+    kern_unlock_all(k);
+    elf_exec_fini(&x);
+    return rc;
+}
