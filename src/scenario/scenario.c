@@ -119,7 +119,7 @@ int scenario_parse(const char *text, size_t len, const char *filename, struct sc
     }
     memcpy(sc->text, text, len);
     sc->text[len] = '\0';
-    sc->machine = "core-i7";
+    sc->machine = VMS_DEFAULT_MACHINE;
     sc->page_size = 4096;
 
     /* Pass 1: lex every line. */

@@ -99,7 +99,7 @@ struct scenario {
     const char *filename;    /* as given to scenario_parse; used in messages */
     struct scn_cmd *cmds;    /* in file order */
     size_t ncmds;
-    const char *machine;     /* the machine preset in effect ("core-i7" by default) */
+    const char *machine;     /* the machine preset in effect (VMS_DEFAULT_MACHINE by default) */
     uint64_t page_size;      /* its page size in bytes (with a page_size= override) */
     char *text;              /* private: the source, tokens NUL-terminated in place */
     struct scn_arena *arena; /* private: strings and arrays */

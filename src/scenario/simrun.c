@@ -464,7 +464,7 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
 {
     struct sim_run r = {.sc = sc, .e = e, .opt = opt};
     r.o = (struct scn_out){sc, out, diag, 0};
-    if (config_preset(&r.cfg, "core-i7", e))
+    if (config_preset(&r.cfg, VMS_DEFAULT_MACHINE, e))
         return -VMS_EINVAL;
     int rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
