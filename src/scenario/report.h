@@ -52,14 +52,4 @@ int scn_workdir_make_file(struct scn_workdir *w, const struct scenario *sc,
 int scn_workdir_path(const struct scn_workdir *w, const char *name, char *buf, size_t n,
                      struct vms_error *e);
 
-/* The size of the piece fill/check make at va with `left` bytes to go: the largest naturally
- * aligned access of 8, 4, 2 or 1 bytes that fits. */
-static inline unsigned scn_piece(uint64_t va, uint64_t left)
-{
-    unsigned s = 8;
-    while (s > 1 && ((va & (s - 1)) || s > left))
-        s >>= 1;
-    return s;
-}
-
 #endif

@@ -182,16 +182,14 @@ static int sim_fill_check(struct sim_run *r, struct sim_proc *p, const struct sc
     gen_init(&g, c->seed);
     bool fill = c->kind == SCN_FILL;
     for (uint64_t off = 0; off < c->size;) {
-        unsigned size = scn_piece(va + off, c->size - off);
+        unsigned size = gen_piece(va + off, c->size - off);
         uint64_t want = gen_value(&g, size);
         uint64_t got = want;
         int rc = sim_step(r, p, va + off, size, fill ? ACCESS_STORE : ACCESS_LOAD, &got, off, res);
         if (rc)
             return rc == SIM_FAULTED ? 0 : rc;
         if (!fill && got != want) {
-            unsigned i = 0;
-            while (((got ^ want) >> (8 * i) & 0xff) == 0)
-                i++;
+            unsigned i = gen_first_diff(got, want);
             *res = (struct scn_result){.status = SCN_RES_MISMATCH,
                                        .value = off + i,
                                        .got = got >> (8 * i) & 0xff,
