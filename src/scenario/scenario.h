@@ -105,7 +105,7 @@ struct scenario {
     struct scn_arena *arena; /* private: strings and arrays */
 };
 
-/* Parse and validate a whole scenario. On success *out owns a new scenario (free it with
+/* Parse and validate a whole scenario (parser.c). On success *out owns a new scenario (free it with
  * scenario_destroy) and 0 is returned; on bad input *out is NULL, e holds
  * "FILE:LINE:COL: expected ..." and -VMS_EINVAL is returned (-VMS_ENOMEM on host OOM). */
 int scenario_parse(const char *text, size_t len, const char *filename, struct scenario **out,
@@ -120,7 +120,5 @@ void *scenario_alloc(struct scenario *sc, size_t n);
 /* A NUL-terminated copy of [s, s+n) in the arena. */
 const char *scenario_strndup(struct scenario *sc, const char *s, size_t n);
 
-/* The command words (which are not valid process or mapping names). */
-bool scenario_is_command_word(const char *s, size_t n);
 
 #endif
