@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/parse.h"
 #include "base/types.h"
+#include "hw/config.h"
 #include "policy/policy.h"
 #include "scenario/lexer.h"
 
@@ -332,11 +333,20 @@ static bool parser_file_declared(const struct parser_state *ps, const char *name
 
 /* ---------------------------------------------------------------- commands */
 
+/* The base page size of machine preset `name` (src/hw/config.c), or 0 if it is not one. */
+static uint64_t parser_preset_page_size(const char *name)
+{
+    struct vms_config c;
+    if (config_preset(&c, name, NULL))
+        return 0;
+    return UINT64_C(1) << c.page_shift;
+}
+
 static uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
 {
     if (n < 2)
         return 0;
-    uint64_t page = scenario_preset_page_size(toks[1].s);
+    uint64_t page = parser_preset_page_size(toks[1].s);
     for (size_t i = 2; page && i < n; i++) {
         uint64_t v;
         if (!strncmp(toks[i].s, "page_size=", 10)) {
@@ -351,9 +361,17 @@ static uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
 static int parser_machine(struct parser_line *pl, struct scn_cmd *c)
 {
     const struct lex_tok *t = parser_take(pl);
-    if (!t || !scenario_preset_page_size(t->s))
-        return parser_expected(
-            pl, t, "a machine preset (csapp-small, csapp-2level, core-i7 or x86-64-5level)");
+    if (!t || !parser_preset_page_size(t->s)) {
+        /* "a machine preset (A, B, C or D)", the presets of src/hw/config.c */
+        char what[256];
+        size_t len = (size_t)snprintf(what, sizeof what, "a machine preset (");
+        for (size_t i = 0, n = vms_preset_count(); i < n && len < sizeof what; i++)
+            len += (size_t)snprintf(what + len, sizeof what - len, "%s%s",
+                                    i == 0 ? "" : i + 1 < n ? ", " : " or ", vms_preset_name(i));
+        if (len < sizeof what)
+            snprintf(what + len, sizeof what - len, ")");
+        return parser_expected(pl, t, what);
+    }
     c->name = t->s;
     c->argc = pl->n - pl->pos;
     c->argv = scenario_alloc(pl->ps->sc, (c->argc + 1) * sizeof *c->argv);
@@ -784,7 +802,7 @@ int scenario_parse(const char *text, size_t len, const char *filename, struct sc
     memcpy(sc->text, text, len);
     sc->text[len] = '\0';
     sc->machine = VMS_DEFAULT_MACHINE;
-    sc->page_size = 4096;
+    sc->page_size = parser_preset_page_size(VMS_DEFAULT_MACHINE);
 
     /* Pass 1: lex every line. */
     unsigned lineno = 0;

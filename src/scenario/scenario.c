@@ -42,24 +42,6 @@ const char *scenario_strndup(struct scenario *sc, const char *s, size_t n)
     return p;
 }
 
-static const struct {
-    const char *name;
-    uint64_t page_size;
-} scenario_presets[] = {
-    {"csapp-small", 64},
-    {"csapp-2level", 4096},
-    {"core-i7", 4096},
-    {"x86-64-5level", 4096},
-};
-
-uint64_t scenario_preset_page_size(const char *preset)
-{
-    for (size_t i = 0; i < sizeof scenario_presets / sizeof scenario_presets[0]; i++)
-        if (!strcmp(preset, scenario_presets[i].name))
-            return scenario_presets[i].page_size;
-    return 0;
-}
-
 void scenario_destroy(struct scenario *sc)
 {
     if (!sc)

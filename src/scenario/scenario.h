@@ -6,7 +6,7 @@
  * and the static bindings (a process is used only while it exists, a mapping name only where
  * it is bound, a mapped file only once declared). A backend may therefore trust every field.
  * Sizes are resolved to bytes with the page size of the machine in effect (the last `machine`
- * line, 4 KiB on the default core-i7); the text of P, ADDR and OFFSET is kept as written,
+ * line, else VMS_DEFAULT_MACHINE; the presets' page sizes are src/hw/config.c's); the text of P, ADDR and OFFSET is kept as written,
  * because the output echoes it. All strings live in the scenario's arena and die with it. */
 #ifndef VMS_SCENARIO_SCENARIO_H
 #define VMS_SCENARIO_SCENARIO_H
@@ -111,9 +111,6 @@ struct scenario {
 int scenario_parse(const char *text, size_t len, const char *filename, struct scenario **out,
                    struct vms_error *e);
 void scenario_destroy(struct scenario *sc);
-
-/* The page size of a machine preset, or 0 if the name is not a preset. */
-uint64_t scenario_preset_page_size(const char *preset);
 
 /* Arena allocation for the parser: n bytes, 8-aligned, freed with the scenario. */
 void *scenario_alloc(struct scenario *sc, size_t n);
