@@ -1,4 +1,5 @@
-/* The scenario byte generator: splitmix64, 8 bytes per step, little-endian (SCENARIO.md).
+/* The scenario byte generator: splitmix64, 8 bytes per step, little-endian
+ * (docs/scenario-contract.md).
  * Used by fill, check and `file NAME SIZE random SEED`; byte k of a stream is byte k % 8 of
  * the (k/8 + 1)-th next(). */
 #ifndef VMS_SCENARIO_GEN_H

@@ -1,7 +1,7 @@
 /* `vmsim run --on-linux`: a scenario interpreted against the host's real kernel. Each
  * scenario process is a worker process (worker.c); this side keeps the scenario's processes
  * in the model both backends share (model.c), sends one request per command and prints the
- * contract lines of SCENARIO.md. What Linux
+ * contract lines of docs/scenario-contract.md. What Linux
  * cannot answer the same way (maps of a copy of vmsim, page tables, statistics, exec in the
  * middle of a scenario, the simulated machine's setup) is printed on lines starting "# ",
  * which a comparison with the simulator leaves out. */

@@ -1,8 +1,9 @@
 /* The .vms parser: scenario_parse lexes every line, fixes the page size from the machine in
- * effect, then parses line by line into struct scn_cmd, every command form of SCENARIO.md
- * with its operands checked and resolved to bytes, and the static bindings checked as the
- * lines go by. Every error is "FILE:LINE:COL: expected WHAT, got 'TOKEN'" (or "got end of
- * line"), COL being the offending token's column. Also the public vms_scenario_parse*. */
+ * effect, then parses line by line into struct scn_cmd, every command form of
+ * docs/scenario-contract.md with its operands checked and resolved to bytes, and the static
+ * bindings checked as the lines go by. Every error is "FILE:LINE:COL: expected WHAT, got
+ * 'TOKEN'" (or "got end of line"), COL being the offending token's column. Also the public
+ * vms_scenario_parse*. */
 #include "scenario/scenario.h"
 
 #include "base/alloc.h"

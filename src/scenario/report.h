@@ -1,6 +1,6 @@
-/* What both scenario backends share: the contract lines of SCENARIO.md (one printer, so the
- * simulator and the Linux backend cannot drift apart), failed-expectation messages, and the
- * run's working directory with the scenario's files. */
+/* What both scenario backends share: the contract lines of docs/scenario-contract.md (one
+ * printer, so the simulator and the Linux backend cannot drift apart), failed-expectation
+ * messages, and the run's working directory with the scenario's files. */
 #ifndef VMS_SCENARIO_REPORT_H
 #define VMS_SCENARIO_REPORT_H
 

@@ -1,4 +1,4 @@
-/* The .vms scenario language (/work/shared/SCENARIO.md, docs/scenario.md): the AST that the
+/* The .vms scenario language (docs/scenario-contract.md, docs/scenario.md): the AST that the
  * parser builds and the backends (simulated kernel, real Linux) interpret.
  *
  * A scenario is a flat list of commands in file order. Everything is validated when it is
@@ -6,8 +6,9 @@
  * and the static bindings (a process is used only while it exists, a mapping name only where
  * it is bound, a mapped file only once declared). A backend may therefore trust every field.
  * Sizes are resolved to bytes with the page size of the machine in effect (the last `machine`
- * line, else VMS_DEFAULT_MACHINE; the presets' page sizes are src/hw/config.c's); the text of P, ADDR and OFFSET is kept as written,
- * because the output echoes it. All strings live in the scenario's arena and die with it. */
+ * line, else VMS_DEFAULT_MACHINE; the presets' page sizes are src/hw/config.c's); the text of
+ * P, ADDR and OFFSET is kept as written, because the output echoes it. All strings live in
+ * the scenario's arena and die with it. */
 #ifndef VMS_SCENARIO_SCENARIO_H
 #define VMS_SCENARIO_SCENARIO_H
 

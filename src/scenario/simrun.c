@@ -1,7 +1,7 @@
 /* `vmsim run`: a scenario interpreted on the simulated machine and kernel. It keeps the
  * scenario's processes in the model both backends share (model.c), issues system calls and
  * accesses through the kernel adapter (simkern.c, its only door to the kernel), and prints
- * the contract lines of SCENARIO.md through the printer the Linux backend uses too
+ * the contract lines of docs/scenario-contract.md through the printer the Linux backend uses too
  * (report.c). Anything else it prints (maps, page tables, statistics) goes on lines that
  * cannot be mistaken for contract lines. */
 #include "scenario/scenario.h"

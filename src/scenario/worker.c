@@ -567,7 +567,8 @@ static void worker_mprotect_msync(const struct worker_req *q, struct worker_rep 
         worker_syserr(r, errno);
 }
 
-/* brk on a spawned process: the heap starts at 0x10000000 (SCENARIO.md). The worker's real
+/* brk on a spawned process: the heap starts at 0x10000000
+ * (docs/scenario-contract.md). The worker's real
  * break belongs to its malloc, so the heap is an anonymous private rw- mapping grown and
  * shrunk at its end as brk(2) does. */
 #define WORKER_HEAP_START UINT64_C(0x10000000)

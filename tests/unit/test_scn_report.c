@@ -1,5 +1,5 @@
 /* The contract-line printer shared by both scenario backends (src/scenario/report.c): every
- * line form of SCENARIO.md's "Output lines", and the failed-expectation messages. */
+ * line form of docs/scenario-contract.md's "Output lines", and the failed-expectation messages. */
 #include "harness.h"
 
 #include "scenario/gen.h"
