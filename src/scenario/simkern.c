@@ -1,17 +1,12 @@
 /* The scenario's adapter to the simulated kernel (see simkern.h): src/kernel/kernel.h's
- * kern_* calls, and the translation of the scenario's terms to the kernel's. */
+ * kern_* calls, and the translation of the scenario's terms to the kernel's (the per-access
+ * call is inline in simkern.h). */
 #include "scenario/simkern.h"
 
 #include "base/alloc.h"
 #include "base/err.h"
 #include "kernel/kernel.h"
 #include "scenario/scenario.h"
-
-struct simk {
-    struct kernel *k;
-    void (*on_kill)(void *ctx, struct simk_task *t);
-    void *ctx;
-};
 
 /* A struct simk_task is the kernel's struct task under another name. */
 static struct task *simk_t(struct simk_task *t)
@@ -150,21 +145,10 @@ int simk_brk(struct simk *k, struct simk_task *t, int64_t delta, uint64_t *heap_
 
 /* ---------------------------------------------------------------- accesses */
 
-int simk_access(struct simk *k, struct simk_task *t, uint64_t va, unsigned size,
-                enum simk_kind kind, uint64_t *value, const char **fault, struct vms_error *e)
+/* simk_access (inline, in simkern.h) returns a fault as SIMK_KILLED + 1 + its kern_sig. */
+const char *simk_fault_name(int fault)
 {
-    static const enum access_kind kinds[] = {
-        [SIMK_LOAD] = ACCESS_LOAD, [SIMK_STORE] = ACCESS_STORE, [SIMK_FETCH] = ACCESS_FETCH};
-    enum kern_sig sig;
-    int rc = kern_access(k->k, simk_t(t), va, size, kinds[kind], value, &sig, e);
-    if (rc)
-        return rc;
-    if (sig == KSIG_NONE)
-        return 0;
-    if (sig == KSIG_KILLED)
-        return SIMK_KILLED;
-    *fault = kern_sig_name(sig);
-    return SIMK_FAULTED;
+    return kern_sig_name((enum kern_sig)(fault - SIMK_KILLED - 1));
 }
 
 int simk_file_read(struct simk *k, const char *path, uint64_t off, uint8_t *buf, size_t n,
