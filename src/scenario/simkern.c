@@ -73,8 +73,7 @@ int simk_spawn(struct simk *k, struct simk_task **out, struct vms_error *e)
     return t ? 0 : -VMS_ENOMEM;
 }
 
-int simk_fork(struct simk *k, struct simk_task *parent, struct simk_task **out,
-              struct vms_error *e)
+int simk_fork(struct simk *k, struct simk_task *parent, struct simk_task **out, struct vms_error *e)
 {
     struct task *t = kern_fork(k->k, simk_t(parent), e);
     *out = simk_task_of(t);
@@ -116,8 +115,7 @@ int simk_mmap(struct simk *k, struct simk_task *t, uint64_t hint, uint64_t len, 
     return rc;
 }
 
-int simk_munmap(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len,
-                struct vms_error *e)
+int simk_munmap(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len, struct vms_error *e)
 {
     return kern_munmap(k->k, simk_t(t), va, len, e);
 }
@@ -128,8 +126,7 @@ int simk_mprotect(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len
     return kern_mprotect(k->k, simk_t(t), va, len, simk_prot(prot), e);
 }
 
-int simk_msync(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len,
-               struct vms_error *e)
+int simk_msync(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len, struct vms_error *e)
 {
     return kern_msync(k->k, simk_t(t), va, len, e);
 }

@@ -50,8 +50,7 @@ int simk_munmap(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len,
                 struct vms_error *e);
 int simk_mprotect(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len, unsigned prot,
                   struct vms_error *e);
-int simk_msync(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len,
-               struct vms_error *e);
+int simk_msync(struct simk *k, struct simk_task *t, uint64_t va, uint64_t len, struct vms_error *e);
 int simk_brk(struct simk *k, struct simk_task *t, int64_t delta, uint64_t *heap_start,
              struct vms_error *e);
 
