@@ -44,6 +44,10 @@ enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
 /* ---------------------------------------------------------------- machines (hw) */
 /* section: machine — config presets, keys, the machine itself */
 
+/* The preset a machine starts from when none is named (vms_config_create(NULL), `vmsim
+ * run` scenarios without a `machine` line, the CLI's --machine default). */
+#define VMS_DEFAULT_MACHINE "core-i7"
+
 /* A machine configuration: a preset plus KEY=VALUE overrides (`vmsim machines --keys`). */
 struct vms_config;
 struct vms_config *vms_config_create(const char *preset, struct vms_error *e);

@@ -17,7 +17,7 @@ struct vms_config *vms_config_create(const char *preset, struct vms_error *e)
         err_set(e, VMS_ENOMEM, "out of host memory");
         return NULL;
     }
-    if (config_preset(c, preset ? preset : "core-i7", e)) {
+    if (config_preset(c, preset ? preset : VMS_DEFAULT_MACHINE, e)) {
         vms_free(c);
         return NULL;
     }

@@ -46,7 +46,7 @@ int cmd_machines(int argc, char **argv)
         return 0;
     }
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create(name ? name : "core-i7", &e);
+    struct vms_config *c = vms_config_create(name ? name : VMS_DEFAULT_MACHINE, &e);
     if (!c)
         return cli_fail(&e);
     for (int i = 0; i < nsets; i++)
@@ -57,7 +57,7 @@ int cmd_machines(int argc, char **argv)
         }
     int rc = 0;
     if (keys) {
-        printf("%-20s %-14s %s\n", "key", name ? name : "core-i7", "meaning");
+        printf("%-20s %-14s %s\n", "key", name ? name : VMS_DEFAULT_MACHINE, "meaning");
         for (size_t i = 0; i < vms_config_key_count(); i++) {
             char v[64];
             vms_config_get(c, vms_config_key_name(i), v, sizeof v);

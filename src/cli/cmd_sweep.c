@@ -437,7 +437,7 @@ int cmd_sweep(int argc, char **argv)
         {"vmsim", required_argument, NULL, 'V'},    {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    static char d_machine[] = "core-i7", d_memory[] = "256M", d_swap[] = "0",
+    static char d_machine[] = VMS_DEFAULT_MACHINE, d_memory[] = "256M", d_swap[] = "0",
                 d_policy[] = "clock", d_quantum[] = "10000";
     char *dm[] = {d_machine}, *dmem[] = {d_memory}, *dsw[] = {d_swap}, *dp[] = {d_policy},
          *dq[] = {d_quantum};

@@ -218,7 +218,7 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         char *set = join(a->sets, a->nsets, " ");
         char *trace = join((const char *const *)files, nfiles, ",");
         const char *names[] = {"machine", "set", "memory", "swap", "policy", "quantum", "trace"};
-        const char *values[] = {a->machine ? a->machine : "core-i7", set ? set : "", mem, swap,
+        const char *values[] = {a->machine ? a->machine : VMS_DEFAULT_MACHINE, set ? set : "", mem, swap,
                                 policy, quantum, trace ? trace : ""};
         if (!set || !trace)
             status = cli_usage_error("out of memory");

@@ -1,5 +1,5 @@
 /* splitmix64 byte stream (see gen.h); Steele, Lea and Flood, "Fast splittable pseudorandom
- * number generators" (OOPSLA 2014), constants as in SCENARIO.md. */
+ * number generators" (OOPSLA 2014), constants as in docs/scenario-contract.md. */
 #include "scenario/gen.h"
 
 uint64_t gen_next(uint64_t *state)

@@ -1,6 +1,7 @@
 /* `vmsim run --on-linux`: a scenario interpreted against the host's real kernel. Each
- * scenario process is a worker process (worker.c); this side resolves names to addresses,
- * sends one request per command and prints the contract lines of SCENARIO.md. What Linux
+ * scenario process is a worker process (worker.c); this side keeps the scenario's processes
+ * in the model both backends share (model.c), sends one request per command and prints the
+ * contract lines of docs/scenario-contract.md. What Linux
  * cannot answer the same way (maps of a copy of vmsim, page tables, statistics, exec in the
  * middle of a scenario, the simulated machine's setup) is printed on lines starting "# ",
  * which a comparison with the simulator leaves out. */
@@ -8,7 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
-#include "scenario/gen.h"
+#include "scenario/model.h"
 #include "scenario/report.h"
 #include "scenario/worker.h"
 
@@ -33,26 +34,6 @@ int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_
 }
 #else
 
-struct onlinux_bind {
-    const char *name;
-    uint64_t va;
-};
-
-enum onlinux_state {
-    ONLINUX_LIVE,   /* a worker serves it */
-    ONLINUX_EXECED, /* it ran exec: not comparable, its commands are skipped */
-    ONLINUX_KILLED, /* its worker died (the OOM killer): "P: no such process" */
-};
-
-struct onlinux_proc {
-    const char *name;
-    enum onlinux_state state;
-    int fd;   /* channel to the worker, -1 when none */
-    long pid; /* the worker's pid (for kill after a timeout) */
-    struct onlinux_bind *binds;
-    size_t nbinds, cap;
-};
-
 struct onlinux_run {
     const struct scenario *sc;
     const struct scn_cmd *cmd; /* the command being run (for messages) */
@@ -62,73 +43,29 @@ struct onlinux_run {
     int zygote_fd;
     pid_t zygote_pid;
     struct scn_workdir wd;
-    struct onlinux_proc *procs;
-    size_t nprocs, cap;
+    struct model m;     /* the scenario's processes; h.worker is each one's worker */
     struct scn_out o;   /* contract lines and failed expectations */
     struct worker_req req;
 };
 
 /* ---------------------------------------------------------------- processes */
 
-static struct onlinux_proc *onlinux_find(struct onlinux_run *run, const char *name)
+/* model_remove's release: close P's channel, so that its worker (if any) exits. */
+static void onlinux_release(void *ctx, struct model_proc *p)
 {
-    for (size_t i = 0; i < run->nprocs; i++)
-        if (!strcmp(run->procs[i].name, name))
-            return &run->procs[i];
-    return NULL;
+    (void)ctx;
+    if (p->h.worker.fd >= 0)
+        close(p->h.worker.fd);
+    p->h.worker.fd = -1;
 }
 
-static struct onlinux_proc *onlinux_add(struct onlinux_run *run, const char *name)
+/* A new process with no worker yet. */
+static struct model_proc *onlinux_add(struct onlinux_run *run, const char *name)
 {
-    if (run->nprocs == run->cap) {
-        size_t ncap = run->cap ? run->cap * 2 : 8;
-        struct onlinux_proc *np = vms_realloc(run->procs, ncap * sizeof *np);
-        if (!np)
-            return NULL;
-        run->procs = np;
-        run->cap = ncap;
-    }
-    struct onlinux_proc *p = &run->procs[run->nprocs++];
-    *p = (struct onlinux_proc){.name = name, .fd = -1};
+    struct model_proc *p = model_add(&run->m, name);
+    if (p)
+        p->h.worker.fd = -1;
     return p;
-}
-
-/* Forget P: close its channel, so that its worker (if any) exits. */
-static void onlinux_remove(struct onlinux_run *run, struct onlinux_proc *p)
-{
-    if (p->fd >= 0)
-        close(p->fd);
-    vms_free(p->binds);
-    *p = run->procs[--run->nprocs];
-}
-
-static int onlinux_bind(struct onlinux_proc *p, const char *name, uint64_t va)
-{
-    for (size_t i = 0; i < p->nbinds; i++)
-        if (!strcmp(p->binds[i].name, name)) {
-            p->binds[i].va = va;
-            return 0;
-        }
-    if (p->nbinds == p->cap) {
-        size_t ncap = p->cap ? p->cap * 2 : 8;
-        struct onlinux_bind *nb = vms_realloc(p->binds, ncap * sizeof *nb);
-        if (!nb)
-            return -VMS_ENOMEM;
-        p->binds = nb;
-        p->cap = ncap;
-    }
-    p->binds[p->nbinds++] = (struct onlinux_bind){name, va};
-    return 0;
-}
-
-static uint64_t onlinux_addr(const struct onlinux_proc *p, const struct scn_addr *a)
-{
-    if (!a->name)
-        return a->off;
-    for (size_t i = 0; i < p->nbinds; i++)
-        if (!strcmp(p->binds[i].name, a->name))
-            return p->binds[i].va + a->off;
-    return a->off; /* unreachable: the parser checked the binding */
 }
 
 /* ---------------------------------------------------------------- messages */
@@ -140,31 +77,29 @@ static int onlinux_fail(struct onlinux_run *run, int code, const char *fmt, cons
 
 /* One request/reply with P's worker. Returns 1 with *r filled, 0 if the worker is gone (it
  * was killed: P is marked so), or a negative error (timeout, host failure). */
-static int onlinux_call(struct onlinux_run *run, struct onlinux_proc *p, int passfd,
+static int onlinux_call(struct onlinux_run *run, struct model_proc *p, int passfd,
                         struct worker_rep *r)
 {
-    if (worker_send(p->fd, &run->req, sizeof run->req, passfd) < 0) {
+    if (worker_send(p->h.worker.fd, &run->req, sizeof run->req, passfd) < 0) {
         if (errno == EPIPE || errno == ECONNRESET)
             goto gone;
         return onlinux_fail(run, VMS_EIO, "cannot talk to the process: ", strerror(errno));
     }
-    int rc = worker_recv(p->fd, r, sizeof *r, run->timeout_ms, NULL);
+    int rc = worker_recv(p->h.worker.fd, r, sizeof *r, run->timeout_ms, NULL);
     if (rc > 0)
         return 1;
     if (rc == 0 || errno == ECONNRESET)
         goto gone;
     if (errno == ETIMEDOUT) {
-        kill((pid_t)p->pid, SIGKILL);
+        kill((pid_t)p->h.worker.pid, SIGKILL);
         return err_set(run->e, VMS_EIO, "%s:%u: %s did not answer within %d s (killed)",
                        run->sc->filename, run->cmd->line, p->name, run->timeout_ms / 1000);
     }
     return onlinux_fail(run, VMS_EIO, "cannot talk to the process: ", strerror(errno));
 gone:
     /* Workers exit only when told to or killed; a kill by the kernel is the OOM killer. */
-    close(p->fd);
-    p->fd = -1;
-    p->state = ONLINUX_KILLED;
-    fprintf(run->out, "%s killed: out of memory\n", p->name);
+    onlinux_release(run, p);
+    model_kill(p, run->out);
     return 0;
 }
 
@@ -217,9 +152,9 @@ static int onlinux_channel(struct onlinux_run *run, int sv[2])
 
 static int onlinux_spawn(struct onlinux_run *run, const struct scn_cmd *c)
 {
-    struct onlinux_proc *old = onlinux_find(run, c->proc);
+    struct model_proc *old = model_find(&run->m, c->proc);
     if (old) /* only a killed process can still be here */
-        onlinux_remove(run, old);
+        model_remove(&run->m, old);
     int sv[2], rc;
     if ((rc = onlinux_channel(run, sv)) < 0)
         return rc;
@@ -233,29 +168,27 @@ static int onlinux_spawn(struct onlinux_run *run, const struct scn_cmd *c)
         return onlinux_fail(run, VMS_EIO, "spawn: the zygote process failed", "");
     }
     close(sv[1]);
-    struct onlinux_proc *p = onlinux_add(run, c->proc);
+    struct model_proc *p = onlinux_add(run, c->proc);
     if (!p) {
         close(sv[0]);
         return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
     }
-    p->fd = sv[0];
-    p->pid = (long)r.value;
+    p->h.worker.fd = sv[0];
+    p->h.worker.pid = (long)r.value;
     return 0;
 }
 
-static int onlinux_fork(struct onlinux_run *run, struct onlinux_proc *p, const struct scn_cmd *c)
+static int onlinux_fork(struct onlinux_run *run, struct model_proc *p, const struct scn_cmd *c)
 {
-    size_t pi;
-    struct onlinux_proc *q = onlinux_find(run, c->proc2);
+    struct model_proc *q = model_find(&run->m, c->proc2);
     if (q)
-        onlinux_remove(run, q);
-    p = onlinux_find(run, c->proc); /* removing Q may have moved P */
-    if (p->state == ONLINUX_EXECED) {
+        model_remove(&run->m, q);
+    if (p->state == MODEL_EXECED) {
         fprintf(run->out, "# fork %s %s: not run (%s ran exec)\n", c->proc, c->proc2, c->proc);
         q = onlinux_add(run, c->proc2);
         if (!q)
             return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
-        q->state = ONLINUX_EXECED;
+        q->state = MODEL_EXECED;
         return 0;
     }
     int sv[2], rc;
@@ -273,24 +206,21 @@ static int onlinux_fork(struct onlinux_run *run, struct onlinux_proc *p, const s
         close(sv[0]);
         return onlinux_fail(run, VMS_EINVAL, "fork failed: ", strerror(r.err));
     }
-    pi = (size_t)(p - run->procs);
     q = onlinux_add(run, c->proc2);
     if (!q) {
         close(sv[0]);
         return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
     }
-    p = &run->procs[pi];
-    q->fd = sv[0];
-    q->pid = (long)r.value;
-    for (size_t i = 0; i < p->nbinds; i++)
-        if (onlinux_bind(q, p->binds[i].name, p->binds[i].va) < 0)
-            return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
+    q->h.worker.fd = sv[0];
+    q->h.worker.pid = (long)r.value;
+    if (model_inherit(q, p) < 0)
+        return onlinux_fail(run, VMS_ENOMEM, "out of memory", "");
     return 0;
 }
 
-static int onlinux_exit(struct onlinux_run *run, struct onlinux_proc *p)
+static int onlinux_exit(struct onlinux_run *run, struct model_proc *p)
 {
-    if (p->state == ONLINUX_LIVE) {
+    if (p->state == MODEL_LIVE) {
         struct worker_rep r;
         run->req = (struct worker_req){.op = WORKER_EXIT};
         int rc = onlinux_call(run, p, -1, &r);
@@ -299,10 +229,10 @@ static int onlinux_exit(struct onlinux_run *run, struct onlinux_proc *p)
         if (rc > 0) {
             /* Wait for the worker's end (EOF): its address space is then torn down. */
             struct worker_rep tmp;
-            (void)worker_recv(p->fd, &tmp, sizeof tmp, run->timeout_ms, NULL);
+            (void)worker_recv(p->h.worker.fd, &tmp, sizeof tmp, run->timeout_ms, NULL);
         }
     }
-    onlinux_remove(run, p);
+    model_remove(&run->m, p);
     return 0;
 }
 
@@ -322,13 +252,13 @@ static int onlinux_syscall_result(struct onlinux_run *run, const struct scn_cmd 
     return 0;
 }
 
-static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const struct scn_cmd *c)
+static int onlinux_memory(struct onlinux_run *run, struct model_proc *p, const struct scn_cmd *c)
 {
     struct worker_req *q = &run->req;
     struct worker_rep r;
     int rc;
     *q = (struct worker_req){0};
-    q->va = onlinux_addr(p, &c->addr);
+    q->va = model_addr(p, &c->addr);
     q->len = c->size;
     switch (c->kind) {
     case SCN_MMAP:
@@ -338,7 +268,7 @@ static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const
         q->flags = (c->shared ? WORKER_F_SHARED : 0) | (c->file ? 0 : WORKER_F_ANON);
         q->va = 0;
         if (c->has_at) {
-            q->va = onlinux_addr(p, &c->at);
+            q->va = model_addr(p, &c->at);
             q->flags |= c->fixed ? WORKER_F_FIXED : WORKER_F_HINT;
         }
         if (c->file &&
@@ -366,7 +296,7 @@ static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const
     case SCN_MMAP:
         if ((rc = onlinux_syscall_result(run, c, "mmap", &r)) < 0)
             return rc;
-        return onlinux_bind(p, c->name, r.value) < 0
+        return model_bind(p, c->name, r.value) < 0
                    ? onlinux_fail(run, VMS_ENOMEM, "out of memory", "")
                    : 0;
     case SCN_MUNMAP: return onlinux_syscall_result(run, c, "munmap", &r);
@@ -375,7 +305,7 @@ static int onlinux_memory(struct onlinux_run *run, struct onlinux_proc *p, const
     case SCN_BRK:
         if ((rc = onlinux_syscall_result(run, c, "brk", &r)) < 0)
             return rc;
-        return onlinux_bind(p, "heap", r.value) < 0
+        return model_bind(p, "heap", r.value) < 0
                    ? onlinux_fail(run, VMS_ENOMEM, "out of memory", "")
                    : 0;
     default: {
@@ -451,18 +381,14 @@ static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
         break;
     }
 
-    struct onlinux_proc *p = onlinux_find(run, c->proc);
-    if (!p || p->state == ONLINUX_KILLED) {
-        fprintf(run->out, "%s: no such process\n", c->proc);
-        if (p && c->kind == SCN_EXIT)
-            onlinux_remove(run, p);
+    struct model_proc *p = model_target(&run->m, c, run->out);
+    if (!p)
         return 0;
-    }
     if (c->kind == SCN_EXIT)
         return onlinux_exit(run, p);
     if (c->kind == SCN_FORK)
         return onlinux_fork(run, p, c);
-    if (p->state == ONLINUX_EXECED) {
+    if (p->state == MODEL_EXECED) {
         fprintf(run->out, "# %s %s: not run (%s ran exec, which is not run on Linux)\n", c->proc,
                 onlinux_verbs[c->kind], c->proc);
         return 0;
@@ -477,11 +403,9 @@ static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
         int rc = onlinux_call(run, p, -1, &r);
         if (rc < 0)
             return rc;
-        if (p->fd >= 0)
-            close(p->fd);
-        p->fd = -1;
-        p->nbinds = 0;
-        p->state = ONLINUX_EXECED;
+        onlinux_release(run, p);
+        model_unbind_all(p);
+        p->state = MODEL_EXECED;
         return 0;
     }
     case SCN_SWITCH:
@@ -503,9 +427,9 @@ static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
 
 static void onlinux_teardown(struct onlinux_run *run)
 {
-    while (run->nprocs)
-        onlinux_remove(run, &run->procs[run->nprocs - 1]);
-    vms_free(run->procs);
+    while (run->m.n) /* closing every channel ends every worker */
+        model_remove(&run->m, run->m.procs[run->m.n - 1]);
+    model_fini(&run->m);
     if (run->zygote_fd >= 0) {
         close(run->zygote_fd); /* the zygote sees EOF and exits */
         int st;
@@ -522,6 +446,7 @@ int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_
     unsigned timeout = opt && opt->timeout_s ? opt->timeout_s : 60;
     run.timeout_ms = (int)(timeout > 86400 ? 86400 : timeout) * 1000;
     run.o = (struct scn_out){sc, out, diag, 0};
+    run.m = (struct model){.release = onlinux_release, .ctx = &run};
     int rc = scn_workdir_init(&run.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
     if (rc == 0)
         rc = onlinux_start_zygote(&run);

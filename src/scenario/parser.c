@@ -1,15 +1,20 @@
-/* The .vms parser (see parser.h): every command form of SCENARIO.md, its operands checked
- * and resolved to bytes, and the static bindings checked as the lines go by. Every error
- * is "FILE:LINE:COL: expected WHAT, got 'TOKEN'" (or "got end of line"), COL being the
- * offending token's column. */
-#include "scenario/parser.h"
-#include "policy/policy.h"
+/* The .vms parser: scenario_parse lexes every line, fixes the page size from the machine in
+ * effect, then parses line by line into struct scn_cmd, every command form of
+ * docs/scenario-contract.md with its operands checked and resolved to bytes, and the static
+ * bindings checked as the lines go by. Every error is "FILE:LINE:COL: expected WHAT, got
+ * 'TOKEN'" (or "got end of line"), COL being the offending token's column. Also the public
+ * vms_scenario_parse*. */
+#include "scenario/scenario.h"
 
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/parse.h"
 #include "base/types.h"
+#include "hw/config.h"
+#include "policy/policy.h"
+#include "scenario/lexer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +87,18 @@ static bool parser_is(const struct lex_tok *t, const char *word)
 
 /* ---------------------------------------------------------------- operands */
 
+static const char *const parser_words[] = {"spawn", "exec",   "fork",   "exit",
+                                             "switch", "file",  "expect", "stats",
+                                             "machine", "memory", "swap",  "policy"};
+
+static bool parser_is_command_word(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof parser_words / sizeof parser_words[0]; i++)
+        if (strlen(parser_words[i]) == n && memcmp(parser_words[i], s, n) == 0)
+            return true;
+    return false;
+}
+
 static bool parser_name_chars(const char *s, size_t n, bool dots)
 {
     if (n == 0)
@@ -99,13 +116,13 @@ static bool parser_name_chars(const char *s, size_t n, bool dots)
 /* A process or mapping name: [A-Za-z_][A-Za-z0-9_-]*, not a command word. */
 static bool parser_valid_name(const char *s, size_t n)
 {
-    return parser_name_chars(s, n, false) && !scenario_is_command_word(s, n);
+    return parser_name_chars(s, n, false) && !parser_is_command_word(s, n);
 }
 
 static int parser_name(struct parser_line *pl, const char *what, const char **out)
 {
     const struct lex_tok *t = parser_take(pl);
-    if (t && parser_name_chars(t->s, t->len, false) && scenario_is_command_word(t->s, t->len)) {
+    if (t && parser_name_chars(t->s, t->len, false) && parser_is_command_word(t->s, t->len)) {
         char buf[96];
         snprintf(buf, sizeof buf, "%s (not a command word)", what);
         return parser_expected(pl, t, buf);
@@ -120,7 +137,7 @@ static int parser_name(struct parser_line *pl, const char *what, const char **ou
 static int parser_file_name(struct parser_line *pl, const char **out)
 {
     const struct lex_tok *t = parser_take(pl);
-    if (!t || !parser_name_chars(t->s, t->len, true) || scenario_is_command_word(t->s, t->len) ||
+    if (!t || !parser_name_chars(t->s, t->len, true) || parser_is_command_word(t->s, t->len) ||
         !strcmp(t->s, ".") || !strcmp(t->s, ".."))
         return parser_expected(pl, t, "a file name");
     *out = t->s;
@@ -317,11 +334,20 @@ static bool parser_file_declared(const struct parser_state *ps, const char *name
 
 /* ---------------------------------------------------------------- commands */
 
-uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
+/* The base page size of machine preset `name` (src/hw/config.c), or 0 if it is not one. */
+static uint64_t parser_preset_page_size(const char *name)
+{
+    struct vms_config c;
+    if (config_preset(&c, name, NULL))
+        return 0;
+    return UINT64_C(1) << c.page_shift;
+}
+
+static uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
 {
     if (n < 2)
         return 0;
-    uint64_t page = scenario_preset_page_size(toks[1].s);
+    uint64_t page = parser_preset_page_size(toks[1].s);
     for (size_t i = 2; page && i < n; i++) {
         uint64_t v;
         if (!strncmp(toks[i].s, "page_size=", 10)) {
@@ -336,9 +362,17 @@ uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
 static int parser_machine(struct parser_line *pl, struct scn_cmd *c)
 {
     const struct lex_tok *t = parser_take(pl);
-    if (!t || !scenario_preset_page_size(t->s))
-        return parser_expected(
-            pl, t, "a machine preset (csapp-small, csapp-2level, core-i7 or x86-64-5level)");
+    if (!t || !parser_preset_page_size(t->s)) {
+        /* "a machine preset (A, B, C or D)", the presets of src/hw/config.c */
+        char what[256];
+        size_t len = (size_t)snprintf(what, sizeof what, "a machine preset (");
+        for (size_t i = 0, n = vms_preset_count(); i < n && len < sizeof what; i++)
+            len += (size_t)snprintf(what + len, sizeof what - len, "%s%s",
+                                    i == 0 ? "" : i + 1 < n ? ", " : " or ", vms_preset_name(i));
+        if (len < sizeof what)
+            snprintf(what + len, sizeof what - len, ")");
+        return parser_expected(pl, t, what);
+    }
     c->name = t->s;
     c->argc = pl->n - pl->pos;
     c->argv = scenario_alloc(pl->ps->sc, (c->argc + 1) * sizeof *c->argv);
@@ -629,7 +663,7 @@ static int parser_expect_file(struct parser_line *pl, struct scn_cmd *c)
     return parser_end(pl);
 }
 
-int parser_line(struct parser_state *ps, const struct lex_tok *toks, size_t n, unsigned line,
+static int parser_line(struct parser_state *ps, const struct lex_tok *toks, size_t n, unsigned line,
                 unsigned end_col, struct vms_error *e)
 {
     struct scenario *sc = ps->sc;
@@ -717,7 +751,7 @@ int parser_line(struct parser_state *ps, const struct lex_tok *toks, size_t n, u
     return 0;
 }
 
-int parser_init(struct parser_state **out, struct scenario *sc)
+static int parser_init(struct parser_state **out, struct scenario *sc)
 {
     *out = vms_calloc(1, sizeof **out);
     if (!*out)
@@ -726,7 +760,7 @@ int parser_init(struct parser_state **out, struct scenario *sc)
     return 0;
 }
 
-void parser_fini(struct parser_state *ps)
+static void parser_fini(struct parser_state *ps)
 {
     if (!ps)
         return;
@@ -735,4 +769,152 @@ void parser_fini(struct parser_state *ps)
     vms_free(ps->procs);
     vms_free(ps->files);
     vms_free(ps);
+}
+
+/* ---------------------------------------------------------------- the whole scenario */
+
+/* Where each line's tokens are in the lexer's vector. */
+struct scenario_line {
+    unsigned line, end_col;
+    size_t first, n;
+};
+
+int scenario_parse(const char *text, size_t len, const char *filename, struct scenario **out,
+                   struct vms_error *e)
+{
+    struct lexer lx = {0};
+    struct scenario_line *lines = NULL;
+    size_t nlines = 0, lcap = 0;
+    struct parser_state *ps = NULL;
+    int rc;
+
+    *out = NULL;
+    if (!filename)
+        filename = "<scenario>";
+    struct scenario *sc = vms_calloc(1, sizeof *sc);
+    if (!sc)
+        return err_set(e, VMS_ENOMEM, "%s: out of memory", filename);
+    sc->text = vms_malloc(len + 1);
+    sc->filename = sc->text ? scenario_strndup(sc, filename, strlen(filename)) : NULL;
+    if (!sc->filename) {
+        rc = err_set(e, VMS_ENOMEM, "%s: out of memory", filename);
+        goto fail;
+    }
+    memcpy(sc->text, text, len);
+    sc->text[len] = '\0';
+    sc->machine = VMS_DEFAULT_MACHINE;
+    sc->page_size = parser_preset_page_size(VMS_DEFAULT_MACHINE);
+
+    /* Pass 1: lex every line. */
+    unsigned lineno = 0;
+    for (size_t pos = 0;;) {
+        size_t eol = pos;
+        while (eol < len && sc->text[eol] != '\n')
+            eol++;
+        lineno++;
+        size_t before = lx.ntoks;
+        unsigned end_col;
+        rc = lexer_split(&lx, sc->text + pos, eol - pos, sc->filename, lineno, &end_col, e);
+        if (rc < 0)
+            goto fail;
+        if (lx.ntoks > before) {
+            if (nlines == lcap) {
+                size_t ncap = lcap ? lcap * 2 : 64;
+                struct scenario_line *nl = vms_realloc(lines, ncap * sizeof *nl);
+                if (!nl) {
+                    rc = err_set(e, VMS_ENOMEM, "%s: out of memory", sc->filename);
+                    goto fail;
+                }
+                lines = nl;
+                lcap = ncap;
+            }
+            lines[nlines++] = (struct scenario_line){lineno, end_col, before, lx.ntoks - before};
+        }
+        pos = eol + 1;
+        if (eol >= len)
+            break;
+    }
+
+    /* The machine in effect (the last `machine` line before the first process) fixes what
+     * `Npages` means for the whole scenario. */
+    for (size_t i = 0; i < nlines; i++) {
+        const struct lex_tok *t = &lx.toks[lines[i].first];
+        if (!strcmp(t->s, "spawn"))
+            break;
+        if (!strcmp(t->s, "machine")) {
+            uint64_t ps_bytes = parser_machine_page_size(t, lines[i].n);
+            if (ps_bytes) {
+                sc->page_size = ps_bytes;
+                sc->machine = t[1].s;
+            }
+        }
+    }
+
+    /* Pass 2: parse and check line by line. */
+    rc = parser_init(&ps, sc);
+    if (rc < 0) {
+        err_set(e, VMS_ENOMEM, "%s: out of memory", sc->filename);
+        goto fail;
+    }
+    for (size_t i = 0; i < nlines; i++) {
+        rc = parser_line(ps, &lx.toks[lines[i].first], lines[i].n, lines[i].line,
+                         lines[i].end_col, e);
+        if (rc < 0)
+            goto fail;
+    }
+    parser_fini(ps);
+    lexer_fini(&lx);
+    vms_free(lines);
+    *out = sc;
+    return 0;
+
+fail:
+    parser_fini(ps);
+    lexer_fini(&lx);
+    vms_free(lines);
+    scenario_destroy(sc);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- public API */
+
+int vms_scenario_parse(const char *text, size_t len, const char *filename,
+                       struct scenario **out, struct vms_error *e)
+{
+    return scenario_parse(text, len, filename, out, e);
+}
+
+int vms_scenario_parse_file(const char *path, struct scenario **out, struct vms_error *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    *out = NULL;
+    if (!f)
+        return err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0, r;
+    char *buf = vms_malloc(cap);
+    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            char *nb = vms_realloc(buf, cap * 2);
+            if (!nb) {
+                vms_free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int failed = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (!buf)
+        return err_set(e, VMS_ENOMEM, "%s: out of memory", path);
+    if (failed) {
+        vms_free(buf);
+        return err_set(e, VMS_EIO, "%s: read error", path);
+    }
+    int rc = scenario_parse(buf, n, strcmp(path, "-") ? path : "<stdin>", out, e);
+    vms_free(buf);
+    return rc;
 }

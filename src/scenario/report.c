@@ -1,5 +1,5 @@
-/* The contract lines of SCENARIO.md and the run's working directory, shared by the simulated
- * backend (simrun.c) and the Linux backend (onlinux.c). */
+/* The contract lines of docs/scenario-contract.md and the run's working directory, shared by
+ * the simulated backend (simrun.c) and the Linux backend (onlinux.c). */
 #include "scenario/report.h"
 
 #include "base/alloc.h"

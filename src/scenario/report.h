@@ -1,6 +1,6 @@
-/* What both scenario backends share: the contract lines of SCENARIO.md (one printer, so the
- * simulator and the Linux backend cannot drift apart), failed-expectation messages, and the
- * run's working directory with the scenario's files. */
+/* What both scenario backends share: the contract lines of docs/scenario-contract.md (one
+ * printer, so the simulator and the Linux backend cannot drift apart), failed-expectation
+ * messages, and the run's working directory with the scenario's files. */
 #ifndef VMS_SCENARIO_REPORT_H
 #define VMS_SCENARIO_REPORT_H
 
@@ -51,15 +51,5 @@ int scn_workdir_make_file(struct scn_workdir *w, const struct scenario *sc,
 /* The host path of a scenario file name; -VMS_EIO if too long. */
 int scn_workdir_path(const struct scn_workdir *w, const char *name, char *buf, size_t n,
                      struct vms_error *e);
-
-/* The size of the piece fill/check make at va with `left` bytes to go: the largest naturally
- * aligned access of 8, 4, 2 or 1 bytes that fits. */
-static inline unsigned scn_piece(uint64_t va, uint64_t left)
-{
-    unsigned s = 8;
-    while (s > 1 && ((va & (s - 1)) || s > left))
-        s >>= 1;
-    return s;
-}
 
 #endif

@@ -1,4 +1,4 @@
-/* The .vms scenario language (/work/shared/SCENARIO.md, docs/scenario.md): the AST that the
+/* The .vms scenario language (docs/scenario-contract.md, docs/scenario.md): the AST that the
  * parser builds and the backends (simulated kernel, real Linux) interpret.
  *
  * A scenario is a flat list of commands in file order. Everything is validated when it is
@@ -6,8 +6,9 @@
  * and the static bindings (a process is used only while it exists, a mapping name only where
  * it is bound, a mapped file only once declared). A backend may therefore trust every field.
  * Sizes are resolved to bytes with the page size of the machine in effect (the last `machine`
- * line, 4 KiB on the default core-i7); the text of P, ADDR and OFFSET is kept as written,
- * because the output echoes it. All strings live in the scenario's arena and die with it. */
+ * line, else VMS_DEFAULT_MACHINE; the presets' page sizes are src/hw/config.c's); the text of
+ * P, ADDR and OFFSET is kept as written, because the output echoes it. All strings live in
+ * the scenario's arena and die with it. */
 #ifndef VMS_SCENARIO_SCENARIO_H
 #define VMS_SCENARIO_SCENARIO_H
 
@@ -99,28 +100,23 @@ struct scenario {
     const char *filename;    /* as given to scenario_parse; used in messages */
     struct scn_cmd *cmds;    /* in file order */
     size_t ncmds;
-    const char *machine;     /* the machine preset in effect ("core-i7" by default) */
+    const char *machine;     /* the machine preset in effect (VMS_DEFAULT_MACHINE by default) */
     uint64_t page_size;      /* its page size in bytes (with a page_size= override) */
     char *text;              /* private: the source, tokens NUL-terminated in place */
     struct scn_arena *arena; /* private: strings and arrays */
 };
 
-/* Parse and validate a whole scenario. On success *out owns a new scenario (free it with
+/* Parse and validate a whole scenario (parser.c). On success *out owns a new scenario (free it with
  * scenario_destroy) and 0 is returned; on bad input *out is NULL, e holds
  * "FILE:LINE:COL: expected ..." and -VMS_EINVAL is returned (-VMS_ENOMEM on host OOM). */
 int scenario_parse(const char *text, size_t len, const char *filename, struct scenario **out,
                    struct vms_error *e);
 void scenario_destroy(struct scenario *sc);
 
-/* The page size of a machine preset, or 0 if the name is not a preset. */
-uint64_t scenario_preset_page_size(const char *preset);
-
 /* Arena allocation for the parser: n bytes, 8-aligned, freed with the scenario. */
 void *scenario_alloc(struct scenario *sc, size_t n);
 /* A NUL-terminated copy of [s, s+n) in the arena. */
 const char *scenario_strndup(struct scenario *sc, const char *s, size_t n);
 
-/* The command words (which are not valid process or mapping names). */
-bool scenario_is_command_word(const char *s, size_t n);
 
 #endif

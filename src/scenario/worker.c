@@ -365,15 +365,6 @@ static bool worker_check_owned(struct worker_rep *r, uint64_t va, uint64_t size,
     return true;
 }
 
-/* The largest naturally aligned piece (8, 4, 2, 1) at va that fits in left bytes. */
-static unsigned worker_piece(uint64_t va, uint64_t left)
-{
-    unsigned s = 8;
-    while (s > 1 && ((va & (s - 1)) || s > left))
-        s >>= 1;
-    return s;
-}
-
 __attribute__((noinline)) static void worker_do_access(struct worker_job *j)
 {
     const struct worker_req *q = j->q;
@@ -415,15 +406,13 @@ __attribute__((noinline)) static void worker_do_access(struct worker_job *j)
         uint64_t page_ok = 1; /* never a page address */
         for (uint64_t off = 0; off < q->len;) {
             uint64_t va = q->va + off;
-            unsigned size = worker_piece(va, q->len - off);
+            unsigned size = gen_piece(va, q->len - off);
             if ((va & ~(worker_page - 1)) != page_ok) {
                 if (!worker_check_owned(r, va, size, off))
                     return;
                 page_ok = va & ~(worker_page - 1);
             }
-            uint64_t want = 0;
-            for (unsigned i = 0; i < size; i++)
-                want |= (uint64_t)gen_byte(&g) << (8 * i);
+            uint64_t want = gen_value(&g, size);
             worker_cur = off;
             worker_armed = 1;
             if (q->op == WORKER_FILL) {
@@ -433,9 +422,7 @@ __attribute__((noinline)) static void worker_do_access(struct worker_job *j)
                 uint64_t got = worker_hw_load((uintptr_t)va, size);
                 worker_armed = 0;
                 if (got != want) {
-                    unsigned i = 0;
-                    while (((got ^ want) >> (8 * i) & 0xff) == 0)
-                        i++;
+                    unsigned i = gen_first_diff(got, want);
                     r->status = WORKER_MISMATCH;
                     r->value = off + i;
                     r->got = got >> (8 * i) & 0xff;
@@ -580,7 +567,8 @@ static void worker_mprotect_msync(const struct worker_req *q, struct worker_rep 
         worker_syserr(r, errno);
 }
 
-/* brk on a spawned process: the heap starts at 0x10000000 (SCENARIO.md). The worker's real
+/* brk on a spawned process: the heap starts at 0x10000000
+ * (docs/scenario-contract.md). The worker's real
  * break belongs to its malloc, so the heap is an anonymous private rw- mapping grown and
  * shrunk at its end as brk(2) does. */
 #define WORKER_HEAP_START UINT64_C(0x10000000)

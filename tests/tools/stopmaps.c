@@ -1,4 +1,4 @@
-/* stopmaps PROG [ARGS...]: runs PROG as the issue's exec-layout judge wants it (address
+/* stopmaps PROG [ARGS...]: runs PROG as docs/exec.md's comparison with Linux does (address
  * randomisation off, empty environment, argv = PROG ARGS), stops it right after execve
  * with ptrace and prints its /proc/PID/maps without the kernel's [vvar], [vdso] and
  * [vsyscall] lines. Exit 0 done, 77 the host refuses ptrace or personality, 1 failure. */

@@ -1,4 +1,4 @@
-/* Test helper: runs a program on the host kernel the way the issue's judge asks — fork,
+/* Test helper: runs a program on the host kernel the way docs/exec.md describes — fork,
  * personality(ADDR_NO_RANDOMIZE), PTRACE_TRACEME, execve — and captures the state right after
  * execve (the SIGTRAP stop): /proc/PID/maps, registers, the initial stack bytes and the
  * mm fields of /proc/PID/stat. */

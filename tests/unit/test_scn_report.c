@@ -1,7 +1,8 @@
 /* The contract-line printer shared by both scenario backends (src/scenario/report.c): every
- * line form of SCENARIO.md's "Output lines", and the failed-expectation messages. */
+ * line form of docs/scenario-contract.md's "Output lines", and the failed-expectation messages. */
 #include "harness.h"
 
+#include "scenario/gen.h"
 #include "scenario/report.h"
 #include "scenario/scenario.h"
 
@@ -117,12 +118,19 @@ TEST(scn_report_file_lines)
     cap_free(&c);
 }
 
-TEST(scn_piece_sizes)
+TEST(gen_piece_sizes)
 {
-    CHECK_EQ(scn_piece(0x1000, 100), 8u);
-    CHECK_EQ(scn_piece(0x1004, 100), 4u);
-    CHECK_EQ(scn_piece(0x1002, 100), 2u);
-    CHECK_EQ(scn_piece(0x1001, 100), 1u);
-    CHECK_EQ(scn_piece(0x1000, 5), 4u);
-    CHECK_EQ(scn_piece(0x1000, 1), 1u);
+    CHECK_EQ(gen_piece(0x1000, 100), 8u);
+    CHECK_EQ(gen_piece(0x1004, 100), 4u);
+    CHECK_EQ(gen_piece(0x1002, 100), 2u);
+    CHECK_EQ(gen_piece(0x1001, 100), 1u);
+    CHECK_EQ(gen_piece(0x1000, 5), 4u);
+    CHECK_EQ(gen_piece(0x1000, 1), 1u);
+}
+
+TEST(gen_first_diff_byte)
+{
+    CHECK_EQ(gen_first_diff(0x01, 0x02), 0u);
+    CHECK_EQ(gen_first_diff(0x1200, 0x3400), 1u);
+    CHECK_EQ(gen_first_diff(0xff00000000000000ull, 0), 7u);
 }

@@ -9,7 +9,8 @@ contract() {
 "$VMSIM" run --print-demo >"$t/demo.vms" || exit 1
 "$VMSIM" run >"$t/sim.out" 2>"$t/sim.err"; rc=$?
 [ $rc -eq 0 ] || { echo "vmsim run: exit status $rc" >&2; cat "$t/sim.err" >&2; exit 1; }
-# Linux keeps stored bytes past EOF only on tmpfs (SCENARIO.md's reference): use it if here.
+# Linux keeps stored bytes past EOF only on tmpfs (the reference of docs/scenario-contract.md):
+# use it if here.
 dir=/tmp
 [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && dir=/dev/shm
 TMPDIR=$dir "$VMSIM" run --on-linux "$t/demo.vms" >"$t/linux.out" 2>"$t/linux.err" || {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The simulated execve against Linux's (issue 3, part 4): for a few programs, `spawn P`,
+# The simulated execve against Linux's (docs/exec.md): for a few programs, `spawn P`,
 # `exec P PROG ARGS`, `P maps` on the simulator must print the lines of /proc/PID/maps of
 # the real program stopped right after its execve with address randomisation off
 # (tests/tools/stopmaps.c), apart from the kernel's [vvar], [vdso] and [vsyscall].

@@ -1,14 +1,15 @@
 #!/bin/sh
-# The simulated kernel held against Linux (issue 3, part 8). For every tests/scenarios/*.vms,
-# `vmsim run --on-linux` and `vmsim run` must exit alike and print the same contract lines
-# (SCENARIO.md "Output lines": a process name followed by a memory verb, `expect file ...`,
-# `P killed: ...`, `P: no such process`; "# " notes and all other output are left out).
+# The simulated kernel held against Linux (docs/scenario.md "Tests"). For every
+# tests/scenarios/*.vms, `vmsim run --on-linux` and `vmsim run` must exit alike and print the
+# same contract lines (docs/scenario-contract.md "Output lines": a process name followed by a
+# memory verb, `expect file ...`, `P killed: ...`, `P: no such process`; "# " notes and all
+# other output are left out).
 # Then the simulator runs the scenario again under memory pressure - `memory 16pages`,
 # `swap 64MiB` and each policy of POLICIES inserted after the scenario's own setup lines
 # (just before its first spawn), so that they win - and must still print Linux's lines.
 #
-# Linux runs with its files on tmpfs: SCENARIO.md takes tmpfs as the reference for the
-# bytes past end-of-file (a disk file system such as ext4 zeroes them at writeback).
+# Linux runs with its files on tmpfs: docs/scenario-contract.md takes tmpfs as the reference
+# for the bytes past end-of-file (a disk file system such as ext4 zeroes them at writeback).
 #
 # SIM_VS_LINUX_SIM replaces the simulator command (default "$VMSIM run"); to test this
 # script itself: SIM_VS_LINUX_SIM="$VMSIM run --on-linux".
