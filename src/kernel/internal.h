@@ -135,7 +135,6 @@ struct kernel {
     uint32_t nfree;       /* frames on the free list */
     uint32_t free_head;   /* the first free frame */
     /* kernel pool for page tables (and the zero page) */
-    pfn_t pool_top;       /* (unused) */
     pfn_t pool_next;      /* bump allocation from the top downwards (or upwards) */
     bool pool_up;         /* tiny machines: the pool grows up from the top of memory */
     pfn_t *pool_free;     /* pool pages freed, reused first */
@@ -234,6 +233,15 @@ void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now
 /* Drops every non-global TLB and paging-structure-cache entry of PCID asid. */
 void kern_flush_asid(struct kernel *k, uint16_t asid);
 
+/* Forgets the last hit of each access kind (struct mmu_last, kern_access's and a
+ * kern_access_recs batch's shortcut): at every task switch (context.c) and whenever an access
+ * takes the general path (access.c), since a fault may change anything. The kernel's only
+ * manual invalidation of mmu_last. */
+static inline void kern_last_forget(struct mmu_last last[3])
+{
+    last[0].vblk = last[1].vblk = last[2].vblk = 0;
+}
+
 /* frame.c: frames and reverse maps */
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
 /* Frees an unmapped frame: out of the policy, bytes cleared, onto the free list. */
@@ -260,15 +268,6 @@ static inline void kern_unlock_all(struct kernel *k) /* ends the access in progr
     for (unsigned i = 0; i < k->nlocked; i++)
         k->frames[k->locked[i]].flags &= ~FR_LOCKED;
     k->nlocked = 0;
-}
-
-/* Forgets the last hit of each access kind (struct mmu_last, kern_access's and a
- * kern_access_recs batch's shortcut): at every task switch (context.c) and whenever an access
- * takes the general path (access.c), since a fault may change anything. The kernel's only
- * manual invalidation of mmu_last. */
-static inline void kern_last_forget(struct mmu_last last[3])
-{
-    last[0].vblk = last[1].vblk = last[2].vblk = 0;
 }
 
 /* The task that caused the kernel's work now (the faulting one, else the actor), or NULL. */

@@ -1,4 +1,4 @@
-/* Unit tests for the simulated kernel (src/kernel: kernel.c, fault.c, mm.c, kaudit.c), one
+/* Unit tests for the simulated kernel (src/kernel, docs/hacking.md's table), one
  * behaviour each, through kern_* calls on machines with a few pages of memory: demand-zero,
  * copy-on-write with exact refcounts and mapcounts, shared memory, file mappings and the page
  * cache, write-back paths, bytes past end of file, every fault kind, spanning accesses,

@@ -63,7 +63,8 @@ static void make_trace(struct trace_rec *out, size_t n, uint64_t lo, uint64_t hi
     }
 }
 
-/* The reference: one kern_access per reference, split as the issue says. */
+/* The reference: one kern_access per reference, split as kern_access_recs splits a record
+ * (src/kernel/kernel.h). */
 static int ref_one(struct kernel *k, struct task *t, uint64_t va, uint32_t size,
                    enum access_kind kind, unsigned shift, struct kern_rec_counts *c,
                    struct vms_error *e)

@@ -266,3 +266,28 @@ TEST(kernel_task_swap_counters)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* After the out-of-memory killer ended a task during its access, the next exec (of any task)
+ * failed with "exec: killed writing ...": the exec's kernel-mode stack writes took the
+ * killed flag left over from the earlier access. */
+TEST(kernel_exec_after_oom_kill)
+{
+    struct kt x;
+    if (!kt_init(&x, 64, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    struct task *a = kern_spawn(k, NULL);
+    vaddr_t p = KMMAP(k, a, 0, 128 * PG, RW, PRIV_ANON, NULL, 0);
+    enum kern_sig s = KSIG_NONE;
+    for (unsigned i = 0; i < 128 && s == KSIG_NONE; i++)
+        s = KSTORES(k, a, p + i * PG, 1, 1);
+    CHECK_EQ(s, KSIG_KILLED);
+    CHECK_EQ(x.nkilled, 1);
+    struct task *b = kern_spawn(k, NULL);
+    const char *argv[] = {"/bin/true", NULL};
+    struct vms_error e = {0};
+    CHECK_EQ(kern_exec(k, b, "/bin/true", argv, &e), 0);
+    CHECK_EQ(e.msg[0], '\0');
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
