@@ -505,7 +505,157 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
                      FILE *diag, struct vms_error *e);
 
 /* ---------------------------------------------------------------- kernel */
-/* section: kernel */
+/* section: kernel — the simulated operating system (docs/kernel.md)
+ *
+ * A kernel runs on its own machine (made from a config): user pages live in `memory`
+ * bytes of frames, evicted by the replacement policy to `swap` bytes of swap; page tables
+ * are real page tables in simulated memory, walked by the simulated MMU. Processes are
+ * named by their pid (> 0, never reused within one kernel): a pid that was never spawned
+ * or has exited is refused with -VMS_EINVAL "no process PID". A process the
+ * out-of-memory killer ended stays valid until vms_kernel_exit or vms_kernel_destroy:
+ * its accesses return VMS_SIG_KILLED and its system calls -VMS_EINVAL.
+ *
+ * System calls follow Linux: unaligned or empty ranges and bad flags are -VMS_EINVAL with a
+ * message (naming the errno Linux would return); a file that cannot be opened or read is
+ * -VMS_EIO.
+ * Accesses never fail for simulated reasons: a fault the kernel resolves (demand paging,
+ * copy-on-write, swap-in) is invisible but counted; one it cannot resolve is a signal,
+ * returned as a value. Host trouble (out of host memory, swap-file i/o) is a negative
+ * code; the kernel may then be partly updated, and only vms_kernel_destroy is safe. */
+
+struct vms_kernel;
+
+/* What an access can end in (the result of vms_kernel_load/store/fetch/touch). */
+enum vms_signal {
+    VMS_SIG_NONE = 0,
+    VMS_SIG_SEGV_MAPERR = 1, /* SIGSEGV, no area contains the address */
+    VMS_SIG_SEGV_ACCERR = 2, /* SIGSEGV, the area forbids the access */
+    VMS_SIG_BUS = 3,         /* SIGBUS, a file page wholly past end of file */
+    VMS_SIG_KILLED = 4,      /* the process was killed (out of memory), now or before */
+};
+/* "ok", "SIGSEGV maperr", "SIGSEGV accerr", "SIGBUS", "killed"; "?" for other values. */
+const char *vms_signal_name(int sig);
+
+struct vms_kernel_opts {
+    uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
+    uint64_t swap;       /* bytes of swap; 0 = none */
+    const char *policy;  /* replacement policy (`vmsim pages --help`); NULL = clock */
+    struct vms_policy_params params; /* seed, tau (bits and tick must be 0) */
+    const char *workdir; /* directory of the (unlinked) swap file; NULL = $TMPDIR or /tmp */
+    /* Called when the out-of-memory killer ends process pid, during the access or system
+     * call that needed the memory (NULL = not told). The callback may use the kernel only
+     * to read (vms_kernel_killed, vms_kernel_stat, printers). */
+    void (*on_kill)(void *ctx, int pid);
+    void *ctx;
+};
+
+/* A kernel on a fresh machine of configuration c (which must pass vms_config_check; it is
+ * copied); o NULL = every default. -VMS_EINVAL for bad options (an unknown policy, bits or
+ * tick set, ...); -VMS_EIO when the swap file cannot be created. */
+int vms_kernel_create(const struct vms_config *c, const struct vms_kernel_opts *o,
+                      struct vms_kernel **out, struct vms_error *e);
+/* Ends every process and frees everything. */
+void vms_kernel_destroy(struct vms_kernel *k);
+/* The page size of the kernel's machine. */
+uint64_t vms_kernel_page_size(const struct vms_kernel *k);
+
+/* ---- processes */
+
+/* A new process with an empty address space (no areas; the heap's start is 0x10000000, or
+ * lower on small machines); *pid receives its pid (-1 on failure). */
+int vms_kernel_spawn(struct vms_kernel *k, int *pid, struct vms_error *e);
+/* fork(2): the child gets copies of the parent's areas and page tables; private pages
+ * become read-only copy-on-write in both, shared pages stay shared. *child receives its
+ * pid (-1 on failure). */
+int vms_kernel_fork(struct vms_kernel *k, int parent, int *child, struct vms_error *e);
+/* execve(2) of the ELF64 file at host path `path` with arguments argv (NULL-terminated;
+ * NULL = no arguments): the old image is dropped, areas built as Linux x86-64 builds them
+ * without randomisation, the stack holds argv, an empty environment and the auxiliary
+ * vector. A missing or bad file fails before anything changes. */
+int vms_kernel_exec(struct vms_kernel *k, int pid, const char *path, const char *const *argv,
+                    struct vms_error *e);
+/* exit(2): unmap everything (dirty shared file pages are written to their files) and end
+ * the process, also a killed one; its pid is then unknown. */
+int vms_kernel_exit(struct vms_kernel *k, int pid, struct vms_error *e);
+/* Make pid the current process (a CR3 load). Accesses switch implicitly too. */
+int vms_kernel_switch(struct vms_kernel *k, int pid, struct vms_error *e);
+/* 1 when the out-of-memory killer ended pid, 0 when it runs, -VMS_EINVAL if no process. */
+int vms_kernel_killed(const struct vms_kernel *k, int pid, struct vms_error *e);
+/* The pids of the processes that exist (killed ones included), in spawn order: up to n into
+ * pids; returns how many exist. */
+size_t vms_kernel_pids(const struct vms_kernel *k, int *pids, size_t n);
+
+/* ---- system calls (prot: VMS_PROT_READ | VMS_PROT_WRITE | VMS_PROT_EXEC) */
+
+#define VMS_MMAP_SHARED 0x1u /* MAP_SHARED (else MAP_PRIVATE) */
+#define VMS_MMAP_ANON 0x2u   /* MAP_ANONYMOUS: no file */
+#define VMS_MMAP_FIXED 0x4u  /* MAP_FIXED: at hint exactly, replacing what is there */
+
+/* mmap(2) of len bytes: file (a host path) at page-aligned offset off, or anonymous
+ * (VMS_MMAP_ANON, file NULL). hint 0 = the kernel's choice. *addr receives the address
+ * (0 on failure). */
+int vms_kernel_mmap(struct vms_kernel *k, int pid, uint64_t hint, uint64_t len, unsigned prot,
+                    unsigned flags, const char *file, uint64_t off, uint64_t *addr,
+                    struct vms_error *e);
+/* munmap(2), mprotect(2), msync(2) of [va, va+len); va page-aligned. msync writes dirty
+ * shared file pages of the range to their files. */
+int vms_kernel_munmap(struct vms_kernel *k, int pid, uint64_t va, uint64_t len,
+                      struct vms_error *e);
+int vms_kernel_mprotect(struct vms_kernel *k, int pid, uint64_t va, uint64_t len, unsigned prot,
+                        struct vms_error *e);
+int vms_kernel_msync(struct vms_kernel *k, int pid, uint64_t va, uint64_t len,
+                     struct vms_error *e);
+/* Move the break by delta bytes (negative shrinks; 0 just asks); *heap_start (may be NULL)
+ * receives the heap's start (start_brk), so the break is heap_start + the sum of deltas. */
+int vms_kernel_brk(struct vms_kernel *k, int pid, int64_t delta, uint64_t *heap_start,
+                   struct vms_error *e);
+
+/* ---- accesses: the process's load, store or instruction fetch at va
+ *
+ * size 1, 2, 4 or 8 bytes; an access may span two pages and two cache blocks (split as
+ * hardware splits it; if either page faults, nothing is accessed). Faults are resolved
+ * and the access restarted as a kernel does. Each returns the signal (enum vms_signal,
+ * >= 0; VMS_SIG_NONE when the access completed) or a negative error: -VMS_EINVAL for no
+ * such process, a bad size, a value wider than size; -VMS_ENOMEM/-VMS_EIO host trouble. */
+int vms_kernel_load(struct vms_kernel *k, int pid, uint64_t va, unsigned size, uint64_t *value,
+                    struct vms_error *e);
+int vms_kernel_store(struct vms_kernel *k, int pid, uint64_t va, unsigned size, uint64_t value,
+                     struct vms_error *e);
+int vms_kernel_fetch(struct vms_kernel *k, int pid, uint64_t va, struct vms_error *e);
+/* A one-byte load or store that moves no data (a store leaves the byte as it was): the
+ * faults, dirty bits and counts of the access only. */
+int vms_kernel_touch(struct vms_kernel *k, int pid, uint64_t va, bool write,
+                     struct vms_error *e);
+
+/* read(2) of the host file at path through the kernel's page cache (so it sees what
+ * shared mappings wrote and have not yet written back): up to n bytes at off into buf;
+ * *got = bytes read (fewer at end of file). */
+int vms_kernel_file_read(struct vms_kernel *k, const char *path, uint64_t off, void *buf,
+                         size_t n, size_t *got, struct vms_error *e);
+
+/* ---- statistics and output */
+
+/* Statistics (docs/statistics.md): pid 0 = the whole machine, else one process (its
+ * references, faults, the hardware counters accumulated while it was current, and the
+ * swap traffic it caused). Printed as vms_machine_stats_print prints them. */
+int vms_kernel_stats_print(struct vms_kernel *k, int pid, FILE *out, enum vms_format fmt,
+                           struct vms_error *e);
+/* One statistic by its dotted key; -VMS_EINVAL when no such key or process. */
+int vms_kernel_stat(struct vms_kernel *k, int pid, const char *key, double *value,
+                    struct vms_error *e);
+/* The areas of pid as /proc/PID/maps lists them (VMS_TEXT only). */
+int vms_kernel_maps_print(struct vms_kernel *k, int pid, FILE *out, enum vms_format fmt,
+                          struct vms_error *e);
+/* The page table of pid: the whole tree (has_va false), or the walk for va with every PTE
+ * decoded bit by bit (VMS_TEXT only). */
+int vms_kernel_pagetable_print(struct vms_kernel *k, int pid, bool has_va, uint64_t va,
+                               FILE *out, enum vms_format fmt, struct vms_error *e);
+/* Whether the run thrashes: most swap-ins (at least 64) refault pages evicted so recently
+ * that the resident working sets exceed memory; true with a sentence in msg (n bytes). */
+bool vms_kernel_thrashing(const struct vms_kernel *k, char *msg, size_t n);
+/* Check every invariant of the kernel's state (page tables against frames, swap counts,
+ * TLB against page tables, areas): 0, or -VMS_EINVAL naming the first violation. Slow. */
+int vms_kernel_audit(struct vms_kernel *k, struct vms_error *e);
 
 #ifdef __cplusplus
 }
