@@ -358,6 +358,7 @@ int vms_machine_stats_print(const struct vms_machine *vm, FILE *out, enum vms_fo
 int vms_machine_stat(const struct vms_machine *vm, const char *key, double *value,
                      struct vms_error *e)
 {
+    *value = 0;
     struct stats s;
     machine_fill_stats(vm, &s);
     if (!stats_get(&s, key, value))

@@ -510,6 +510,7 @@ size_t vms_tracesim_processes(const struct vms_tracesim *s)
 int vms_tracesim_stat(const struct vms_tracesim *s, size_t proc, const char *key,
                       double *value, struct vms_error *e)
 {
+    *value = 0;
     if (proc > s->np)
         return err_set(e, VMS_EINVAL, "no process %zu (there are %zu)", proc, s->np);
     struct stats st;
