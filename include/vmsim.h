@@ -540,7 +540,8 @@ struct vms_kernel_opts {
     uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
     uint64_t swap;       /* bytes of swap; 0 = none */
     const char *policy;  /* replacement policy (`vmsim pages --help`); NULL = clock */
-    struct vms_policy_params params; /* seed, tau (bits and tick must be 0) */
+    /* seed (0 = the config's `seed` key), tau; bits and tick must be 0 */
+    struct vms_policy_params params;
     const char *workdir; /* directory of the (unlinked) swap file; NULL = $TMPDIR or /tmp */
     /* Called when the out-of-memory killer ends process pid, during the access or system
      * call that needed the memory (NULL = not told). The callback may use the kernel only

@@ -132,7 +132,7 @@ int vms_kernel_create(const struct vms_config *c, const struct vms_kernel_opts *
     struct kern_options ko = {.memory = o->memory,
                               .swap = o->swap,
                               .policy = o->policy,
-                              .seed = o->params.seed,
+                              .seed = o->params.seed ? o->params.seed : c->seed,
                               .tau = o->params.tau,
                               .workdir = o->workdir,
                               .on_kill = kapi_on_kill,

@@ -615,3 +615,52 @@ TEST(api_kernel_host_out_of_memory)
     vms_config_destroy(c);
     unlink(path);
 }
+
+/* The statistics (JSON) after a random-policy workload on a kernel whose config has seed
+ * cfg_seed and whose options seed opt_seed. */
+static char *random_run(const char *cfg_seed, uint64_t opt_seed)
+{
+    struct vms_error e = {0};
+    struct vms_config *c;
+    if (vms_config_create("core-i7", &c, &e) || vms_config_set(c, "seed", cfg_seed, &e))
+        return NULL;
+    struct vms_kernel_opts o = {.memory = 4 * PG, .swap = 64 * PG, .policy = "random",
+                                .params = {.seed = opt_seed}};
+    struct vms_kernel *k;
+    int rc = vms_kernel_create(c, &o, &k, &e);
+    vms_config_destroy(c);
+    if (rc)
+        return NULL;
+    int p;
+    uint64_t a;
+    char *buf = NULL;
+    size_t len = 0;
+    if (vms_kernel_spawn(k, &p, &e) == 0 &&
+        vms_kernel_mmap(k, p, 0, 16 * PG, RW, VMS_MMAP_ANON, NULL, 0, &a, &e) == 0) {
+        uint64_t x = 1;
+        for (unsigned i = 0; i < 300; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            vms_kernel_store(k, p, a + (x >> 60) * PG, 1, 1, &e);
+        }
+        FILE *f = open_memstream(&buf, &len);
+        if (f) {
+            vms_kernel_stats_print(k, 0, f, VMS_JSON, &e);
+            fclose(f);
+        }
+    }
+    vms_kernel_destroy(k);
+    return buf;
+}
+
+TEST(api_kernel_policy_seed_defaults_to_the_config_seed)
+{
+    char *cfg5 = random_run("5", 0), *opt5 = random_run("1", 5), *one = random_run("1", 0);
+    CHECK(cfg5 && opt5 && one);
+    if (cfg5 && opt5 && one) {
+        CHECK_STR(cfg5, opt5);
+        CHECK(strcmp(cfg5, one) != 0);
+    }
+    free(cfg5);
+    free(opt5);
+    free(one);
+}
