@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct vms_translator *t;
         vms_translator_create(st, seq, VMS_LOAD, &t, &e);
         for (size_t i = 0; t && i < sizeof vas / sizeof vas[0]; i++)
-            vms_translate(t, vas[i], i % 2 ? VMS_JSON : VMS_TEXT, out, &e);
+            vms_translate(t, vas[i], out, i % 2 ? VMS_JSON : VMS_TEXT, &e);
         vms_translator_destroy(t);
     }
     if (out)

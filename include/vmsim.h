@@ -184,7 +184,7 @@ void vms_translator_destroy(struct vms_translator *t);
 /* Translate the VA written in va_text ("0x03d4"), printing every step (text) or one
  * JSON object on one line (VMS_JSON). -VMS_EINVAL for a malformed or too-wide VA.
  * With out == NULL only the VA is checked. -VMS_EIO on a write error. */
-int vms_translate(struct vms_translator *t, const char *va_text, enum vms_format fmt, FILE *out,
+int vms_translate(struct vms_translator *t, const char *va_text, FILE *out, enum vms_format fmt,
                   struct vms_error *e);
 
 /* ---------------------------------------------------------------- statistics */

@@ -347,7 +347,7 @@ static void print_json(struct vms_machine *vm, enum access_kind kind, const stru
     fputs("]}\n", out);
 }
 
-int vms_translate(struct vms_translator *t, const char *va_text, enum vms_format fmt, FILE *out,
+int vms_translate(struct vms_translator *t, const char *va_text, FILE *out, enum vms_format fmt,
                   struct vms_error *e)
 {
     uint64_t va;

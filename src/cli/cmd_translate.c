@@ -72,13 +72,13 @@ int cmd_translate(int argc, char **argv)
     } else {
         /* Check every VA before printing anything. */
         for (int i = optind; i < argc && !rc; i++)
-            if (vms_translate(t, argv[i], VMS_TEXT, NULL, &e))
+            if (vms_translate(t, argv[i], NULL, VMS_TEXT, &e))
                 rc = cli_fail(&e);
         for (int i = optind; i < argc && !rc; i++) {
             if (!json && i > optind)
                 putchar('\n');
             /* standard output's write errors have never changed the exit status */
-            int r = vms_translate(t, argv[i], json ? VMS_JSON : VMS_TEXT, stdout, &e);
+            int r = vms_translate(t, argv[i], stdout, json ? VMS_JSON : VMS_TEXT, &e);
             if (r && r != -VMS_EIO)
                 rc = cli_fail(&e);
         }

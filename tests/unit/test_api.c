@@ -94,11 +94,11 @@ TEST(api_state_and_translator_shapes)
         struct vms_translator *t = NULL;
         CHECK_EQ(vms_translator_create(st, seq, VMS_LOAD, &t, &e), 0);
         CHECK(t != NULL);
-        CHECK_EQ(vms_translate(t, "0x3d4", VMS_TEXT, NULL, &e), 0);
-        CHECK_EQ(vms_translate(t, "zz", VMS_TEXT, NULL, &e), -VMS_EINVAL);
+        CHECK_EQ(vms_translate(t, "0x3d4", NULL, VMS_TEXT, &e), 0);
+        CHECK_EQ(vms_translate(t, "zz", NULL, VMS_TEXT, &e), -VMS_EINVAL);
         FILE *ro = unwritable();
         if (ro) {
-            CHECK_EQ(vms_translate(t, "0x3d4", VMS_JSON, ro, &e), -VMS_EIO);
+            CHECK_EQ(vms_translate(t, "0x3d4", ro, VMS_JSON, &e), -VMS_EIO);
             fclose(ro);
         }
         vms_translator_destroy(t);
