@@ -113,9 +113,10 @@ int vms_machine_create(const struct vms_config *c, struct vms_machine **out,
                        struct vms_error *e);
 void vms_machine_destroy(struct vms_machine *m);
 
-/* A new address space (its own root table and ASID); returns its id (>= 0). */
+/* A new address space (its own root table and ASID); returns its id (>= 0), or
+ * -VMS_ENOMEM. The first space made becomes the current one. */
 int vms_space_create(struct vms_machine *m, struct vms_error *e);
-/* Make a space current (a CR3 load). */
+/* Make a space current (a CR3 load); -VMS_EINVAL for an id never returned. */
 int vms_space_switch(struct vms_machine *m, int space, struct vms_error *e);
 
 #define VMS_PROT_READ 1u
@@ -125,7 +126,8 @@ int vms_space_switch(struct vms_machine *m, int space, struct vms_error *e);
 #define VMS_MAP_SUPERVISOR 2u /* U/S = 0 */
 
 /* Map the page of `page_size` bytes (the base page, or a large page the machine
- * supports) at va to physical address pa, in `space`. */
+ * supports) at va to physical address pa, in `space`; prot VMS_PROT_*, flags VMS_MAP_*.
+ * -VMS_EINVAL for an unsupported page size, unaligned or too-wide addresses. */
 int vms_map(struct vms_machine *m, int space, uint64_t va, uint64_t pa, uint64_t page_size,
             unsigned prot, unsigned flags, struct vms_error *e);
 /* Remove the mapping of the page containing va and invalidate its TLB entries. */
@@ -237,6 +239,7 @@ struct vms_refs {
  * NAME:LINE:COL. */
 int vms_refs_parse(struct vms_refs *r, const char *s, size_t len, const char *name,
                    struct vms_error *e);
+/* Free the arrays; r is an empty string again ({0} is one to start with). */
 void vms_refs_fini(struct vms_refs *r);
 
 /* `vmsim pages`: one policy over a reference string, frame by frame. */
@@ -252,6 +255,7 @@ struct vms_pages;
 int vms_pages_run(const struct vms_pages_opts *o, const struct vms_refs *r,
                   struct vms_pages **out, struct vms_error *e);
 void vms_pages_destroy(struct vms_pages *p);
+/* The totals of the run: references that faulted, references that hit. */
 uint64_t vms_pages_faults(const struct vms_pages *p);
 uint64_t vms_pages_hits(const struct vms_pages *p);
 /* Print the result: VMS_TEXT (the textbook table when the options asked for it, then
@@ -282,6 +286,7 @@ struct vms_mrc_opts {
                             * rate (Waldspurger et al., FAST 2015), error vs exact reported */
 };
 struct vms_mrc;
+/* -VMS_EINVAL naming --policy for an unknown policy or one that cannot be sized by frames. */
 int vms_mrc_create(const struct vms_mrc_opts *o, struct vms_mrc **out, struct vms_error *e);
 void vms_mrc_destroy(struct vms_mrc *m);
 /* One page touch (a load, or a store when write). Returns < 0 only when out of memory. */
@@ -293,8 +298,10 @@ int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write);
 struct vms_trace_rec;
 int vms_mrc_touch_records(struct vms_mrc *m, const struct vms_trace_rec *recs, size_t n,
                           uint64_t page_size);
-/* End of stream: compute every curve. */
+/* End of stream: compute every curve. Call it once, after the last touch. */
 int vms_mrc_finish(struct vms_mrc *m, struct vms_error *e);
+/* Page touches so far; distinct pages touched; the curves and their names (c <
+ * vms_mrc_ncurves, NULL otherwise), in the order of the options' policies. */
 uint64_t vms_mrc_references(const struct vms_mrc *m);
 uint64_t vms_mrc_footprint(const struct vms_mrc *m);
 size_t vms_mrc_ncurves(const struct vms_mrc *m);
@@ -308,7 +315,8 @@ int vms_mrc_print(const struct vms_mrc *m, FILE *out, enum vms_format fmt, struc
  * "Miss-ratio curve"). */
 int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *out, struct vms_error *e);
 /* A gnuplot script drawing the same plot into the PNG file png_path (pngcairo when the
- * gnuplot has it, else png), the data inline: feed it to gnuplot on standard input. */
+ * gnuplot has it, else png), the data inline: feed it to gnuplot on standard input.
+ * Both after vms_mrc_finish (else -VMS_EINVAL); -VMS_EIO on a write error. */
 int vms_mrc_gnuplot(const struct vms_mrc *m, const char *title, const char *png_path, FILE *out,
                     struct vms_error *e);
 

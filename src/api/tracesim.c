@@ -165,9 +165,9 @@ int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_op
         return err_set(e, VMS_EINVAL, "--interval: no output for the time series");
     }
     if (s->o.params.bits || s->o.params.tick) {
+        const char *which = s->o.params.bits ? "bits" : "tick";
         vms_free(s);
-        return err_set(e, VMS_EINVAL, "policy parameters: the kernel takes no %s",
-                       s->o.params.bits ? "bits" : "tick");
+        return err_set(e, VMS_EINVAL, "policy parameters: the kernel takes no %s", which);
     }
     struct kern_options ko = {
         .memory = s->o.memory,
