@@ -664,3 +664,28 @@ TEST(api_kernel_policy_seed_defaults_to_the_config_seed)
     free(opt5);
     free(one);
 }
+
+TEST(api_kernel_thrashing)
+{
+    /* 8 pages cycled through 4 frames: every access after the first round is a swap-in of a
+     * page evicted moments ago. */
+    struct vms_kernel *k = mkkernel(4, 64, NULL, NULL);
+    if (!k)
+        return;
+    struct vms_error e = {0};
+    int p;
+    uint64_t a;
+    char msg[256] = "";
+    CHECK_EQ(vms_kernel_spawn(k, &p, &e), 0);
+    CHECK_EQ(vms_kernel_mmap(k, p, 0, 8 * PG, RW, VMS_MMAP_ANON, NULL, 0, &a, &e), 0);
+    CHECK(!vms_kernel_thrashing(k, msg, sizeof msg));
+    for (unsigned i = 0; i < 8 * 20; i++)
+        CHECK_EQ(vms_kernel_store(k, p, a + (i % 8) * PG, 1, 1, &e), VMS_SIG_NONE);
+    CHECK(vms_kernel_thrashing(k, msg, sizeof msg));
+    CHECK(msg[0] != '\0');
+    double ins;
+    CHECK_EQ(vms_kernel_stat(k, p, "swap.ins", &ins, &e), 0);
+    CHECK(ins >= 64);
+    CHECK_EQ(vms_kernel_audit(k, &e), 0);
+    vms_kernel_destroy(k);
+}
