@@ -79,8 +79,8 @@ static struct vms_trace_rec *bench_records(const char *path, size_t *n, double *
 {
     struct vms_error e = {0};
     double t0 = bench_now();
-    struct vms_trace *t = vms_trace_open(path, 0, &e);
-    if (!t) {
+    struct vms_trace *t;
+    if (vms_trace_open(path, 0, &t, &e)) {
         fprintf(stderr, "bench: %s\n", e.msg);
         return NULL;
     }

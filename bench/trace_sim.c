@@ -33,8 +33,8 @@ static double clock_s(clockid_t id)
 static uint64_t *load(const char *path, size_t *n)
 {
     struct vms_error e = {0};
-    struct vms_trace *t = vms_trace_open(path, 0, &e);
-    if (!t) {
+    struct vms_trace *t;
+    if (vms_trace_open(path, 0, &t, &e)) {
         fprintf(stderr, "trace_sim: %s\n", e.msg);
         return NULL;
     }

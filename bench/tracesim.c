@@ -38,7 +38,8 @@ static double last_cpu; /* CPU seconds of the best run (all threads) */
 static double run_once(const char *path, double *refs)
 {
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create("core-i7", &e);
+    struct vms_config *c;
+    vms_config_create("core-i7", &c, &e);
     struct vms_tracesim *s = NULL;
     struct vms_tracesim_opts o = {.flags = flags};
     double t0 = now(), c0 = cpu_now();

@@ -18,12 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         while (vms_policy_info(count, &pi))
             count++;
         vms_policy_info(sel % count, &pi);
-        struct vms_pages_opts o = {.policy = pi.name, .frames = 1 + sel % 7, .tau = 1 + sel % 5};
+        struct vms_pages_opts o = {.policy = pi.name, .frames = 1 + sel % 7,
+                                   .params = {.tau = 1 + sel % 5}, .table = true};
         struct vms_pages *p = NULL;
         if (vms_pages_run(&o, &r, &p, &e) == 0) {
             FILE *devnull = fopen("/dev/null", "w");
             if (devnull) {
-                vms_pages_print(devnull, p, (sel & 1) ? VMS_JSON : VMS_TEXT, true);
+                vms_pages_print(p, devnull, (sel & 1) ? VMS_JSON : VMS_TEXT, &e);
                 fclose(devnull);
             }
         }

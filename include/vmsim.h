@@ -1,9 +1,16 @@
-/* vmsim — the public API of libvmsim.
+/* vmsim — the public API of libvmsim, version 1.0 (docs/api.md).
  *
  * Everything the command-line tool does goes through this header and nothing else.
  * Library functions never print (except to a FILE * the caller hands them), never
  * exit and never abort on bad input: they return a negative VMS_E* code and fill a
- * struct vms_error with a message. Objects are opaque; every *_destroy(NULL) is a no-op.
+ * struct vms_error with a message.
+ *
+ * One shape for every object X: `int vms_X_create(..., struct vms_X **out, struct
+ * vms_error *e)` returns 0 and sets *out, or returns a negative VMS_E* code and sets *out
+ * to NULL; `void vms_X_destroy(struct vms_X *)` accepts NULL. One shape for every printer:
+ * `int vms_X_print(const struct vms_X *, FILE *, enum vms_format, struct vms_error *)`
+ * (plus arguments saying what to print) returns 0, or -VMS_EIO when the FILE reports a
+ * write error (ferror) after printing, or -VMS_EINVAL for a format it does not print.
  */
 #ifndef VMSIM_H
 #define VMSIM_H
@@ -16,6 +23,17 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---------------------------------------------------------------- version */
+
+/* The API version this header declares (semantic versioning: docs/api.md says what stays
+ * compatible). */
+#define VMS_VERSION_MAJOR 1
+#define VMS_VERSION_MINOR 0
+#define VMS_VERSION_PATCH 0
+
+/* The version of the library linked in, "MAJOR.MINOR.PATCH" ("1.0.0"). */
+const char *vms_version(void);
 
 /* ---------------------------------------------------------------- errors */
 
@@ -32,6 +50,7 @@ struct vms_error {
     char msg[1024]; /* "FILE:LINE:COL: what was expected" or "--option: ..." */
 };
 
+/* A short name of a code, positive or negative ("invalid input", ...). */
 const char *vms_strerror(int code);
 
 /* A size as every option takes it: a number (decimal or 0x-hex) with an optional K/KiB,
@@ -40,6 +59,15 @@ bool vms_parse_size(const char *s, uint64_t *out);
 
 /* Output formats shared by every printer. */
 enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
+
+/* Parameters of a replacement policy, the same for every option struct that names a policy
+ * (pages, mrc, tracesim, kernel). A policy reads the ones it understands; 0 = its default. */
+struct vms_policy_params {
+    uint64_t seed; /* random, nru (0 = 1) */
+    uint64_t tau;  /* ws, wsclock: window in references (pages' ws requires one) */
+    unsigned bits; /* aging: counter width 1..32 (0 = 8); pages and mrc only */
+    uint32_t tick; /* references between policy ticks (0 = the policy's); pages and mrc only */
+};
 
 /* ---------------------------------------------------------------- machines (hw) */
 /* section: machine — config presets, keys, the machine itself */
@@ -50,9 +78,13 @@ enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
 
 /* A machine configuration: a preset plus KEY=VALUE overrides (`vmsim machines --keys`). */
 struct vms_config;
-struct vms_config *vms_config_create(const char *preset, struct vms_error *e);
+/* The preset named `preset` (NULL = "core-i7"); -VMS_EINVAL for an unknown preset. */
+int vms_config_create(const char *preset, struct vms_config **out, struct vms_error *e);
 void vms_config_destroy(struct vms_config *c);
-struct vms_config *vms_config_clone(const struct vms_config *c);
+/* An independent copy of c; -VMS_ENOMEM. */
+int vms_config_clone(const struct vms_config *c, struct vms_config **out, struct vms_error *e);
+/* Set KEY to VALUE; -VMS_EINVAL naming the key for an unknown key or a malformed value.
+ * Values are checked one by one; the whole geometry by vms_config_check. */
 int vms_config_set(struct vms_config *c, const char *key, const char *value, struct vms_error *e);
 /* "KEY=VALUE" in one string. */
 int vms_config_set_kv(struct vms_config *c, const char *kv, struct vms_error *e);
@@ -61,11 +93,15 @@ int vms_config_check(const struct vms_config *c, struct vms_error *e);
 const char *vms_config_name(const struct vms_config *c);
 uint64_t vms_config_page_size(const struct vms_config *c);
 unsigned vms_config_va_bits(const struct vms_config *c);
-/* Current value of KEY, as the key's syntax writes it. */
-void vms_config_get(const struct vms_config *c, const char *key, char *buf, size_t n);
-/* The address-bit breakdown, as the textbook draws it (`vmsim machines NAME`). */
+/* Current value of KEY into buf (n bytes, truncated, NUL-terminated when n > 0), as the
+ * key's syntax writes it; -VMS_EINVAL (buf "") for an unknown key. */
+int vms_config_get(const struct vms_config *c, const char *key, char *buf, size_t n,
+                   struct vms_error *e);
+/* The address-bit breakdown, as the textbook draws it (`vmsim machines NAME`); -VMS_EINVAL
+ * when the geometry cannot exist, -VMS_EIO on a write error. */
 int vms_config_describe(const struct vms_config *c, FILE *out, struct vms_error *e);
 
+/* Presets and keys by index (0-based); NULL past the end. */
 size_t vms_preset_count(void);
 const char *vms_preset_name(size_t i);
 const char *vms_preset_summary(size_t i);
@@ -76,12 +112,15 @@ const char *vms_config_key_meaning(size_t i);
 /* A machine: physical memory, MMU, TLBs, caches; address spaces with page tables in
  * that memory. Without a kernel, mappings are installed explicitly with vms_map. */
 struct vms_machine;
-struct vms_machine *vms_machine_create(const struct vms_config *c, struct vms_error *e);
+/* c must pass vms_config_check (it is copied). */
+int vms_machine_create(const struct vms_config *c, struct vms_machine **out,
+                       struct vms_error *e);
 void vms_machine_destroy(struct vms_machine *m);
 
-/* A new address space (its own root table and ASID); returns its id (>= 0). */
+/* A new address space (its own root table and ASID); returns its id (>= 0), or
+ * -VMS_ENOMEM. The first space made becomes the current one. */
 int vms_space_create(struct vms_machine *m, struct vms_error *e);
-/* Make a space current (a CR3 load). */
+/* Make a space current (a CR3 load); -VMS_EINVAL for an id never returned. */
 int vms_space_switch(struct vms_machine *m, int space, struct vms_error *e);
 
 #define VMS_PROT_READ 1u
@@ -91,7 +130,8 @@ int vms_space_switch(struct vms_machine *m, int space, struct vms_error *e);
 #define VMS_MAP_SUPERVISOR 2u /* U/S = 0 */
 
 /* Map the page of `page_size` bytes (the base page, or a large page the machine
- * supports) at va to physical address pa, in `space`. */
+ * supports) at va to physical address pa, in `space`; prot VMS_PROT_*, flags VMS_MAP_*.
+ * -VMS_EINVAL for an unsupported page size, unaligned or too-wide addresses. */
 int vms_map(struct vms_machine *m, int space, uint64_t va, uint64_t pa, uint64_t page_size,
             unsigned prot, unsigned flags, struct vms_error *e);
 /* Remove the mapping of the page containing va and invalidate its TLB entries. */
@@ -131,33 +171,37 @@ int vms_fetch(struct vms_machine *m, uint64_t va, struct vms_fault *f, struct vm
 /* A machine state as the textbook gives one (docs/state-format.md): machine, TLB,
  * page-table and cache contents, optional memory bytes. */
 struct vms_state;
-struct vms_state *vms_state_load(const char *path, struct vms_error *e);
-struct vms_state *vms_state_parse(const char *text, size_t len, const char *filename,
-                                  struct vms_error *e);
+/* Read and parse a state file: -VMS_EIO when it cannot be read, -VMS_EINVAL with
+ * "FILE:LINE:COL: expected ..." for bad input. */
+int vms_state_load(const char *path, struct vms_state **out, struct vms_error *e);
+/* Parse [text, text+len); filename names it in messages. */
+int vms_state_parse(const char *text, size_t len, const char *filename, struct vms_state **out,
+                    struct vms_error *e);
 void vms_state_destroy(struct vms_state *st);
 
 /* Explains translations step by step. Independent mode rebuilds the state for every
  * VA (the textbook's questions are independent); sequential mode lets it evolve. */
 struct vms_translator;
 enum vms_access { VMS_LOAD = 0, VMS_STORE = 1, VMS_FETCH = 2 };
-struct vms_translator *vms_translator_create(const struct vms_state *st, bool sequential,
-                                             enum vms_access access, struct vms_error *e);
+/* st must outlive the translator. */
+int vms_translator_create(const struct vms_state *st, bool sequential, enum vms_access access,
+                          struct vms_translator **out, struct vms_error *e);
 void vms_translator_destroy(struct vms_translator *t);
 /* Translate the VA written in va_text ("0x03d4"), printing every step (text) or one
  * JSON object on one line (VMS_JSON). -VMS_EINVAL for a malformed or too-wide VA.
- * With out == NULL only the VA is checked. */
-int vms_translate(struct vms_translator *t, const char *va_text, enum vms_format fmt, FILE *out,
+ * With out == NULL only the VA is checked. -VMS_EIO on a write error. */
+int vms_translate(struct vms_translator *t, const char *va_text, FILE *out, enum vms_format fmt,
                   struct vms_error *e);
 
 /* ---------------------------------------------------------------- statistics */
 /* section: stats */
 
 /* Statistics have one schema (docs/statistics.md): dotted keys such as
- * "tlb.l1d.hits", printed as text, nested JSON or flat CSV. */
-int vms_machine_stats_print(struct vms_machine *m, FILE *out, enum vms_format fmt,
+ * "tlb.l1d.hits", printed as text, nested JSON or flat CSV (a header row, then the values). */
+int vms_machine_stats_print(const struct vms_machine *m, FILE *out, enum vms_format fmt,
                             struct vms_error *e);
 /* One statistic by its dotted key; -VMS_EINVAL when no such key. */
-int vms_machine_stat(struct vms_machine *m, const char *key, double *value,
+int vms_machine_stat(const struct vms_machine *m, const char *key, double *value,
                      struct vms_error *e);
 
 /* Join CSV files with header rows (sweep results: `vmsim merge`) into one CSV on out: the
@@ -199,52 +243,54 @@ struct vms_refs {
  * NAME:LINE:COL. */
 int vms_refs_parse(struct vms_refs *r, const char *s, size_t len, const char *name,
                    struct vms_error *e);
+/* Free the arrays; r is an empty string again ({0} is one to start with). */
 void vms_refs_fini(struct vms_refs *r);
 
 /* `vmsim pages`: one policy over a reference string, frame by frame. */
 struct vms_pages_opts {
-    const char *policy; /* CLI name */
-    uint32_t frames;    /* >= 1; ignored by ws (sized by tau) */
-    uint64_t tau;       /* ws, wsclock window in references (ws: required) */
-    uint64_t seed;      /* random, nru (default 1) */
-    unsigned bits;      /* aging counter width (default 8) */
-    uint32_t tick;      /* references between policy ticks; 0 = the policy's default */
+    const char *policy;              /* CLI name */
+    uint32_t frames;                 /* >= 1; ignored by ws (sized by params.tau) */
+    struct vms_policy_params params; /* ws: params.tau required */
+    bool table;                      /* vms_pages_print's text has the textbook table */
 };
+/* Run the policy over the whole string (the result keeps every step). -VMS_EINVAL naming
+ * the option for an unknown policy, frames 0, ws without tau, or an empty string. */
 struct vms_pages;
 int vms_pages_run(const struct vms_pages_opts *o, const struct vms_refs *r,
                   struct vms_pages **out, struct vms_error *e);
 void vms_pages_destroy(struct vms_pages *p);
+/* The totals of the run: references that faulted, references that hit. */
 uint64_t vms_pages_faults(const struct vms_pages *p);
 uint64_t vms_pages_hits(const struct vms_pages *p);
-/* Print the result: VMS_TEXT (the textbook table when table is true, then totals) or
- * VMS_JSON (one object with policy, frames, references, faults, hits, steps). */
-void vms_pages_print(FILE *f, const struct vms_pages *p, enum vms_format fmt, bool table);
+/* Print the result: VMS_TEXT (the textbook table when the options asked for it, then
+ * totals) or VMS_JSON (one object with policy, frames, references, faults, hits, steps);
+ * -VMS_EINVAL for VMS_CSV. */
+int vms_pages_print(const struct vms_pages *p, FILE *out, enum vms_format fmt,
+                    struct vms_error *e);
 
 /* Working-set size |W(t, tau)| after each reference t: the number of distinct pages among
  * the last tau references (Denning 1968). out has r->n entries. */
 int vms_ws_series(const struct vms_refs *r, uint64_t tau, uint32_t *out, struct vms_error *e);
 /* Print the series (text/CSV: "t,page,ws_size" rows; JSON: one object) and its mean;
- * with svg != NULL also draw it there. */
-int vms_ws_print(FILE *f, FILE *svg, const struct vms_refs *r, uint64_t tau,
-                 enum vms_format fmt, struct vms_error *e);
+ * with svg != NULL also draw it there. -VMS_EIO on a write error to either. */
+int vms_ws_print(const struct vms_refs *r, uint64_t tau, FILE *out, enum vms_format fmt,
+                 FILE *svg, struct vms_error *e);
 
 /* `vmsim mrc`: miss-ratio curves. Feed a stream of page touches (begin / touch / finish);
  * stack policies (lru, opt, lfu) are computed in one pass over the stream (Mattson et al.
  * 1970; LRU in O(log n) per touch), others simulated at every size in parallel. */
 struct vms_mrc_opts {
-    const char *policies;  /* comma-separated CLI names */
+    const char *policies;  /* comma-separated CLI names; NULL or "" = "lru" */
     const uint32_t *sizes; /* frame counts to report; NULL = every size 1..footprint */
     size_t nsizes;
-    uint64_t seed;         /* random, nru */
-    uint64_t tau;          /* wsclock (ws is not a fixed-size policy: refused) */
-    unsigned bits;         /* aging */
-    uint32_t tick;         /* policy tick period override */
+    struct vms_policy_params params; /* tau: wsclock (ws is not fixed-size: refused) */
     unsigned threads;      /* 0 = one per online CPU */
     bool simulate;         /* simulate stack policies per size too (to check one-pass) */
     double shards_rate;    /* > 0: add an "lru-shards" curve from spatial sampling at this
                             * rate (Waldspurger et al., FAST 2015), error vs exact reported */
 };
 struct vms_mrc;
+/* -VMS_EINVAL naming --policy for an unknown policy or one that cannot be sized by frames. */
 int vms_mrc_create(const struct vms_mrc_opts *o, struct vms_mrc **out, struct vms_error *e);
 void vms_mrc_destroy(struct vms_mrc *m);
 /* One page touch (a load, or a store when write). Returns < 0 only when out of memory. */
@@ -256,21 +302,27 @@ int vms_mrc_touch(struct vms_mrc *m, uint64_t page, bool write);
 struct vms_trace_rec;
 int vms_mrc_touch_records(struct vms_mrc *m, const struct vms_trace_rec *recs, size_t n,
                           uint64_t page_size);
-/* End of stream: compute every curve. */
+/* End of stream: compute every curve. Call it once, after the last touch. */
 int vms_mrc_finish(struct vms_mrc *m, struct vms_error *e);
+/* Page touches so far; distinct pages touched; the curves and their names (c <
+ * vms_mrc_ncurves, NULL otherwise), in the order of the options' policies. */
 uint64_t vms_mrc_references(const struct vms_mrc *m);
 uint64_t vms_mrc_footprint(const struct vms_mrc *m);
 size_t vms_mrc_ncurves(const struct vms_mrc *m);
 const char *vms_mrc_curve_name(const struct vms_mrc *m, size_t c);
 /* Faults of curve c at `frames` (one of the reported sizes); UINT64_MAX if not reported. */
 uint64_t vms_mrc_faults(const struct vms_mrc *m, size_t c, uint32_t frames);
-/* VMS_TEXT table, VMS_CSV (policy,frames,faults,miss_ratio) or VMS_JSON. */
-void vms_mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt);
-/* An SVG plot: miss ratio against frames, one line per curve, axes labelled. */
-void vms_mrc_svg(FILE *f, const struct vms_mrc *m, const char *title);
+/* After vms_mrc_finish (else -VMS_EINVAL): VMS_TEXT table, VMS_CSV
+ * (policy,frames,faults,miss_ratio) or VMS_JSON. */
+int vms_mrc_print(const struct vms_mrc *m, FILE *out, enum vms_format fmt, struct vms_error *e);
+/* An SVG plot: miss ratio against frames, one line per curve, axes labelled (title NULL =
+ * "Miss-ratio curve"). */
+int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *out, struct vms_error *e);
 /* A gnuplot script drawing the same plot into the PNG file png_path (pngcairo when the
- * gnuplot has it, else png), the data inline: feed it to gnuplot on standard input. */
-void vms_mrc_gnuplot(FILE *f, const struct vms_mrc *m, const char *title, const char *png_path);
+ * gnuplot has it, else png), the data inline: feed it to gnuplot on standard input.
+ * Both after vms_mrc_finish (else -VMS_EINVAL); -VMS_EIO on a write error. */
+int vms_mrc_gnuplot(const struct vms_mrc *m, const char *title, const char *png_path, FILE *out,
+                    struct vms_error *e);
 
 /* ---------------------------------------------------------------- traces */
 /* section: trace — trace readers and writers */
@@ -302,14 +354,16 @@ struct vms_trace_counts {
 struct vms_trace;        /* a reader */
 struct vms_trace_writer; /* a writer */
 
-/* Open a trace file ("-" = stdin) or a descriptor (closed by vms_trace_close). */
-struct vms_trace *vms_trace_open(const char *path, unsigned flags, struct vms_error *e);
-struct vms_trace *vms_trace_open_fd(int fd, const char *name, unsigned flags,
-                                    struct vms_error *e);
+/* Open a trace file ("-" = stdin) or a descriptor (closed by vms_trace_close); the format
+ * and compression are detected now. */
+int vms_trace_open(const char *path, unsigned flags, struct vms_trace **out,
+                   struct vms_error *e);
+int vms_trace_open_fd(int fd, const char *name, unsigned flags, struct vms_trace **out,
+                      struct vms_error *e);
 /* Up to n records: the count, 0 at the end, or -VMS_E* with "FILE:LINE:COL: expected ...". */
 long vms_trace_read(struct vms_trace *t, struct vms_trace_rec *buf, size_t n,
                     struct vms_error *e);
-void vms_trace_close(struct vms_trace *t);
+void vms_trace_close(struct vms_trace *t); /* NULL-safe */
 void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *out);
 const char *vms_trace_format_name(const struct vms_trace *t); /* "lackey", "din", "vmsim" */
 const char *vms_trace_compression(const struct vms_trace *t); /* "none", "gzip", "xz", "zstd" */
@@ -320,9 +374,9 @@ bool vms_trace_format_parse(const char *name, enum vms_trace_format *out);
 const char *vms_trace_kind_name(unsigned kind); /* "I", "L", "S", "M" */
 
 /* Writers; source is stored in a binary trace's header (NULL = ""). close writes the end
- * marker and flushes; it frees w even on failure. */
-struct vms_trace_writer *vms_trace_writer_open(const char *path, enum vms_trace_format fmt,
-                                               const char *source, struct vms_error *e);
+ * marker and flushes; it frees w even on failure (NULL: 0). */
+int vms_trace_writer_open(const char *path, enum vms_trace_format fmt, const char *source,
+                          struct vms_trace_writer **out, struct vms_error *e);
 int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs, size_t n,
                     struct vms_error *e);
 uint64_t vms_trace_writer_count(const struct vms_trace_writer *w);
@@ -361,8 +415,7 @@ struct vms_tracesim_opts {
     uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
     uint64_t swap;       /* bytes of swap; 0 = none */
     const char *policy;  /* replacement policy (vmsim pages --help); NULL = clock */
-    uint64_t seed;       /* seeded policies */
-    uint64_t tau;        /* ws, wsclock window in references; 0 = the policy's default */
+    struct vms_policy_params params; /* seed, tau (bits and tick must be 0) */
     uint64_t quantum;    /* references per time slice; 0 = 10000 */
     unsigned flags;      /* VMS_TRACE_SKIP_BAD, VMS_TRACESIM_SEQUENTIAL */
     const char *workdir; /* where the swap file goes; NULL = $TMPDIR or /tmp */
@@ -376,7 +429,7 @@ struct vms_tracesim_opts {
 };
 
 struct vms_tracesim;
-/* c must pass vms_config_check (it is copied). */
+/* c must pass vms_config_check (it is copied); o NULL = every default. */
 int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_opts *o,
                         struct vms_tracesim **out, struct vms_error *e);
 void vms_tracesim_destroy(struct vms_tracesim *s);
@@ -399,11 +452,11 @@ void vms_tracesim_trace_counts(const struct vms_tracesim *s, size_t proc,
 const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc);
 /* Whether the out-of-memory killer ended process proc (its trace was not read further). */
 bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
-/* The statistics of the run: text table, one JSON object with "processes", or CSV (a total
- * row, then one row per process). */
 /* Whether the run thrashes (most of its simulated time went to swap-ins; docs/kernel.md):
  * true with a sentence in msg. */
 bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n);
+/* The statistics of the run: text table, one JSON object with "processes", or CSV (a total
+ * row, then one row per process). */
 int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
                        struct vms_error *e);
 /* One CSV row of the totals after leading columns names[i] = values[i] (a sweep run's
@@ -464,7 +517,158 @@ int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *op
                      FILE *diag, struct vms_error *e);
 
 /* ---------------------------------------------------------------- kernel */
-/* section: kernel */
+/* section: kernel — the simulated operating system (docs/kernel.md)
+ *
+ * A kernel runs on its own machine (made from a config): user pages live in `memory`
+ * bytes of frames, evicted by the replacement policy to `swap` bytes of swap; page tables
+ * are real page tables in simulated memory, walked by the simulated MMU. Processes are
+ * named by their pid (> 0, never reused within one kernel): a pid that was never spawned
+ * or has exited is refused with -VMS_EINVAL "no process PID". A process the
+ * out-of-memory killer ended stays valid until vms_kernel_exit or vms_kernel_destroy:
+ * its accesses return VMS_SIG_KILLED and its system calls -VMS_EINVAL.
+ *
+ * System calls follow Linux: unaligned or empty ranges and bad flags are -VMS_EINVAL with a
+ * message (naming the errno Linux would return); a file that cannot be opened or read is
+ * -VMS_EIO.
+ * Accesses never fail for simulated reasons: a fault the kernel resolves (demand paging,
+ * copy-on-write, swap-in) is invisible but counted; one it cannot resolve is a signal,
+ * returned as a value. Host trouble (out of host memory, swap-file i/o) is a negative
+ * code; the kernel may then be partly updated, and only vms_kernel_destroy is safe. */
+
+struct vms_kernel;
+
+/* What an access can end in (the result of vms_kernel_load/store/fetch/touch). */
+enum vms_signal {
+    VMS_SIG_NONE = 0,
+    VMS_SIG_SEGV_MAPERR = 1, /* SIGSEGV, no area contains the address */
+    VMS_SIG_SEGV_ACCERR = 2, /* SIGSEGV, the area forbids the access */
+    VMS_SIG_BUS = 3,         /* SIGBUS, a file page wholly past end of file */
+    VMS_SIG_KILLED = 4,      /* the process was killed (out of memory), now or before */
+};
+/* "ok", "SIGSEGV maperr", "SIGSEGV accerr", "SIGBUS", "killed"; "?" for other values. */
+const char *vms_signal_name(int sig);
+
+struct vms_kernel_opts {
+    uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
+    uint64_t swap;       /* bytes of swap; 0 = none */
+    const char *policy;  /* replacement policy (`vmsim pages --help`); NULL = clock */
+    /* seed (0 = the config's `seed` key), tau; bits and tick must be 0 */
+    struct vms_policy_params params;
+    const char *workdir; /* directory of the (unlinked) swap file; NULL = $TMPDIR or /tmp */
+    /* Called when the out-of-memory killer ends process pid, during the access or system
+     * call that needed the memory (NULL = not told). The callback may use the kernel only
+     * to read (vms_kernel_killed, vms_kernel_stat, printers). */
+    void (*on_kill)(void *ctx, int pid);
+    void *ctx;
+};
+
+/* A kernel on a fresh machine of configuration c (which must pass vms_config_check; it is
+ * copied); o NULL = every default. -VMS_EINVAL for bad options (an unknown policy, bits or
+ * tick set, ...); -VMS_EIO when the swap file cannot be created. */
+int vms_kernel_create(const struct vms_config *c, const struct vms_kernel_opts *o,
+                      struct vms_kernel **out, struct vms_error *e);
+/* Ends every process and frees everything. */
+void vms_kernel_destroy(struct vms_kernel *k);
+/* The page size of the kernel's machine. */
+uint64_t vms_kernel_page_size(const struct vms_kernel *k);
+
+/* ---- processes */
+
+/* A new process with an empty address space (no areas; the heap's start is 0x10000000, or
+ * lower on small machines); *pid receives its pid (-1 on failure). */
+int vms_kernel_spawn(struct vms_kernel *k, int *pid, struct vms_error *e);
+/* fork(2): the child gets copies of the parent's areas and page tables; private pages
+ * become read-only copy-on-write in both, shared pages stay shared. *child receives its
+ * pid (-1 on failure). */
+int vms_kernel_fork(struct vms_kernel *k, int parent, int *child, struct vms_error *e);
+/* execve(2) of the ELF64 file at host path `path` with arguments argv (NULL-terminated;
+ * NULL = no arguments): the old image is dropped, areas built as Linux x86-64 builds them
+ * without randomisation, the stack holds argv, an empty environment and the auxiliary
+ * vector. A missing or bad file fails before anything changes. */
+int vms_kernel_exec(struct vms_kernel *k, int pid, const char *path, const char *const *argv,
+                    struct vms_error *e);
+/* exit(2): unmap everything (dirty shared file pages are written to their files) and end
+ * the process, also a killed one; its pid is then unknown. */
+int vms_kernel_exit(struct vms_kernel *k, int pid, struct vms_error *e);
+/* Make pid the current process (a CR3 load). Accesses switch implicitly too. */
+int vms_kernel_switch(struct vms_kernel *k, int pid, struct vms_error *e);
+/* 1 when the out-of-memory killer ended pid, 0 when it runs, -VMS_EINVAL if no process. */
+int vms_kernel_killed(const struct vms_kernel *k, int pid, struct vms_error *e);
+/* The pids of the processes that exist (killed ones included), in spawn order: up to n into
+ * pids; returns how many exist. */
+size_t vms_kernel_pids(const struct vms_kernel *k, int *pids, size_t n);
+
+/* ---- system calls (prot: VMS_PROT_READ | VMS_PROT_WRITE | VMS_PROT_EXEC) */
+
+#define VMS_MMAP_SHARED 0x1u /* MAP_SHARED (else MAP_PRIVATE) */
+#define VMS_MMAP_ANON 0x2u   /* MAP_ANONYMOUS: no file */
+#define VMS_MMAP_FIXED 0x4u  /* MAP_FIXED: at hint exactly, replacing what is there */
+
+/* mmap(2) of len bytes: file (a host path) at page-aligned offset off, or anonymous
+ * (VMS_MMAP_ANON, file NULL). hint 0 = the kernel's choice. *addr receives the address
+ * (0 on failure). */
+int vms_kernel_mmap(struct vms_kernel *k, int pid, uint64_t hint, uint64_t len, unsigned prot,
+                    unsigned flags, const char *file, uint64_t off, uint64_t *addr,
+                    struct vms_error *e);
+/* munmap(2), mprotect(2), msync(2) of [va, va+len); va page-aligned. msync writes dirty
+ * shared file pages of the range to their files. */
+int vms_kernel_munmap(struct vms_kernel *k, int pid, uint64_t va, uint64_t len,
+                      struct vms_error *e);
+int vms_kernel_mprotect(struct vms_kernel *k, int pid, uint64_t va, uint64_t len, unsigned prot,
+                        struct vms_error *e);
+int vms_kernel_msync(struct vms_kernel *k, int pid, uint64_t va, uint64_t len,
+                     struct vms_error *e);
+/* Move the break by delta bytes (negative shrinks; 0 just asks); *heap_start (may be NULL)
+ * receives the heap's start (start_brk), so the break is heap_start + the sum of deltas. */
+int vms_kernel_brk(struct vms_kernel *k, int pid, int64_t delta, uint64_t *heap_start,
+                   struct vms_error *e);
+
+/* ---- accesses: the process's load, store or instruction fetch at va
+ *
+ * size 1, 2, 4 or 8 bytes; an access may span two pages and two cache blocks (split as
+ * hardware splits it; if either page faults, nothing is accessed). Faults are resolved
+ * and the access restarted as a kernel does. Each returns the signal (enum vms_signal,
+ * >= 0; VMS_SIG_NONE when the access completed) or a negative error: -VMS_EINVAL for no
+ * such process, a bad size, a value wider than size; -VMS_ENOMEM/-VMS_EIO host trouble. */
+int vms_kernel_load(struct vms_kernel *k, int pid, uint64_t va, unsigned size, uint64_t *value,
+                    struct vms_error *e);
+int vms_kernel_store(struct vms_kernel *k, int pid, uint64_t va, unsigned size, uint64_t value,
+                     struct vms_error *e);
+int vms_kernel_fetch(struct vms_kernel *k, int pid, uint64_t va, struct vms_error *e);
+/* A one-byte load or store that moves no data (a store leaves the byte as it was): the
+ * faults, dirty bits and counts of the access only. */
+int vms_kernel_touch(struct vms_kernel *k, int pid, uint64_t va, bool write,
+                     struct vms_error *e);
+
+/* read(2) of the host file at path through the kernel's page cache (so it sees what
+ * shared mappings wrote and have not yet written back): up to n bytes at off into buf;
+ * *got = bytes read (fewer at end of file). */
+int vms_kernel_file_read(struct vms_kernel *k, const char *path, uint64_t off, void *buf,
+                         size_t n, size_t *got, struct vms_error *e);
+
+/* ---- statistics and output */
+
+/* Statistics (docs/statistics.md): pid 0 = the whole machine, else one process (its
+ * references, faults, the hardware counters accumulated while it was current, and the
+ * swap traffic it caused). Printed as vms_machine_stats_print prints them. */
+int vms_kernel_stats_print(struct vms_kernel *k, int pid, FILE *out, enum vms_format fmt,
+                           struct vms_error *e);
+/* One statistic by its dotted key; -VMS_EINVAL when no such key or process. */
+int vms_kernel_stat(struct vms_kernel *k, int pid, const char *key, double *value,
+                    struct vms_error *e);
+/* The areas of pid as /proc/PID/maps lists them (VMS_TEXT only). */
+int vms_kernel_maps_print(struct vms_kernel *k, int pid, FILE *out, enum vms_format fmt,
+                          struct vms_error *e);
+/* The page table of pid: the whole tree (has_va false), or the walk for va with every PTE
+ * decoded bit by bit (VMS_TEXT only). */
+int vms_kernel_pagetable_print(struct vms_kernel *k, int pid, bool has_va, uint64_t va,
+                               FILE *out, enum vms_format fmt, struct vms_error *e);
+/* Whether the run thrashes: most swap-ins (at least 64) refault pages evicted so recently
+ * that the resident working sets exceed memory; true with a sentence in msg (n bytes). */
+bool vms_kernel_thrashing(const struct vms_kernel *k, char *msg, size_t n);
+/* Check every invariant of the kernel's state (page tables against frames, swap counts,
+ * TLB against page tables, areas): 0, or -VMS_EINVAL naming the first violation. Slow. */
+int vms_kernel_audit(struct vms_kernel *k, struct vms_error *e);
 
 #ifdef __cplusplus
 }

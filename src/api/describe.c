@@ -120,5 +120,5 @@ int vms_config_describe(const struct vms_config *c, FILE *out, struct vms_error 
     fprintf(out, "\npage walks %s the data caches; paging-structure caches %s; PCID %s\n",
             c->walk_through_cache ? "read PTEs through" : "do not touch",
             c->psc ? "on" : "off", c->pcid ? "on" : "off");
-    return 0;
+    return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

@@ -10,18 +10,19 @@
 
 /* ---- configs ---- */
 
-struct vms_config *vms_config_create(const char *preset, struct vms_error *e)
+int vms_config_create(const char *preset, struct vms_config **out, struct vms_error *e)
 {
+    *out = NULL;
     struct vms_config *c = vms_malloc(sizeof *c);
-    if (!c) {
-        err_set(e, VMS_ENOMEM, "out of host memory");
-        return NULL;
-    }
-    if (config_preset(c, preset ? preset : VMS_DEFAULT_MACHINE, e)) {
+    if (!c)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    int rc = config_preset(c, preset ? preset : VMS_DEFAULT_MACHINE, e);
+    if (rc) {
         vms_free(c);
-        return NULL;
+        return rc < 0 ? rc : -VMS_EINVAL;
     }
-    return c;
+    *out = c;
+    return 0;
 }
 
 void vms_config_destroy(struct vms_config *c)
@@ -29,12 +30,15 @@ void vms_config_destroy(struct vms_config *c)
     vms_free(c);
 }
 
-struct vms_config *vms_config_clone(const struct vms_config *c)
+int vms_config_clone(const struct vms_config *c, struct vms_config **out, struct vms_error *e)
 {
+    *out = NULL;
     struct vms_config *n = vms_malloc(sizeof *n);
-    if (n)
-        *n = *c;
-    return n;
+    if (!n)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    *n = *c;
+    *out = n;
+    return 0;
 }
 
 int vms_config_set(struct vms_config *c, const char *key, const char *value, struct vms_error *e)
@@ -76,9 +80,20 @@ unsigned vms_config_va_bits(const struct vms_config *c)
     return c->va_bits;
 }
 
-void vms_config_get(const struct vms_config *c, const char *key, char *buf, size_t n)
+int vms_config_get(const struct vms_config *c, const char *key, char *buf, size_t n,
+                   struct vms_error *e)
 {
-    config_get(c, key, buf, n);
+    if (n)
+        buf[0] = '\0';
+    bool known = false;
+    for (size_t i = 0; i < config_key_count() && !known; i++)
+        known = !strcmp(config_key(i)->key, key);
+    if (!known)
+        return err_set(e, VMS_EINVAL,
+                       "unknown machine key '%s' (see `vmsim machines --keys`)", key);
+    if (n)
+        config_get(c, key, buf, n);
+    return 0;
 }
 
 size_t vms_config_key_count(void)
@@ -136,9 +151,15 @@ struct vms_machine *machine_create(const struct vms_config *c, bool unknown_mem,
     return vm;
 }
 
-struct vms_machine *vms_machine_create(const struct vms_config *c, struct vms_error *e)
+int vms_machine_create(const struct vms_config *c, struct vms_machine **out,
+                       struct vms_error *e)
 {
-    return machine_create(c, false, e);
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
+    *out = machine_create(c, false, e);
+    return *out ? 0 : -(e->code ? e->code : VMS_EINVAL);
 }
 
 void vms_machine_destroy(struct vms_machine *vm)
@@ -323,19 +344,21 @@ void machine_fill_stats(const struct vms_machine *vm, struct stats *s)
     stats_from_mmu(s, &vm->mmu);
 }
 
-int vms_machine_stats_print(struct vms_machine *vm, FILE *out, enum vms_format fmt,
+int vms_machine_stats_print(const struct vms_machine *vm, FILE *out, enum vms_format fmt,
                             struct vms_error *e)
 {
-    (void)e;
+    if (fmt != VMS_TEXT && fmt != VMS_JSON && fmt != VMS_CSV)
+        return err_set(e, VMS_EINVAL, "statistics: unknown format %d", (int)fmt);
     struct stats s;
     machine_fill_stats(vm, &s);
     stats_print(&s, out, fmt, true);
-    return 0;
+    return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }
 
-int vms_machine_stat(struct vms_machine *vm, const char *key, double *value,
+int vms_machine_stat(const struct vms_machine *vm, const char *key, double *value,
                      struct vms_error *e)
 {
+    *value = 0;
     struct stats s;
     machine_fill_stats(vm, &s);
     if (!stats_get(&s, key, value))

@@ -387,8 +387,8 @@ static int check_item(const struct vms_state *st, const struct state_item *it,
     return 0;
 }
 
-struct vms_state *vms_state_parse(const char *text, size_t len, const char *file,
-                                  struct vms_error *e)
+static struct vms_state *state_parse(const char *text, size_t len, const char *file,
+                                     struct vms_error *e)
 {
     struct vms_state *st = vms_calloc(1, sizeof *st);
     if (!st) {
@@ -497,7 +497,7 @@ fail:
     return NULL;
 }
 
-struct vms_state *vms_state_load(const char *path, struct vms_error *e)
+static struct vms_state *state_load(const char *path, struct vms_error *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -537,7 +537,7 @@ struct vms_state *vms_state_load(const char *path, struct vms_error *e)
         err_set(e, VMS_EIO, "%s: read error", path);
         return NULL;
     }
-    struct vms_state *st = vms_state_parse(buf, n, path, e);
+    struct vms_state *st = state_parse(buf, n, path, e);
     vms_free(buf);
     return st;
 }
@@ -675,4 +675,30 @@ oom:
     vms_machine_destroy(vm);
     err_set(e, VMS_ENOMEM, "out of host memory building the machine state");
     return NULL;
+}
+
+/* A constructor's result as the public shape: 0 and *out, or the code in e. */
+static int state_result(struct vms_state *st, struct vms_state **out, struct vms_error *e)
+{
+    *out = st;
+    return st ? 0 : -(e->code ? e->code : VMS_EINVAL);
+}
+
+int vms_state_parse(const char *text, size_t len, const char *filename, struct vms_state **out,
+                    struct vms_error *e)
+{
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
+    return state_result(state_parse(text, len, filename, e), out, e);
+}
+
+int vms_state_load(const char *path, struct vms_state **out, struct vms_error *e)
+{
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
+    return state_result(state_load(path, e), out, e);
 }

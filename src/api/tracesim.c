@@ -164,12 +164,17 @@ int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_op
         vms_free(s);
         return err_set(e, VMS_EINVAL, "--interval: no output for the time series");
     }
+    if (s->o.params.bits || s->o.params.tick) {
+        const char *which = s->o.params.bits ? "bits" : "tick";
+        vms_free(s);
+        return err_set(e, VMS_EINVAL, "policy parameters: the kernel takes no %s", which);
+    }
     struct kern_options ko = {
         .memory = s->o.memory,
         .swap = s->o.swap,
         .policy = s->o.policy,
-        .seed = s->o.seed,
-        .tau = s->o.tau,
+        .seed = s->o.params.seed,
+        .tau = s->o.params.tau,
         .workdir = s->o.workdir,
         .on_kill = ts_on_kill,
         .ctx = s,
@@ -505,6 +510,7 @@ size_t vms_tracesim_processes(const struct vms_tracesim *s)
 int vms_tracesim_stat(const struct vms_tracesim *s, size_t proc, const char *key,
                       double *value, struct vms_error *e)
 {
+    *value = 0;
     if (proc > s->np)
         return err_set(e, VMS_EINVAL, "no process %zu (there are %zu)", proc, s->np);
     struct stats st;
@@ -566,16 +572,15 @@ int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format 
     stats_print_run(&total, pp, s->np, s->failed, out, fmt, true);
     vms_free(ps);
     vms_free(pp);
-    return 0;
+    return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }
 
 int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *names,
                            const char *const *values, size_t n, bool header, FILE *out,
                            struct vms_error *e)
 {
-    (void)e;
     struct stats total;
     ts_total(s, &total);
     stats_print_row(&total, names, values, n, out, header);
-    return 0;
+    return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

@@ -16,22 +16,26 @@ struct vms_translator {
     struct vms_machine *vm; /* sequential mode: the evolving machine */
 };
 
-struct vms_translator *vms_translator_create(const struct vms_state *st, bool sequential,
-                                             enum vms_access access, struct vms_error *e)
+int vms_translator_create(const struct vms_state *st, bool sequential, enum vms_access access,
+                          struct vms_translator **out, struct vms_error *e)
 {
+    *out = NULL;
     struct vms_translator *t = vms_calloc(1, sizeof *t);
-    if (!t) {
-        err_set(e, VMS_ENOMEM, "out of host memory");
-        return NULL;
-    }
+    if (!t)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
     t->st = st;
     t->sequential = sequential;
     t->kind = access == VMS_STORE ? ACCESS_STORE : access == VMS_FETCH ? ACCESS_FETCH : ACCESS_LOAD;
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
     if (sequential && !(t->vm = state_build(st, e))) {
         vms_free(t);
-        return NULL;
+        return -(e->code ? e->code : VMS_EINVAL);
     }
-    return t;
+    *out = t;
+    return 0;
 }
 
 void vms_translator_destroy(struct vms_translator *t)
@@ -343,7 +347,7 @@ static void print_json(struct vms_machine *vm, enum access_kind kind, const stru
     fputs("]}\n", out);
 }
 
-int vms_translate(struct vms_translator *t, const char *va_text, enum vms_format fmt, FILE *out,
+int vms_translate(struct vms_translator *t, const char *va_text, FILE *out, enum vms_format fmt,
                   struct vms_error *e)
 {
     uint64_t va;
@@ -367,5 +371,5 @@ int vms_translate(struct vms_translator *t, const char *va_text, enum vms_format
         print_text(vm, t->kind, &x, out);
     if (!t->vm)
         vms_machine_destroy(vm);
-    return 0;
+    return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

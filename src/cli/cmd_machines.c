@@ -46,8 +46,8 @@ int cmd_machines(int argc, char **argv)
         return 0;
     }
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create(name ? name : VMS_DEFAULT_MACHINE, &e);
-    if (!c)
+    struct vms_config *c;
+    if (vms_config_create(name ? name : VMS_DEFAULT_MACHINE, &c, &e))
         return cli_fail(&e);
     for (int i = 0; i < nsets; i++)
         if (vms_config_set_kv(c, sets[i], &e)) {
@@ -60,7 +60,7 @@ int cmd_machines(int argc, char **argv)
         printf("%-20s %-14s %s\n", "key", name ? name : VMS_DEFAULT_MACHINE, "meaning");
         for (size_t i = 0; i < vms_config_key_count(); i++) {
             char v[64];
-            vms_config_get(c, vms_config_key_name(i), v, sizeof v);
+            vms_config_get(c, vms_config_key_name(i), v, sizeof v, &e); /* a known key */
             printf("%-20s %-14s %s\n", vms_config_key_name(i), v, vms_config_key_meaning(i));
         }
     } else if (vms_config_describe(c, stdout, &e)) {

@@ -174,7 +174,8 @@ static int mrc_png(const char *gnuplot, const struct vms_mrc *m, const char *tit
     sigaction(SIGPIPE, &ign, &old);
     FILE *f = fdopen(fds[1], "w");
     if (f) {
-        vms_mrc_gnuplot(f, m, title, png);
+        /* gnuplot may stop reading early: its exit status tells, not a write error */
+        vms_mrc_gnuplot(m, title, png, f, NULL);
         fclose(f);
     } else {
         close(fds[1]);
@@ -200,8 +201,8 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
 {
     enum { BATCH = 4096 };
     struct vms_error e = {0};
-    struct vms_trace *t = vms_trace_open(path, flags, &e);
-    if (!t)
+    struct vms_trace *t;
+    if (vms_trace_open(path, flags, &t, &e))
         return cli_fail(&e);
     struct vms_trace_rec *buf = malloc(BATCH * sizeof *buf);
     if (!buf) {
@@ -312,11 +313,11 @@ int cmd_mrc(int argc, char **argv)
             o.threads = v > 256 ? 256 : (unsigned)v;
             break;
         case 's':
-            if (cli_number("--seed", optarg, 0, &o.seed))
+            if (cli_number("--seed", optarg, 0, &o.params.seed))
                 goto out;
             break;
         case 'T':
-            if (cli_number("--tau", optarg, 1, &o.tau))
+            if (cli_number("--tau", optarg, 1, &o.params.tau))
                 goto out;
             break;
         case 'b':
@@ -326,12 +327,12 @@ int cmd_mrc(int argc, char **argv)
                 cli_usage_error("--bits: aging counters have 1 to 32 bits, not %s", optarg);
                 goto out;
             }
-            o.bits = (unsigned)v;
+            o.params.bits = (unsigned)v;
             break;
         case 'k':
             if (cli_number("--tick", optarg, 1, &v) || v > UINT32_MAX)
                 goto out;
-            o.tick = (uint32_t)v;
+            o.params.tick = (uint32_t)v;
             break;
         case OPT_PAGE_SIZE:
             if (mrc_parse_page_size(optarg, &page_size))
@@ -373,8 +374,8 @@ int cmd_mrc(int argc, char **argv)
     }
     struct vms_error e = {0};
     if (machine) {
-        struct vms_config *cfg = vms_config_create(machine, &e);
-        if (!cfg) {
+        struct vms_config *cfg;
+        if (vms_config_create(machine, &cfg, &e)) {
             cli_usage_error("--machine: %s", e.msg);
             goto out;
         }
@@ -409,13 +410,13 @@ int cmd_mrc(int argc, char **argv)
         vms_mrc_destroy(m);
         goto out;
     }
-    vms_mrc_print(stdout, m, fmt);
+    vms_mrc_print(m, stdout, fmt, &e); /* finished: cannot fail but for stdout's errors */
     if (svg_path) {
         FILE *svg = fopen(svg_path, "w");
         if (!svg) {
             rc = cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
         } else {
-            vms_mrc_svg(svg, m, title);
+            vms_mrc_svg(m, title, svg, &e); /* a write error shows at fclose */
             if (fclose(svg) != 0)
                 rc = cli_usage_error("--svg: %s: write failed", svg_path);
         }

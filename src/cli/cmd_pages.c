@@ -131,11 +131,11 @@ int cmd_pages(int argc, char **argv)
         case 'j': fmt = VMS_JSON; break;
         case 'c': fmt = VMS_CSV; break;
         case 'T':
-            if (cli_number("--tau", optarg, 1, &o.tau))
+            if (cli_number("--tau", optarg, 1, &o.params.tau))
                 return 2;
             break;
         case 's':
-            if (cli_number("--seed", optarg, 0, &o.seed))
+            if (cli_number("--seed", optarg, 0, &o.params.seed))
                 return 2;
             break;
         case 'b':
@@ -144,12 +144,12 @@ int cmd_pages(int argc, char **argv)
             if (v > 32)
                 return cli_usage_error("--bits: aging counters have 1 to 32 bits, not %s",
                                        optarg);
-            o.bits = (unsigned)v;
+            o.params.bits = (unsigned)v;
             break;
         case 'k':
             if (cli_number("--tick", optarg, 1, &v) || v > UINT32_MAX)
                 return 2;
-            o.tick = (uint32_t)v;
+            o.params.tick = (uint32_t)v;
             break;
         case 'w': series = true; break;
         case 'S': svg_path = optarg; break;
@@ -165,7 +165,7 @@ int cmd_pages(int argc, char **argv)
                                o.policy);
     if (!series && !pi.uses_tau && !have_frames)
         return cli_usage_error("pages: --frames N is required for policy %s", o.policy);
-    if ((series || (!series && pi.uses_tau)) && !o.tau)
+    if ((series || (!series && pi.uses_tau)) && !o.params.tau)
         return cli_usage_error("pages: --tau T is required for %s",
                                series ? "--ws-series" : o.policy);
     if (file && optind < argc)
@@ -202,7 +202,9 @@ int cmd_pages(int argc, char **argv)
             vms_refs_fini(&refs);
             return cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
         }
-        rc = vms_ws_print(stdout, svg, &refs, o.tau, fmt, &e);
+        rc = vms_ws_print(&refs, o.params.tau, stdout, fmt, svg, &e);
+        if (rc == -VMS_EIO) /* the SVG's write errors show at fclose, as they always have */
+            rc = 0;
         if (svg && fclose(svg) != 0 && rc == 0)
             rc = -VMS_EIO, snprintf(e.msg, sizeof e.msg, "--svg: %s: write failed", svg_path);
         vms_refs_fini(&refs);
@@ -213,12 +215,13 @@ int cmd_pages(int argc, char **argv)
         return cli_usage_error("pages: --csv goes with --ws-series (use --json for a run)");
     }
     struct vms_pages *res;
+    o.table = table || refs.n <= PAGES_TABLE_MAX;
     rc = vms_pages_run(&o, &refs, &res, &e);
     if (rc < 0) {
         vms_refs_fini(&refs);
         return cli_fail(&e);
     }
-    vms_pages_print(stdout, res, fmt, table || refs.n <= PAGES_TABLE_MAX);
+    vms_pages_print(res, stdout, fmt, &e); /* text or JSON: cannot fail but for stdout */
     vms_pages_destroy(res);
     vms_refs_fini(&refs);
     return 0;

@@ -126,9 +126,9 @@ int cmd_record(int argc, char **argv)
     struct vms_error e = {0};
     int rc = 0;
     struct vms_trace_writer *w = NULL;
-    struct vms_trace *t = vms_trace_open_fd(fds[0], "valgrind output", 0, &e);
-    if (t)
-        w = vms_trace_writer_open(out, VMS_TRACE_VMSIM, desc, &e);
+    struct vms_trace *t;
+    if (vms_trace_open_fd(fds[0], "valgrind output", 0, &t, &e) == 0)
+        vms_trace_writer_open(out, VMS_TRACE_VMSIM, desc, &w, &e);
     if (!t || !w) {
         rc = cli_fail(&e);
     } else {

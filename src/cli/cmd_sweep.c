@@ -213,8 +213,8 @@ static int grid_check(const struct grid *g)
             return cli_usage_error("--policy: unknown policy '%s' (`vmsim pages --help` lists "
                                    "them)", g->policy.v[i]);
     for (size_t i = 0; i < g->machines.n; i++) {
-        struct vms_config *c = vms_config_create(g->machines.v[i], &e);
-        if (!c)
+        struct vms_config *c;
+        if (vms_config_create(g->machines.v[i], &c, &e))
             return cli_usage_error("--machines: %s", e.msg);
         int rc = 0;
         for (size_t s = 0; s < g->nsets && rc == 0; s++)

@@ -53,8 +53,8 @@ static void trace_usage(FILE *f)
 static int trace_count(const char *path, unsigned flags)
 {
     struct vms_error e = {0};
-    struct vms_trace *t = vms_trace_open(path, flags, &e);
-    if (!t)
+    struct vms_trace *t;
+    if (vms_trace_open(path, flags, &t, &e))
         return cli_fail(&e);
     struct vms_trace_rec buf[1024];
     long got;
@@ -150,8 +150,8 @@ static char *join(const char *const *items, size_t n, const char *sep)
 static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
 {
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create(a->machine, &e);
-    if (!c)
+    struct vms_config *c;
+    if (vms_config_create(a->machine, &c, &e))
         return cli_usage_error("--machine: %s", e.msg);
     for (size_t i = 0; i < a->nsets; i++)
         if (vms_config_set_kv(c, a->sets[i], &e) < 0) {
@@ -316,12 +316,12 @@ int cmd_trace(int argc, char **argv)
             break;
         case OPT_POLICY: a.o.policy = optarg; sim_opt = true; break;
         case OPT_SEED:
-            if ((status = cli_number("--seed", optarg, 0, &a.o.seed)))
+            if ((status = cli_number("--seed", optarg, 0, &a.o.params.seed)))
                 goto out;
             sim_opt = true;
             break;
         case OPT_TAU:
-            if ((status = cli_number("--tau", optarg, 1, &a.o.tau)))
+            if ((status = cli_number("--tau", optarg, 1, &a.o.params.tau)))
                 goto out;
             sim_opt = true;
             break;

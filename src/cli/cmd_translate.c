@@ -62,22 +62,24 @@ int cmd_translate(int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("translate: expected at least one virtual address");
     struct vms_error e = {0};
-    struct vms_state *st = vms_state_load(state, &e);
-    if (!st)
+    struct vms_state *st;
+    if (vms_state_load(state, &st, &e))
         return cli_fail(&e);
-    struct vms_translator *t = vms_translator_create(st, seq, acc, &e);
+    struct vms_translator *t;
     int rc = 0;
-    if (!t) {
+    if (vms_translator_create(st, seq, acc, &t, &e)) {
         rc = cli_fail(&e);
     } else {
         /* Check every VA before printing anything. */
         for (int i = optind; i < argc && !rc; i++)
-            if (vms_translate(t, argv[i], VMS_TEXT, NULL, &e))
+            if (vms_translate(t, argv[i], NULL, VMS_TEXT, &e))
                 rc = cli_fail(&e);
         for (int i = optind; i < argc && !rc; i++) {
             if (!json && i > optind)
                 putchar('\n');
-            if (vms_translate(t, argv[i], json ? VMS_JSON : VMS_TEXT, stdout, &e))
+            /* standard output's write errors have never changed the exit status */
+            int r = vms_translate(t, argv[i], stdout, json ? VMS_JSON : VMS_TEXT, &e);
+            if (r && r != -VMS_EIO)
                 rc = cli_fail(&e);
         }
     }

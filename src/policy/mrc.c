@@ -518,11 +518,12 @@ static void *mrc_worker(void *arg)
             return NULL;
         struct mrc_curve *c = &m->curves[j->job_curve[k]];
         uint32_t frames = m->sizes[j->job_size[k]];
-        struct policy_params params = {.nframes = frames, .seed = m->o.seed ? m->o.seed : 1,
-                                       .tau = m->o.tau, .bits = m->o.bits};
+        const struct vms_policy_params *pp = &m->o.params;
+        struct policy_params params = {.nframes = frames, .seed = pp->seed ? pp->seed : 1,
+                                       .tau = pp->tau, .bits = pp->bits};
         struct sim *s = NULL;
         struct vms_error e = {0};
-        int rc = sim_create(c->ops, &params, m->npages, m->o.tick, &s, &e);
+        int rc = sim_create(c->ops, &params, m->npages, m->o.params.tick, &s, &e);
         if (rc == 0)
             rc = sim_set_future(s, m->stream, m->slen, 0x7fffffffu, &e);
         if (rc == 0) {
@@ -719,10 +720,9 @@ static const char *mrc_method_name(enum mrc_method k)
     return "?";
 }
 
-void vms_mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt)
+/* The text table, CSV or JSON of a finished computation. */
+static void mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt)
 {
-    if (!m->finished)
-        return;
     double nr = (double)m->nrefs;
     if (fmt == VMS_CSV) {
         fprintf(f, "policy,frames,faults,miss_ratio\n");
@@ -775,10 +775,31 @@ void vms_mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt)
     }
 }
 
-void vms_mrc_svg(FILE *f, const struct vms_mrc *m, const char *title)
+/* Before printing: the curves must be computed. */
+static int mrc_check_finished(const struct vms_mrc *m, struct vms_error *e)
 {
-    if (!m->finished)
-        return;
+    return m->finished ? 0 : err_set(e, VMS_EINVAL, "mrc: not finished (vms_mrc_finish)");
+}
+
+static int mrc_written(FILE *f, struct vms_error *e)
+{
+    return ferror(f) ? err_set(e, VMS_EIO, "write error") : 0;
+}
+
+int vms_mrc_print(const struct vms_mrc *m, FILE *out, enum vms_format fmt, struct vms_error *e)
+{
+    int rc = mrc_check_finished(m, e);
+    if (rc)
+        return rc;
+    mrc_print(out, m, fmt);
+    return mrc_written(out, e);
+}
+
+int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *f, struct vms_error *e)
+{
+    int rc = mrc_check_finished(m, e);
+    if (rc)
+        return rc;
     struct svg_series *s = vms_calloc(m->ncurves, sizeof *s);
     double *x = vms_malloc(m->nsizes * sizeof *x);
     double *y = vms_malloc(m->ncurves * m->nsizes * sizeof *y);
@@ -786,7 +807,7 @@ void vms_mrc_svg(FILE *f, const struct vms_mrc *m, const char *title)
         vms_free(s);
         vms_free(x);
         vms_free(y);
-        return;
+        return err_set(e, VMS_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < m->nsizes; i++)
         x[i] = m->sizes[i];
@@ -800,6 +821,7 @@ void vms_mrc_svg(FILE *f, const struct vms_mrc *m, const char *title)
     vms_free(s);
     vms_free(x);
     vms_free(y);
+    return mrc_written(f, e);
 }
 
 /* A gnuplot single-quoted string: quotes doubled, control characters as spaces. */
@@ -815,13 +837,15 @@ static void mrc_gp_string(FILE *f, const char *s)
     fputc('\'', f);
 }
 
-void vms_mrc_gnuplot(FILE *f, const struct vms_mrc *m, const char *title, const char *png_path)
+int vms_mrc_gnuplot(const struct vms_mrc *m, const char *title, const char *png_path, FILE *f,
+                    struct vms_error *e)
 {
     static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                          "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                                          "#bcbd22", "#17becf"};
-    if (!m->finished)
-        return;
+    int rc = mrc_check_finished(m, e);
+    if (rc)
+        return rc;
     fputs("if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
           "    set terminal pngcairo size 960,600 font ',11' noenhanced\n"
           "} else {\n"
@@ -852,4 +876,5 @@ void vms_mrc_gnuplot(FILE *f, const struct vms_mrc *m, const char *title, const 
                     (double)m->curves[c].faults[i] / (double)m->nrefs);
         fputs("e\n", f);
     }
+    return mrc_written(f, e);
 }

@@ -12,6 +12,7 @@ struct vms_pages {
     uint32_t nslots;     /* slots shown: all frames, or for ws the most ever used */
     uint32_t nframes;    /* slots the policy had */
     uint64_t tau;
+    bool table;          /* text output has the textbook table */
     size_t n;
     uint64_t *orig;      /* dense id -> page */
     uint32_t *dense;     /* per reference */
@@ -111,7 +112,7 @@ int vms_pages_run(const struct vms_pages_opts *o, const struct vms_refs *r,
         return err_set(e, VMS_EINVAL, "--policy: unknown policy '%s' (see `vmsim pages --help`)",
                        o->policy ? o->policy : "");
     bool ws = ops->flags & POLICY_NO_FRAMES;
-    if (ws && o->tau == 0)
+    if (ws && o->params.tau == 0)
         return err_set(e, VMS_EINVAL, "--tau: policy %s needs a window of at least 1 reference",
                        ops->name);
     if (!ws && o->frames == 0)
@@ -125,7 +126,8 @@ int vms_pages_run(const struct vms_pages_opts *o, const struct vms_refs *r,
         return err_set(e, VMS_ENOMEM, "out of memory");
     p->ops = ops;
     p->n = r->n;
-    p->tau = o->tau;
+    p->tau = o->params.tau;
+    p->table = o->table;
     p->orig = vms_malloc(r->n * sizeof *p->orig);
     p->dense = vms_malloc(r->n * sizeof *p->dense);
     p->write = vms_malloc(r->n * sizeof *p->write);
@@ -153,9 +155,10 @@ int vms_pages_run(const struct vms_pages_opts *o, const struct vms_refs *r,
         rc = err_set(e, VMS_ENOMEM, "out of memory");
         goto fail;
     }
-    struct policy_params params = {.nframes = p->nframes, .seed = o->seed ? o->seed : 1,
-                                   .tau = o->tau, .bits = o->bits};
-    if ((rc = sim_create(ops, &params, npages, o->tick, &s, e)) < 0)
+    const struct vms_policy_params *pp = &o->params;
+    struct policy_params params = {.nframes = p->nframes, .seed = pp->seed ? pp->seed : 1,
+                                   .tau = pp->tau, .bits = pp->bits};
+    if ((rc = sim_create(ops, &params, npages, pp->tick, &s, e)) < 0)
         goto fail;
     if ((rc = sim_set_future(s, p->dense, r->n, UINT32_MAX, e)) < 0)
         goto fail;
@@ -268,8 +271,11 @@ static void pages_print_table(FILE *f, const struct vms_pages *p)
     vms_free(cells);
 }
 
-void vms_pages_print(FILE *f, const struct vms_pages *p, enum vms_format fmt, bool table)
+int vms_pages_print(const struct vms_pages *p, FILE *f, enum vms_format fmt,
+                    struct vms_error *e)
 {
+    if (fmt != VMS_TEXT && fmt != VMS_JSON)
+        return err_set(e, VMS_EINVAL, "pages: no %s output", fmt == VMS_CSV ? "CSV" : "such");
     bool ws = p->ops->flags & POLICY_NO_FRAMES;
     if (fmt == VMS_JSON) {
         fprintf(f, "{\"policy\": \"%s\", ", p->ops->name);
@@ -307,7 +313,7 @@ void vms_pages_print(FILE *f, const struct vms_pages *p, enum vms_format fmt, bo
             fprintf(f, "]}%s\n", i + 1 < p->n ? "," : "");
         }
         fprintf(f, "]}\n");
-        return;
+        return ferror(f) ? err_set(e, VMS_EIO, "write error") : 0;
     }
     if (ws)
         fprintf(f, "%s with tau %" PRIu64 " (at most %" PRIu32 " frames used)\n\n", p->ops->name,
@@ -315,10 +321,11 @@ void vms_pages_print(FILE *f, const struct vms_pages *p, enum vms_format fmt, bo
     else
         fprintf(f, "%s with %" PRIu32 " frame%s\n\n", p->ops->name, p->nframes,
                 p->nframes == 1 ? "" : "s");
-    if (table) {
+    if (p->table) {
         pages_print_table(f, p);
         fputc('\n', f);
     }
     fprintf(f, "references %zu, faults %" PRIu64 ", hits %" PRIu64 ", fault rate %.1f%%\n",
             p->n, p->faults, p->hits, 100.0 * (double)p->faults / (double)p->n);
+    return ferror(f) ? err_set(e, VMS_EIO, "write error") : 0;
 }

@@ -50,8 +50,8 @@ int vms_ws_series(const struct vms_refs *r, uint64_t tau, uint32_t *out, struct 
     return 0;
 }
 
-int vms_ws_print(FILE *f, FILE *svg, const struct vms_refs *r, uint64_t tau,
-                 enum vms_format fmt, struct vms_error *e)
+int vms_ws_print(const struct vms_refs *r, uint64_t tau, FILE *f, enum vms_format fmt,
+                 FILE *svg, struct vms_error *e)
 {
     uint32_t *ws = vms_malloc((r->n ? r->n : 1) * sizeof *ws);
     if (!ws)
@@ -108,5 +108,7 @@ int vms_ws_print(FILE *f, FILE *svg, const struct vms_refs *r, uint64_t tau,
         vms_free(y);
     }
     vms_free(ws);
+    if (ferror(f) || (svg && ferror(svg)))
+        return err_set(e, VMS_EIO, "write error");
     return 0;
 }

@@ -17,15 +17,32 @@ static struct trace_reader *api_reader(const struct vms_trace *t)
     return (struct trace_reader *)(uintptr_t)t;
 }
 
-struct vms_trace *vms_trace_open(const char *path, unsigned flags, struct vms_error *e)
+/* A constructor's result as the public shape: 0, or the code in e (*out NULL). */
+static int api_result(const void *obj, const struct vms_error *e)
 {
-    return (struct vms_trace *)trace_open(path, flags, e);
+    return obj ? 0 : -(e->code ? e->code : VMS_EIO);
 }
 
-struct vms_trace *vms_trace_open_fd(int fd, const char *name, unsigned flags,
-                                    struct vms_error *e)
+int vms_trace_open(const char *path, unsigned flags, struct vms_trace **out,
+                   struct vms_error *e)
 {
-    return (struct vms_trace *)trace_open_fd(fd, name, flags, e);
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
+    *out = (struct vms_trace *)trace_open(path, flags, e);
+    return api_result(*out, e);
+}
+
+int vms_trace_open_fd(int fd, const char *name, unsigned flags, struct vms_trace **out,
+                      struct vms_error *e)
+{
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
+    *out = (struct vms_trace *)trace_open_fd(fd, name, flags, e);
+    return api_result(*out, e);
 }
 
 long vms_trace_read(struct vms_trace *t, struct vms_trace_rec *buf, size_t n,
@@ -96,11 +113,16 @@ static struct trace_writer *api_writer(const struct vms_trace_writer *w)
     return (struct trace_writer *)(uintptr_t)w;
 }
 
-struct vms_trace_writer *vms_trace_writer_open(const char *path, enum vms_trace_format fmt,
-                                               const char *source, struct vms_error *e)
+int vms_trace_writer_open(const char *path, enum vms_trace_format fmt, const char *source,
+                          struct vms_trace_writer **out, struct vms_error *e)
 {
-    return (struct vms_trace_writer *)trace_writer_open_format(path, (enum trace_format)fmt,
+    struct vms_error le;
+    if (!e)
+        e = &le;
+    e->code = 0;
+    *out = (struct vms_trace_writer *)trace_writer_open_format(path, (enum trace_format)fmt,
                                                                source, e);
+    return api_result(*out, e);
 }
 
 int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs, size_t n,

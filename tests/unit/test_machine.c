@@ -8,8 +8,8 @@
 static struct vms_machine *mkvm(const char *preset, const char *const *kvs)
 {
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create(preset, &e);
-    if (!c)
+    struct vms_config *c;
+    if (vms_config_create(preset, &c, &e))
         return NULL;
     for (; kvs && *kvs; kvs++)
         if (vms_config_set_kv(c, *kvs, &e)) {
@@ -17,7 +17,8 @@ static struct vms_machine *mkvm(const char *preset, const char *const *kvs)
             vms_config_destroy(c);
             return NULL;
         }
-    struct vms_machine *vm = vms_machine_create(c, &e);
+    struct vms_machine *vm;
+    vms_machine_create(c, &vm, &e);
     vms_config_destroy(c);
     if (vm && vms_space_create(vm, &e) != 0) {
         vms_machine_destroy(vm);

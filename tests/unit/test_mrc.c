@@ -109,8 +109,8 @@ TEST(mrc_records_every_format_agrees)
         char path[512];
         snprintf(path, sizeof path, "%s/trace/%s", harness_data_dir(), files[f]);
         struct vms_error e = {0};
-        struct vms_trace *t = vms_trace_open(path, 0, &e);
-        if (!t) {
+        struct vms_trace *t;
+        if (vms_trace_open(path, 0, &t, &e)) {
             if (e.code == VMS_EUNSUPPORTED)
                 continue; /* zstd not in this build */
             harness_fail(__FILE__, __LINE__, "%s", e.msg);
@@ -184,7 +184,7 @@ TEST(mrc_gnuplot_script)
         vms_mrc_destroy(m);
         return;
     }
-    vms_mrc_gnuplot(f, m, "it's\nhere", "/tmp/a'b.png");
+    vms_mrc_gnuplot(m, "it's\nhere", "/tmp/a'b.png", f, NULL);
     fclose(f);
     CHECK_CONTAINS(buf, "set output '/tmp/a''b.png'\n");
     CHECK_CONTAINS(buf, "set title 'it''s here'\n");

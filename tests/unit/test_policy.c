@@ -22,7 +22,8 @@ static uint64_t run_faults(const char *policy, const uint64_t *refs, const bool 
                            writes && writes[i] ? "w" : "");
         vms_refs_parse(&r, buf, (size_t)len, "t", &e);
     }
-    struct vms_pages_opts o = {.policy = policy, .frames = frames, .tau = 4, .seed = 7};
+    struct vms_pages_opts o = {.policy = policy, .frames = frames,
+                               .params = {.tau = 4, .seed = 7}};
     struct vms_pages *p = NULL;
     uint64_t f = UINT64_MAX;
     if (vms_pages_run(&o, &r, &p, &e) == 0)

@@ -164,14 +164,15 @@ TEST(tlb_page_size_arrays)
 static struct vms_machine *machine(const char *preset, const char *kv)
 {
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create(preset, &e);
-    if (!c)
+    struct vms_config *c;
+    if (vms_config_create(preset, &c, &e))
         return NULL;
     if (kv && vms_config_set_kv(c, kv, &e)) {
         vms_config_destroy(c);
         return NULL;
     }
-    struct vms_machine *vm = vms_machine_create(c, &e);
+    struct vms_machine *vm;
+    vms_machine_create(c, &vm, &e);
     vms_config_destroy(c);
     return vm;
 }

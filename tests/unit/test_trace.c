@@ -677,14 +677,14 @@ TEST(trace_public_convert)
     CHECK_EQ(c.records, 300);
     CHECK_EQ(c.valgrind_lines, 25);
     CHECK_EQ(vms_trace_convert(out, back, VMS_TRACE_LACKEY, 0, NULL, NULL, &e), 0);
-    struct vms_trace *t = vms_trace_open(back, 0, &e);
-    CHECK(t != NULL);
+    struct vms_trace *t;
+    CHECK_EQ(vms_trace_open(back, 0, &t, &e), 0);
     struct vms_trace_rec recs[1000];
     CHECK_EQ(vms_trace_read(t, recs, 1000, &e), 300);
     CHECK_EQ(recs[2].addr, 0x1fff000718);
     CHECK_STR(vms_trace_format_name(t), "lackey");
     vms_trace_close(t);
-    t = vms_trace_open(out, 0, &e);
+    vms_trace_open(out, 0, &t, &e);
     CHECK_CONTAINS(vms_trace_source(t), "converted from ");
     vms_trace_close(t);
     CHECK(vms_trace_convert("/nonexistent", out, VMS_TRACE_DIN, 0, NULL, NULL, &e) < 0);

@@ -41,8 +41,8 @@ static struct vms_tracesim *mksim(const char *preset, const char *kv,
                                   const struct vms_tracesim_opts *o)
 {
     struct vms_error e = {0};
-    struct vms_config *c = vms_config_create(preset, &e);
-    if (!c)
+    struct vms_config *c;
+    if (vms_config_create(preset, &c, &e))
         return NULL;
     if (kv && vms_config_set_kv(c, kv, &e) < 0) {
         vms_config_destroy(c);
@@ -329,8 +329,8 @@ TEST(tracesim_alloc_failures)
      * never a crash or a leak (ASan checks the leaks). */
     char path[64];
     temp_trace(path, sizeof path, "I  00401000,3\n L 10000000,8\n M 10000ffc,8\n");
-    struct vms_config *c = vms_config_create("core-i7", NULL);
-    CHECK(c != NULL);
+    struct vms_config *c;
+    CHECK_EQ(vms_config_create("core-i7", &c, NULL), 0);
     if (!c)
         return;
     bool finished = false;
