@@ -178,6 +178,8 @@ enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_
     struct walk *w = &x->walk;
     memset(w, 0, sizeof *w);
     x->walked = true;
+    x->why = 0;
+    x->flags = 0;
     paddr_t table = root;
     unsigned flags = TLBF_W | TLBF_U; /* accumulated permissions */
     unsigned lvl = 1;
@@ -278,7 +280,7 @@ enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_
         x->psz = psz;
         x->pa = (pfn << m->cfg.page_shift) | (va & mask_bits(m->cfg.page_shift));
         x->level = lvl;
-        x->why = flags; /* on success: the TLB flags of the translation */
+        x->flags = flags;
         return x->status = XL_OK;
     }
     return x->status = XL_NOT_PRESENT; /* not reached: levels >= 1 */
@@ -297,6 +299,7 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
     x->tlb_level = -1;
     x->level = 0;
     x->why = 0;
+    x->flags = 0;
     if (m->cfg.va_bits < 64 && (va >> m->cfg.va_bits))
         return x->status = XL_BAD_ADDRESS;
     int l1 = k == ACCESS_FETCH ? m->itlb : TLB_L1D;
@@ -332,7 +335,7 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
         if ((e->flags & need) == need && !why_refused(m, e->flags, k)) {
             x->pa = entry_pa(m, e, psz, va);
             x->psz = psz;
-            x->why = e->flags;
+            x->flags = e->flags;
             return x->status = XL_OK;
         }
         /* Refused by a (possibly stale) entry: a protection fault, unless only the D bit
@@ -357,7 +360,7 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
         mmu_invlpg(m, va, m->asid);
         return st;
     }
-    unsigned flags = x->why;
+    unsigned flags = x->flags;
     pfn_t base = (x->pa >> m->g.psz_shift[x->psz]) << (m->g.psz_shift[x->psz] - m->cfg.page_shift);
     tlb_fill(&m->tlb[l1], x->psz, va, base, flags, m->asid, NULL);
     if (m->tlb[TLB_L2].present)

@@ -55,7 +55,8 @@ struct walk {
 struct xlate {
     enum xlate_status status;
     unsigned level;    /* XL_NOT_PRESENT / XL_RESERVED: textbook level of the PTE */
-    unsigned why;      /* XL_PROTECTION: WHY_* */
+    unsigned why;      /* XL_PROTECTION: WHY_* bits; 0 otherwise */
+    unsigned flags;    /* XL_OK: the translation's TLB flags (TLBF_*, TLBF_R); 0 otherwise */
     paddr_t pa;        /* XL_OK */
     int psz;           /* XL_OK: page size class (PSZ_*) */
     int tlb_level;     /* 0 = L1 TLB hit, 1 = L2 TLB hit, -1 = walked */
