@@ -87,6 +87,25 @@ struct mmu_stats {
     uint64_t cycles;
 };
 
+/* The last hit-path access of one kind (see "the epoch" below), for callers that run
+ * many accesses (mmu_access_last, mmu_last_hit): an access of the same kind within the
+ * same `lshift` granule of virtual addresses, while m->epoch is unchanged and the line
+ * still holds the block, hits the same TLB entry and the same line: only their LRU stamps
+ * and the counters move. It needs no clearing: kept across calls, task switches and
+ * faults, it is a repeat exactly when it should be. One per kind per MMU is enough
+ * (m->last, shared by every caller); a caller may keep its own. A zeroed one is empty
+ * (epoch 0 never matches: m->epoch starts at 1); so is one whose vblk a caller set to 0. */
+struct mmu_last {
+    uint64_t vblk;  /* (va >> lshift) + 1; 0 = empty */
+    uint64_t epoch; /* m->epoch when recorded */
+    struct tlb *t;
+    struct tlb_entry *e;
+    struct cache_level *l;
+    struct cache_line *ln;
+    uint64_t tag;    /* the block ln held (ln->tag) when recorded */
+    uint64_t pdelta; /* pa - va on the page (mod 2^64) */
+};
+
 struct mmu {
     struct vms_config cfg;
     struct geometry g;
@@ -113,6 +132,9 @@ struct mmu {
         uint32_t hit_cycles;  /* lat.tlb_l1 + lat.cache[cache] */
         uint32_t lshift;      /* the piece granule: min(first block, base page) (mmu_piece_shift) */
     } kind[3];
+    /* The last hit of each access kind, for the callers of mmu_access_last and
+     * mmu_last_hit (zeroed by mmu_init: empty). */
+    struct mmu_last last[3];
 };
 
 /* ---- the epoch, and the last-hit shortcut it validates ----
@@ -158,24 +180,6 @@ struct mmu {
  * under its own ASID before it ever ran; a placeholder leaf cleared before any access);
  * every other PTE write goes through kern_pte_set, which pairs it with mmu_invlpg, and
  * so with an epoch advance. */
-
-/* The last hit-path access of one kind, kept by a caller that runs many accesses: an
- * access of the same kind within the same `lshift` granule of virtual addresses, while
- * m->epoch is unchanged and the line still holds the block, hits the same TLB entry and
- * the same line: only their LRU stamps and the counters move. A caller keeps it as long
- * as it likes (across calls, task switches and faults) and never needs to clear it;
- * several callers may share one per kind. A zeroed one is empty (epoch 0 never matches:
- * m->epoch starts at 1); so is one whose vblk a caller set to 0. */
-struct mmu_last {
-    uint64_t vblk;  /* (va >> lshift) + 1; 0 = empty */
-    uint64_t epoch; /* m->epoch when recorded */
-    struct tlb *t;
-    struct tlb_entry *e;
-    struct cache_level *l;
-    struct cache_line *ln;
-    uint64_t tag;    /* the block ln held (ln->tag) when recorded */
-    uint64_t pdelta; /* pa - va on the page (mod 2^64) */
-};
 
 /* Advance the epoch: after changing this MMU's TLBs other than through the mmu_*
  * functions, or its cache lines with cache_set_line (see "the epoch"). */

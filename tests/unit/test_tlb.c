@@ -561,7 +561,7 @@ static bool same_caches(const struct mmu *a, const struct mmu *b, paddr_t pa, bo
 
 /* Three identical machines, one driven through mmu_access (TLB memo, way scans, cache
  * memo), one through mmu_access_slow (the complete translation), one through
- * mmu_access_last with one struct mmu_last per kind that is never cleared (validated by
+ * mmu_access_last with the MMU's struct mmu_last per kind, never cleared (validated by
  * the epoch and the line's tag alone): every outcome, statistic, TLB entry and cache line
  * must stay equal through runs and random accesses of every kind, permission faults,
  * unmapped pages, INVLPG, remaps with and without INVLPG (stale entries), CR3 switches
@@ -572,7 +572,6 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
 {
     enum { NM = 3 };
     struct hwm h[NM];
-    struct mmu_last last[3] = {{0}};
     const char *repl = r == REPL_LRU    ? "tlb.policy=lru"
                        : r == REPL_FIFO ? "tlb.policy=fifo"
                                         : "tlb.policy=random";
@@ -669,7 +668,7 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
         struct xlate x[NM];
         enum xlate_status st0 = mmu_access(&h[0].m, va, k, &pa[0], &x[0]);
         enum xlate_status st1 = mmu_access_slow(&h[1].m, va, k, &pa[1], &x[1]);
-        enum xlate_status st2 = mmu_access_last(&h[2].m, va, k, &pa[2], &x[2], &last[k]);
+        enum xlate_status st2 = mmu_access_last(&h[2].m, va, k, &pa[2], &x[2], &h[2].m.last[k]);
         ok = st0 == st1 && st2 == st1 && (st0 != XL_OK || (pa[0] == pa[1] && pa[2] == pa[1]));
         for (int i = 0; ok && i < NM; i += 2)
             ok = !memcmp(&h[i].m.st, &h[1].m.st, sizeof h[1].m.st) &&
