@@ -125,8 +125,12 @@ HOT_INLINE struct cache_line *cache_l1_line(struct cache_level *l, paddr_t pa)
 {
     uint64_t tag = pa >> l->block_shift;
     struct cache_memo *mo = &l->memo[tag & l->memo_mask];
-    if (mo->key == tag + 1)
+    if (mo->key == tag + 1) {
+        /* A slot with a key names a line: tells the caller's NULL test it is not taken. */
+        if (!mo->ln)
+            __builtin_unreachable();
         return mo->ln;
+    }
     long i = cache_find_index(l, tag);
     if (i < 0)
         return NULL;

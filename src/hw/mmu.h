@@ -260,15 +260,22 @@ HOT_INLINE void mmu_count_tlb_hit(struct mmu *m, enum access_kind k, struct tlb 
     m->st.accesses++;
 }
 
-/* ... and of an access that hits both the L1 TLB (entry e of t) and the first cache level
- * (line ln of l): the TLB side, the line's LRU stamp and dirty bit (cache_line_hit), and
- * the cycles of the hit. */
+/* ... then, when the first cache level l hits too (line ln): the line's LRU stamp and
+ * dirty bit (cache_line_hit) and the cycles of the whole hit. */
+HOT_INLINE void mmu_count_line_hit(struct mmu *m, enum access_kind k, struct cache_level *l,
+                                   struct cache_line *ln)
+{
+    cache_line_hit(l, ln, k == ACCESS_STORE);
+    m->st.cycles += m->kind[k].hit_cycles;
+}
+
+/* Both: an access that hits the L1 TLB (entry e of t) and the first cache level (line ln
+ * of l). */
 HOT_INLINE void mmu_count_hit(struct mmu *m, enum access_kind k, struct tlb *t,
                               struct tlb_entry *e, struct cache_level *l, struct cache_line *ln)
 {
     mmu_count_tlb_hit(m, k, t, e);
-    cache_line_hit(l, ln, k == ACCESS_STORE);
-    m->st.cycles += m->kind[k].hit_cycles;
+    mmu_count_line_hit(m, k, l, ln);
 }
 
 /* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
@@ -296,18 +303,18 @@ HOT_INLINE enum xlate_status mmu_access_hit_(struct mmu *m, vaddr_t va, enum acc
     }
     if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
         paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));
+        mmu_count_tlb_hit(m, k, t, e);
         *pa = p;
         struct cache_level *l = &m->caches.lvl[mk->cache < 0 ? 0 : mk->cache];
         struct cache_line *ln = NULL;
         if (LIKELY(mk->cache >= 0))
             ln = cache_l1_line(l, p);
         if (LIKELY(ln)) {
-            mmu_count_hit(m, k, t, e, l, ln);
+            mmu_count_line_hit(m, k, l, ln);
             if (last)
                 *last = (struct mmu_last){(va >> mk->lshift) + 1, m->epoch, t, e, l, ln,
                                           ln->tag, p - va};
         } else {
-            mmu_count_tlb_hit(m, k, t, e);
             mmu_access_miss(m, p, k);
         }
         return XL_OK;
