@@ -375,9 +375,9 @@ static inline unsigned mmu_piece_shift(const struct mmu *m, enum access_kind k)
 
 /* The pieces of one access, handed out in address order by mmu_piece_next. */
 struct mmu_pieces {
-    vaddr_t va;     /* the next piece's address */
-    uint64_t left;  /* bytes not yet handed out */
-    unsigned shift; /* mmu_piece_shift */
+    vaddr_t va;    /* the next piece's address */
+    uint64_t left; /* bytes not yet handed out */
+    uint64_t mask; /* 2^mmu_piece_shift - 1 */
 };
 
 /* Start splitting an access of kind k of `size` bytes at va (size 0 touches one byte,
@@ -385,7 +385,7 @@ struct mmu_pieces {
 static inline struct mmu_pieces mmu_pieces(const struct mmu *m, enum access_kind k, vaddr_t va,
                                            uint64_t size)
 {
-    return (struct mmu_pieces){va, size ? size : 1, mmu_piece_shift(m, k)};
+    return (struct mmu_pieces){va, size ? size : 1, (UINT64_C(1) << mmu_piece_shift(m, k)) - 1};
 }
 
 /* The next piece of *p: its address in *va and its length in *len (at least 1, at most
@@ -396,8 +396,7 @@ static inline bool mmu_piece_next(struct mmu_pieces *p, vaddr_t *va, unsigned *l
 {
     if (!p->left)
         return false;
-    uint64_t bsize = UINT64_C(1) << p->shift;
-    uint64_t room = bsize - (p->va & (bsize - 1));
+    uint64_t room = (~p->va & p->mask) + 1; /* to the end of the block */
     unsigned n = (unsigned)(room < p->left ? room : p->left); /* <= a page: <= 2^30 */
     *va = p->va;
     *len = n;
