@@ -72,17 +72,20 @@ struct result {
     struct cache_stats cs[CACHE_N];
 };
 
-/* One access of `size` bytes at va, split at cache-block boundaries; a not-present fault
- * maps the page and retries. */
+/* One access of `size` bytes at va, split into block pieces (mmu_pieces); a not-present
+ * fault maps the page and retries. */
 static inline void access1(struct mmu *m, struct pt_alloc *al, vaddr_t va, unsigned size,
-                           enum access_kind k, unsigned bshift, uint64_t *faults)
+                           enum access_kind k, uint64_t *faults)
 {
-    vaddr_t end = va + (size ? size : 1);
-    while (va < end) {
-        paddr_t pa;
-        struct xlate x;
-        enum xlate_status st = mmu_access(m, va, k, &pa, &x);
-        if (UNLIKELY(st != XL_OK)) {
+    struct mmu_pieces pc = mmu_pieces(m, k, va, size);
+    unsigned len;
+    while (mmu_piece_next(&pc, &va, &len)) {
+        for (;;) {
+            paddr_t pa;
+            struct xlate x;
+            enum xlate_status st = mmu_access(m, va, k, &pa, &x);
+            if (LIKELY(st == XL_OK))
+                break;
             struct vms_error e = {0};
             struct pte_info leaf = {.writable = true, .user = true, .readable = true};
             pfn_t *next = al->ctx;
@@ -92,9 +95,7 @@ static inline void access1(struct mmu *m, struct pt_alloc *al, vaddr_t va, unsig
                 exit(1);
             }
             (*faults)++;
-            continue;
         }
-        va = ((va >> bshift) + 1) << bshift;
     }
 }
 
@@ -113,7 +114,6 @@ static int run(const uint64_t *r, size_t n, struct result *res)
     if (pt_create_root(&m, &al, &root))
         return -1;
     mmu_load_cr3(&m, root, 1);
-    unsigned bshift = m.caches.lvl[CACHE_L1D].block_shift;
     uint64_t faults = 0;
     double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     for (size_t i = 0; i < n; i++) {
@@ -121,17 +121,17 @@ static int run(const uint64_t *r, size_t n, struct result *res)
         unsigned size = (unsigned)(r[i] >> 2) & 0x3fff;
         switch (r[i] & 3) {
         case VMS_TRACE_I:
-            access1(&m, &al, va, size, ACCESS_FETCH, bshift, &faults);
+            access1(&m, &al, va, size, ACCESS_FETCH, &faults);
             break;
         case VMS_TRACE_L:
-            access1(&m, &al, va, size, ACCESS_LOAD, bshift, &faults);
+            access1(&m, &al, va, size, ACCESS_LOAD, &faults);
             break;
         case VMS_TRACE_S:
-            access1(&m, &al, va, size, ACCESS_STORE, bshift, &faults);
+            access1(&m, &al, va, size, ACCESS_STORE, &faults);
             break;
         default:
-            access1(&m, &al, va, size, ACCESS_LOAD, bshift, &faults);
-            access1(&m, &al, va, size, ACCESS_STORE, bshift, &faults);
+            access1(&m, &al, va, size, ACCESS_LOAD, &faults);
+            access1(&m, &al, va, size, ACCESS_STORE, &faults);
         }
     }
     res->secs = clock_s(CLOCK_MONOTONIC) - t0;

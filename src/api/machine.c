@@ -282,16 +282,13 @@ int machine_access(struct vms_machine *vm, uint64_t va, unsigned size, enum acce
     else
         vm->st.stores++;
     vm->st.references++;
-    /* Split at cache-block boundaries (pages are multiples of blocks). */
-    int first = caches_first(&m->caches, k == ACCESS_FETCH);
-    unsigned bshift = first >= 0 ? m->caches.lvl[first].block_shift : m->cfg.page_shift;
-    uint64_t bsize = UINT64_C(1) << bshift;
+    /* One piece per cache block (at most 8: size <= 8). */
     paddr_t pas[8];
     unsigned lens[8], np = 0;
-    uint64_t cur = va, left = size;
-    while (left) {
-        uint64_t room = bsize - (cur & (bsize - 1));
-        unsigned len = (unsigned)(room < left ? room : left);
+    struct mmu_pieces pc = mmu_pieces(m, k, va, size);
+    vaddr_t cur;
+    unsigned len;
+    while (mmu_piece_next(&pc, &cur, &len)) {
         struct xlate x;
         enum xlate_status st = mmu_access(m, cur, k, &pas[np], &x);
         if (st != XL_OK) {
@@ -299,8 +296,6 @@ int machine_access(struct vms_machine *vm, uint64_t va, unsigned size, enum acce
             return 1;
         }
         lens[np++] = len;
-        cur += len;
-        left -= len;
     }
     if (np > 1)
         vm->st.split++;

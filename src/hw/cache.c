@@ -198,12 +198,7 @@ static int access_from(struct caches *c, paddr_t pa, bool write, int first, bool
         struct cache_level *l = &c->lvl[path[k]];
         long li = k == 0 && first_missed ? -1 : cache_find_index(l, pa >> l->block_shift);
         if (li >= 0) {
-            struct cache_line *ln = &l->lines[li];
-            if (l->repl == REPL_LRU)
-                ln->stamp = ++l->clock;
-            if (k == 0 && write)
-                ln->dirty = 1;
-            l->st.hits++;
+            cache_line_hit(l, &l->lines[li], k == 0 && write);
             hit = k;
             break;
         }

@@ -109,7 +109,8 @@ static inline struct cache_line *cache_find(struct cache_level *l, uint64_t tag)
     return i < 0 ? NULL : &l->lines[i];
 }
 
-/* A hit on line ln of level l: LRU and dirty update. */
+/* A hit on line ln of level l: LRU and dirty update (a write marks the line dirty). Every
+ * hit, by whichever path, is accounted through this. */
 HOT_INLINE void cache_line_hit(struct cache_level *l, struct cache_line *ln, bool write)
 {
     if (l->repl == REPL_LRU)
@@ -118,23 +119,33 @@ HOT_INLINE void cache_line_hit(struct cache_level *l, struct cache_line *ln, boo
     ln->dirty |= write; /* last: a char store makes the compiler reload everything */
 }
 
-/* The fast path: the line of pa if the first level holds it (a hit, with LRU and dirty
- * update), else NULL. */
-HOT_INLINE struct cache_line *cache_l1_hit_line(struct cache_level *l, paddr_t pa, bool write)
+/* The fast path's lookup: the line of pa if the first level l holds it, else NULL. No
+ * accounting (cache_line_hit does it); only the memo changes. */
+HOT_INLINE struct cache_line *cache_l1_line(struct cache_level *l, paddr_t pa)
 {
     uint64_t tag = pa >> l->block_shift;
-    struct cache_line *ln;
     struct cache_memo *mo = &l->memo[tag & l->memo_mask];
     if (mo->key == tag + 1) {
-        ln = mo->ln;
-    } else {
-        long i = cache_find_index(l, tag);
-        if (i < 0)
-            return NULL;
-        ln = &l->lines[i];
-        *mo = (struct cache_memo){tag + 1, ln};
+        /* A slot with a key names a line: tells the caller's NULL test it is not taken. */
+        if (!mo->ln)
+            __builtin_unreachable();
+        return mo->ln;
     }
-    cache_line_hit(l, ln, write);
+    long i = cache_find_index(l, tag);
+    if (i < 0)
+        return NULL;
+    struct cache_line *ln = &l->lines[i];
+    *mo = (struct cache_memo){tag + 1, ln};
+    return ln;
+}
+
+/* The line of pa if the first level holds it (a hit, with LRU and dirty update), else
+ * NULL. */
+HOT_INLINE struct cache_line *cache_l1_hit_line(struct cache_level *l, paddr_t pa, bool write)
+{
+    struct cache_line *ln = cache_l1_line(l, pa);
+    if (ln)
+        cache_line_hit(l, ln, write);
     return ln;
 }
 

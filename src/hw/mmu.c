@@ -15,6 +15,7 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
         return -VMS_EINVAL;
     m->fmt = pte_format_get(c->pte_fmt);
     m->user = true;
+    m->epoch = 1;
     m->va_hi = ~mask_bits(c->va_bits);
     m->pm = physmem_create(c->page_shift, unknown_mem);
     if (!m->pm)
@@ -85,6 +86,7 @@ void mmu_load_cr3(struct mmu *m, paddr_t root, uint16_t asid)
     }
     m->root = root;
     m->asid = asid;
+    m->epoch++;
 }
 
 void mmu_invlpg(struct mmu *m, vaddr_t va, uint16_t asid)
@@ -93,6 +95,15 @@ void mmu_invlpg(struct mmu *m, vaddr_t va, uint16_t asid)
         tlb_invalidate_page(&m->tlb[t], va, m->cfg.pcid ? asid : 0);
     /* INVLPG invalidates all paging-structure-cache entries of the PCID (SDM §4.10.4.1). */
     psc_flush(m, m->cfg.pcid ? asid : -1);
+    m->epoch++;
+}
+
+void mmu_flush_asid(struct mmu *m, uint16_t asid)
+{
+    for (int t = 0; t < TLB_N; t++)
+        tlb_flush_nonglobal(&m->tlb[t], asid);
+    psc_flush(m, asid);
+    m->epoch++;
 }
 
 void mmu_flush_all(struct mmu *m)
@@ -100,6 +111,7 @@ void mmu_flush_all(struct mmu *m)
     for (int t = 0; t < TLB_N; t++)
         tlb_flush_all(&m->tlb[t]);
     psc_flush(m, -1);
+    m->epoch++;
 }
 
 static struct psc_entry *psc_lookup(struct mmu *m, unsigned lvl, vaddr_t va)
@@ -178,6 +190,8 @@ enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_
     struct walk *w = &x->walk;
     memset(w, 0, sizeof *w);
     x->walked = true;
+    x->why = 0;
+    x->flags = 0;
     paddr_t table = root;
     unsigned flags = TLBF_W | TLBF_U; /* accumulated permissions */
     unsigned lvl = 1;
@@ -278,7 +292,7 @@ enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_
         x->psz = psz;
         x->pa = (pfn << m->cfg.page_shift) | (va & mask_bits(m->cfg.page_shift));
         x->level = lvl;
-        x->why = flags; /* on success: the TLB flags of the translation */
+        x->flags = flags;
         return x->status = XL_OK;
     }
     return x->status = XL_NOT_PRESENT; /* not reached: levels >= 1 */
@@ -297,6 +311,7 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
     x->tlb_level = -1;
     x->level = 0;
     x->why = 0;
+    x->flags = 0;
     if (m->cfg.va_bits < 64 && (va >> m->cfg.va_bits))
         return x->status = XL_BAD_ADDRESS;
     int l1 = k == ACCESS_FETCH ? m->itlb : TLB_L1D;
@@ -319,6 +334,7 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
                 struct tlb_entry copy = *e;
                 struct tlb_entry *ne = tlb_fill(&m->tlb[l1], psz, va, copy.pfn, copy.flags,
                                                 copy.asid, NULL);
+                m->epoch++;
                 if (ne)
                     e = ne;
             } else {
@@ -332,7 +348,7 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
         if ((e->flags & need) == need && !why_refused(m, e->flags, k)) {
             x->pa = entry_pa(m, e, psz, va);
             x->psz = psz;
-            x->why = e->flags;
+            x->flags = e->flags;
             return x->status = XL_OK;
         }
         /* Refused by a (possibly stale) entry: a protection fault, unless only the D bit
@@ -357,17 +373,19 @@ enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, s
         mmu_invlpg(m, va, m->asid);
         return st;
     }
-    unsigned flags = x->why;
+    unsigned flags = x->flags;
     pfn_t base = (x->pa >> m->g.psz_shift[x->psz]) << (m->g.psz_shift[x->psz] - m->cfg.page_shift);
     tlb_fill(&m->tlb[l1], x->psz, va, base, flags, m->asid, NULL);
     if (m->tlb[TLB_L2].present)
         tlb_fill(&m->tlb[TLB_L2], x->psz, va, base, flags, m->asid, NULL);
+    m->epoch++;
     return XL_OK;
 }
 
 void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k)
 {
-    /* With a first level, mmu_access has just found pa absent from it. */
+    /* With a first level, mmu_access has just found pa absent from it. (No epoch
+     * advance: the caches hold no translation, and a struct mmu_last checks its line.) */
     int lv = m->kind[k].cache >= 0
                  ? caches_access_missed(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH)
                  : caches_access(&m->caches, pa, k == ACCESS_STORE, k == ACCESS_FETCH);

@@ -55,7 +55,8 @@ struct walk {
 struct xlate {
     enum xlate_status status;
     unsigned level;    /* XL_NOT_PRESENT / XL_RESERVED: textbook level of the PTE */
-    unsigned why;      /* XL_PROTECTION: WHY_* */
+    unsigned why;      /* XL_PROTECTION: WHY_* bits; 0 otherwise */
+    unsigned flags;    /* XL_OK: the translation's TLB flags (TLBF_*, TLBF_R); 0 otherwise */
     paddr_t pa;        /* XL_OK */
     int psz;           /* XL_OK: page size class (PSZ_*) */
     int tlb_level;     /* 0 = L1 TLB hit, 1 = L2 TLB hit, -1 = walked */
@@ -86,6 +87,25 @@ struct mmu_stats {
     uint64_t cycles;
 };
 
+/* The last hit-path access of one kind (see "the epoch" below), for callers that run
+ * many accesses (mmu_access_last, mmu_last_hit): an access of the same kind within the
+ * same `lshift` granule of virtual addresses, while m->epoch is unchanged and the line
+ * still holds the block, hits the same TLB entry and the same line: only their LRU stamps
+ * and the counters move. It needs no clearing: kept across calls, task switches and
+ * faults, it is a repeat exactly when it should be. One per kind per MMU is enough
+ * (m->last, shared by every caller); a caller may keep its own. A zeroed one is empty
+ * (epoch 0 never matches: m->epoch starts at 1); so is one whose vblk a caller set to 0. */
+struct mmu_last {
+    uint64_t vblk;  /* (va >> lshift) + 1; 0 = empty */
+    uint64_t epoch; /* m->epoch when recorded */
+    struct tlb *t;
+    struct tlb_entry *e;
+    struct cache_level *l;
+    struct cache_line *ln;
+    uint64_t tag;    /* the block ln held (ln->tag) when recorded */
+    uint64_t pdelta; /* pa - va on the page (mod 2^64) */
+};
+
 struct mmu {
     struct vms_config cfg;
     struct geometry g;
@@ -97,10 +117,12 @@ struct mmu {
     struct psc psc[MAX_LEVELS]; /* indexed by textbook level - 1 of the entry cached */
     paddr_t root;               /* CR3: physical address of the root table */
     uint16_t asid;              /* current PCID/ASID */
-    bool user;                  /* accesses are user-mode (U/S enforced) */
+    bool user;                  /* accesses are user-mode (U/S enforced): see mmu_set_user */
     struct mmu_stats st;
     uint64_t psc_clock;
     uint64_t va_hi; /* VA bits above va_bits (0 when va_bits = 64), set by mmu_init */
+    /* The translation epoch (see "the epoch" below): 1 after mmu_init, never 0. */
+    uint64_t epoch;
     /* The hit path's constants per access kind (load, store, fetch), set by mmu_init. */
     struct mmu_kind {
         /* Not char-sized: a char load must be redone after every store. 16 bytes. */
@@ -108,25 +130,70 @@ struct mmu {
         int16_t cache;        /* the first cache level (caches_first), -1 = none */
         uint16_t need, check; /* flags compared (need + forbidden) must equal need; U apart */
         uint32_t hit_cycles;  /* lat.tlb_l1 + lat.cache[cache] */
-        uint32_t lshift;      /* the granule of struct mmu_last: min(first block, base page) */
+        uint32_t lshift;      /* the piece granule: min(first block, base page) (mmu_piece_shift) */
     } kind[3];
+    /* The last hit of each access kind, for the callers of mmu_access_last and
+     * mmu_last_hit (zeroed by mmu_init: empty). */
+    struct mmu_last last[3];
 };
 
-/* The last hit-path access of one kind, kept by a caller that runs many accesses
- * (kern_access_recs): an access of the same kind within the same `lshift` granule of
- * virtual addresses, while the L1 TLB's and the first cache level's generations are
- * unchanged and nothing else (a CR3 load, a fault) happened in between, hits the same TLB
- * entry and the same line: only their LRU stamps and the counters move. The caller
- * clears it (vblk = 0) whenever anything but mmu_access_last ran. */
-struct mmu_last {
-    uint64_t vblk; /* (va >> lshift) + 1; 0 = empty */
-    struct tlb *t;
-    struct tlb_entry *e;
-    struct cache_level *l;
-    struct cache_line *ln;
-    uint64_t tgen, cgen;
-    paddr_t pbase; /* the page's physical address */
-};
+/* ---- the epoch, and the last-hit shortcut it validates ----
+ *
+ * m->epoch is a counter that advances whenever a translation the hit path could use may
+ * have changed: which L1 TLB entry a lookup finds for (va, m->asid), that entry's frame
+ * and flags, and the permission check (m->user). It advances at:
+ *   - mmu_load_cr3 (root and ASID: which entries match), mmu_set_user;
+ *   - mmu_invlpg, mmu_flush_asid, mmu_flush_all (entries dropped);
+ *   - every TLB change in mmu_translate: a fill from the L2 TLB or a walk (or an entry
+ *     replaced in place after a re-walk), entries dropped after a fault (mmu_invlpg); so
+ *     also in mmu_access_slow and the hit path's fallback to it;
+ *   - mmu_epoch_advance, which code that changes an MMU's TLBs through tlb.h directly
+ *     must call (textbook state loading, before any access, may skip it: nothing has
+ *     been recorded yet).
+ * tlb.c changes entries only in tlb_fill, tlb_set_entry, tlb_invalidate_page,
+ * tlb_flush_nonglobal, tlb_flush_all and tlb_fini, and the MMU calls them only from the
+ * functions above; so every event that changes an L1 TLB's gen also advances the epoch,
+ * and one epoch compare replaces the compare of the TLB generation. It also covers what
+ * that generation did not: a CR3 load with PCID changes which entries match (the ASID)
+ * without touching the TLB.
+ *
+ * The cache side needs no epoch: the caches hold no translation, and whether a line still
+ * holds its block is checked exactly, by its tag (struct mmu_last.tag). Lines are
+ * replaced only by installs (a miss fills the levels on its path; write-backs go outwards;
+ * outer levels are non-inclusive), which give the line a new tag; a block is installed
+ * only where no way holds it, so a line that kept its tag is still the one (lowest) way
+ * the lookup would find. Only cache_set_line (textbook states) can invalidate a line in
+ * place or place a duplicate: its callers advance the epoch (or load a state before any
+ * access). Comparing the first level's generation instead (bumped by every replacement
+ * of a valid line, of any block) forgot the last hits of the other kinds on every miss.
+ *
+ * What the hit path itself changes does not matter to a repeat: LRU stamps, dirty bits,
+ * counters and the lookup memos.
+ *
+ * What does not advance the epoch: writing PTEs into memory (pt_write, or any physmem
+ * write). As on x86 (SDM vol. 3 §4.10.4), the TLB is not coherent with page-table
+ * writes: an entry stays usable after its PTE changed until INVLPG or a CR3 load drops
+ * it, so the hit path keeps hitting it, and a repeat of the last hit, which stands for
+ * exactly that TLB hit, gives the same result (tests/unit/test_tlb.c: a remap without
+ * INVLPG keeps translating to the old frame, on every path). The kernel writes a PTE
+ * without INVLPG only where no TLB entry can hold the old value (a fork child's PTEs,
+ * under its own ASID before it ever ran; a placeholder leaf cleared before any access);
+ * every other PTE write goes through kern_pte_set, which pairs it with mmu_invlpg, and
+ * so with an epoch advance. */
+
+/* Advance the epoch: after changing this MMU's TLBs other than through the mmu_*
+ * functions, or its cache lines with cache_set_line (see "the epoch"). */
+static inline void mmu_epoch_advance(struct mmu *m)
+{
+    m->epoch++;
+}
+
+/* Switch between user-mode (U/S enforced) and supervisor-mode accesses. */
+static inline void mmu_set_user(struct mmu *m, bool user)
+{
+    m->user = user;
+    mmu_epoch_advance(m);
+}
 
 /* Create from a config that config_check() accepted. unknown_mem: physical memory
  * bytes never written are unknown (textbook states). 0 or -VMS_ENOMEM. */
@@ -134,24 +201,33 @@ int mmu_init(struct mmu *m, const struct vms_config *c, bool unknown_mem, struct
 void mmu_fini(struct mmu *m);
 
 /* CR3 load: switch to the space rooted at root with this ASID. Without PCID every
- * non-global TLB entry and all PSC entries are flushed. */
+ * non-global TLB entry and all PSC entries are flushed (and the ASID used is 0). Always
+ * advances the epoch, even to the same root and ASID. */
 void mmu_load_cr3(struct mmu *m, paddr_t root, uint16_t asid);
 
 /* Translate va for an access of kind k: TLBs, then a walk (which may set A/D bits).
- * Does not touch the data caches. Returns x->status. */
+ * Does not touch the data caches. Returns x->status. Advances the epoch when it fills,
+ * replaces or drops a TLB entry (not on a plain hit). */
 enum xlate_status mmu_translate(struct mmu *m, vaddr_t va, enum access_kind k, struct xlate *x);
 
-/* The page walk alone (no TLB), from root. Sets A/D as hardware does when `update`. */
+/* The page walk alone (no TLB), from root. Sets A/D as hardware does when `update`.
+ * Changes no TLB entry (the epoch stays). */
 enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_kind k,
                            bool update, struct xlate *x);
 
-/* Invalidate one page's translations (INVLPG) in the TLBs and PSCs for asid. */
+/* Invalidate one page's translations (INVLPG) in the TLBs and PSCs for asid (0 without
+ * PCID). Advances the epoch. */
 void mmu_invlpg(struct mmu *m, vaddr_t va, uint16_t asid);
-/* Flush all TLBs and PSCs, global entries too. */
+/* Drop every non-global TLB entry and every PSC entry tagged `asid`, in every TLB: an
+ * address space that goes away or is rebuilt (exit, exec). The tag is taken as given:
+ * without PCID every entry is tagged 0 (mmu_load_cr3), so a nonzero asid drops nothing
+ * there, and the current space's entries stay. Global entries stay. Advances the epoch. */
+void mmu_flush_asid(struct mmu *m, uint16_t asid);
+/* Flush all TLBs and PSCs, global entries too. Advances the epoch. */
 void mmu_flush_all(struct mmu *m);
 
 /* A data access of `size` bytes at va within one cache block: translate, then the
- * caches. On success *pa is set. Counts cycles. */
+ * caches. On success *pa is set. Counts cycles. The epoch: as mmu_translate. */
 enum xlate_status mmu_access_slow(struct mmu *m, vaddr_t va, enum access_kind k, paddr_t *pa,
                                   struct xlate *x);
 
@@ -167,14 +243,46 @@ static inline unsigned mmu_need(const struct mmu *m, enum access_kind k)
     return need | (m->user ? TLBF_U : 0);
 }
 
-/* The rest of mmu_access after an L1 TLB hit whose first-level cache missed (or when
- * there is no cache): the hierarchy and the cycles. */
+/* The rest of mmu_access after an L1 TLB hit (already counted) whose first-level cache
+ * missed (or when there is no cache): the hierarchy and the cycles. Changes no TLB entry
+ * (the epoch stays; a struct mmu_last checks its line's tag). */
 void mmu_access_miss(struct mmu *m, paddr_t pa, enum access_kind k);
+
+/* ---- the accounting of a hit ----
+ * Everything the machine counts for an access of kind k that hits entry e of its L1 TLB
+ * t: e's LRU stamp (tlb_entry_hit), the TLB's hit counter and the access counter. Both
+ * the hit path and a repeat of the last hit (mmu_last_hit) count through this. */
+HOT_INLINE void mmu_count_tlb_hit(struct mmu *m, enum access_kind k, struct tlb *t,
+                                  struct tlb_entry *e)
+{
+    tlb_entry_hit(t, e);
+    m->st.tlb_hits[m->kind[k].tlb]++;
+    m->st.accesses++;
+}
+
+/* ... then, when the first cache level l hits too (line ln): the line's LRU stamp and
+ * dirty bit (cache_line_hit) and the cycles of the whole hit. */
+HOT_INLINE void mmu_count_line_hit(struct mmu *m, enum access_kind k, struct cache_level *l,
+                                   struct cache_line *ln)
+{
+    cache_line_hit(l, ln, k == ACCESS_STORE);
+    m->st.cycles += m->kind[k].hit_cycles;
+}
+
+/* Both: an access that hits the L1 TLB (entry e of t) and the first cache level (line ln
+ * of l). */
+HOT_INLINE void mmu_count_hit(struct mmu *m, enum access_kind k, struct tlb *t,
+                              struct tlb_entry *e, struct cache_level *l, struct cache_line *ln)
+{
+    mmu_count_tlb_hit(m, k, t, e);
+    mmu_count_line_hit(m, k, l, ln);
+}
 
 /* The hit path: an L1 TLB hit on a base page with sufficient permissions, then the
  * first-level cache. Falls back to mmu_access_slow for everything else. No indirect
- * calls, no allocation. With `last`, a hit of both is remembered there (see struct
- * mmu_last); a NULL `last` folds away. */
+ * calls, no allocation. With `last`, a hit of both is recorded there (see struct
+ * mmu_last); anything else leaves it as it was, still valid for its own granule while
+ * the epoch and its line's tag hold; a NULL `last` folds away. */
 HOT_INLINE enum xlate_status mmu_access_hit_(struct mmu *m, vaddr_t va, enum access_kind k,
                                              paddr_t *pa, struct xlate *x, struct mmu_last *last)
 {
@@ -195,29 +303,22 @@ HOT_INLINE enum xlate_status mmu_access_hit_(struct mmu *m, vaddr_t va, enum acc
     }
     if (LIKELY(e && (e->flags & (mk->check | u)) == (mk->need | u))) {
         paddr_t p = (e->pfn << shift) | (va & ((UINT64_C(1) << shift) - 1));
-        if (t->repl == REPL_LRU)
-            e->stamp = ++t->clock;
-        m->st.tlb_hits[mk->tlb]++;
-        m->st.accesses++;
+        mmu_count_tlb_hit(m, k, t, e);
         *pa = p;
         struct cache_level *l = &m->caches.lvl[mk->cache < 0 ? 0 : mk->cache];
         struct cache_line *ln = NULL;
         if (LIKELY(mk->cache >= 0))
-            ln = cache_l1_hit_line(l, p, k == ACCESS_STORE);
+            ln = cache_l1_line(l, p);
         if (LIKELY(ln)) {
-            m->st.cycles += mk->hit_cycles;
+            mmu_count_line_hit(m, k, l, ln);
             if (last)
-                *last = (struct mmu_last){(va >> mk->lshift) + 1, t, e, l, ln, t->gen, l->gen,
-                                          e->pfn << shift};
+                *last = (struct mmu_last){(va >> mk->lshift) + 1, m->epoch, t, e, l, ln,
+                                          ln->tag, p - va};
         } else {
-            if (last)
-                last->vblk = 0;
             mmu_access_miss(m, p, k);
         }
         return XL_OK;
     }
-    if (last)
-        last->vblk = 0;
     return mmu_access_slow(m, va, k, pa, x);
 }
 
@@ -228,33 +329,29 @@ HOT_INLINE enum xlate_status mmu_access(struct mmu *m, vaddr_t va, enum access_k
 }
 
 /* A repeat of the last hit of kind k (see struct mmu_last) at va, whose access lies
- * within one `lshift` granule: true after doing what the hit path does for that TLB entry
- * and line; false (nothing done) when it is not a repeat. */
+ * within one `lshift` granule (mmu_piece_shift): true after counting what the hit path
+ * counts for that TLB entry and line (mmu_count_hit); false (nothing done) when it is
+ * not a repeat: another granule or kind, the epoch moved on, or the line was replaced.
+ * Three compares: the granule, the epoch, the line's tag. */
 HOT_INLINE bool mmu_last_hit(struct mmu *m, const struct mmu_last *last, vaddr_t va,
                              enum access_kind k)
 {
-    const struct mmu_kind *mk = &m->kind[k];
-    if (last->vblk != (va >> mk->lshift) + 1 || last->tgen != last->t->gen ||
-        last->cgen != last->l->gen)
+    if (last->vblk != (va >> m->kind[k].lshift) + 1 || last->epoch != m->epoch ||
+        last->ln->tag != last->tag)
         return false;
-    struct tlb *t = last->t;
-    if (t->repl == REPL_LRU)
-        last->e->stamp = ++t->clock;
-    m->st.tlb_hits[mk->tlb]++;
-    m->st.accesses++;
-    cache_line_hit(last->l, last->ln, k == ACCESS_STORE);
-    m->st.cycles += mk->hit_cycles;
+    mmu_count_hit(m, k, last->t, last->e, last->l, last->ln);
     return true;
 }
 
 /* The physical address of va on the page of a repeat of *last. */
 static inline paddr_t mmu_last_pa(const struct mmu_last *last, vaddr_t va)
 {
-    return last->pbase | (va & ((UINT64_C(1) << last->t->arr[PSZ_BASE].shift) - 1));
+    return va + last->pdelta;
 }
 
 /* mmu_access for a caller that keeps the last hit of kind k in *last (see struct
- * mmu_last): a repeat of it skips both lookups. */
+ * mmu_last): a repeat of it skips both lookups; any other access goes through the hit
+ * path, which records its hits in *last. */
 HOT_INLINE enum xlate_status mmu_access_last(struct mmu *m, vaddr_t va, enum access_kind k,
                                              paddr_t *pa, struct xlate *x, struct mmu_last *last)
 {
@@ -263,6 +360,49 @@ HOT_INLINE enum xlate_status mmu_access_last(struct mmu *m, vaddr_t va, enum acc
         return XL_OK;
     }
     return mmu_access_hit_(m, va, k, pa, x, last);
+}
+
+/* ---- splitting an access into block pieces ----
+ * An access goes to the TLB and the caches in pieces, each within one block of its kind's
+ * first cache level (within one base page when there is no cache: blocks are never larger
+ * than pages), as hardware splits a misaligned access. */
+
+/* The piece granule of kind k: pieces never cross a multiple of 2^mmu_piece_shift. */
+static inline unsigned mmu_piece_shift(const struct mmu *m, enum access_kind k)
+{
+    return m->kind[k].lshift;
+}
+
+/* The pieces of one access, handed out in address order by mmu_piece_next. */
+struct mmu_pieces {
+    vaddr_t va;    /* the next piece's address */
+    uint64_t left; /* bytes not yet handed out */
+    uint64_t mask; /* 2^mmu_piece_shift - 1 */
+};
+
+/* Start splitting an access of kind k of `size` bytes at va (size 0 touches one byte,
+ * as a trace record of size 0 does). */
+static inline struct mmu_pieces mmu_pieces(const struct mmu *m, enum access_kind k, vaddr_t va,
+                                           uint64_t size)
+{
+    return (struct mmu_pieces){va, size ? size : 1, (UINT64_C(1) << mmu_piece_shift(m, k)) - 1};
+}
+
+/* The next piece of *p: its address in *va and its length in *len (at least 1, at most
+ * one block, never crossing a block boundary); false when none is left. An access that
+ * runs past the top of the address space wraps: the piece after one ending at 2^64 - 1
+ * starts at 0 (the MMU then translates it, or refuses it if wider than the VA). */
+static inline bool mmu_piece_next(struct mmu_pieces *p, vaddr_t *va, unsigned *len)
+{
+    if (!p->left)
+        return false;
+    uint64_t room = (~p->va & p->mask) + 1; /* to the end of the block */
+    unsigned n = (unsigned)(room < p->left ? room : p->left); /* <= a page: <= 2^30 */
+    *va = p->va;
+    *len = n;
+    p->va += n;
+    p->left -= n;
+    return true;
 }
 
 /* ---- page-table editing, as a kernel does it: by writing PTEs into memory ---- */

@@ -92,6 +92,14 @@ HOT_INLINE struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t vpn, u
     return NULL;
 }
 
+/* A hit on entry e of t: what a hit changes in a TLB (the LRU stamp). Every hit, by
+ * whichever path, is accounted through this. */
+HOT_INLINE void tlb_entry_hit(struct tlb *t, struct tlb_entry *e)
+{
+    if (t->repl == REPL_LRU)
+        e->stamp = ++t->clock;
+}
+
 /* Look va up for address space asid. A hit refreshes LRU order and returns the entry;
  * *psz tells which array hit. NULL on a miss. */
 static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t asid, int *psz)
@@ -102,8 +110,7 @@ static inline struct tlb_entry *tlb_lookup(struct tlb *t, vaddr_t va, uint16_t a
             continue;
         struct tlb_entry *e = tlb_array_find(a, va >> a->shift, asid);
         if (e) {
-            if (t->repl == REPL_LRU)
-                e->stamp = ++t->clock;
+            tlb_entry_hit(t, e);
             *psz = s;
             return e;
         }

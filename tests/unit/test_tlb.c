@@ -560,28 +560,32 @@ static bool same_caches(const struct mmu *a, const struct mmu *b, paddr_t pa, bo
            a->caches.dram_writes == b->caches.dram_writes;
 }
 
-/* Two identical machines, one driven through mmu_access (TLB memo, way scans, cache
- * memo), the other through mmu_access_slow (the complete translation): every outcome,
- * statistic, TLB entry and cache line must stay equal through runs and random accesses
- * of every kind, permission faults, unmapped pages, INVLPG, remaps with and without
- * INVLPG (stale entries), CR3 switches between two spaces (with and without PCID),
- * user/supervisor mode changes, textbook TLB placements and full flushes. */
+/* Three identical machines, one driven through mmu_access (TLB memo, way scans, cache
+ * memo), one through mmu_access_slow (the complete translation), one through
+ * mmu_access_last with the MMU's struct mmu_last per kind, never cleared (validated by
+ * the epoch and the line's tag alone): every outcome, statistic, TLB entry and cache line
+ * must stay equal through runs and random accesses of every kind, permission faults,
+ * unmapped pages, INVLPG, remaps with and without INVLPG (stale entries), CR3 switches
+ * between two spaces that map the same addresses to other frames (with and without
+ * PCID), ASID flushes, user/supervisor mode changes, textbook TLB placements and full
+ * flushes. */
 static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
 {
-    struct hwm h[2];
+    enum { NM = 3 };
+    struct hwm h[NM];
     const char *repl = r == REPL_LRU    ? "tlb.policy=lru"
                        : r == REPL_FIFO ? "tlb.policy=fifo"
                                         : "tlb.policy=random";
     const char *crepl = r == REPL_LRU    ? "cache.policy=lru"
                         : r == REPL_FIFO ? "cache.policy=fifo"
                                          : "cache.policy=random";
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < NM; i++)
         CHECK(hwm_init(&h[i], "core-i7", 0x100000, pcid, l1d, repl, crepl, NULL));
-    if (!h[0].ok || !h[1].ok)
+    if (!h[0].ok || !h[1].ok || !h[2].ok)
         return;
     enum { NPAGES = 40 };
-    paddr_t root2[2];
-    for (int i = 0; i < 2; i++) {
+    paddr_t root2[NM];
+    for (int i = 0; i < NM; i++) {
         CHECK_EQ(pt_create_root(&h[i].m, &h[i].al, &root2[i]), 0);
         for (int p = 0; p < NPAGES; p++) {
             /* Every fifth page read-only, every seventh supervisor, every third NX,
@@ -610,20 +614,26 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
         } else if (op < 990) {
             va = 0x400000 + rng_below(&s, (NPAGES + 2) << 12); /* two pages unmapped */
         } else if (op < 993) {
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < NM; i++)
                 mmu_invlpg(&h[i].m, va, h[i].m.asid);
             continue;
         } else if (op < 995) {
             bool second = rng_below(&s, 2);
             uint16_t asid = (uint16_t)(1 + second);
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < NM; i++)
                 mmu_load_cr3(&h[i].m, second ? root2[i] : h[i].root, asid);
+            continue;
+        } else if (op < 996 && rng_below(&s, 2)) {
+            /* Flush a space's entries (the other one's, or the current one's). */
+            uint16_t asid = (uint16_t)(1 + rng_below(&s, 2));
+            for (int i = 0; i < NM; i++)
+                mmu_flush_asid(&h[i].m, asid);
             continue;
         } else if (op < 997) {
             /* Remap the page at va to another frame, with or without INVLPG. */
             bool inv = rng_below(&s, 2);
             pfn_t pfn = 0x400 + rng_below(&s, 64);
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < NM; i++) {
                 struct vms_error e = {0};
                 struct pte_info leaf = {.writable = true, .user = true, .readable = true};
                 pt_map(&h[i].m, &h[i].al, h[i].m.root, va & ~(vaddr_t)0xfff, PSZ_BASE, pfn, &leaf,
@@ -633,8 +643,8 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
             }
             continue;
         } else if (op < 998) {
-            for (int i = 0; i < 2; i++)
-                h[i].m.user = !h[i].m.user;
+            for (int i = 0; i < NM; i++)
+                mmu_set_user(&h[i].m, !h[i].m.user);
             continue;
         } else if (op < 999) {
             /* A textbook placement over the L1 d-TLB entry of va's set. */
@@ -642,34 +652,40 @@ static void fast_path_case(const char *pcid, const char *l1d, enum repl r)
             uint64_t vpn = va >> 12;
             uint32_t way = (uint32_t)rng_below(&s, a->ways);
             pfn_t pfn = 0x500 + rng_below(&s, 64);
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < NM; i++) {
                 tlb_set_entry(&h[i].m.tlb[TLB_L1D], PSZ_BASE, (uint32_t)(vpn & a->set_mask), way,
                               vpn, pfn, TLBF_W | TLBF_U | TLBF_R | TLBF_D, h[i].m.asid, true);
+                mmu_epoch_advance(&h[i].m); /* the TLB changed behind the MMU's back */
+            }
             continue;
         } else {
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < NM; i++)
                 mmu_flush_all(&h[i].m);
             continue;
         }
         prev = here;
         enum access_kind k = (enum access_kind)rng_below(&s, 3);
-        paddr_t pa[2] = {0, 0};
-        struct xlate x[2];
+        paddr_t pa[NM] = {0, 0, 0};
+        struct xlate x[NM];
         enum xlate_status st0 = mmu_access(&h[0].m, va, k, &pa[0], &x[0]);
         enum xlate_status st1 = mmu_access_slow(&h[1].m, va, k, &pa[1], &x[1]);
-        ok = st0 == st1 && (st0 != XL_OK || pa[0] == pa[1]) &&
-             !memcmp(&h[0].m.st, &h[1].m.st, sizeof h[0].m.st) && same_tlbs(&h[0].m, &h[1].m) &&
-             same_caches(&h[0].m, &h[1].m, pa[1], step % 25000 == 0);
+        enum xlate_status st2 = mmu_access_last(&h[2].m, va, k, &pa[2], &x[2], &h[2].m.last[k]);
+        ok = st0 == st1 && st2 == st1 && (st0 != XL_OK || (pa[0] == pa[1] && pa[2] == pa[1]));
+        for (int i = 0; ok && i < NM; i += 2)
+            ok = !memcmp(&h[i].m.st, &h[1].m.st, sizeof h[1].m.st) &&
+                 same_tlbs(&h[i].m, &h[1].m) &&
+                 same_caches(&h[i].m, &h[1].m, pa[1], step % 25000 == 0);
         if (!ok)
-            harness_fail(__FILE__, __LINE__, "%s %s repl %d: step %d %s va 0x%llx: status %d/%d",
-                         pcid, l1d, (int)r, step,
+            harness_fail(__FILE__, __LINE__,
+                         "%s %s repl %d: step %d %s va 0x%llx: status %d/%d/%d", pcid, l1d,
+                         (int)r, step,
                          k == ACCESS_LOAD    ? "load"
                          : k == ACCESS_STORE ? "store"
                                              : "fetch",
-                         (unsigned long long)va, (int)st0, (int)st1);
+                         (unsigned long long)va, (int)st0, (int)st1, (int)st2);
     }
-    hwm_fini(&h[0]);
-    hwm_fini(&h[1]);
+    for (int i = 0; i < NM; i++)
+        hwm_fini(&h[i]);
 }
 
 TEST(mmu_access_fast_path_matches_slow_path)

@@ -300,6 +300,39 @@ TEST(walk_protection_faults)
     hwm_fini(&h);
 }
 
+/* xlate.why holds only WHY_* bits (0 on success), xlate.flags only the translation's TLB
+ * flags (0 on a fault): TLBF_W and WHY_WRITE are the same bit with opposite meanings. */
+TEST(xlate_why_and_flags_each_mean_one_thing)
+{
+    struct hwm h;
+    CHECK(hwm_init(&h, "core-i7", 0x100000, NULL));
+    const vaddr_t ro = 0x10000, rw = 0x13000;
+    CHECK_EQ(hwm_map(&h, ro, PSZ_BASE, 1, false, true, false, false), 0);
+    CHECK_EQ(hwm_map(&h, rw, PSZ_BASE, 4, true, true, false, false), 0);
+    struct xlate x;
+    /* the walk */
+    CHECK_EQ(walk(&h, rw, ACCESS_LOAD, &x), XL_OK);
+    CHECK_EQ(x.why, 0);
+    CHECK_EQ(x.flags & (TLBF_W | TLBF_U | TLBF_R | TLBF_NX), TLBF_W | TLBF_U | TLBF_R);
+    CHECK_EQ(walk(&h, ro, ACCESS_STORE, &x), XL_PROTECTION);
+    CHECK_EQ(x.why, WHY_WRITE);
+    CHECK_EQ(x.flags, 0);
+    /* mmu_translate: a walk, then a TLB hit, then a refusal by the TLB entry */
+    for (int pass = 0; pass < 2; pass++) {
+        CHECK_EQ(mmu_translate(&h.m, rw, ACCESS_STORE, &x), XL_OK);
+        CHECK_EQ(x.walked, pass == 0);
+        CHECK_EQ(x.why, 0);
+        CHECK_EQ(x.flags & (TLBF_W | TLBF_U | TLBF_D), TLBF_W | TLBF_U | TLBF_D);
+    }
+    CHECK_EQ(mmu_translate(&h.m, ro, ACCESS_LOAD, &x), XL_OK);
+    CHECK_EQ(x.flags & TLBF_W, 0);
+    CHECK_EQ(mmu_translate(&h.m, ro, ACCESS_STORE, &x), XL_PROTECTION);
+    CHECK(!x.walked);
+    CHECK_EQ(x.why, WHY_WRITE);
+    CHECK_EQ(x.flags, 0);
+    hwm_fini(&h);
+}
+
 static bool a_of(struct hwm *h, vaddr_t va, unsigned lvl)
 {
     return pt_read(&h->m, pte_at(h, va, lvl)) & X86_A;
@@ -337,7 +370,7 @@ TEST(walk_sets_accessed_and_dirty_in_memory)
     for (unsigned l = 1; l <= 3; l++)
         CHECK(!d_of(&h, rw, l));
     CHECK(d_of(&h, rw, 4));
-    CHECK(x.why & TLBF_D);
+    CHECK(x.flags & TLBF_D);
     /* A refused store sets neither A nor D in the leaf (the upper levels were used). */
     CHECK_EQ(mmu_walk(&h.m, h.root, ro, ACCESS_STORE, true, &x), XL_PROTECTION);
     CHECK(!a_of(&h, ro, 4) && !d_of(&h, ro, 4));
@@ -345,7 +378,7 @@ TEST(walk_sets_accessed_and_dirty_in_memory)
     /* A load of the read-only page then sets A only. */
     CHECK_EQ(mmu_walk(&h.m, h.root, ro, ACCESS_LOAD, true, &x), XL_OK);
     CHECK(a_of(&h, ro, 4) && !d_of(&h, ro, 4));
-    CHECK(!(x.why & TLBF_D));
+    CHECK(!(x.flags & TLBF_D));
     /* A not-present fault at level 4 leaves that entry zero; the levels above got A. */
     CHECK_EQ(mmu_walk(&h.m, h.root, rw + 0x2000, ACCESS_LOAD, true, &x), XL_NOT_PRESENT);
     CHECK_EQ(x.level, 4);
