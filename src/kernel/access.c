@@ -60,18 +60,14 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
                          enum xlate_status first, struct vms_error *e)
 {
     struct mmu *m = &k->mmu;
-    kern_last_forget(k->last); /* anything may change now */
-    unsigned bshift = k->block_shift[kind == ACCESS_FETCH];
-    uint64_t bsize = UINT64_C(1) << bshift;
     paddr_t pas[8];
     unsigned lens[8], np = 0;
-    vaddr_t cur = va;
-    uint64_t left = size;
+    struct mmu_pieces pc = mmu_pieces(m, kind, va, size);
+    vaddr_t cur;
+    unsigned len;
     k->faulting = t;
     k->faulting_killed = false;
-    while (left) {
-        uint64_t room = bsize - (cur & (bsize - 1));
-        unsigned len = (unsigned)(room < left ? room : left);
+    while (mmu_piece_next(&pc, &cur, &len)) {
         struct xlate x;
         unsigned tries = 0;
         for (;;) {
@@ -117,8 +113,6 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
         }
         kern_frame_lock(k, (uint32_t)(pas[np] >> k->pshift));
         lens[np++] = len;
-        cur += len;
-        left -= len;
     }
     k->faulting = NULL;
     if (np > 1) {
@@ -188,8 +182,8 @@ int kern_access(struct kernel *k, struct task *t, vaddr_t va, unsigned size, enu
     count_ref(&t->st, kind);
     enum xlate_status first;
     int rc;
-    if (LIKELY(access_fast(k, va, size, kind, value, policy_plain(k), &first, &rc, &k->last[kind],
-                           e)))
+    if (LIKELY(access_fast(k, va, size, kind, value, policy_plain(k), &first, &rc,
+                           &k->mmu.last[kind], e)))
         return rc;
     return access_pieces(k, t, va, size, kind, value, sig, first, e);
 }
@@ -207,8 +201,6 @@ HOT_INLINE int rec_access(struct kernel *k, struct task *t, vaddr_t va, unsigned
     int rc;
     if (LIKELY(access_fast(k, va, size, kind, NULL, plain, &first, &rc, &last[kind], e)))
         return rc;
-    /* anything may change now: forget the last hits */
-    kern_last_forget(last);
     *sig = KSIG_NONE;
     rc = access_pieces(k, t, va, size, kind, NULL, sig, first, e);
     if (k->cur != t) /* (a fault never switches; kept true whatever reclaim does) */
@@ -255,7 +247,7 @@ struct recs_run {
      * path finished is one access of its kind, counted from rk - rk_gen. */
     uint64_t cnt[3], rk_gen[4];
     uint64_t nm, split; /* M records (2 references each), split references */
-    struct mmu_last last[3]; /* the last hit of each access kind */
+    struct mmu_last *last; /* the MMU's last hit of each access kind (m->last) */
 };
 
 /* A record the inline path did not finish: not a repeat of its kind's last hit (one
@@ -309,7 +301,7 @@ int kern_access_recs(struct kernel *k, struct task *t, const struct trace_rec *r
                        ((0x12u >> (2 * TRACE_S)) & 3) == ACCESS_STORE &&
                        ((0x12u >> (2 * TRACE_M)) & 3) == ACCESS_LOAD,
                    "the record kind table");
-    struct recs_run q = {.k = k, .t = t, .gran = gran, .plain = policy_plain(k)};
+    struct recs_run q = {.k = k, .t = t, .gran = gran, .plain = policy_plain(k), .last = m->last};
     bool plain = q.plain;
     /* The inline path takes a record that is one access within one split granule and one
      * of the kernel's blocks (not split, and one piece for the MMU) and repeats its kind's

@@ -128,7 +128,7 @@ struct kernel {
     struct pt_alloc ptal;    /* page-table pages for the MMU's pt_* (kern_pool_alloc_cb) */
     unsigned pshift;         /* log2 of the page size */
     uint64_t psize;          /* page size */
-    unsigned block_shift[2]; /* split accesses at these (data, instruction) boundaries */
+    unsigned block_shift[2]; /* mmu_piece_shift of (data, instruction) accesses, kept here */
     /* user frames */
     struct frame *frames; /* nframes of them */
     uint32_t nframes;     /* = memory / page size */
@@ -171,10 +171,6 @@ struct kernel {
     struct kern_options opt; /* as given to kern_create */
     struct stats st;         /* kernel-side counters (faults, swap, references) */
     uint64_t now;            /* references so far (policy virtual time) */
-    /* kern_access's last hit per access kind (struct mmu_last): kept for the current task
-     * only, forgotten (kern_last_forget) at every switch and whenever an access takes the
-     * general path */
-    struct mmu_last last[3];
     /* the access in progress */
     uint32_t locked[8];    /* frames locked against reclaim */
     unsigned nlocked;      /* entries in locked */
@@ -230,17 +226,6 @@ static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, pa
 
 /* context.c: the MMU context (kern_switch is in kernel.h) */
 void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now */
-/* Drops every non-global TLB and paging-structure-cache entry of PCID asid. */
-void kern_flush_asid(struct kernel *k, uint16_t asid);
-
-/* Forgets the last hit of each access kind (struct mmu_last, kern_access's and a
- * kern_access_recs batch's shortcut): at every task switch (context.c) and whenever an access
- * takes the general path (access.c), since a fault may change anything. The kernel's only
- * manual invalidation of mmu_last. */
-static inline void kern_last_forget(struct mmu_last last[3])
-{
-    last[0].vblk = last[1].vblk = last[2].vblk = 0;
-}
 
 /* frame.c: frames and reverse maps */
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */

@@ -29,14 +29,10 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
         vms_free(k);
         return rc;
     }
-    k->mmu.user = true;
     k->pshift = cfg->page_shift;
     k->psize = UINT64_C(1) << k->pshift;
-    for (int i = 0; i < 2; i++) {
-        int first = caches_first(&k->mmu.caches, i == 1);
-        unsigned b = first >= 0 ? k->mmu.caches.lvl[first].block_shift : k->pshift;
-        k->block_shift[i] = b < k->pshift ? b : k->pshift;
-    }
+    k->block_shift[0] = mmu_piece_shift(&k->mmu, ACCESS_LOAD);
+    k->block_shift[1] = mmu_piece_shift(&k->mmu, ACCESS_FETCH);
     uint64_t mem = k->opt.memory ? k->opt.memory : UINT64_C(256) << 20;
     uint64_t nf = mem >> k->pshift;
     pfn_t phys = cfg->pa_bits - cfg->page_shift >= 63 ? (pfn_t)1 << 62

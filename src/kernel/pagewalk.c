@@ -169,7 +169,7 @@ void kern_drop_image(struct kernel *k, struct task *t)
     for (unsigned i = 0; i < k->mmu.g.root_pages; i++)
         physmem_clear(k->mmu.pm, (t->root >> k->pshift) + i);
     area_set_fini(&t->areas);
-    kern_flush_asid(k, t->asid);
+    mmu_flush_asid(&k->mmu, t->asid);
 }
 
 void kern_task_teardown(struct kernel *k, struct task *t)
