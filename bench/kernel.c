@@ -1,4 +1,4 @@
-/* Benchmark: the simulated kernel's data path, as the kernel issue states it — a `fill` and a
+/* Benchmark: the simulated kernel's data path (docs/performance.md, "The simulated kernel") — a `fill` and a
  * `check` of SIZE bytes (8-byte accesses, each a full TLB + cache access with its value)
  * with everything resident, and the same through 64 MiB of memory with swap. Prints
  * simulated accesses per second (and MB/s of data) for each.

@@ -1,8 +1,8 @@
 /* Miss-ratio-curve throughput: a seeded synthetic page stream shaped like the bundled sort
  * trace (36 M touches over 600 pages: a hot set of code and stack pages plus sequential
  * cursors sweeping an array), the exact LRU curve in one pass, and the same curve by
- * per-size simulation. Then, when the Valgrind lackey traces are found (../shared/traces or
- * ../../shared/traces, mm.lackey.xz and sort.lackey.xz), the same on their page touches,
+ * per-size simulation. Then, when the Valgrind lackey traces are found (bench/traces or
+ * $VMSIM_TRACES, mm.lackey.xz and sort.lackey.xz), the same on their page touches,
  * read with vms_trace_* (outside the timing) and fed as `vmsim mrc` feeds them.
  * Usage: build/bench/mrc [TOUCHES] [PAGES] [SIM_SIZES]   or   build/bench/mrc --trace F */
 #include "vmsim.h"
@@ -234,14 +234,15 @@ int main(int argc, char **argv)
     free(sizes);
     free(s);
     if (argc == 1) {
-        static const char *const traces[] = {
-            "../shared/traces/mm.lackey.xz", "../shared/traces/sort.lackey.xz",
-            "../../shared/traces/mm.lackey.xz", "../../shared/traces/sort.lackey.xz"};
-        for (size_t i = 0; i < sizeof traces / sizeof traces[0]; i++) {
-            FILE *f = fopen(traces[i], "rb");
+        static const char *const names[] = {"mm.lackey.xz", "sort.lackey.xz"};
+        const char *env = getenv("VMSIM_TRACES");
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", env && *env ? env : "bench/traces", names[i]);
+            FILE *f = fopen(path, "rb");
             if (f) {
                 fclose(f);
-                bench_trace(traces[i]);
+                bench_trace(path);
             }
         }
     }

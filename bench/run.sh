@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every benchmark program built under BUILD_DIR/bench/ (measured, never pass/fail),
-# then the trace measurements on the traces under ../shared/traces (or ../../shared/traces),
+# then the trace measurements on the traces in bench/traces (or $VMSIM_TRACES; the sort trace
+# is made first when missing and Valgrind is installed: bench/traces/README.md),
 # decompressed once into a temporary directory; skipped with a message when absent.
 # Usage: bench/run.sh BUILD_DIR
 out=$1
@@ -11,12 +12,13 @@ for b in "$out"/bench/*; do
     "$b" || echo "bench: $(basename "$b") exited with status $?"
 done
 
-dir=
-for d in ../shared/traces ../../shared/traces; do
-    if [ -d "$d" ]; then dir=$d; break; fi
-done
-if [ -z "$dir" ] || ! ls "$dir"/*.lackey.xz >/dev/null 2>&1; then
-    echo "== traces: no ../shared/traces/*.lackey.xz here: trace benchmarks skipped"
+dir=${VMSIM_TRACES:-bench/traces}
+if [ "$dir" = bench/traces ] && [ ! -f bench/traces/sort.lackey.xz ]; then
+    echo "== making bench/traces/sort.lackey.xz (Valgrind lackey of sort; a few minutes, once)"
+    sh bench/traces/make-sort-trace.sh || echo "== no sort trace (see above): measuring mm only"
+fi
+if ! ls "$dir"/*.lackey.xz >/dev/null 2>&1; then
+    echo "== traces: no $dir/*.lackey.xz here: trace benchmarks skipped"
     exit 0
 fi
 vmsim=$out/vmsim

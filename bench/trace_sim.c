@@ -3,8 +3,8 @@
  * first (outside the timing); the replay sends every piece of every record (split at
  * cache-block boundaries, M = a load then a store) through mmu_access, mapping a page on
  * its first fault (pt_map) and retrying, as a demand-paging run does.
- * Usage: trace_sim [RUNS] [TRACE...] (default: 1 run each of ../shared/traces/{mm,sort}
- * .lackey.xz or ../../shared/traces/..., when found). Prints the median of RUNS. */
+ * Usage: trace_sim [RUNS] [TRACE...] (default: 1 run each of bench/traces/{mm,sort}
+ * .lackey.xz, or of $VMSIM_TRACES/..., when found). Prints the median of RUNS. */
 #include "base/err.h"
 #include "hw/mmu.h"
 
@@ -217,14 +217,15 @@ int main(int argc, char **argv)
             bench(argv[i], runs);
         return 0;
     }
-    static const char *const traces[] = {
-        "../shared/traces/mm.lackey.xz", "../shared/traces/sort.lackey.xz",
-        "../../shared/traces/mm.lackey.xz", "../../shared/traces/sort.lackey.xz"};
-    for (size_t i = 0; i < sizeof traces / sizeof traces[0]; i++) {
-        FILE *f = fopen(traces[i], "rb");
+    static const char *const names[] = {"mm.lackey.xz", "sort.lackey.xz"};
+    const char *env = getenv("VMSIM_TRACES");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", env && *env ? env : "bench/traces", names[i]);
+        FILE *f = fopen(path, "rb");
         if (f) {
             fclose(f);
-            bench(traces[i], runs);
+            bench(path, runs);
         }
     }
     return 0;

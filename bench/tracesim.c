@@ -3,7 +3,7 @@
  * under the simulated kernel (demand-zero faults, the replacement policy), reading the
  * trace from a file as lackey text and as the vmsim binary format.
  * Usage: tracesim [RUNS] [TRACE...]: the rate of each TRACE; without TRACEs, every .lackey.xz
- * file in ../shared/traces (or ../../shared/traces) decompressed and converted to
+ * file in bench/traces (or $VMSIM_TRACES) decompressed and converted to
  * the binary format once into a temporary directory, both measured (a message and exit
  * status 0 when there are none). Prints the best of RUNS (default 3). */
 #include "vmsim.h"
@@ -73,15 +73,13 @@ static double best_of(const char *path, int runs, double *refs)
     return best;
 }
 
+/* The traces' directory: $VMSIM_TRACES, else bench/traces (bench/traces/README.md). */
 static const char *find_traces_dir(void)
 {
-    static const char *dirs[] = {"../shared/traces", "../../shared/traces"};
-    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-        struct stat st;
-        if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-            return dirs[i];
-    }
-    return NULL;
+    const char *env = getenv("VMSIM_TRACES");
+    const char *dir = env && *env ? env : "bench/traces";
+    struct stat st;
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? dir : NULL;
 }
 
 static void machine_line(void)
@@ -157,7 +155,7 @@ int main(int argc, char **argv)
     } else {
         const char *dir = find_traces_dir();
         if (!dir) {
-            printf("tracesim: no ../shared/traces here: nothing to measure\n");
+            printf("tracesim: no bench/traces (or $VMSIM_TRACES) here: nothing to measure\n");
             return 0;
         }
         char tmp[] = "/tmp/vmsim-bench-XXXXXX";

@@ -1,6 +1,6 @@
-/* Machine presets and the one key list (see config.h). The presets follow DESIGN.md's
+/* Machine presets and the one key list (see config.h). The presets follow docs/machines.md's
  * table: CSAPP 9.6.4's small system, 9.6.3's two-level x86-32 system, 9.7's Core i7,
- * and a 5-level (LA57) x86-64. Latencies from the seeds (L1 ~4, L2 ~10, L3 30-50). */
+ * and a 5-level (LA57) x86-64. Latencies as CSAPP 9.7 gives them (L1 ~4, L2 ~10, L3 30-50 cycles). */
 #include "hw/config.h"
 
 #include "base/err.h"

@@ -1,4 +1,4 @@
-/* Machine configuration: presets and the one key list (DESIGN.md "Machines").
+/* Machine configuration: presets and the one key list (docs/machines.md).
  * A config is plain data; vms_config_check() decides whether the geometry can exist.
  * Every parameter is reachable by a key (`tlb.l1d=64:4`), the same everywhere. */
 #ifndef VMS_HW_CONFIG_H
