@@ -8,10 +8,13 @@
 
 #include "base/err.h"
 #include "hw/mmu.h"
+#include "trace/input.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Page-table pages from a bump pointer starting at `next`. */
 struct bump {
@@ -114,38 +117,68 @@ struct lackey_rec {
     unsigned size;
 };
 
-/* Read the whole excerpt tests/data/mm-excerpt.lackey.xz (decompressed by xz(1)).
+/* Read the whole excerpt tests/data/mm-excerpt.lackey.xz, decompressed by the library's
+ * input layer (src/trace/input.h, liblzma), so the test needs no xz(1) on the host.
  * Returns the number of records (0 when it cannot be read); *out is malloc'd. */
 static inline size_t lackey_load(struct lackey_rec **out)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "xz -dc '%s/mm-excerpt.lackey.xz'", harness_data_dir());
-    FILE *p = popen(cmd, "r");
+    char path[512];
+    snprintf(path, sizeof path, "%s/mm-excerpt.lackey.xz", harness_data_dir());
     *out = NULL;
-    if (!p)
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
         return 0;
-    size_t n = 0, cap = 0;
+    struct vms_error e = {0};
+    struct trace_input *in = input_open_fd(fd, true, path, &e);
+    if (!in)
+        return 0;
+    size_t len = 0, cap = 1 << 20;
+    char *text = malloc(cap + 1);
+    long got = 1;
+    while (text && got > 0) {
+        if (len == cap) {
+            char *nt = realloc(text, 2 * cap + 1);
+            if (!nt)
+                break;
+            text = nt;
+            cap *= 2;
+        }
+        got = input_read(in, text + len, cap - len, &e);
+        if (got > 0)
+            len += (size_t)got;
+    }
+    input_close(in);
+    if (!text || got != 0) {
+        free(text);
+        return 0;
+    }
+    text[len] = '\0';
+    size_t n = 0, vcap = 0;
     struct lackey_rec *v = NULL;
-    char line[256];
-    while (fgets(line, sizeof line, p)) {
+    for (char *line = text, *next; line < text + len; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0'; /* one line at a time, as fgets gave them */
+        else
+            next = text + len;
         char k;
         unsigned long long a;
         unsigned sz;
         if (sscanf(line, " %c %llx,%u", &k, &a, &sz) != 3 || !strchr("ILSM", k))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            struct lackey_rec *nv = realloc(v, cap * sizeof *v);
-            if (!nv)
-                break;
+        if (n == vcap) {
+            vcap = vcap ? vcap * 2 : 4096;
+            struct lackey_rec *nv = realloc(v, vcap * sizeof *v);
+            if (!nv) {
+                free(v);
+                free(text);
+                return 0;
+            }
             v = nv;
         }
         v[n++] = (struct lackey_rec){k, a, sz};
     }
-    if (pclose(p) != 0) {
-        free(v);
-        return 0;
-    }
+    free(text);
     *out = v;
     return n;
 }

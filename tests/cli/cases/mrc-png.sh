@@ -1,6 +1,6 @@
 #!/bin/sh
 # mrc --png draws the curves through gnuplot (skipped when gnuplot is not installed).
-command -v gnuplot >/dev/null 2>&1 || { echo "gnuplot not installed" >&2; exit 77; }
+command -v gnuplot >/dev/null 2>&1 || { echo "gnuplot not found (Debian: gnuplot-nox): mrc --png not checked" >&2; exit 77; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 "$VMSIM" mrc --policy lru,opt,clock-pro --png "$tmp/it's.png" --title "mrc.lackey" tests/data/trace/mrc.lackey >/dev/null || exit 1

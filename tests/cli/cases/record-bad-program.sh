@@ -1,6 +1,6 @@
 #!/bin/sh
 # vmsim record of a program that cannot run: exit 2, a message, and no output file left.
-command -v valgrind >/dev/null 2>&1 || { echo "valgrind not installed" >&2; exit 77; }
+command -v valgrind >/dev/null 2>&1 || { echo "valgrind not found (Debian: valgrind): vmsim record not checked" >&2; exit 77; }
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 $VMSIM record -o "$t/x.vt" -- /nonexistent/program 2>"$t/err"
 [ $? -eq 2 ] || exit 1

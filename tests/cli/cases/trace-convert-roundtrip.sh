@@ -1,4 +1,6 @@
 # lackey -> vmsim binary -> lackey keeps every record; the binary file is several times smaller.
+command -v xz >/dev/null 2>&1 ||
+    { echo "xz not found (Debian: xz-utils): the round trip starts from xz -dc" >&2; exit 77; }
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 xz -dc tests/data/mm-excerpt.lackey.xz > "$t/in.lackey"
 "$VMSIM" trace --convert vmsim -o "$t/b.vtr" "$t/in.lackey" || exit 1

@@ -1,6 +1,8 @@
 # vmsim trace's reference counts agree with an independent count of the lackey lines: I
 # fetches, L+M loads, S+M stores, references their sum, split = references whose bytes
 # cross a 64-byte cache block (and so maybe a page) — core-i7's L1 blocks are 64 bytes.
+command -v xz >/dev/null 2>&1 ||
+    { echo "xz not found (Debian: xz-utils): the independent count needs xz -dc" >&2; exit 77; }
 want=$(xz -dc tests/data/mm-excerpt.lackey.xz | awk '
     function low6(hex,   c, v) { # the address modulo 64, from its last two hex digits
         c = substr(hex, length(hex) - 1)

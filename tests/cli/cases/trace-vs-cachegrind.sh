@@ -15,11 +15,11 @@
 #    them. What remains: an access spanning two blocks that misses in both counts 2 misses in
 #    vmsim, 1 in cachegrind, and the startup leaves slightly different cache contents. Measured:
 #    vmsim 6334 vs cachegrind 6333-6334; the bound allowed is 1% of cachegrind's count.
-command -v valgrind >/dev/null 2>&1 || { echo "valgrind not installed" >&2; exit 77; }
+command -v valgrind >/dev/null 2>&1 || { echo "valgrind not found (Debian: valgrind): the cachegrind cross-check not run" >&2; exit 77; }
 CC=${CC:-cc}
 command -v "$CC" >/dev/null 2>&1 || CC=gcc
 command -v "$CC" >/dev/null 2>&1 || { echo "no C compiler" >&2; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "python3 not installed" >&2; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "python3 not found (Debian: python3): the cachegrind cross-check not run" >&2; exit 77; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/prog.c" <<'CEOF'
