@@ -10,8 +10,6 @@
 #include "base/err.h"
 #include "base/parse.h"
 #include "base/types.h"
-#include "hw/config.h"
-#include "policy/policy.h"
 #include "scenario/lexer.h"
 
 #include <errno.h>
@@ -334,13 +332,16 @@ static bool parser_file_declared(const struct parser_state *ps, const char *name
 
 /* ---------------------------------------------------------------- commands */
 
-/* The base page size of machine preset `name` (src/hw/config.c), or 0 if it is not one. */
+/* The base page size of machine preset `name` (src/hw/config.c), or 0 if it is not one (or
+ * the host is out of memory: then the line is refused, which is no worse). */
 static uint64_t parser_preset_page_size(const char *name)
 {
-    struct vms_config c;
-    if (config_preset(&c, name, NULL))
+    struct vms_config *c;
+    if (vms_config_create(name, &c, NULL))
         return 0;
-    return UINT64_C(1) << c.page_shift;
+    uint64_t page = vms_config_page_size(c);
+    vms_config_destroy(c);
+    return page;
 }
 
 static uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
@@ -716,13 +717,14 @@ static int parser_line(struct parser_state *ps, const struct lex_tok *toks, size
         case SCN_POLICY: {
             const struct lex_tok *t = parser_take(&pl);
             char pname[32];
-            const struct policy_ops *ops = NULL;
+            struct vms_policy_info pi;
+            bool known = false;
             if (t && t->len < sizeof pname) {
                 memcpy(pname, t->s, t->len);
                 pname[t->len] = '\0';
-                ops = policy_find(pname);
+                known = vms_policy_lookup(pname, &pi);
             }
-            if (!ops || (ops->flags & POLICY_NEEDS_FUTURE))
+            if (!known || pi.needs_future)
                 rc = parser_expected(&pl, t,
                                      "a replacement policy that needs no future (see `vmsim "
                                      "pages --help`; opt exists only for pages and mrc)");
