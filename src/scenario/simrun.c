@@ -22,11 +22,12 @@ _Static_assert(SCN_PROT_R == VMS_PROT_READ && SCN_PROT_W == VMS_PROT_WRITE &&
                "scenario and API protection bits agree");
 
 struct sim_run {
-    const struct scenario *sc;
+    const struct vms_scenario *sc;
     const struct scn_cmd *cmd;
     struct scn_out o;
     struct vms_error *e;
-    const struct vms_run_options *opt;
+    const struct vms_run_opts *opt;
+    enum vms_format fmt; /* of `stats`: VMS_TEXT or VMS_JSON */
     struct scn_workdir wd;
     /* setup */
     struct vms_config *cfg;
@@ -239,7 +240,7 @@ static int sim_stats(struct sim_run *r)
     int rc = sim_kernel(r);
     if (rc)
         return rc;
-    if (r->opt && r->opt->json) {
+    if (r->fmt == VMS_JSON) {
         vms_kernel_stats_print(r->k, 0, r->o.out, VMS_JSON, NULL);
         return 0;
     }
@@ -371,10 +372,13 @@ static int sim_command(struct sim_run *r, const struct scn_cmd *c)
     }
 }
 
-int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *opt, FILE *out,
-                     FILE *diag, struct vms_error *e)
+int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *opt, FILE *out,
+                     enum vms_format fmt, FILE *diag, struct vms_error *e)
 {
-    struct sim_run r = {.sc = sc, .e = e, .opt = opt};
+    if (fmt != VMS_TEXT && fmt != VMS_JSON)
+        return err_set(e, VMS_EINVAL, "run: statistics print as text or JSON, not format %d",
+                       (int)fmt);
+    struct sim_run r = {.sc = sc, .e = e, .opt = opt, .fmt = fmt};
     r.m = (struct model){.release = sim_release, .ctx = &r};
     r.o = (struct scn_out){sc, out, diag, 0};
     int rc = vms_config_create(VMS_DEFAULT_MACHINE, &r.cfg, e);
