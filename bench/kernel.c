@@ -21,14 +21,14 @@ static double now(void)
 static int run(const char *label, const char *text, uint64_t accesses, uint64_t bytes)
 {
     struct vms_error e = {0};
-    struct scenario *sc;
+    struct vms_scenario *sc;
     if (vms_scenario_parse(text, strlen(text), label, &sc, &e) < 0) {
         fprintf(stderr, "bench kernel: %s\n", e.msg);
         return 1;
     }
     FILE *null = fopen("/dev/null", "w");
     double t0 = now();
-    int rc = vms_scenario_run(sc, NULL, null ? null : stdout, stderr, &e);
+    int rc = vms_scenario_run(sc, NULL, null ? null : stdout, VMS_TEXT, stderr, &e);
     double dt = now() - t0;
     if (null)
         fclose(null);

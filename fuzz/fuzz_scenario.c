@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct vms_error e = {0};
-    struct scenario *sc = NULL;
+    struct vms_scenario *sc = NULL;
     int rc = vms_scenario_parse((const char *)data, size, "fuzz.vms", &sc, &e);
     if (rc == 0) {
         if (!sc || e.code != 0)

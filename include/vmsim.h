@@ -468,53 +468,58 @@ int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *name
 /* ---------------------------------------------------------------- scenarios */
 /* section: scenario — parse and run .vms files */
 
-/* A parsed and fully validated scenario (the .vms language of docs/scenario.md). Opaque to
- * library users; defined in src/scenario/scenario.h for the backends. */
-struct scenario;
+/* A parsed and fully validated scenario (the .vms language of docs/scenario.md, whose output
+ * lines docs/scenario-contract.md fixes). Opaque; parsing it runs nothing. */
+struct vms_scenario;
 
-/* Parse [text, text+len); filename names it in messages. On success *out owns the scenario
- * (vms_scenario_destroy) and 0 is returned; on bad input *out is NULL, e->msg is
- * "FILE:LINE:COL: expected ..." and -VMS_EINVAL is returned. Nothing runs. */
+/* Parse [text, text+len); filename names it in messages (NULL: "<scenario>"). 0 with *out
+ * the scenario; on failure *out is NULL and -VMS_EINVAL is returned with e->msg
+ * "FILE:LINE:COL: expected ..." (-VMS_ENOMEM on host out of memory). */
 int vms_scenario_parse(const char *text, size_t len, const char *filename,
-                       struct scenario **out, struct vms_error *e);
-/* The same for a file ("-" reads standard input); -VMS_EIO if it cannot be read. */
-int vms_scenario_parse_file(const char *path, struct scenario **out, struct vms_error *e);
-void vms_scenario_destroy(struct scenario *sc);
-/* Number of commands (non-blank, non-comment lines). */
-size_t vms_scenario_length(const struct scenario *sc);
+                       struct vms_scenario **out, struct vms_error *e);
+/* Read and parse a file ("-" reads standard input, named "<stdin>" in messages); -VMS_EIO
+ * "PATH: why" when it cannot be read, else as vms_scenario_parse. */
+int vms_scenario_load(const char *path, struct vms_scenario **out, struct vms_error *e);
+void vms_scenario_destroy(struct vms_scenario *sc);
+/* Number of commands (non-blank, non-comment lines); 0 for NULL. */
+size_t vms_scenario_length(const struct vms_scenario *sc);
 
-/* Options of the real-Linux backend. */
-struct vms_linux_options {
-    const char *workdir; /* run directory for the scenario's files; NULL: a fresh one */
-    bool keep;           /* keep the fresh temporary directory (a given workdir is kept) */
-    unsigned timeout_s;  /* seconds a worker may take over one command; 0: 60 */
-};
-
-/* Run the scenario on the host's kernel: each scenario process is a real process, faults are
- * real signals. Contract lines (SCENARIO.md) go to out, notes on lines starting "# ", and
- * failed expectations as "FILE:LINE: ..." to diag. Returns 0, 1 if an expect/check failed, or
- * a negative VMS_E code with e->msg "FILE:LINE: ..." when a system call fails or the host
- * cannot run it (the run stops there). Linux only (-VMS_EUNSUPPORTED elsewhere). */
-int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
-                              FILE *out, FILE *diag, struct vms_error *e);
+/* The runs. Both print the contract lines of docs/scenario-contract.md on out, and failed
+ * expectations as "FILE:LINE: ..." on diag, and return 0, 1 when an expect or check failed,
+ * or a negative VMS_E* code (e->msg "FILE:LINE: why" when a line failed while running:
+ * the run stops there). A write error on out or diag does not change the result: the
+ * streams are the caller's to check (ferror). o NULL = every default. */
 
 /* Options of a simulated run (vms_scenario_run). */
-struct vms_run_options {
+struct vms_run_opts {
     const char *workdir; /* run directory for the scenario's files and swap; NULL: a fresh one */
     bool keep;           /* keep the fresh temporary directory */
-    bool json;           /* `stats` prints JSON */
     bool audit;          /* check every kernel invariant after each command (slow) */
     /* Called before the command on each line runs (may be NULL): narration, tracing. */
     void (*before_line)(void *ctx, unsigned line, FILE *out);
     void *ctx;
 };
 
-/* Run the scenario on the simulated machine and kernel. Contract lines (SCENARIO.md) and
- * other output (maps, page tables, statistics, on lines that are not contract lines) go to
- * out; failed expectations as "FILE:LINE: ..." to diag. Returns 0, 1 if an expect/check
- * failed, or a negative error (e: "FILE:LINE: why" for a line that failed while running). */
-int vms_scenario_run(const struct scenario *sc, const struct vms_run_options *opt, FILE *out,
-                     FILE *diag, struct vms_error *e);
+/* Run the scenario on the simulated machine and kernel (vms_config_* and vms_kernel_*). Its
+ * other output (maps, page tables, statistics) goes on out on lines that are not contract
+ * lines; fmt is how `stats` prints the statistics: VMS_TEXT (indented under "  statistics:")
+ * or VMS_JSON (one object on one line); -VMS_EINVAL for VMS_CSV. */
+int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o, FILE *out,
+                     enum vms_format fmt, FILE *diag, struct vms_error *e);
+
+/* Options of a run on Linux (vms_scenario_run_on_linux). */
+struct vms_linux_opts {
+    const char *workdir; /* run directory for the scenario's files; NULL: a fresh one */
+    bool keep;           /* keep the fresh temporary directory (a given workdir is kept) */
+    unsigned timeout_s;  /* seconds a worker may take over one command; 0: 60 */
+};
+
+/* Run the scenario on the host's kernel: each scenario process is a real process, faults are
+ * real signals. What Linux does not apply or cannot answer (the setup lines, stats, maps,
+ * page tables, exec) goes on out as notes on lines starting "# "; nothing has a format.
+ * Linux only (-VMS_EUNSUPPORTED elsewhere). */
+int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_linux_opts *o,
+                              FILE *out, FILE *diag, struct vms_error *e);
 
 /* ---------------------------------------------------------------- kernel */
 /* section: kernel — the simulated operating system (docs/kernel.md)

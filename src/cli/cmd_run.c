@@ -78,7 +78,7 @@ int cmd_run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     bool check = false, on_linux = false, json = false, audit = false, print_demo = false;
-    struct vms_linux_options lopt = {0};
+    struct vms_linux_opts lopt = {0};
     int c;
     optind = 1;
     opterr = 0;
@@ -120,9 +120,9 @@ int cmd_run(int argc, char **argv)
                                "prints the demonstration's)");
 
     struct vms_error e = {0};
-    struct scenario *sc = NULL;
+    struct vms_scenario *sc = NULL;
     if ((demo ? vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e)
-              : vms_scenario_parse_file(argv[optind], &sc, &e)) < 0) {
+              : vms_scenario_load(argv[optind], &sc, &e)) < 0) {
         /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's; host errors get "vmsim: ". */
         return run_status(-1, &e);
     }
@@ -133,11 +133,12 @@ int cmd_run(int argc, char **argv)
         fflush(stdout);
         status = run_status(vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e), &e);
     } else {
-        struct vms_run_options ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .json = json, .audit = audit};
+        struct vms_run_opts ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .audit = audit};
         if (demo)
             ropt.before_line = cli_demo_narrate;
         fflush(stdout);
-        status = run_status(vms_scenario_run(sc, &ropt, stdout, stderr, &e), &e);
+        status = run_status(
+            vms_scenario_run(sc, &ropt, stdout, json ? VMS_JSON : VMS_TEXT, stderr, &e), &e);
     }
     vms_scenario_destroy(sc);
     return status;

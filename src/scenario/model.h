@@ -22,15 +22,13 @@ enum model_state {
     MODEL_KILLED, /* killed (out of memory): its commands print "P: no such process" */
 };
 
-struct simk_task; /* simkern.h */
-
 struct model_proc {
     const char *name;
     enum model_state state;
     struct model_bind *binds;
     size_t nbinds, cap;
     union {
-        struct simk_task *task; /* the simulator: its task in the simulated kernel */
+        int pid; /* the simulator: its pid in the simulated kernel (vms_kernel_*) */
         struct {
             int fd;   /* Linux: the channel to its worker process, -1 when none */
             long pid; /* the worker's pid (to kill it after a timeout) */

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #ifndef __linux__
-int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
+int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_linux_opts *opt,
                               FILE *out, FILE *diag, struct vms_error *e)
 {
     (void)sc, (void)opt, (void)out, (void)diag;
@@ -35,7 +35,7 @@ int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_
 #else
 
 struct onlinux_run {
-    const struct scenario *sc;
+    const struct vms_scenario *sc;
     const struct scn_cmd *cmd; /* the command being run (for messages) */
     FILE *out, *diag;
     struct vms_error *e;
@@ -439,7 +439,7 @@ static void onlinux_teardown(struct onlinux_run *run)
     scn_workdir_fini(&run->wd);
 }
 
-int vms_scenario_run_on_linux(const struct scenario *sc, const struct vms_linux_options *opt,
+int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_linux_opts *opt,
                               FILE *out, FILE *diag, struct vms_error *e)
 {
     struct onlinux_run run = {.sc = sc, .out = out, .diag = diag, .e = e, .zygote_fd = -1};

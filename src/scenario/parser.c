@@ -10,8 +10,6 @@
 #include "base/err.h"
 #include "base/parse.h"
 #include "base/types.h"
-#include "hw/config.h"
-#include "policy/policy.h"
 #include "scenario/lexer.h"
 
 #include <errno.h>
@@ -26,7 +24,7 @@ struct parser_proc {
 };
 
 struct parser_state {
-    struct scenario *sc;
+    struct vms_scenario *sc;
     struct parser_proc *procs;
     size_t nprocs, cap;
     const char **files; /* declared file names */
@@ -334,35 +332,51 @@ static bool parser_file_declared(const struct parser_state *ps, const char *name
 
 /* ---------------------------------------------------------------- commands */
 
-/* The base page size of machine preset `name` (src/hw/config.c), or 0 if it is not one. */
-static uint64_t parser_preset_page_size(const char *name)
+/* *page = the base page size of machine preset `name`, or 0 if it is not one. 0, or
+ * -VMS_ENOMEM (e filled) when the host is out of memory. */
+static int parser_preset_page_size(const char *name, uint64_t *page, struct vms_error *e)
 {
-    struct vms_config c;
-    if (config_preset(&c, name, NULL))
-        return 0;
-    return UINT64_C(1) << c.page_shift;
+    *page = 0;
+    struct vms_config *c;
+    int rc = vms_config_create(name, &c, NULL);
+    if (rc == -VMS_ENOMEM)
+        return err_set(e, VMS_ENOMEM, "out of memory");
+    if (rc == 0)
+        *page = vms_config_page_size(c);
+    vms_config_destroy(c);
+    return 0;
 }
 
-static uint64_t parser_machine_page_size(const struct lex_tok *toks, size_t n)
+/* *page = the page size a `machine` line [toks, toks+n) sets, or 0 if it is malformed (its
+ * parse says why). 0 or -VMS_ENOMEM. */
+static int parser_machine_page_size(const struct lex_tok *toks, size_t n, uint64_t *page,
+                                    struct vms_error *e)
 {
+    *page = 0;
     if (n < 2)
         return 0;
-    uint64_t page = parser_preset_page_size(toks[1].s);
-    for (size_t i = 2; page && i < n; i++) {
+    int rc = parser_preset_page_size(toks[1].s, page, e);
+    for (size_t i = 2; rc == 0 && *page && i < n; i++) {
         uint64_t v;
         if (!strncmp(toks[i].s, "page_size=", 10)) {
-            if (!parse_size(toks[i].s + 10, toks[i].len - 10, 0, &v) || !is_pow2(v))
+            if (!parse_size(toks[i].s + 10, toks[i].len - 10, 0, &v) || !is_pow2(v)) {
+                *page = 0;
                 return 0;
-            page = v;
+            }
+            *page = v;
         }
     }
-    return page;
+    return rc;
 }
 
 static int parser_machine(struct parser_line *pl, struct scn_cmd *c)
 {
     const struct lex_tok *t = parser_take(pl);
-    if (!t || !parser_preset_page_size(t->s)) {
+    uint64_t page = 0;
+    int rc = t ? parser_preset_page_size(t->s, &page, pl->e) : 0;
+    if (rc < 0)
+        return rc;
+    if (!page) {
         /* "a machine preset (A, B, C or D)", the presets of src/hw/config.c */
         char what[256];
         size_t len = (size_t)snprintf(what, sizeof what, "a machine preset (");
@@ -666,7 +680,7 @@ static int parser_expect_file(struct parser_line *pl, struct scn_cmd *c)
 static int parser_line(struct parser_state *ps, const struct lex_tok *toks, size_t n, unsigned line,
                 unsigned end_col, struct vms_error *e)
 {
-    struct scenario *sc = ps->sc;
+    struct vms_scenario *sc = ps->sc;
     struct parser_line pl = {ps, toks, n, 0, line, end_col, e};
     if (sc->ncmds == ps->cmd_cap) {
         size_t ncap = ps->cmd_cap ? ps->cmd_cap * 2 : 32;
@@ -716,13 +730,14 @@ static int parser_line(struct parser_state *ps, const struct lex_tok *toks, size
         case SCN_POLICY: {
             const struct lex_tok *t = parser_take(&pl);
             char pname[32];
-            const struct policy_ops *ops = NULL;
+            struct vms_policy_info pi;
+            bool known = false;
             if (t && t->len < sizeof pname) {
                 memcpy(pname, t->s, t->len);
                 pname[t->len] = '\0';
-                ops = policy_find(pname);
+                known = vms_policy_lookup(pname, &pi);
             }
-            if (!ops || (ops->flags & POLICY_NEEDS_FUTURE))
+            if (!known || pi.needs_future)
                 rc = parser_expected(&pl, t,
                                      "a replacement policy that needs no future (see `vmsim "
                                      "pages --help`; opt exists only for pages and mrc)");
@@ -751,7 +766,7 @@ static int parser_line(struct parser_state *ps, const struct lex_tok *toks, size
     return 0;
 }
 
-static int parser_init(struct parser_state **out, struct scenario *sc)
+static int parser_init(struct parser_state **out, struct vms_scenario *sc)
 {
     *out = vms_calloc(1, sizeof **out);
     if (!*out)
@@ -779,7 +794,7 @@ struct scenario_line {
     size_t first, n;
 };
 
-int scenario_parse(const char *text, size_t len, const char *filename, struct scenario **out,
+int scenario_parse(const char *text, size_t len, const char *filename, struct vms_scenario **out,
                    struct vms_error *e)
 {
     struct lexer lx = {0};
@@ -791,7 +806,7 @@ int scenario_parse(const char *text, size_t len, const char *filename, struct sc
     *out = NULL;
     if (!filename)
         filename = "<scenario>";
-    struct scenario *sc = vms_calloc(1, sizeof *sc);
+    struct vms_scenario *sc = vms_calloc(1, sizeof *sc);
     if (!sc)
         return err_set(e, VMS_ENOMEM, "%s: out of memory", filename);
     sc->text = vms_malloc(len + 1);
@@ -803,7 +818,8 @@ int scenario_parse(const char *text, size_t len, const char *filename, struct sc
     memcpy(sc->text, text, len);
     sc->text[len] = '\0';
     sc->machine = VMS_DEFAULT_MACHINE;
-    sc->page_size = parser_preset_page_size(VMS_DEFAULT_MACHINE);
+    if ((rc = parser_preset_page_size(VMS_DEFAULT_MACHINE, &sc->page_size, e)) < 0)
+        goto fail;
 
     /* Pass 1: lex every line. */
     unsigned lineno = 0;
@@ -842,7 +858,9 @@ int scenario_parse(const char *text, size_t len, const char *filename, struct sc
         if (!strcmp(t->s, "spawn"))
             break;
         if (!strcmp(t->s, "machine")) {
-            uint64_t ps_bytes = parser_machine_page_size(t, lines[i].n);
+            uint64_t ps_bytes;
+            if ((rc = parser_machine_page_size(t, lines[i].n, &ps_bytes, e)) < 0)
+                goto fail;
             if (ps_bytes) {
                 sc->page_size = ps_bytes;
                 sc->machine = t[1].s;
@@ -879,12 +897,12 @@ fail:
 /* ---------------------------------------------------------------- public API */
 
 int vms_scenario_parse(const char *text, size_t len, const char *filename,
-                       struct scenario **out, struct vms_error *e)
+                       struct vms_scenario **out, struct vms_error *e)
 {
     return scenario_parse(text, len, filename, out, e);
 }
 
-int vms_scenario_parse_file(const char *path, struct scenario **out, struct vms_error *e)
+int vms_scenario_load(const char *path, struct vms_scenario **out, struct vms_error *e)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     *out = NULL;

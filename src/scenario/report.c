@@ -112,8 +112,8 @@ void scn_report_file(struct scn_out *o, const struct scn_cmd *c, uint64_t v, boo
 
 /* ---------------------------------------------------------------- working directory */
 
-int scn_workdir_init(struct scn_workdir *w, const struct scenario *sc, const char *dir, bool keep,
-                     FILE *diag, struct vms_error *e)
+int scn_workdir_init(struct scn_workdir *w, const struct vms_scenario *sc, const char *dir,
+                     bool keep, FILE *diag, struct vms_error *e)
 {
     memset(w, 0, sizeof *w);
     w->files = vms_calloc(sc->ncmds + 1, sizeof *w->files);
@@ -165,7 +165,7 @@ int scn_workdir_path(const struct scn_workdir *w, const char *name, char *buf, s
     return 0;
 }
 
-int scn_workdir_make_file(struct scn_workdir *w, const struct scenario *sc,
+int scn_workdir_make_file(struct scn_workdir *w, const struct vms_scenario *sc,
                           const struct scn_cmd *c, struct vms_error *e)
 {
     char path[PATH_MAX];

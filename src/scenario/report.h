@@ -21,7 +21,7 @@ struct scn_result {
 };
 
 struct scn_out {
-    const struct scenario *sc;
+    const struct vms_scenario *sc;
     FILE *out, *diag;
     unsigned failed; /* failed expectations so far */
 };
@@ -42,11 +42,11 @@ struct scn_workdir {
 
 /* dir: the --workdir (created if missing) or NULL for a fresh temporary directory (kept
  * when keep; its path is then printed on diag). */
-int scn_workdir_init(struct scn_workdir *w, const struct scenario *sc, const char *dir, bool keep,
-                     FILE *diag, struct vms_error *e);
+int scn_workdir_init(struct scn_workdir *w, const struct vms_scenario *sc, const char *dir,
+                     bool keep, FILE *diag, struct vms_error *e);
 void scn_workdir_fini(struct scn_workdir *w);
 /* Creates the file of a `file NAME SIZE ...` line. */
-int scn_workdir_make_file(struct scn_workdir *w, const struct scenario *sc,
+int scn_workdir_make_file(struct scn_workdir *w, const struct vms_scenario *sc,
                           const struct scn_cmd *c, struct vms_error *e);
 /* The host path of a scenario file name; -VMS_EIO if too long. */
 int scn_workdir_path(const struct scn_workdir *w, const char *name, char *buf, size_t n,

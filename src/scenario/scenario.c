@@ -13,7 +13,7 @@ struct scn_arena {
     _Alignas(8) char data[];
 };
 
-void *scenario_alloc(struct scenario *sc, size_t n)
+void *scenario_alloc(struct vms_scenario *sc, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     struct scn_arena *a = sc->arena;
@@ -32,7 +32,7 @@ void *scenario_alloc(struct scenario *sc, size_t n)
     return p;
 }
 
-const char *scenario_strndup(struct scenario *sc, const char *s, size_t n)
+const char *scenario_strndup(struct vms_scenario *sc, const char *s, size_t n)
 {
     char *p = scenario_alloc(sc, n + 1);
     if (p) {
@@ -42,7 +42,7 @@ const char *scenario_strndup(struct scenario *sc, const char *s, size_t n)
     return p;
 }
 
-void scenario_destroy(struct scenario *sc)
+void scenario_destroy(struct vms_scenario *sc)
 {
     if (!sc)
         return;
@@ -58,12 +58,12 @@ void scenario_destroy(struct scenario *sc)
 
 /* ---------------------------------------------------------------- public API */
 
-void vms_scenario_destroy(struct scenario *sc)
+void vms_scenario_destroy(struct vms_scenario *sc)
 {
     scenario_destroy(sc);
 }
 
-size_t vms_scenario_length(const struct scenario *sc)
+size_t vms_scenario_length(const struct vms_scenario *sc)
 {
     return sc ? sc->ncmds : 0;
 }

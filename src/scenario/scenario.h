@@ -96,7 +96,7 @@ struct scn_cmd {
 
 struct scn_arena; /* private to scenario.c */
 
-struct scenario {
+struct vms_scenario {
     const char *filename;    /* as given to scenario_parse; used in messages */
     struct scn_cmd *cmds;    /* in file order */
     size_t ncmds;
@@ -109,14 +109,14 @@ struct scenario {
 /* Parse and validate a whole scenario (parser.c). On success *out owns a new scenario (free it with
  * scenario_destroy) and 0 is returned; on bad input *out is NULL, e holds
  * "FILE:LINE:COL: expected ..." and -VMS_EINVAL is returned (-VMS_ENOMEM on host OOM). */
-int scenario_parse(const char *text, size_t len, const char *filename, struct scenario **out,
+int scenario_parse(const char *text, size_t len, const char *filename, struct vms_scenario **out,
                    struct vms_error *e);
-void scenario_destroy(struct scenario *sc);
+void scenario_destroy(struct vms_scenario *sc);
 
 /* Arena allocation for the parser: n bytes, 8-aligned, freed with the scenario. */
-void *scenario_alloc(struct scenario *sc, size_t n);
+void *scenario_alloc(struct vms_scenario *sc, size_t n);
 /* A NUL-terminated copy of [s, s+n) in the arena. */
-const char *scenario_strndup(struct scenario *sc, const char *s, size_t n);
+const char *scenario_strndup(struct vms_scenario *sc, const char *s, size_t n);
 
 
 #endif

@@ -99,6 +99,45 @@ TEST(api_kernel_create_and_its_errors)
     vms_config_destroy(c);
 }
 
+/* Accesses remember the last process they named: a pid that exits right after its accesses is
+ * refused at once, and other pids (never spawned, 0, -1) are looked up, not taken for it. */
+TEST(api_kernel_access_after_exit)
+{
+    struct vms_kernel *k = mkkernel(64, 0, NULL, NULL);
+    if (!k)
+        return;
+    struct vms_error e = {0};
+    int a, b;
+    uint64_t va, vb, v = 0;
+    CHECK_EQ(vms_kernel_spawn(k, &a, &e), 0);
+    CHECK_EQ(vms_kernel_spawn(k, &b, &e), 0);
+    CHECK_EQ(vms_kernel_mmap(k, a, 0, PG, RW, VMS_MMAP_ANON, NULL, 0, &va, &e), 0);
+    CHECK_EQ(vms_kernel_mmap(k, b, 0, PG, RW, VMS_MMAP_ANON, NULL, 0, &vb, &e), 0);
+    CHECK_EQ(vms_kernel_store(k, a, va, 8, 5, &e), VMS_SIG_NONE);
+    CHECK_EQ(vms_kernel_store(k, b, vb, 8, 6, &e), VMS_SIG_NONE);
+    CHECK_EQ(vms_kernel_load(k, a, va, 8, &v, &e), VMS_SIG_NONE);
+    CHECK_EQ(v, 5);
+    CHECK_EQ(vms_kernel_load(k, 0, va, 8, &v, &e), -VMS_EINVAL);
+    CHECK_STR(e.msg, "no process 0");
+    CHECK_EQ(vms_kernel_load(k, -1, va, 8, &v, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_touch(k, b + 1, va, false, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_load(k, a, va, 8, &v, &e), VMS_SIG_NONE);
+    CHECK_EQ(vms_kernel_exit(k, a, &e), 0);
+    char want[64];
+    snprintf(want, sizeof want, "no process %d", a);
+    CHECK_EQ(vms_kernel_load(k, a, va, 8, &v, &e), -VMS_EINVAL);
+    CHECK_STR(e.msg, want);
+    CHECK_EQ(vms_kernel_store(k, a, va, 8, 1, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_fetch(k, a, va, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_touch(k, a, va, true, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_load(k, b, vb, 8, &v, &e), VMS_SIG_NONE);
+    CHECK_EQ(v, 6);
+    CHECK_EQ(vms_kernel_exit(k, b, &e), 0);
+    CHECK_EQ(vms_kernel_load(k, b, vb, 8, &v, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_audit(k, &e), 0);
+    vms_kernel_destroy(k);
+}
+
 TEST(api_kernel_pids_spawn_exit)
 {
     struct vms_kernel *k = mkkernel(64, 0, NULL, NULL);

@@ -50,10 +50,10 @@ TEST(scenario_gen_other_seeds)
 
 /* ---------------------------------------------------------------- parsing */
 
-static struct scenario *parse_ok(const char *text)
+static struct vms_scenario *parse_ok(const char *text)
 {
     struct vms_error e = {0};
-    struct scenario *sc = NULL;
+    struct vms_scenario *sc = NULL;
     int rc = scenario_parse(text, strlen(text), "t.vms", &sc, &e);
     if (rc != 0)
         harness_fail(__FILE__, __LINE__, "parse failed: %s", e.msg);
@@ -64,7 +64,7 @@ static struct scenario *parse_ok(const char *text)
 static void parse_err(const char *text, const char *msg, int line)
 {
     struct vms_error e = {0};
-    struct scenario *sc = (struct scenario *)1;
+    struct vms_scenario *sc = (struct vms_scenario *)1;
     int rc = scenario_parse(text, strlen(text), "t.vms", &sc, &e);
     if (rc != -VMS_EINVAL || sc != NULL)
         harness_fail(__FILE__, line, "expected a parse error for \"%s\"", text);
@@ -75,7 +75,7 @@ static void parse_err(const char *text, const char *msg, int line)
 
 TEST(scenario_parse_setup)
 {
-    struct scenario *sc = parse_ok("# a comment\n"
+    struct vms_scenario *sc = parse_ok("# a comment\n"
                                    "\n"
                                    "machine core-i7 tlb.l1d=32:4 page_size=8K  # override\n"
                                    "memory 64MiB\n"
@@ -121,7 +121,7 @@ TEST(scenario_parse_setup)
 
 TEST(scenario_parse_page_size_follows_machine)
 {
-    struct scenario *sc = parse_ok("file f 1page zero\nmachine csapp-small\nspawn P\n"
+    struct vms_scenario *sc = parse_ok("file f 1page zero\nmachine csapp-small\nspawn P\n"
                                    "P mmap A 2pages rw- private anon\nP touch A+1page 1 page\n");
     if (!sc)
         return;
@@ -145,7 +145,7 @@ TEST(scenario_parse_page_size_follows_machine)
 
 TEST(scenario_parse_processes)
 {
-    struct scenario *sc = parse_ok("spawn P\n"
+    struct vms_scenario *sc = parse_ok("spawn P\n"
                                    "exec P /usr/bin/cat -n x\n"
                                    "fork P Q\n"
                                    "switch Q\n"
@@ -173,7 +173,7 @@ TEST(scenario_parse_processes)
 
 TEST(scenario_parse_memory_commands)
 {
-    struct scenario *sc = parse_ok(
+    struct vms_scenario *sc = parse_ok(
         "file d.bin 8K zero\n"
         "spawn P\n"
         "P mmap A 3pages rw- private anon\n"
@@ -269,8 +269,9 @@ TEST(scenario_parse_memory_commands)
 TEST(scenario_parse_lexical)
 {
     /* Tabs, CR LF, comments glued to tokens, no final newline, names with - and _. */
-    struct scenario *sc = parse_ok("spawn my-proc_1#c\r\n\tmy-proc_1 mmap _a 1 rw- private anon\r\n"
-                                   "my-proc_1 load _a 8");
+    struct vms_scenario *sc =
+        parse_ok("spawn my-proc_1#c\r\n\tmy-proc_1 mmap _a 1 rw- private anon\r\n"
+                 "my-proc_1 load _a 8");
     if (!sc)
         return;
     CHECK_EQ(sc->ncmds, 3);
@@ -440,7 +441,7 @@ TEST(scenario_parse_long_token_is_truncated_in_message)
     memcpy(text, "spawn 1", 7);
     text[sizeof text - 1] = '\0';
     struct vms_error e = {0};
-    struct scenario *sc = NULL;
+    struct vms_scenario *sc = NULL;
     CHECK_EQ(scenario_parse(text, strlen(text), "t.vms", &sc, &e), -VMS_EINVAL);
     CHECK(strlen(e.msg) < 150);
 }
@@ -453,7 +454,7 @@ TEST(scenario_parse_alloc_failures)
     int ok = 0;
     for (long n = 0; n < 200; n++) {
         struct vms_error e = {0};
-        struct scenario *sc = NULL;
+        struct vms_scenario *sc = NULL;
         alloc_fail_after(n);
         int rc = scenario_parse(text, strlen(text), "t.vms", &sc, &e);
         alloc_fail_after(-1);
@@ -469,15 +470,73 @@ TEST(scenario_parse_alloc_failures)
     CHECK(ok);
 }
 
+/* A machine line's preset is looked up through vms_config_create, which allocates: a host
+ * out of memory there is -VMS_ENOMEM, never "expected a machine preset". */
+TEST(scenario_parse_machine_alloc_failures)
+{
+    const char *text =
+        "machine csapp-2level page_size=8K\nspawn P\nP mmap A 2pages rw- private anon\n";
+    int ok = 0;
+    for (long n = 0; n < 200; n++) {
+        struct vms_error e = {0};
+        struct vms_scenario *sc = NULL;
+        alloc_fail_after(n);
+        int rc = scenario_parse(text, strlen(text), "t.vms", &sc, &e);
+        alloc_fail_after(-1);
+        if (rc == 0) {
+            CHECK(sc != NULL);
+            CHECK_EQ(sc->page_size, 8192);
+            scenario_destroy(sc);
+            ok = 1;
+            break;
+        }
+        CHECK_EQ(rc, -VMS_ENOMEM);
+        CHECK(sc == NULL);
+    }
+    CHECK(ok);
+}
+
 TEST(scenario_public_parse_file)
 {
     struct vms_error e = {0};
-    struct scenario *sc = NULL;
-    CHECK_EQ(vms_scenario_parse_file("/nonexistent/x.vms", &sc, &e), -VMS_EIO);
+    struct vms_scenario *sc = NULL;
+    CHECK_EQ(vms_scenario_load("/nonexistent/x.vms", &sc, &e), -VMS_EIO);
     CHECK_CONTAINS(e.msg, "/nonexistent/x.vms");
     CHECK(sc == NULL);
     vms_scenario_destroy(NULL);
     CHECK_EQ(vms_scenario_parse("spawn P\n", 8, "x", &sc, &e), 0);
     CHECK_EQ(vms_scenario_length(sc), 1);
+    vms_scenario_destroy(sc);
+}
+
+/* ---------------------------------------------------------------- the simulated run */
+
+/* vms_scenario_run's fmt is how `stats` prints: text indented under "  statistics:", JSON
+ * as one object on one line; CSV is refused before anything runs. */
+TEST(scenario_public_run_formats)
+{
+    const char *text = "spawn P\nP mmap A 1page rw- private anon\nP store A 8 7\nstats\n";
+    struct vms_error e = {0};
+    struct vms_scenario *sc = NULL;
+    CHECK_EQ(vms_scenario_parse(text, strlen(text), "f.vms", &sc, &e), 0);
+    for (int fmt = VMS_TEXT; fmt <= VMS_CSV; fmt++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        FILE *diag = fopen("/dev/null", "w");
+        CHECK(out && diag);
+        int rc = vms_scenario_run(sc, NULL, out, (enum vms_format)fmt, diag, &e);
+        fclose(out);
+        fclose(diag);
+        if (fmt == VMS_CSV) {
+            CHECK_EQ(rc, -VMS_EINVAL);
+            CHECK_EQ(len, 0);
+        } else {
+            CHECK_EQ(rc, 0);
+            CHECK_CONTAINS(buf, "P store A 8 0x7\n");
+            CHECK_CONTAINS(buf, fmt == VMS_JSON ? "\n{\"references\":1," : "\n  statistics:\n");
+        }
+        free(buf);
+    }
     vms_scenario_destroy(sc);
 }

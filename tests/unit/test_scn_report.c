@@ -14,7 +14,7 @@ struct capture {
     size_t nout, ndiag;
     FILE *fo, *fd;
     struct scn_out o;
-    struct scenario *sc;
+    struct vms_scenario *sc;
 };
 
 static void cap_open(struct capture *c, const char *text)
