@@ -393,11 +393,29 @@ int cmd_mrc(int argc, char **argv)
         cli_usage_error("--png: gnuplot not found; use --svg");
         goto out;
     }
+    /* The output files are opened before the computation: a bad path fails at once. The
+     * PNG is created here and written by gnuplot at the end. */
+    FILE *svg = NULL;
+    if (svg_path && !(svg = fopen(svg_path, "w"))) {
+        cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
+        goto out;
+    }
+    if (png_path) {
+        FILE *png = fopen(png_path, "w");
+        if (!png || fclose(png) != 0) {
+            cli_usage_error("--png: %s: %s", png_path, strerror(errno));
+            if (svg)
+                fclose(svg);
+            goto out;
+        }
+    }
     o.sizes = sizes;
     o.nsizes = nsizes;
     struct vms_mrc *m = NULL;
     if (vms_mrc_create(&o, &m, &e) < 0) {
         rc = cli_fail(&e);
+        if (svg)
+            fclose(svg);
         goto out;
     }
     if (trace)
@@ -407,19 +425,16 @@ int cmd_mrc(int argc, char **argv)
     if (rc == 0 && vms_mrc_finish(m, &e) < 0)
         rc = cli_fail(&e);
     if (rc) {
+        if (svg)
+            fclose(svg);
         vms_mrc_destroy(m);
         goto out;
     }
     vms_mrc_print(m, stdout, fmt, &e); /* finished: cannot fail but for stdout's errors */
-    if (svg_path) {
-        FILE *svg = fopen(svg_path, "w");
-        if (!svg) {
-            rc = cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
-        } else {
-            vms_mrc_svg(m, title, svg, &e); /* a write error shows at fclose */
-            if (fclose(svg) != 0)
-                rc = cli_usage_error("--svg: %s: write failed", svg_path);
-        }
+    if (svg) {
+        int w = vms_mrc_svg(m, title, svg, &e);
+        if (fclose(svg) != 0 || w < 0)
+            rc = cli_usage_error("--svg: %s: write failed", svg_path);
     }
     if (png_path && rc == 0)
         rc = mrc_png(gnuplot, m, title, png_path);

@@ -1,6 +1,7 @@
 /* vmsim: the command-line entry point; dispatches to one subcommand. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -49,7 +50,21 @@ static void usage(FILE *f)
     fprintf(f, "\n`vmsim COMMAND --help` describes one command; `man ./docs/vmsim.1` all.\n");
 }
 
-int main(int argc, char **argv)
+/* The exit status of a command whose standard output may not have reached its file: a
+ * write error of stdout (a full disk, /dev/full) turns any status into 2, said once on
+ * stderr (a command that already failed with 2 has said why). */
+static int stdout_checked(int status)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    if (status != 2)
+        fprintf(stderr, "vmsim: standard output: write error%s%s\n", errno ? ": " : "",
+                errno ? strerror(errno) : "");
+    return 2;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -64,4 +79,9 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "vmsim: unknown command '%s' (try `vmsim --help`)\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    return stdout_checked(dispatch(argc, argv));
 }
