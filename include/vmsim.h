@@ -452,15 +452,27 @@ void vms_tracesim_trace_counts(const struct vms_tracesim *s, size_t proc,
 const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc);
 /* Whether the out-of-memory killer ended process proc (its trace was not read further). */
 bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
+/* Marks of a run that completed but must not be taken at face value (docs/statistics.md,
+ * "status"); the CLI exits 1 for a completed run with any mark but PARTIAL. */
+#define VMS_MARK_KILLED 0x1u  /* the out-of-memory killer ended the process */
+#define VMS_MARK_SEGV 0x2u    /* every access of the process raised SIGSEGV */
+#define VMS_MARK_SKIPPED 0x4u /* malformed input lines were skipped (VMS_TRACE_SKIP_BAD) */
+#define VMS_MARK_EMPTY 0x8u   /* the trace held no records */
+#define VMS_MARK_PARTIAL 0x10u /* the run stopped at an error (the statistics are partial) */
+/* The marks of process proc, or of the whole run (proc 0: every process's, and PARTIAL). */
+unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc);
+/* The status word of marks into buf (n bytes): "ok", or the marks' names joined by '+' in
+ * the order above ("killed+skipped"); returns buf. */
+const char *vms_status_name(unsigned marks, char *buf, size_t n);
 /* Whether the run thrashes (most of its simulated time went to swap-ins; docs/kernel.md):
  * true with a sentence in msg. */
 bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n);
 /* The statistics of the run: text table, one JSON object with "processes", or CSV (a total
- * row, then one row per process). */
+ * row, then one row per process), with the run's and each process's status (marks). */
 int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
                        struct vms_error *e);
 /* One CSV row of the totals after leading columns names[i] = values[i] (a sweep run's
- * result); header: the header row first. */
+ * result) and the columns status and killed; header: the header row first. */
 int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *names,
                            const char *const *values, size_t n, bool header, FILE *out,
                            struct vms_error *e);

@@ -548,6 +548,46 @@ bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc)
     return proc >= 1 && proc <= s->np && s->p[proc - 1].killed;
 }
 
+/* A process's marks. SEGV: a trace's area is demand-zero from its first byte, so an
+ * access that completed had its page mapped by a fault of this very process; a process
+ * with references and no minor or major fault completed none. */
+static unsigned ts_proc_marks(const struct vms_tracesim *s, const struct ts_proc *p)
+{
+    unsigned m = 0;
+    const struct trace_counts *c = p->r ? trace_reader_counts(p->r) : &p->counts;
+    if (p->killed)
+        m |= VMS_MARK_KILLED;
+    if (c->bad_lines)
+        m |= VMS_MARK_SKIPPED;
+    if (s->ran && !s->failed && c->records == 0)
+        m |= VMS_MARK_EMPTY;
+    struct stats st;
+    ts_proc_stats(s, p, &st);
+    if (st.references && !st.faults_minor && !st.faults_major)
+        m |= VMS_MARK_SEGV;
+    return m;
+}
+
+unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc)
+{
+    if (proc > s->np)
+        return 0;
+    if (proc)
+        return ts_proc_marks(s, &s->p[proc - 1]);
+    unsigned m = s->failed ? VMS_MARK_PARTIAL : 0;
+    for (size_t i = 0; i < s->np; i++)
+        m |= ts_proc_marks(s, &s->p[i]);
+    return m;
+}
+
+static void ts_meta(const struct vms_tracesim *s, struct stats_meta *meta)
+{
+    memset(meta, 0, sizeof *meta);
+    meta->marks = vms_tracesim_marks(s, 0);
+    for (size_t i = 0; i < s->np; i++)
+        meta->killed += s->p[i].killed;
+}
+
 bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n)
 {
     return s->k && kern_thrashing(s->k, msg, n);
@@ -567,9 +607,12 @@ int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format 
     }
     for (size_t i = 0; i < s->np; i++) {
         ts_proc_stats(s, &s->p[i], &ps[i]);
-        pp[i] = (struct stats_proc){kern_pid(s->p[i].t), s->p[i].name, s->p[i].killed, &ps[i]};
+        pp[i] = (struct stats_proc){kern_pid(s->p[i].t), s->p[i].name, s->p[i].killed, &ps[i],
+                                    ts_proc_marks(s, &s->p[i])};
     }
-    stats_print_run(&total, pp, s->np, s->failed, out, fmt, true);
+    struct stats_meta meta;
+    ts_meta(s, &meta);
+    stats_print_result(&total, pp, s->np, &meta, out, fmt, true);
     vms_free(ps);
     vms_free(pp);
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
@@ -581,6 +624,27 @@ int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *name
 {
     struct stats total;
     ts_total(s, &total);
-    stats_print_row(&total, names, values, n, out, header);
+    /* The caller's columns, then the run's status and killed count. */
+    const char **nm = vms_malloc((n + 2) * sizeof *nm), **vl = vms_malloc((n + 2) * sizeof *vl);
+    if (!nm || !vl) {
+        vms_free(nm);
+        vms_free(vl);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    struct stats_meta meta;
+    ts_meta(s, &meta);
+    char word[96], killed[32];
+    snprintf(killed, sizeof killed, "%zu", meta.killed);
+    for (size_t i = 0; i < n; i++) {
+        nm[i] = names[i];
+        vl[i] = values[i];
+    }
+    nm[n] = "status";
+    vl[n] = vms_status_name(meta.marks, word, sizeof word);
+    nm[n + 1] = "killed";
+    vl[n + 1] = killed;
+    stats_print_row(&total, nm, vl, n + 2, out, header);
+    vms_free(nm);
+    vms_free(vl);
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

@@ -327,7 +327,7 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
         sprintf(paths[i], "%s/run-%06zu.csv", dir, i + 1);
     }
     bool tty = isatty(2);
-    size_t next = 0, done = 0, running = 0, failed = 0;
+    size_t next = 0, done = 0, running = 0, failed = 0, marked = 0;
     fflush(NULL);
     while (done < n) {
         while (running < jobs && next < n && !failed) {
@@ -371,8 +371,9 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
                 kids[k].pid = 0;
                 running--;
                 done++;
-                if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
-                    ok[r] = true;
+                if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 1) {
+                    ok[r] = true; /* 1: completed, its row marked in its status column */
+                    marked += WEXITSTATUS(ws) == 1;
                 } else {
                     failed++;
                     fprintf(stderr, "vmsim: sweep: run %zu failed (%s %d)\n", r + 1,
@@ -401,6 +402,11 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
         struct vms_error e = {0};
         if (vms_stats_merge_csv((const char *const *)paths, nok, out, &e) < 0)
             status = cli_fail(&e);
+    }
+    if (marked && !failed && status == 0) {
+        fprintf(stderr, "vmsim: sweep: %zu of %zu runs completed with marks (their status "
+                "column says which: killed, segv, skipped, empty)\n", marked, n);
+        status = 1;
     }
     if (failed && status == 0)
         status = cli_usage_error("sweep: %zu of %zu runs failed; the table %s the other %zu "

@@ -203,7 +203,19 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         if (vms_tracesim_killed(s, p))
             fprintf(stderr, "vmsim: trace: %s: process %zu killed by the out-of-memory killer "
                     "(the rest of its trace was not run)\n", vms_tracesim_trace_name(s, p), p);
+        unsigned m = rc < 0 ? 0 : vms_tracesim_marks(s, p);
+        if (m & VMS_MARK_SEGV)
+            fprintf(stderr, "vmsim: trace: %s: every access of process %zu raised SIGSEGV "
+                    "(its addresses are not in the machine's user space)\n",
+                    vms_tracesim_trace_name(s, p), p);
+        if (m & VMS_MARK_EMPTY)
+            fprintf(stderr, "vmsim: warning: trace: %s: empty trace (no records)\n",
+                    vms_tracesim_trace_name(s, p));
     }
+    /* A completed run with marks (killed, all-SIGSEGV, skipped lines, an empty trace)
+     * exits 1: its statistics are printed, marked in their status field. */
+    if (rc == 0 && (vms_tracesim_marks(s, 0) & ~VMS_MARK_PARTIAL))
+        status = 1;
     char tmsg[256];
     if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
         fprintf(stderr, "vmsim: warning: %s\n", tmsg);
@@ -235,10 +247,10 @@ done:
     vms_tracesim_destroy(s);
     vms_config_destroy(c);
     if (fflush(out) != 0 || ferror(out)) {
-        if (status == 0)
+        if (status != 2)
             status = cli_usage_error("%s: write error (disk full?)", a->out ? a->out : "stdout");
     }
-    if (out != stdout && fclose(out) != 0 && status == 0)
+    if (out != stdout && fclose(out) != 0 && status != 2)
         status = cli_usage_error("%s: write error (disk full?)", a->out);
     return status;
 }

@@ -447,16 +447,24 @@ static void print_run_text(const struct stats *total, const struct stats_proc *p
 }
 
 static void print_run_json(const struct stats *total, const struct stats_proc *procs, size_t n,
-                           FILE *out)
+                           const struct stats_meta *meta, FILE *out)
 {
     struct emitter em = {.out = out, .mode = EM_JSON};
     em.first[0] = true;
+    char word[96];
+    if (meta) {
+        fprintf(out, "\"status\":\"%s\",\"killed\":%zu",
+                vms_status_name(meta->marks, word, sizeof word), meta->killed);
+        em.first[0] = false;
+    }
     emit(total, &em);
     fputs(",\"processes\":[", out);
     for (size_t p = 0; p < n; p++) {
         fprintf(out, "%s{\"pid\":%d,\"trace\":", p ? "," : "", procs[p].pid);
         stats_json_string(out, procs[p].trace);
         fprintf(out, ",\"killed\":%s", procs[p].killed ? "true" : "false");
+        if (meta)
+            fprintf(out, ",\"status\":\"%s\"", vms_status_name(procs[p].marks, word, sizeof word));
         struct emitter pe = {.out = out, .mode = EM_JSON};
         pe.first[0] = false;
         emit(procs[p].s, &pe);
@@ -473,11 +481,12 @@ static void csv_row(const struct stats *s, FILE *out)
 }
 
 static void print_run_csv(const struct stats *total, const struct stats_proc *procs, size_t n,
-                          FILE *out, bool header)
+                          const struct stats_meta *meta, FILE *out, bool header)
 {
+    char word[96];
     if (header) {
         struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = 1};
-        fputs("process,trace", out);
+        fputs(meta ? "process,trace,status,killed" : "process,trace", out);
         emit(total, &em);
         fputc('\n', out);
     }
@@ -499,21 +508,51 @@ static void print_run_csv(const struct stats *total, const struct stats_proc *pr
     }
     if (quote)
         fputc('"', out);
+    if (meta)
+        fprintf(out, ",%s,%zu", vms_status_name(meta->marks, word, sizeof word), meta->killed);
     csv_row(total, out);
     for (size_t p = 0; p < n; p++) {
         fprintf(out, "%d,", procs[p].pid);
         stats_csv_field(out, procs[p].trace);
+        if (meta)
+            fprintf(out, ",%s,%d", vms_status_name(procs[p].marks, word, sizeof word),
+                    procs[p].killed ? 1 : 0);
         csv_row(procs[p].s, out);
     }
 }
 
-void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
-                     bool partial, FILE *out, enum vms_format fmt, bool csv_header)
+const char *vms_status_name(unsigned marks, char *buf, size_t n)
 {
+    static const char *const names[] = {"killed", "segv", "skipped", "empty", "partial"};
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!marks) {
+        snprintf(buf, n, "ok");
+        return buf;
+    }
+    size_t len = 0;
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (marks & (1u << i)) {
+            int w = snprintf(buf + len, n - len, "%s%s", len ? "+" : "", names[i]);
+            if (w < 0 || (size_t)w >= n - len)
+                break;
+            len += (size_t)w;
+        }
+    return buf;
+}
+
+static void print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
+                      bool partial, const struct stats_meta *meta, FILE *out,
+                      enum vms_format fmt, bool csv_header)
+{
+    char word[96];
     switch (fmt) {
     case VMS_TEXT:
         if (partial)
             fputs("partial statistics: the run stopped at an error\n", out);
+        if (meta && meta->marks & ~VMS_MARK_PARTIAL)
+            fprintf(out, "status: %s\n", vms_status_name(meta->marks, word, sizeof word));
         print_run_text(total, procs, n, out);
         break;
     case VMS_JSON:
@@ -521,10 +560,23 @@ void stats_print_run(const struct stats *total, const struct stats_proc *procs, 
             fputs("{\"partial\":true,", out);
         else
             fputc('{', out);
-        print_run_json(total, procs, n, out);
+        print_run_json(total, procs, n, meta, out);
         break;
-    case VMS_CSV: print_run_csv(total, procs, n, out, csv_header); break;
+    case VMS_CSV: print_run_csv(total, procs, n, meta, out, csv_header); break;
     }
+}
+
+void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
+                     bool partial, FILE *out, enum vms_format fmt, bool csv_header)
+{
+    print_run(total, procs, n, partial, NULL, out, fmt, csv_header);
+}
+
+void stats_print_result(const struct stats *total, const struct stats_proc *procs, size_t n,
+                        const struct stats_meta *meta, FILE *out, enum vms_format fmt,
+                        bool csv_header)
+{
+    print_run(total, procs, n, meta->marks & VMS_MARK_PARTIAL, meta, out, fmt, csv_header);
 }
 
 void stats_print_row(const struct stats *s, const char *const *names,

@@ -68,6 +68,14 @@ struct stats_proc {
     const char *trace;  /* file name as given ("-" = standard input) */
     bool killed;        /* ended by the out-of-memory killer */
     const struct stats *s;
+    unsigned marks;     /* VMS_MARK_* of the process (its status) */
+};
+
+/* What a run's output says besides the statistics: how it ended (docs/statistics.md,
+ * "status"). */
+struct stats_meta {
+    unsigned marks; /* VMS_MARK_* of the whole run */
+    size_t killed;  /* processes the out-of-memory killer ended */
 };
 
 /* A run: the total and its processes, in one format.
@@ -82,6 +90,14 @@ struct stats_proc {
  * csv_header: print the CSV header row first. */
 void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
                      bool partial, FILE *out, enum vms_format fmt, bool csv_header);
+/* The same with the run's status (meta != NULL; partial = VMS_MARK_PARTIAL in its marks):
+ *  - JSON: "status" (the word of vms_status_name) and "killed" (a count) after "partial",
+ *    and in each process "status" after "killed";
+ *  - CSV: columns status and killed after trace (killed: 0 or 1 in a process's row);
+ *  - text: a first line "status: WORD" when the run is not ok. */
+void stats_print_result(const struct stats *total, const struct stats_proc *procs, size_t n,
+                        const struct stats_meta *meta, FILE *out, enum vms_format fmt,
+                        bool csv_header);
 
 /* One CSV row of the total preceded by leading columns (names[i] = values[i]): the row
  * of a sweep run. header: print the header row first. */
