@@ -34,6 +34,9 @@ extern "C" {
 
 /* The version of the library linked in, "MAJOR.MINOR.PATCH" ("1.0.0"). */
 const char *vms_version(void);
+/* What this build can read: the compression libraries compiled in, comma-separated
+ * ("zlib,liblzma" or "zlib,liblzma,libzstd"). */
+const char *vms_build(void);
 
 /* ---------------------------------------------------------------- errors */
 
@@ -368,6 +371,9 @@ void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *ou
 const char *vms_trace_format_name(const struct vms_trace *t); /* "lackey", "din", "vmsim" */
 const char *vms_trace_compression(const struct vms_trace *t); /* "none", "gzip", "xz", "zstd" */
 const char *vms_trace_source(const struct vms_trace *t);      /* binary header text or NULL */
+/* The trace's identity so far: decompressed bytes read and their 64-bit hash
+ * (docs/trace-formats.md, "The input hash"); at the end of the trace, of the whole stream. */
+void vms_trace_identity(const struct vms_trace *t, uint64_t *bytes, uint64_t *hash);
 
 /* "lackey" | "din" | "vmsim"; false otherwise. */
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out);

@@ -44,6 +44,9 @@ struct ts_proc {
     bool done, killed;
     struct trace_counts counts; /* the reader's, kept when it is closed at the end */
     uint64_t in_done, in_total; /* input bytes, kept likewise */
+    const char *format, *compression; /* the reader's (static strings) */
+    uint64_t id_bytes, id_hash;  /* the input's identity, kept likewise */
+    bool id_complete;
     /* per-record counts (the kernel counts the pieces it was given) */
     uint64_t ifetches, loads, stores, split, switches;
 };
@@ -228,6 +231,8 @@ static int ts_add_reader(struct vms_tracesim *s, struct trace_reader *r, const c
     struct ts_proc *p = &s->p[s->np];
     memset(p, 0, sizeof *p);
     p->r = r;
+    p->format = trace_reader_format(r);
+    p->compression = trace_reader_compression(r);
     p->name = vms_strdup(name);
     p->buf = vms_malloc(TS_BATCH * sizeof *p->buf);
     if (!p->name || !p->buf) {
@@ -350,6 +355,11 @@ static void ts_finish(struct ts_proc *p)
         ts_feed_stop(p);
     if (p->r) {
         p->counts = *trace_reader_counts(p->r);
+        /* A killed process's trace is read to its end (not parsed): its identity is the
+         * whole stream's, as a rerun's. */
+        if (p->killed)
+            trace_reader_drain(p->r, NULL);
+        trace_reader_identity(p->r, &p->id_bytes, &p->id_hash, &p->id_complete);
         trace_reader_progress(p->r, &p->in_done, &p->in_total);
         trace_close(p->r);
         p->r = NULL;
@@ -580,6 +590,89 @@ unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc)
     return m;
 }
 
+/* The provenance of a run (docs/statistics.md, "Provenance"), in arrays the caller frees
+ * with ts_prov_free. */
+struct ts_prov {
+    struct stats_prov prov;
+    struct stats_kv *config;
+    struct stats_input *inputs;
+    char *changed;
+};
+
+static void ts_prov_free(struct ts_prov *tp)
+{
+    vms_free(tp->config);
+    vms_free(tp->inputs);
+    vms_free(tp->changed);
+}
+
+static int ts_prov(const struct vms_tracesim *s, struct ts_prov *tp, struct vms_error *e)
+{
+    memset(tp, 0, sizeof *tp);
+    size_t nk = vms_config_key_count();
+    struct vms_config *preset = NULL;
+    vms_config_create(vms_config_name(&s->cfg), &preset, NULL); /* NULL: nothing to compare */
+    tp->config = vms_calloc(nk ? nk : 1, sizeof *tp->config);
+    tp->inputs = vms_calloc(s->np ? s->np : 1, sizeof *tp->inputs);
+    size_t clen = 1;
+    for (size_t i = 0; i < nk; i++)
+        clen += strlen(vms_config_key_name(i)) + 66;
+    tp->changed = vms_malloc(clen);
+    if (!tp->config || !tp->inputs || !tp->changed) {
+        vms_config_destroy(preset);
+        ts_prov_free(tp);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    size_t cl = 0;
+    tp->changed[0] = '\0';
+    for (size_t i = 0; i < nk; i++) {
+        struct stats_kv *kv = &tp->config[i];
+        kv->key = vms_config_key_name(i);
+        vms_config_get(&s->cfg, kv->key, kv->value, sizeof kv->value, NULL);
+        char was[64] = "";
+        if (preset)
+            vms_config_get(preset, kv->key, was, sizeof was, NULL);
+        if (preset && strcmp(was, kv->value) != 0) {
+            int w = snprintf(tp->changed + cl, clen - cl, "%s%s=%s", cl ? " " : "", kv->key,
+                             kv->value);
+            if (w > 0 && (size_t)w < clen - cl)
+                cl += (size_t)w;
+        }
+    }
+    vms_config_destroy(preset);
+    for (size_t i = 0; i < s->np; i++) {
+        const struct ts_proc *p = &s->p[i];
+        struct stats_input *in = &tp->inputs[i];
+        in->path = p->name;
+        in->format = p->format;
+        in->compression = p->compression;
+        if (p->r)
+            trace_reader_identity(p->r, &in->bytes, &in->hash, &in->complete);
+        else {
+            in->bytes = p->id_bytes;
+            in->hash = p->id_hash;
+            in->complete = p->id_complete;
+        }
+    }
+    tp->prov = (struct stats_prov){
+        .machine = vms_config_name(&s->cfg),
+        .config = tp->config,
+        .nconfig = nk,
+        .changed = tp->changed,
+        .memory = s->o.memory ? s->o.memory : (uint64_t)256 << 20,
+        .swap = s->o.swap,
+        .seed = s->o.params.seed ? s->o.params.seed : 1,
+        .tau = s->o.params.tau,
+        .quantum = s->o.quantum,
+        .policy = s->o.policy ? s->o.policy : "clock",
+        .page_model = "zero-page",
+        .pcid = s->cfg.pcid,
+        .inputs = tp->inputs,
+        .ninputs = s->np,
+    };
+    return 0;
+}
+
 static void ts_meta(const struct vms_tracesim *s, struct stats_meta *meta)
 {
     memset(meta, 0, sizeof *meta);
@@ -600,21 +693,33 @@ int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format 
     ts_total(s, &total);
     struct stats *ps = vms_calloc(s->np ? s->np : 1, sizeof *ps);
     struct stats_proc *pp = vms_calloc(s->np ? s->np : 1, sizeof *pp);
-    if (!ps || !pp) {
+    unsigned *pm = vms_calloc(s->np ? s->np : 1, sizeof *pm);
+    if (!ps || !pp || !pm) {
         vms_free(ps);
         vms_free(pp);
+        vms_free(pm);
         return err_set(e, VMS_ENOMEM, "out of host memory");
     }
     for (size_t i = 0; i < s->np; i++) {
         ts_proc_stats(s, &s->p[i], &ps[i]);
-        pp[i] = (struct stats_proc){kern_pid(s->p[i].t), s->p[i].name, s->p[i].killed, &ps[i],
-                                    ts_proc_marks(s, &s->p[i])};
+        pp[i] = (struct stats_proc){kern_pid(s->p[i].t), s->p[i].name, s->p[i].killed, &ps[i]};
+        pm[i] = ts_proc_marks(s, &s->p[i]);
     }
     struct stats_meta meta;
     ts_meta(s, &meta);
-    stats_print_result(&total, pp, s->np, &meta, out, fmt, true);
+    meta.proc_marks = pm;
+    struct ts_prov tp;
+    int rc = ts_prov(s, &tp, e);
+    if (rc == 0) {
+        meta.prov = &tp.prov;
+        stats_print_result(&total, pp, s->np, &meta, out, fmt, true);
+        ts_prov_free(&tp);
+    }
     vms_free(ps);
     vms_free(pp);
+    vms_free(pm);
+    if (rc < 0)
+        return rc;
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }
 
@@ -624,27 +729,14 @@ int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *name
 {
     struct stats total;
     ts_total(s, &total);
-    /* The caller's columns, then the run's status and killed count. */
-    const char **nm = vms_malloc((n + 2) * sizeof *nm), **vl = vms_malloc((n + 2) * sizeof *vl);
-    if (!nm || !vl) {
-        vms_free(nm);
-        vms_free(vl);
-        return err_set(e, VMS_ENOMEM, "out of host memory");
-    }
+    /* The caller's columns, then the run's status, killed count and provenance. */
     struct stats_meta meta;
     ts_meta(s, &meta);
-    char word[96], killed[32];
-    snprintf(killed, sizeof killed, "%zu", meta.killed);
-    for (size_t i = 0; i < n; i++) {
-        nm[i] = names[i];
-        vl[i] = values[i];
-    }
-    nm[n] = "status";
-    vl[n] = vms_status_name(meta.marks, word, sizeof word);
-    nm[n + 1] = "killed";
-    vl[n + 1] = killed;
-    stats_print_row(&total, nm, vl, n + 2, out, header);
-    vms_free(nm);
-    vms_free(vl);
+    struct ts_prov tp;
+    if (ts_prov(s, &tp, e) < 0)
+        return -VMS_ENOMEM;
+    meta.prov = &tp.prov;
+    stats_print_result_row(&total, names, values, n, &meta, out, header);
+    ts_prov_free(&tp);
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

@@ -11,6 +11,23 @@ struct command {
     const char *summary;
 };
 
+/* `vmsim version` (and `vmsim --version`): the version and the build. */
+static int cmd_version(int argc, char **argv)
+{
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: vmsim version | vmsim --version\n\n"
+               "Prints the version and the build: the compression libraries compiled in,\n"
+               "as every JSON and CSV result records them (docs/statistics.md).\n");
+        return 0;
+    }
+    if (argc > 1) {
+        fprintf(stderr, "vmsim: version: takes no arguments\n");
+        return 2;
+    }
+    printf("vmsim %s (%s)\n", vms_version(), vms_build());
+    return 0;
+}
+
 static const struct command commands[] = {
     {"machines", cmd_machines, "list machine presets, their address-bit breakdown and keys"},
     {"translate", cmd_translate, "explain address translations step by step from a machine state"},
@@ -21,6 +38,7 @@ static const struct command commands[] = {
     {"record", cmd_record, "record a program's memory trace through Valgrind"},
     {"sweep", cmd_sweep, "run a grid of trace runs on all CPUs (or emit it as jobs): one CSV"},
     {"merge", cmd_merge, "join the result files of emitted sweep jobs into one CSV"},
+    {"version", cmd_version, "print the version and build (also --version)"},
 };
 
 int cli_fail(const struct vms_error *e)
@@ -74,6 +92,8 @@ static int dispatch(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "--version"))
+        return cmd_version(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (commands[i].run && !strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);

@@ -68,14 +68,41 @@ struct stats_proc {
     const char *trace;  /* file name as given ("-" = standard input) */
     bool killed;        /* ended by the out-of-memory killer */
     const struct stats *s;
-    unsigned marks;     /* VMS_MARK_* of the process (its status) */
+};
+
+/* One input of a run: its identity (docs/statistics.md, "Provenance"). */
+struct stats_input {
+    const char *path, *format, *compression;
+    uint64_t bytes, hash; /* decompressed bytes read, their hash (trace/input.h) */
+    bool complete;        /* the whole stream was read */
+};
+
+/* One machine key and its value, as the key's syntax writes it. */
+struct stats_kv {
+    const char *key;
+    char value[64];
+};
+
+/* Everything that determines a run's result. */
+struct stats_prov {
+    const char *machine;           /* the preset */
+    const struct stats_kv *config; /* every machine key */
+    size_t nconfig;
+    const char *changed;           /* "KEY=VALUE ..." that differ from the preset, or "" */
+    uint64_t memory, swap, seed, tau, quantum;
+    const char *policy, *page_model;
+    bool pcid;
+    const struct stats_input *inputs; /* inputs[i]: process i + 1's */
+    size_t ninputs;
 };
 
 /* What a run's output says besides the statistics: how it ended (docs/statistics.md,
- * "status"). */
+ * "Status") and, with prov, where it came from. */
 struct stats_meta {
     unsigned marks; /* VMS_MARK_* of the whole run */
     size_t killed;  /* processes the out-of-memory killer ended */
+    const unsigned *proc_marks;    /* proc_marks[i]: VMS_MARK_* of procs[i] */
+    const struct stats_prov *prov; /* NULL: none printed */
 };
 
 /* A run: the total and its processes, in one format.
@@ -103,6 +130,11 @@ void stats_print_result(const struct stats *total, const struct stats_proc *proc
  * of a sweep run. header: print the header row first. */
 void stats_print_row(const struct stats *s, const char *const *names,
                      const char *const *values, size_t n, FILE *out, bool header);
+/* The same with the run's status, killed count and provenance columns after the leading
+ * ones (the inputs' fields joined by commas). */
+void stats_print_result_row(const struct stats *s, const char *const *names,
+                            const char *const *values, size_t n, const struct stats_meta *meta,
+                            FILE *out, bool header);
 
 /* Output helpers: a JSON string literal (quoted, escaped), a CSV field (quoted when it
  * holds a comma, quote, CR or LF, RFC 4180). */

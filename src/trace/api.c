@@ -94,6 +94,11 @@ const char *vms_trace_source(const struct vms_trace *t)
     return trace_reader_source(api_reader(t));
 }
 
+void vms_trace_identity(const struct vms_trace *t, uint64_t *bytes, uint64_t *hash)
+{
+    trace_reader_identity(api_reader(t), bytes, hash, NULL);
+}
+
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out)
 {
     enum trace_format f;

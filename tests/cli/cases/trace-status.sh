@@ -22,9 +22,9 @@ check() {
 : > "$tmp/empty.lackey"
 printf 'I  00401000,3\n L 10000000,8\n L zz,4\n S 10000008,8\n' > "$tmp/bad.lackey"
 
-check ok 0 '' '^{"status":"ok","killed":0,"references":304,' "$VMSIM" trace --json $d/small.lackey
-check ok-csv 0 '' '^total,tests/data/trace/small.lackey,ok,0,304,' "$VMSIM" trace --csv $d/small.lackey
-check killed 1 'killed by the out-of-memory killer' '^{"status":"killed","killed":1,' \
+check ok 0 '' '"status":"ok","killed":0,"references":304,' "$VMSIM" trace --json $d/small.lackey
+check ok-csv 0 '' '^total,tests/data/trace/small.lackey,ok,0,' "$VMSIM" trace --csv $d/small.lackey
+check killed 1 'killed by the out-of-memory killer' '"status":"killed","killed":1,' \
     "$VMSIM" trace --memory 32K --json $d/pages.lackey
 grep -q '"trace":"tests/data/trace/pages.lackey","killed":true,"status":"killed",' "$tmp/out" ||
     { echo "FAIL killed: the process is not marked" >&2; fail=1; }
@@ -35,16 +35,16 @@ grep -q '^total,"[^"]*",killed,1,' "$tmp/out" && grep -q '^2,tests/data/trace/sm
 check killed-text 1 'killed by the out-of-memory' '^status: killed$' \
     "$VMSIM" trace --memory 32K $d/pages.lackey
 # a real trace on csapp-small: its addresses do not fit in 14 bits
-check segv 1 'every access of process 1 raised SIGSEGV' '^{"status":"segv","killed":0,' \
+check segv 1 'every access of process 1 raised SIGSEGV' '"status":"segv","killed":0,' \
     "$VMSIM" trace --machine csapp-small --json $d/small.lackey
-check skipped 1 '1 malformed line skipped' '^total,[^,]*,skipped,0,3,' \
+check skipped 1 '1 malformed line skipped' '^total,[^,]*,skipped,0,' \
     "$VMSIM" trace --skip-bad --csv "$tmp/bad.lackey"
-check empty 1 'warning: .*empty trace' '^{"status":"empty","killed":0,"references":0,' \
+check empty 1 'warning: .*empty trace' '"status":"empty","killed":0,"references":0,' \
     "$VMSIM" trace --json "$tmp/empty.lackey"
 check two-marks 1 'empty trace' '^status: skipped+empty$' \
     "$VMSIM" trace --skip-bad "$tmp/bad.lackey" "$tmp/empty.lackey"
 # bad input stays exit 2, partial
-check partial 2 'bad.lackey:3' '^{"partial":true,"status":"partial",' \
+check partial 2 'bad.lackey:3' '^{"partial":true,"vmsim":.*,"status":"partial",' \
     "$VMSIM" trace --json "$tmp/bad.lackey"
 # --params (a sweep's row) and the sweep itself
 check params 1 'killed by' '^core-i7,,32768,0,clock,10000,tests/data/trace/pages.lackey,killed,1,' \

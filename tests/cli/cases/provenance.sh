@@ -1,0 +1,66 @@
+#!/bin/sh
+# Every result says where it came from: vmsim --version / vmsim version; trace's JSON, CSV
+# and text and sweep's rows carry the version and build, the machine with every key's
+# value, memory, swap, policy and parameters, page model, quantum, PCID, and each input's
+# path, decompressed bytes and hash, which tests/tools/inhash recomputes independently
+# from the algorithm of docs/trace-formats.md.
+inhash=$(dirname "$VMSIM")/tools/inhash
+[ -x "$inhash" ] || { echo "$inhash is not built (make check-build)" >&2; exit 1; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+d=tests/data/trace
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; head -c 400 "$1" >&2; echo >&2; }; }
+
+v=$("$VMSIM" --version) || bad "--version failed"
+[ "$v" = "$("$VMSIM" version)" ] || bad "vmsim version differs from --version"
+case "$v" in "vmsim 1.0.0 (zlib,liblzma)"|"vmsim 1.0.0 (zlib,liblzma,libzstd)") ;; *) bad "version: $v" ;; esac
+build=${v#*(}; build=${build%)}
+
+plain_bytes=$(wc -c < $d/small.lackey | tr -d ' ')
+plain_hash=$("$inhash" < $d/small.lackey)
+pages_hash=$("$inhash" < $d/pages.lackey)
+
+# JSON
+"$VMSIM" trace --json --set pcid=on --memory 1M --swap 2M --policy lru --seed 7 --quantum 99 \
+    $d/small.lackey.xz $d/pages.lackey > "$tmp/j" || bad "trace --json"
+has "$tmp/j" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"core-i7\",\"config\":{\"va_bits\":\"48\","
+has "$tmp/j" '"pcid":"on","latency.tlb_l1":"1",'
+has "$tmp/j" '},"memory":1048576,"swap":2097152,"policy":"lru","params":{"seed":7,"tau":0},"page_model":"zero-page","quantum":99,"pcid":true},'
+has "$tmp/j" "\"inputs\":\\[{\"path\":\"$d/small.lackey.xz\",\"format\":\"lackey\",\"compression\":\"xz\",\"bytes\":$plain_bytes,\"hash\":\"$plain_hash\",\"complete\":true},"
+has "$tmp/j" "{\"path\":\"$d/pages.lackey\",\"format\":\"lackey\",\"compression\":\"none\",\"bytes\":$(wc -c < $d/pages.lackey | tr -d ' '),\"hash\":\"$pages_hash\",\"complete\":true}\\],\"status\":\"ok\","
+# every machine key, with the value `vmsim machines --keys` shows
+"$VMSIM" machines --keys --set pcid=on | tail -n +2 | while read -r key val rest; do
+    grep -q "\"$key\":\"$val\"" "$tmp/j" || { echo "FAIL: key $key=$val missing" >&2; exit 1; }
+done || fail=1
+nkeys=$(sed 's/.*"config":{\([^}]*\)}.*/\1/' "$tmp/j" | tr ',' '\n' | wc -l)
+[ "$nkeys" -eq "$("$VMSIM" machines --keys | tail -n +2 | wc -l)" ] || bad "config has $nkeys keys"
+
+# CSV: the same in columns, per process its own input
+"$VMSIM" trace --csv --machine csapp-2level $d/small.lackey $d/pages.lackey > "$tmp/c" || bad "trace --csv"
+head -1 "$tmp/c" | grep -q '^process,trace,status,killed,vmsim.version,vmsim.build,run.machine,run.config.va_bits,.*,run.memory,run.swap,run.policy,run.params.seed,run.params.tau,run.page_model,run.quantum,run.pcid,input.format,input.compression,input.bytes,input.hash,input.complete,references,' ||
+    bad "CSV header: $(head -1 "$tmp/c" | cut -c1-200)"
+grep -q "^1,$d/small.lackey,ok,0,1.0.0,.*,csapp-2level,32,.*,268435456,0,clock,1,0,zero-page,10000,false,lackey,none,$plain_bytes,$plain_hash,true," "$tmp/c" ||
+    bad "CSV process 1 row"
+grep -q ",\"lackey,lackey\",\"none,none\",\"$plain_bytes,[0-9]*\",\"$plain_hash,$pages_hash\",\"true,true\"," "$tmp/c" ||
+    bad "CSV total row's inputs"
+
+# text: the first line says it all
+"$VMSIM" trace --set tlb.l2=0 $d/small.lackey > "$tmp/t" || bad "trace"
+[ "$(head -1 "$tmp/t")" = "vmsim 1.0.0 ($build): machine core-i7 (tlb.l2=0), memory 268435456, swap 0, policy clock (seed 1, tau 0), page model zero-page, quantum 10000, pcid off; $d/small.lackey $plain_bytes bytes hash $plain_hash" ] ||
+    bad "text first line: $(head -1 "$tmp/t")"
+
+# a killed process's trace is still hashed whole
+"$VMSIM" trace --json --memory 32K $d/pages.lackey > "$tmp/k" 2>/dev/null
+has "$tmp/k" "\"hash\":\"$pages_hash\",\"complete\":true}"
+
+# the vmsim binary format: the bytes of the stream as read
+"$VMSIM" trace --json $d/small.vt > "$tmp/v" || bad "trace small.vt"
+has "$tmp/v" "\"format\":\"vmsim\",\"compression\":\"none\",\"bytes\":$(wc -c < $d/small.vt | tr -d ' '),\"hash\":\"$("$inhash" < $d/small.vt)\""
+
+# sweep rows
+"$VMSIM" sweep -j 1 --memory 1M,2M $d/small.lackey > "$tmp/s" || bad "sweep"
+head -1 "$tmp/s" | grep -q '^machine,set,memory,swap,policy,quantum,trace,status,killed,vmsim.version,vmsim.build,' || bad "sweep header"
+[ "$(grep -c ",1.0.0,.*,$plain_bytes,$plain_hash,true," "$tmp/s")" = 2 ] || bad "sweep rows"
+exit $fail
