@@ -210,8 +210,14 @@ int vms_machine_stat(const struct vms_machine *m, const char *key, double *value
 /* Join CSV files with header rows (sweep results: `vmsim merge`) into one CSV on out: the
  * union of their columns — columns that are not statistics keys first, in the order first
  * seen, then statistics keys in schema order — and every row in file order (empty cells
- * where a file lacks a column). Errors name FILE:LINE. */
+ * where a file lacks a column). Errors name FILE:LINE. Rows of different vmsim versions
+ * (their vmsim.version cells differ) are refused with -VMS_EINVAL before anything is
+ * written. */
 int vms_stats_merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e);
+/* The same with flags: VMS_MERGE_ANY_VERSION joins rows of different versions too. */
+#define VMS_MERGE_ANY_VERSION 1u
+int vms_stats_merge(const char *const *paths, size_t n, unsigned flags, FILE *out,
+                    struct vms_error *e);
 
 /* ---------------------------------------------------------------- policies */
 /* section: policy — replacement policies, pages, mrc */
