@@ -380,6 +380,8 @@ const char *vms_trace_source(const struct vms_trace *t);      /* binary header t
 /* The trace's identity so far: decompressed bytes read and their 64-bit hash
  * (docs/trace-formats.md, "The input hash"); at the end of the trace, of the whole stream. */
 void vms_trace_identity(const struct vms_trace *t, uint64_t *bytes, uint64_t *hash);
+/* The same hash of the n bytes at data (a reference string's file, say). */
+uint64_t vms_input_hash(const void *data, size_t n);
 
 /* "lackey" | "din" | "vmsim"; false otherwise. */
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out);

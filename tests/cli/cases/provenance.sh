@@ -63,4 +63,22 @@ has "$tmp/v" "\"format\":\"vmsim\",\"compression\":\"none\",\"bytes\":$(wc -c < 
 "$VMSIM" sweep -j 1 --memory 1M,2M $d/small.lackey > "$tmp/s" || bad "sweep"
 head -1 "$tmp/s" | grep -q '^machine,set,memory,swap,policy,quantum,trace,status,killed,vmsim.version,vmsim.build,' || bad "sweep header"
 [ "$(grep -c ",1.0.0,.*,$plain_bytes,$plain_hash,true," "$tmp/s")" = 2 ] || bad "sweep rows"
+# mrc: JSON first objects, CSV columns after the curve's, text first line; skipped lines
+# are a marked result (exit 1)
+"$VMSIM" mrc --json --policy lru,fifo --sizes 1-3 --seed 5 $d/small.lackey.gz > "$tmp/mj" || bad "mrc --json"
+has "$tmp/mj" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"policies\":\"lru,fifo\",\"page_size\":4096,\"machine\":null,\"params\":{\"seed\":5,\"tau\":0,\"bits\":0,\"tick\":0},\"sizes\":\"1-3\",\"shards\":0,\"simulate\":false},\"inputs\":\[{\"path\":\"$d/small.lackey.gz\",\"format\":\"lackey\",\"compression\":\"gzip\",\"bytes\":$plain_bytes,\"hash\":\"$plain_hash\",\"complete\":true}\],\"status\":\"ok\",\"references\": 304,"
+"$VMSIM" mrc --csv --machine csapp-small $d/small.lackey > "$tmp/mc" || bad "mrc --csv"
+head -1 "$tmp/mc" | grep -q '^policy,frames,faults,miss_ratio,status,vmsim.version,vmsim.build,run.policies,run.page_size,run.machine,.*,input.path,input.format,input.compression,input.bytes,input.hash,input.complete$' ||
+    bad "mrc CSV header"
+[ "$(grep -c ",ok,1.0.0,.*,lru,64,csapp-small,.*,all,0,false,$d/small.lackey,lackey,none,$plain_bytes,$plain_hash,true\$" "$tmp/mc")" = "$(($(wc -l < "$tmp/mc") - 1))" ] ||
+    bad "mrc CSV rows"
+refs=tests/data/refs/textbook.txt
+"$VMSIM" mrc --file $refs > "$tmp/mt" || bad "mrc --file"
+[ "$(head -1 "$tmp/mt")" = "vmsim 1.0.0 ($build): mrc policies lru, sizes all, seed 0, tau 0, bits 0, tick 0; $refs $(wc -c < $refs | tr -d ' ') bytes hash $("$inhash" < $refs)" ] ||
+    bad "mrc text first line: $(head -1 "$tmp/mt")"
+printf 'I  00401000,3\n L 10000000,8\n L zz,4\n S 10000008,8\n' > "$tmp/bad.lackey"
+"$VMSIM" mrc --skip-bad --csv "$tmp/bad.lackey" > "$tmp/ms" 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] || bad "mrc with a skipped line: exit status $rc, expected 1"
+grep -q '1 malformed line skipped' "$tmp/err" || bad "mrc skipped: stderr"
+grep -q '^lru,1,[0-9]*,[0-9.]*,skipped,' "$tmp/ms" || bad "mrc skipped: status column"
 exit $fail
