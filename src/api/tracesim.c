@@ -507,8 +507,13 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
         ts_interval_row(s);
     if (s->o.progress)
         ts_progress(s);
-    if (rc < 0)
+    if (rc < 0) {
         s->failed = true;
+        /* The other traces' reader threads stop here: what they read (counts, the input's
+         * identity) is read by the printers from this thread. */
+        for (size_t i = 0; i < s->np; i++)
+            ts_feed_stop(&s->p[i]);
+    }
     return rc;
 }
 
