@@ -42,12 +42,23 @@ static void trace_usage(FILE *f)
             "  --skip-bad         skip malformed lines (counted and reported) instead of failing\n"
             "  --no-progress      no progress bar (shown on a terminal for runs over a second)\n"
             "\n"
-            "  --count            print the records by kind (I, L, S, M) and skipped lines\n"
+            "  --count            print the records by kind (I, L, S, M), skipped lines and\n"
+            "                     the input's identity (decompressed bytes, 64-bit hash)\n"
             "  --convert FORMAT   write the trace as lackey, din or vmsim (binary) to -o OUT\n"
             "  --source TEXT      description stored in a vmsim binary header\n"
             "\n"
             "docs/trace.md describes simulation, sweeps and merging; docs/trace-formats.md\n"
             "the formats.\n");
+}
+
+/* Skipped malformed lines (--skip-bad) mark a result: one line on stderr, exit status 1. */
+static int cli_skipped(const char *path, uint64_t n)
+{
+    if (!n)
+        return 0;
+    fprintf(stderr, "vmsim: trace: %s: %" PRIu64 " malformed line%s skipped\n", path, n,
+            n == 1 ? "" : "s");
+    return 1;
 }
 
 static int trace_count(const char *path, unsigned flags)
@@ -77,8 +88,12 @@ static int trace_count(const char *path, unsigned flags)
     printf("%-24s %" PRIu64 "\n", "skipped valgrind lines", c.valgrind_lines);
     printf("%-24s %" PRIu64 "\n", "skipped bad lines", c.bad_lines);
     printf("%-24s %" PRIu64 "\n", "ignored din records", c.ignored);
+    uint64_t bytes, hash;
+    vms_trace_identity(t, &bytes, &hash);
+    printf("%-24s %" PRIu64 "\n", "bytes (decompressed)", bytes);
+    printf("%-24s %016" PRIx64 "\n", "hash", hash);
     vms_trace_close(t);
-    return 0;
+    return cli_skipped(path, c.bad_lines);
 }
 
 /* ---- the progress bar (stderr, a terminal only, runs over a second) */
@@ -391,8 +406,11 @@ int cmd_trace(int argc, char **argv)
             goto out;
         }
         struct vms_error e = {0};
-        if (vms_trace_convert(in, a.out, fmt, flags, source, NULL, &e) < 0)
+        struct vms_trace_counts tc = {0};
+        if (vms_trace_convert(in, a.out, fmt, flags, source, &tc, &e) < 0)
             status = cli_fail(&e);
+        else
+            status = cli_skipped(in, tc.bad_lines);
         goto out;
     }
     if (source) {

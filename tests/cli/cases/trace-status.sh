@@ -53,4 +53,10 @@ check sweep 1 'sweep: 1 of 2 runs completed with marks' ',tests/data/trace/pages
     "$VMSIM" sweep -j 1 --memory 32K,1M $d/pages.lackey
 grep -q '^core-i7,,1048576,0,clock,10000,tests/data/trace/pages.lackey,ok,0,' "$tmp/out" ||
     { echo "FAIL sweep: the clean row" >&2; cat "$tmp/out" >&2; fail=1; }
+# counting and converting: the skipped lines are said and the exit status is 1
+check count-skipped 1 '1 malformed line skipped' '^skipped bad lines        1$' \
+    "$VMSIM" trace --count --skip-bad "$tmp/bad.lackey"
+check count-ok 0 '' '^hash                     [0-9a-f]\{16\}$' "$VMSIM" trace --count $d/small.lackey
+check convert-skipped 1 '1 malformed line skipped' '' \
+    "$VMSIM" trace --convert din --skip-bad -o - "$tmp/bad.lackey"
 exit $fail
