@@ -504,35 +504,25 @@ enum prov_field { PF_FORMAT, PF_COMPRESSION, PF_BYTES, PF_HASH, PF_COMPLETE };
 static void prov_csv_inputs(const struct stats_prov *p, size_t first, size_t n,
                             enum prov_field f, FILE *out)
 {
-    char cell[4096];
-    size_t len = 0;
-    cell[0] = '\0';
-    for (size_t i = first; i < first + n && i < p->ninputs && len < sizeof cell; i++) {
+    /* The values hold no comma or quote (fixed names, numbers, hex): a list of several
+     * is one quoted field. */
+    size_t last = first + n < p->ninputs ? first + n : p->ninputs;
+    bool quote = last > first + 1;
+    fputs(quote ? ",\"" : ",", out);
+    for (size_t i = first; i < last; i++) {
         const struct stats_input *in = &p->inputs[i];
-        const char *sep = i > first ? "," : "";
-        int w = 0;
+        if (i > first)
+            fputc(',', out);
         switch (f) {
-        case PF_FORMAT: w = snprintf(cell + len, sizeof cell - len, "%s%s", sep, in->format); break;
-        case PF_COMPRESSION:
-            w = snprintf(cell + len, sizeof cell - len, "%s%s", sep, in->compression);
-            break;
-        case PF_BYTES:
-            w = snprintf(cell + len, sizeof cell - len, "%s%" PRIu64, sep, in->bytes);
-            break;
-        case PF_HASH:
-            w = snprintf(cell + len, sizeof cell - len, "%s%016" PRIx64, sep, in->hash);
-            break;
-        case PF_COMPLETE:
-            w = snprintf(cell + len, sizeof cell - len, "%s%s", sep,
-                         in->complete ? "true" : "false");
-            break;
+        case PF_FORMAT: fputs(in->format, out); break;
+        case PF_COMPRESSION: fputs(in->compression, out); break;
+        case PF_BYTES: fprintf(out, "%" PRIu64, in->bytes); break;
+        case PF_HASH: fprintf(out, "%016" PRIx64, in->hash); break;
+        case PF_COMPLETE: fputs(in->complete ? "true" : "false", out); break;
         }
-        if (w < 0)
-            break;
-        len += (size_t)w;
     }
-    fputc(',', out);
-    stats_csv_field(out, cell);
+    if (quote)
+        fputc('"', out);
 }
 
 /* The provenance values for inputs [first, first + n), each preceded by a comma. */
