@@ -81,4 +81,11 @@ printf 'I  00401000,3\n L 10000000,8\n L zz,4\n S 10000008,8\n' > "$tmp/bad.lack
 [ $rc = 1 ] || bad "mrc with a skipped line: exit status $rc, expected 1"
 grep -q '1 malformed line skipped' "$tmp/err" || bad "mrc skipped: stderr"
 grep -q '^lru,1,[0-9]*,[0-9.]*,skipped,' "$tmp/ms" || bad "mrc skipped: status column"
+# pages: JSON and the working-set CSV say the same (the arguments' identity: their text
+# joined by spaces)
+"$VMSIM" pages --json --policy fifo --frames 2 1 2w 3 > "$tmp/pj" || bad "pages --json"
+has "$tmp/pj" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"policy\":\"fifo\",\"frames\":2,.*\"inputs\":\[{\"path\":\"arguments\",\"format\":\"refs\",\"compression\":\"none\",\"bytes\":6,\"hash\":\"$(printf '1 2w 3' | "$inhash")\",\"complete\":true}\],\"policy\": \"fifo\","
+"$VMSIM" pages --ws-series --tau 2 --csv --file $refs > "$tmp/pc" || bad "pages --ws-series --csv"
+[ "$(grep -c ",1.0.0,.*,ws,2,$refs,refs,$(wc -c < $refs | tr -d ' '),$("$inhash" < $refs)\$" "$tmp/pc")" = "$(($(wc -l < "$tmp/pc") - 1))" ] ||
+    bad "pages CSV rows"
 exit $fail
