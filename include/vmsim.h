@@ -34,6 +34,9 @@ extern "C" {
 
 /* The version of the library linked in, "MAJOR.MINOR.PATCH" ("1.0.0"). */
 const char *vms_version(void);
+/* What this build can read: the compression libraries compiled in, comma-separated
+ * ("zlib,liblzma" or "zlib,liblzma,libzstd"). */
+const char *vms_build(void);
 
 /* ---------------------------------------------------------------- errors */
 
@@ -207,8 +210,14 @@ int vms_machine_stat(const struct vms_machine *m, const char *key, double *value
 /* Join CSV files with header rows (sweep results: `vmsim merge`) into one CSV on out: the
  * union of their columns — columns that are not statistics keys first, in the order first
  * seen, then statistics keys in schema order — and every row in file order (empty cells
- * where a file lacks a column). Errors name FILE:LINE. */
+ * where a file lacks a column). Errors name FILE:LINE. Rows of different vmsim versions
+ * (their vmsim.version cells differ) are refused with -VMS_EINVAL before anything is
+ * written. */
 int vms_stats_merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e);
+/* The same with flags: VMS_MERGE_ANY_VERSION joins rows of different versions too. */
+#define VMS_MERGE_ANY_VERSION 1u
+int vms_stats_merge(const char *const *paths, size_t n, unsigned flags, FILE *out,
+                    struct vms_error *e);
 
 /* ---------------------------------------------------------------- policies */
 /* section: policy — replacement policies, pages, mrc */
@@ -368,6 +377,11 @@ void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *ou
 const char *vms_trace_format_name(const struct vms_trace *t); /* "lackey", "din", "vmsim" */
 const char *vms_trace_compression(const struct vms_trace *t); /* "none", "gzip", "xz", "zstd" */
 const char *vms_trace_source(const struct vms_trace *t);      /* binary header text or NULL */
+/* The trace's identity so far: decompressed bytes read and their 64-bit hash
+ * (docs/trace-formats.md, "The input hash"); at the end of the trace, of the whole stream. */
+void vms_trace_identity(const struct vms_trace *t, uint64_t *bytes, uint64_t *hash);
+/* The same hash of the n bytes at data (a reference string's file, say). */
+uint64_t vms_input_hash(const void *data, size_t n);
 
 /* "lackey" | "din" | "vmsim"; false otherwise. */
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out);
@@ -452,15 +466,27 @@ void vms_tracesim_trace_counts(const struct vms_tracesim *s, size_t proc,
 const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc);
 /* Whether the out-of-memory killer ended process proc (its trace was not read further). */
 bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
+/* Marks of a run that completed but must not be taken at face value (docs/statistics.md,
+ * "status"); the CLI exits 1 for a completed run with any mark but PARTIAL. */
+#define VMS_MARK_KILLED 0x1u  /* the out-of-memory killer ended the process */
+#define VMS_MARK_SEGV 0x2u    /* every access of the process raised SIGSEGV */
+#define VMS_MARK_SKIPPED 0x4u /* malformed input lines were skipped (VMS_TRACE_SKIP_BAD) */
+#define VMS_MARK_EMPTY 0x8u   /* the trace held no records */
+#define VMS_MARK_PARTIAL 0x10u /* the run stopped at an error (the statistics are partial) */
+/* The marks of process proc, or of the whole run (proc 0: every process's, and PARTIAL). */
+unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc);
+/* The status word of marks into buf (n bytes): "ok", or the marks' names joined by '+' in
+ * the order above ("killed+skipped"); returns buf. */
+const char *vms_status_name(unsigned marks, char *buf, size_t n);
 /* Whether the run thrashes (most of its simulated time went to swap-ins; docs/kernel.md):
  * true with a sentence in msg. */
 bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n);
 /* The statistics of the run: text table, one JSON object with "processes", or CSV (a total
- * row, then one row per process). */
+ * row, then one row per process), with the run's and each process's status (marks). */
 int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format fmt,
                        struct vms_error *e);
 /* One CSV row of the totals after leading columns names[i] = values[i] (a sweep run's
- * result); header: the header row first. */
+ * result) and the columns status and killed; header: the header row first. */
 int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *names,
                            const char *const *values, size_t n, bool header, FILE *out,
                            struct vms_error *e);

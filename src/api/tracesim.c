@@ -44,6 +44,9 @@ struct ts_proc {
     bool done, killed;
     struct trace_counts counts; /* the reader's, kept when it is closed at the end */
     uint64_t in_done, in_total; /* input bytes, kept likewise */
+    const char *format, *compression; /* the reader's (static strings) */
+    uint64_t id_bytes, id_hash;  /* the input's identity, kept likewise */
+    bool id_complete;
     /* per-record counts (the kernel counts the pieces it was given) */
     uint64_t ifetches, loads, stores, split, switches;
 };
@@ -228,6 +231,8 @@ static int ts_add_reader(struct vms_tracesim *s, struct trace_reader *r, const c
     struct ts_proc *p = &s->p[s->np];
     memset(p, 0, sizeof *p);
     p->r = r;
+    p->format = trace_reader_format(r);
+    p->compression = trace_reader_compression(r);
     p->name = vms_strdup(name);
     p->buf = vms_malloc(TS_BATCH * sizeof *p->buf);
     if (!p->name || !p->buf) {
@@ -350,6 +355,11 @@ static void ts_finish(struct ts_proc *p)
         ts_feed_stop(p);
     if (p->r) {
         p->counts = *trace_reader_counts(p->r);
+        /* A killed process's trace is read to its end (not parsed): its identity is the
+         * whole stream's, as a rerun's. */
+        if (p->killed)
+            trace_reader_drain(p->r, NULL);
+        trace_reader_identity(p->r, &p->id_bytes, &p->id_hash, &p->id_complete);
         trace_reader_progress(p->r, &p->in_done, &p->in_total);
         trace_close(p->r);
         p->r = NULL;
@@ -497,8 +507,13 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
         ts_interval_row(s);
     if (s->o.progress)
         ts_progress(s);
-    if (rc < 0)
+    if (rc < 0) {
         s->failed = true;
+        /* The other traces' reader threads stop here: what they read (counts, the input's
+         * identity) is read by the printers from this thread. */
+        for (size_t i = 0; i < s->np; i++)
+            ts_feed_stop(&s->p[i]);
+    }
     return rc;
 }
 
@@ -548,6 +563,129 @@ bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc)
     return proc >= 1 && proc <= s->np && s->p[proc - 1].killed;
 }
 
+/* A process's marks. SEGV: a trace's area is demand-zero from its first byte, so an
+ * access that completed had its page mapped by a fault of this very process; a process
+ * with references and no minor or major fault completed none. */
+static unsigned ts_proc_marks(const struct vms_tracesim *s, const struct ts_proc *p)
+{
+    unsigned m = 0;
+    const struct trace_counts *c = p->r ? trace_reader_counts(p->r) : &p->counts;
+    if (p->killed)
+        m |= VMS_MARK_KILLED;
+    if (c->bad_lines)
+        m |= VMS_MARK_SKIPPED;
+    if (s->ran && !s->failed && c->records == 0)
+        m |= VMS_MARK_EMPTY;
+    struct stats st;
+    ts_proc_stats(s, p, &st);
+    if (st.references && !st.faults_minor && !st.faults_major)
+        m |= VMS_MARK_SEGV;
+    return m;
+}
+
+unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc)
+{
+    if (proc > s->np)
+        return 0;
+    if (proc)
+        return ts_proc_marks(s, &s->p[proc - 1]);
+    unsigned m = s->failed ? VMS_MARK_PARTIAL : 0;
+    for (size_t i = 0; i < s->np; i++)
+        m |= ts_proc_marks(s, &s->p[i]);
+    return m;
+}
+
+/* The provenance of a run (docs/statistics.md, "Provenance"), in arrays the caller frees
+ * with ts_prov_free. */
+struct ts_prov {
+    struct stats_prov prov;
+    struct stats_kv *config;
+    struct stats_input *inputs;
+    char *changed;
+};
+
+static void ts_prov_free(struct ts_prov *tp)
+{
+    vms_free(tp->config);
+    vms_free(tp->inputs);
+    vms_free(tp->changed);
+}
+
+static int ts_prov(const struct vms_tracesim *s, struct ts_prov *tp, struct vms_error *e)
+{
+    memset(tp, 0, sizeof *tp);
+    size_t nk = vms_config_key_count();
+    struct vms_config *preset = NULL;
+    vms_config_create(vms_config_name(&s->cfg), &preset, NULL); /* NULL: nothing to compare */
+    tp->config = vms_calloc(nk ? nk : 1, sizeof *tp->config);
+    tp->inputs = vms_calloc(s->np ? s->np : 1, sizeof *tp->inputs);
+    size_t clen = 1;
+    for (size_t i = 0; i < nk; i++)
+        clen += strlen(vms_config_key_name(i)) + 66;
+    tp->changed = vms_malloc(clen);
+    if (!tp->config || !tp->inputs || !tp->changed) {
+        vms_config_destroy(preset);
+        ts_prov_free(tp);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    size_t cl = 0;
+    tp->changed[0] = '\0';
+    for (size_t i = 0; i < nk; i++) {
+        struct stats_kv *kv = &tp->config[i];
+        kv->key = vms_config_key_name(i);
+        vms_config_get(&s->cfg, kv->key, kv->value, sizeof kv->value, NULL);
+        char was[64] = "";
+        if (preset)
+            vms_config_get(preset, kv->key, was, sizeof was, NULL);
+        if (preset && strcmp(was, kv->value) != 0) {
+            int w = snprintf(tp->changed + cl, clen - cl, "%s%s=%s", cl ? " " : "", kv->key,
+                             kv->value);
+            if (w > 0 && (size_t)w < clen - cl)
+                cl += (size_t)w;
+        }
+    }
+    vms_config_destroy(preset);
+    for (size_t i = 0; i < s->np; i++) {
+        const struct ts_proc *p = &s->p[i];
+        struct stats_input *in = &tp->inputs[i];
+        in->path = p->name;
+        in->format = p->format;
+        in->compression = p->compression;
+        if (p->r)
+            trace_reader_identity(p->r, &in->bytes, &in->hash, &in->complete);
+        else {
+            in->bytes = p->id_bytes;
+            in->hash = p->id_hash;
+            in->complete = p->id_complete;
+        }
+    }
+    tp->prov = (struct stats_prov){
+        .machine = vms_config_name(&s->cfg),
+        .config = tp->config,
+        .nconfig = nk,
+        .changed = tp->changed,
+        .memory = s->o.memory ? s->o.memory : (uint64_t)256 << 20,
+        .swap = s->o.swap,
+        .seed = s->o.params.seed ? s->o.params.seed : 1,
+        .tau = s->o.params.tau,
+        .quantum = s->o.quantum,
+        .policy = s->o.policy ? s->o.policy : "clock",
+        .page_model = "zero-page",
+        .pcid = s->cfg.pcid,
+        .inputs = tp->inputs,
+        .ninputs = s->np,
+    };
+    return 0;
+}
+
+static void ts_meta(const struct vms_tracesim *s, struct stats_meta *meta)
+{
+    memset(meta, 0, sizeof *meta);
+    meta->marks = vms_tracesim_marks(s, 0);
+    for (size_t i = 0; i < s->np; i++)
+        meta->killed += s->p[i].killed;
+}
+
 bool vms_tracesim_thrashing(const struct vms_tracesim *s, char *msg, size_t n)
 {
     return s->k && kern_thrashing(s->k, msg, n);
@@ -560,18 +698,33 @@ int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format 
     ts_total(s, &total);
     struct stats *ps = vms_calloc(s->np ? s->np : 1, sizeof *ps);
     struct stats_proc *pp = vms_calloc(s->np ? s->np : 1, sizeof *pp);
-    if (!ps || !pp) {
+    unsigned *pm = vms_calloc(s->np ? s->np : 1, sizeof *pm);
+    if (!ps || !pp || !pm) {
         vms_free(ps);
         vms_free(pp);
+        vms_free(pm);
         return err_set(e, VMS_ENOMEM, "out of host memory");
     }
     for (size_t i = 0; i < s->np; i++) {
         ts_proc_stats(s, &s->p[i], &ps[i]);
         pp[i] = (struct stats_proc){kern_pid(s->p[i].t), s->p[i].name, s->p[i].killed, &ps[i]};
+        pm[i] = ts_proc_marks(s, &s->p[i]);
     }
-    stats_print_run(&total, pp, s->np, s->failed, out, fmt, true);
+    struct stats_meta meta;
+    ts_meta(s, &meta);
+    meta.proc_marks = pm;
+    struct ts_prov tp;
+    int rc = ts_prov(s, &tp, e);
+    if (rc == 0) {
+        meta.prov = &tp.prov;
+        stats_print_result(&total, pp, s->np, &meta, out, fmt, true);
+        ts_prov_free(&tp);
+    }
     vms_free(ps);
     vms_free(pp);
+    vms_free(pm);
+    if (rc < 0)
+        return rc;
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }
 
@@ -581,6 +734,14 @@ int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *name
 {
     struct stats total;
     ts_total(s, &total);
-    stats_print_row(&total, names, values, n, out, header);
+    /* The caller's columns, then the run's status, killed count and provenance. */
+    struct stats_meta meta;
+    ts_meta(s, &meta);
+    struct ts_prov tp;
+    if (ts_prov(s, &tp, e) < 0)
+        return -VMS_ENOMEM;
+    meta.prov = &tp.prov;
+    stats_print_result_row(&total, names, values, n, &meta, out, header);
+    ts_prov_free(&tp);
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

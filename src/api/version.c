@@ -1,4 +1,5 @@
-/* vms_version: the version of the library linked in (vmsim.h "version" section). */
+/* vms_version, vms_build: the version of the library linked in and the compression
+ * libraries compiled into it (vmsim.h "version" section). */
 #include "vmsim.h"
 
 #define VMS_STR_(x) #x
@@ -8,4 +9,13 @@ const char *vms_version(void)
 {
     return VMS_STR(VMS_VERSION_MAJOR) "." VMS_STR(VMS_VERSION_MINOR) "." VMS_STR(
         VMS_VERSION_PATCH);
+}
+
+const char *vms_build(void)
+{
+#ifdef VMS_HAVE_ZSTD
+    return "zlib,liblzma,libzstd";
+#else
+    return "zlib,liblzma";
+#endif
 }

@@ -16,25 +16,31 @@ static void merge_usage(FILE *f)
             "the files; columns that are not statistics (the run parameters) first, then the\n"
             "statistics in schema order; empty cells where a file lacks a column (a machine\n"
             "without an L3, say). The result equals what `vmsim sweep` writes for the same\n"
-            "grid.\n"
+            "grid. Every row keeps its provenance columns (vmsim.version, vmsim.build,\n"
+            "run.*, input.*: docs/statistics.md); rows of different vmsim versions are\n"
+            "refused unless --force-versions.\n"
             "\n"
-            "  -o, --output OUT   write to OUT instead of standard output\n");
+            "  -o, --output OUT     write to OUT instead of standard output\n"
+            "  --force-versions     join results of different vmsim versions too\n");
 }
 
 int cmd_merge(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
+        {"force-versions", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *outpath = NULL;
+    unsigned flags = 0;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': outpath = optarg; break;
+        case 'F': flags |= VMS_MERGE_ANY_VERSION; break;
         case 'h': merge_usage(stdout); return 0;
         case ':': return cli_usage_error("merge: %s needs an argument", argv[optind - 1]);
         default:
@@ -49,8 +55,8 @@ int cmd_merge(int argc, char **argv)
         return cli_usage_error("-o: %s: %s", outpath, strerror(errno));
     struct vms_error e = {0};
     int status = 0;
-    if (vms_stats_merge_csv((const char *const *)(argv + optind), (size_t)(argc - optind), out,
-                            &e) < 0)
+    if (vms_stats_merge((const char *const *)(argv + optind), (size_t)(argc - optind), flags,
+                        out, &e) < 0)
         status = cli_fail(&e);
     if (out != stdout && fclose(out) != 0 && status == 0)
         status = cli_usage_error("-o: %s: write error (disk full?)", outpath);

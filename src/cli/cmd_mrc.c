@@ -195,9 +195,158 @@ static int mrc_png(const char *gnuplot, const struct vms_mrc *m, const char *tit
     return 0;
 }
 
-/* Feed every record of the trace at path to m; prints a summary line in text mode. */
+/* What the output records about the run and its input (docs/statistics.md, "Provenance"). */
+struct mrc_prov {
+    const struct vms_mrc_opts *o;
+    const char *sizes;   /* the --sizes text, or "all" */
+    const char *machine; /* --machine, or NULL */
+    uint64_t page_size;  /* a trace's; 0 for a reference string */
+    const char *path, *format, *compression;
+    uint64_t bytes, hash, skipped;
+    char trace_line[512]; /* text output: what the trace held */
+};
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+static void mrc_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* A JSON string (the names here are paths, policy lists and library strings). */
+static void mrc_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void mrc_prov_json(FILE *f, const struct mrc_prov *p, const char *status)
+{
+    fputs("\"vmsim\":{\"version\":", f);
+    mrc_json_string(f, vms_version());
+    fputs(",\"build\":", f);
+    mrc_json_string(f, vms_build());
+    fputs("},\"run\":{\"policies\":", f);
+    mrc_json_string(f, p->o->policies);
+    fprintf(f, ",\"page_size\":%" PRIu64 ",\"machine\":", p->page_size);
+    if (p->machine)
+        mrc_json_string(f, p->machine);
+    else
+        fputs("null", f);
+    fprintf(f, ",\"params\":{\"seed\":%" PRIu64 ",\"tau\":%" PRIu64 ",\"bits\":%u,\"tick\":%"
+            PRIu32 "},\"sizes\":", p->o->params.seed, p->o->params.tau, p->o->params.bits,
+            p->o->params.tick);
+    mrc_json_string(f, p->sizes);
+    fprintf(f, ",\"shards\":%g,\"simulate\":%s},\"inputs\":[{\"path\":", p->o->shards_rate,
+            p->o->simulate ? "true" : "false");
+    mrc_json_string(f, p->path);
+    fputs(",\"format\":", f);
+    mrc_json_string(f, p->format);
+    fputs(",\"compression\":", f);
+    mrc_json_string(f, p->compression);
+    fprintf(f, ",\"bytes\":%" PRIu64 ",\"hash\":\"%016" PRIx64 "\",\"complete\":true}],"
+            "\"status\":\"%s\",", p->bytes, p->hash, status);
+}
+
+static const char mrc_prov_head[] =
+    ",status,vmsim.version,vmsim.build,run.policies,run.page_size,run.machine,"
+    "run.params.seed,run.params.tau,run.params.bits,run.params.tick,run.sizes,run.shards,"
+    "run.simulate,input.path,input.format,input.compression,input.bytes,input.hash,"
+    "input.complete";
+
+static void mrc_prov_csv(FILE *f, const struct mrc_prov *p, const char *status)
+{
+    fprintf(f, ",%s,", status);
+    mrc_csv_field(f, vms_version());
+    fputc(',', f);
+    mrc_csv_field(f, vms_build());
+    fputc(',', f);
+    mrc_csv_field(f, p->o->policies);
+    fprintf(f, ",%" PRIu64 ",", p->page_size);
+    mrc_csv_field(f, p->machine ? p->machine : "");
+    fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu32 ",", p->o->params.seed, p->o->params.tau,
+            p->o->params.bits, p->o->params.tick);
+    mrc_csv_field(f, p->sizes);
+    fprintf(f, ",%g,%s,", p->o->shards_rate, p->o->simulate ? "true" : "false");
+    mrc_csv_field(f, p->path);
+    fprintf(f, ",%s,%s,%" PRIu64 ",%016" PRIx64 ",true", p->format, p->compression, p->bytes,
+            p->hash);
+}
+
+/* The curves with their provenance: JSON gains the objects vmsim, run, inputs and the
+ * status first; CSV gains columns at the end of every row (the curve's columns stay
+ * first); text starts with a one-line summary. */
+static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct mrc_prov *p)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&buf, &len);
+    if (!mf)
+        return cli_usage_error("mrc: out of memory");
+    struct vms_error e = {0};
+    vms_mrc_print(m, mf, fmt, &e); /* finished: cannot fail but for memory */
+    if (fclose(mf) != 0 || !buf) {
+        free(buf);
+        return cli_usage_error("mrc: out of memory");
+    }
+    const char *status = p->skipped ? "skipped" : "ok";
+    if (fmt == VMS_JSON && len > 0 && buf[0] == '{') {
+        fputc('{', stdout);
+        mrc_prov_json(stdout, p, status);
+        fwrite(buf + 1, 1, len - 1, stdout);
+    } else if (fmt == VMS_CSV) {
+        bool head = true;
+        for (char *line = buf; *line;) {
+            char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            fwrite(line, 1, n, stdout);
+            if (head)
+                fputs(mrc_prov_head, stdout);
+            else
+                mrc_prov_csv(stdout, p, status);
+            fputc('\n', stdout);
+            head = false;
+            line += n + (nl != NULL);
+        }
+    } else {
+        printf("vmsim %s (%s): mrc policies %s, ", vms_version(), vms_build(), p->o->policies);
+        if (p->page_size)
+            printf("page size %" PRIu64 "%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
+                   p->machine ? p->machine : "", p->machine ? ")" : "");
+        printf("sizes %s, seed %" PRIu64 ", tau %" PRIu64 ", bits %u, tick %" PRIu32
+               "%s%s; %s %" PRIu64 " bytes hash %016" PRIx64 "\n",
+               p->sizes, p->o->params.seed, p->o->params.tau, p->o->params.bits,
+               p->o->params.tick, p->o->simulate ? ", simulated" : "",
+               p->o->shards_rate > 0 ? ", shards" : "", p->path, p->bytes, p->hash);
+        if (p->skipped)
+            printf("status: %s\n", status);
+        fputs(p->trace_line, stdout);
+        fwrite(buf, 1, len, stdout);
+    }
+    free(buf);
+    return 0;
+}
+
+/* Feed every record of the trace at path to m; the input's identity into p. */
 static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
-                          uint64_t page_size, bool text)
+                          uint64_t page_size, struct mrc_prov *p)
 {
     enum { BATCH = 4096 };
     struct vms_error e = {0};
@@ -225,25 +374,37 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
     }
     if (got < 0)
         rc = cli_fail(&e);
-    if (rc == 0 && text) {
-        printf("trace %s (%s, %s): %" PRIu64 " records (I %" PRIu64 ", L %" PRIu64
-               ", S %" PRIu64 ", M %" PRIu64 "), pages of %" PRIu64 " bytes\n",
-               path, vms_trace_format_name(t), vms_trace_compression(t), c.records,
-               c.kind[VMS_TRACE_I], c.kind[VMS_TRACE_L], c.kind[VMS_TRACE_S],
-               c.kind[VMS_TRACE_M], page_size);
+    if (rc == 0) {
+        snprintf(p->trace_line, sizeof p->trace_line,
+                 "trace %s (%s, %s): %" PRIu64 " records (I %" PRIu64 ", L %" PRIu64
+                 ", S %" PRIu64 ", M %" PRIu64 "), pages of %" PRIu64 " bytes\n",
+                 path, vms_trace_format_name(t), vms_trace_compression(t), c.records,
+                 c.kind[VMS_TRACE_I], c.kind[VMS_TRACE_L], c.kind[VMS_TRACE_S],
+                 c.kind[VMS_TRACE_M], page_size);
+        p->path = path;
+        p->format = vms_trace_format_name(t);       /* static strings */
+        p->compression = vms_trace_compression(t);
+        vms_trace_identity(t, &p->bytes, &p->hash);
+        p->skipped = c.bad_lines;
+        p->page_size = page_size;
     }
     free(buf);
     vms_trace_close(t);
     return rc;
 }
 
-/* Feed the reference string in file to m. */
-static int mrc_read_refs(struct vms_mrc *m, const char *file)
+/* Feed the reference string in file to m; its identity into p. */
+static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p)
 {
     size_t len;
     char *text = cli_read_file(file, &len);
     if (!text)
         return cli_usage_error("%s: %s", file, strerror(errno));
+    p->path = file;
+    p->format = "refs";
+    p->compression = "none";
+    p->bytes = len;
+    p->hash = vms_input_hash(text, len);
     struct vms_error e = {0};
     struct vms_refs refs = {0};
     int r = vms_refs_parse(&refs, text, len, file, &e);
@@ -273,7 +434,7 @@ int cmd_mrc(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct vms_mrc_opts o = {.policies = "lru"};
     const char *file = NULL, *trace = NULL, *svg_path = NULL, *png_path = NULL, *title = NULL;
-    const char *page_opt = NULL, *machine = NULL;
+    const char *page_opt = NULL, *machine = NULL, *sizes_text = NULL;
     enum vms_format fmt = VMS_TEXT;
     uint32_t *sizes = NULL;
     size_t nsizes = 0;
@@ -290,6 +451,7 @@ int cmd_mrc(int argc, char **argv)
         case 'z':
             if (mrc_parse_sizes(optarg, &sizes, &nsizes))
                 goto out;
+            sizes_text = optarg;
             break;
         case 'c': fmt = VMS_CSV; break;
         case 'j': fmt = VMS_JSON; break;
@@ -393,36 +555,61 @@ int cmd_mrc(int argc, char **argv)
         cli_usage_error("--png: gnuplot not found; use --svg");
         goto out;
     }
+    /* The output files are opened before the computation: a bad path fails at once. The
+     * PNG is created here and written by gnuplot at the end. */
+    FILE *svg = NULL;
+    if (svg_path && !(svg = fopen(svg_path, "w"))) {
+        cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
+        goto out;
+    }
+    if (png_path) {
+        FILE *png = fopen(png_path, "w");
+        if (!png || fclose(png) != 0) {
+            cli_usage_error("--png: %s: %s", png_path, strerror(errno));
+            if (svg)
+                fclose(svg);
+            goto out;
+        }
+    }
     o.sizes = sizes;
     o.nsizes = nsizes;
     struct vms_mrc *m = NULL;
     if (vms_mrc_create(&o, &m, &e) < 0) {
         rc = cli_fail(&e);
+        if (svg)
+            fclose(svg);
         goto out;
     }
+    struct mrc_prov prov = {.o = &o, .sizes = sizes_text ? sizes_text : "all",
+                            .machine = machine};
     if (trace)
-        rc = mrc_read_trace(m, trace, trace_flags, page_size, fmt == VMS_TEXT);
+        rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov);
     else
-        rc = mrc_read_refs(m, file);
+        rc = mrc_read_refs(m, file, &prov);
     if (rc == 0 && vms_mrc_finish(m, &e) < 0)
         rc = cli_fail(&e);
     if (rc) {
+        if (svg)
+            fclose(svg);
         vms_mrc_destroy(m);
         goto out;
     }
-    vms_mrc_print(m, stdout, fmt, &e); /* finished: cannot fail but for stdout's errors */
-    if (svg_path) {
-        FILE *svg = fopen(svg_path, "w");
-        if (!svg) {
-            rc = cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
-        } else {
-            vms_mrc_svg(m, title, svg, &e); /* a write error shows at fclose */
-            if (fclose(svg) != 0)
-                rc = cli_usage_error("--svg: %s: write failed", svg_path);
-        }
+    if (prov.skipped) /* a completed run with a mark: exit status 1 */
+        fprintf(stderr, "vmsim: mrc: %s: %" PRIu64 " malformed line%s skipped\n", prov.path,
+                prov.skipped, prov.skipped == 1 ? "" : "s");
+    rc = mrc_output(m, fmt, &prov);
+    if (rc == 0 && prov.skipped)
+        rc = 1;
+    if (svg) {
+        int w = vms_mrc_svg(m, title, svg, &e);
+        if (fclose(svg) != 0 || w < 0)
+            rc = cli_usage_error("--svg: %s: write failed", svg_path);
     }
-    if (png_path && rc == 0)
-        rc = mrc_png(gnuplot, m, title, png_path);
+    if (png_path && rc != 2) {
+        int r = mrc_png(gnuplot, m, title, png_path);
+        if (r)
+            rc = r;
+    }
     vms_mrc_destroy(m);
 out:
     free(sizes);

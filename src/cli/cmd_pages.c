@@ -97,6 +97,91 @@ int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out)
     return 0;
 }
 
+/* The run's and its input's provenance (docs/statistics.md, "Provenance") around what
+ * the library printed into buf: JSON gains the objects vmsim, run and inputs first, CSV
+ * columns at the end of every row. */
+struct pages_prov {
+    const struct vms_pages_opts *o;
+    bool series;
+    const char *path; /* the --file, or "arguments" */
+    uint64_t bytes, hash;
+};
+
+static void pages_json_string(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
+static void pages_csv_field(const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static void pages_output(const char *buf, size_t len, enum vms_format fmt,
+                         const struct pages_prov *p)
+{
+    const char *policy = p->series ? "ws" : p->o->policy;
+    if (fmt == VMS_JSON && len > 0 && buf[0] == '{') {
+        fputs("{\"vmsim\":{\"version\":", stdout);
+        pages_json_string(vms_version());
+        fputs(",\"build\":", stdout);
+        pages_json_string(vms_build());
+        fputs("},\"run\":{\"policy\":", stdout);
+        pages_json_string(policy);
+        printf(",\"frames\":%" PRIu32 ",\"params\":{\"seed\":%" PRIu64 ",\"tau\":%" PRIu64
+               ",\"bits\":%u,\"tick\":%" PRIu32 "}},\"inputs\":[{\"path\":",
+               p->series ? 0 : p->o->frames, p->o->params.seed, p->o->params.tau,
+               p->o->params.bits, p->o->params.tick);
+        pages_json_string(p->path);
+        printf(",\"format\":\"refs\",\"compression\":\"none\",\"bytes\":%" PRIu64
+               ",\"hash\":\"%016" PRIx64 "\",\"complete\":true}],", p->bytes, p->hash);
+        fwrite(buf + 1, 1, len - 1, stdout);
+        return;
+    }
+    if (fmt == VMS_CSV) {
+        bool head = true;
+        for (const char *line = buf; *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            fwrite(line, 1, n, stdout);
+            if (head) {
+                fputs(",vmsim.version,vmsim.build,run.policy,run.params.tau,input.path,"
+                      "input.format,input.bytes,input.hash", stdout);
+            } else {
+                printf(",%s,", vms_version());
+                pages_csv_field(vms_build());
+                printf(",%s,%" PRIu64 ",", policy, p->o->params.tau);
+                pages_csv_field(p->path);
+                printf(",refs,%" PRIu64 ",%016" PRIx64, p->bytes, p->hash);
+            }
+            putchar('\n');
+            head = false;
+            line += n + (nl != NULL);
+        }
+        return;
+    }
+    fwrite(buf, 1, len, stdout);
+}
+
 int cmd_pages(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -173,15 +258,34 @@ int cmd_pages(int argc, char **argv)
 
     struct vms_refs refs = {0};
     struct vms_error e = {0};
+    struct pages_prov prov = {.o = &o, .series = series, .path = file ? file : "arguments"};
     int rc = 0;
     if (file) {
         size_t len;
         char *text = cli_read_file(file, &len);
         if (!text)
             return cli_usage_error("%s: %s", file, strerror(errno));
+        prov.bytes = len;
+        prov.hash = vms_input_hash(text, len);
         rc = vms_refs_parse(&refs, text, len, file, &e);
         free(text);
     } else {
+        /* the arguments' identity: their text joined by single spaces */
+        size_t len = 0;
+        for (int i = optind; i < argc; i++)
+            len += strlen(argv[i]) + 1;
+        char *joined = malloc(len + 1);
+        if (!joined)
+            return cli_usage_error("out of memory");
+        joined[0] = '\0';
+        for (int i = optind; i < argc; i++) {
+            if (i > optind)
+                strcat(joined, " ");
+            strcat(joined, argv[i]);
+        }
+        prov.bytes = strlen(joined);
+        prov.hash = vms_input_hash(joined, prov.bytes);
+        free(joined);
         for (int i = optind; i < argc && rc == 0; i++) {
             char name[32];
             snprintf(name, sizeof name, "argument %d", i - optind + 1);
@@ -202,9 +306,23 @@ int cmd_pages(int argc, char **argv)
             vms_refs_fini(&refs);
             return cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
         }
-        rc = vms_ws_print(&refs, o.params.tau, stdout, fmt, svg, &e);
+        char *buf = NULL;
+        size_t blen = 0;
+        FILE *mf = open_memstream(&buf, &blen);
+        if (!mf) {
+            if (svg)
+                fclose(svg);
+            vms_refs_fini(&refs);
+            return cli_usage_error("out of memory");
+        }
+        rc = vms_ws_print(&refs, o.params.tau, mf, fmt, svg, &e);
         if (rc == -VMS_EIO) /* the SVG's write errors show at fclose, as they always have */
             rc = 0;
+        if (fclose(mf) != 0 || !buf)
+            rc = -VMS_ENOMEM, snprintf(e.msg, sizeof e.msg, "out of memory");
+        else if (rc == 0)
+            pages_output(buf, blen, fmt, &prov);
+        free(buf);
         if (svg && fclose(svg) != 0 && rc == 0)
             rc = -VMS_EIO, snprintf(e.msg, sizeof e.msg, "--svg: %s: write failed", svg_path);
         vms_refs_fini(&refs);
@@ -221,8 +339,20 @@ int cmd_pages(int argc, char **argv)
         vms_refs_fini(&refs);
         return cli_fail(&e);
     }
-    vms_pages_print(res, stdout, fmt, &e); /* text or JSON: cannot fail but for stdout */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *mf = open_memstream(&buf, &blen);
+    if (mf) {
+        vms_pages_print(res, mf, fmt, &e); /* text or JSON: cannot fail but for memory */
+        if (fclose(mf) == 0 && buf)
+            pages_output(buf, blen, fmt, &prov);
+        else
+            rc = cli_usage_error("out of memory");
+        free(buf);
+    } else {
+        rc = cli_usage_error("out of memory");
+    }
     vms_pages_destroy(res);
     vms_refs_fini(&refs);
-    return 0;
+    return rc;
 }

@@ -301,7 +301,8 @@ struct child {
     size_t run;
 };
 
-static int run_grid(const struct grid *g, const char *self, unsigned jobs, const char *outpath)
+/* Runs the grid and writes the joined table to out (opened before anything ran). */
+static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE *out)
 {
     size_t n = grid_size(g);
     const char *tmpbase = getenv("TMPDIR");
@@ -326,7 +327,7 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, const
         sprintf(paths[i], "%s/run-%06zu.csv", dir, i + 1);
     }
     bool tty = isatty(2);
-    size_t next = 0, done = 0, running = 0, failed = 0;
+    size_t next = 0, done = 0, running = 0, failed = 0, marked = 0;
     fflush(NULL);
     while (done < n) {
         while (running < jobs && next < n && !failed) {
@@ -370,8 +371,9 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, const
                 kids[k].pid = 0;
                 running--;
                 done++;
-                if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0) {
-                    ok[r] = true;
+                if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 1) {
+                    ok[r] = true; /* 1: completed, its row marked in its status column */
+                    marked += WEXITSTATUS(ws) == 1;
                 } else {
                     failed++;
                     fprintf(stderr, "vmsim: sweep: run %zu failed (%s %d)\n", r + 1,
@@ -397,16 +399,14 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, const
     for (size_t i = nok; i < n; i++)
         paths[i] = NULL;
     if (nok > 0) {
-        FILE *out = stdout;
-        if (outpath && strcmp(outpath, "-") != 0 && !(out = fopen(outpath, "w"))) {
-            status = cli_usage_error("-o: %s: %s", outpath, strerror(errno));
-        } else {
-            struct vms_error e = {0};
-            if (vms_stats_merge_csv((const char *const *)paths, nok, out, &e) < 0)
-                status = cli_fail(&e);
-            if (out != stdout && fclose(out) != 0 && status == 0)
-                status = cli_usage_error("-o: %s: write error (disk full?)", outpath);
-        }
+        struct vms_error e = {0};
+        if (vms_stats_merge_csv((const char *const *)paths, nok, out, &e) < 0)
+            status = cli_fail(&e);
+    }
+    if (marked && !failed && status == 0) {
+        fprintf(stderr, "vmsim: sweep: %zu of %zu runs completed with marks (their status "
+                "column says which: killed, segv, skipped, empty)\n", marked, n);
+        status = 1;
     }
     if (failed && status == 0)
         status = cli_usage_error("sweep: %zu of %zu runs failed; the table %s the other %zu "
@@ -524,7 +524,15 @@ int cmd_sweep(int argc, char **argv)
         }
         if (jobs > grid_size(&g))
             jobs = grid_size(&g);
-        status = run_grid(&g, self, (unsigned)jobs, out);
+        /* The table's file is opened before the first run: a bad -o fails at once. */
+        FILE *of = stdout;
+        if (out && strcmp(out, "-") != 0 && !(of = fopen(out, "w"))) {
+            status = cli_usage_error("-o: %s: %s", out, strerror(errno));
+            goto done;
+        }
+        status = run_grid(&g, self, (unsigned)jobs, of);
+        if (of != stdout && fclose(of) != 0 && status == 0)
+            status = cli_usage_error("-o: %s: write error (disk full?)", out);
     }
 done:
     if (g.machines.v != dm)

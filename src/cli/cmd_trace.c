@@ -42,12 +42,23 @@ static void trace_usage(FILE *f)
             "  --skip-bad         skip malformed lines (counted and reported) instead of failing\n"
             "  --no-progress      no progress bar (shown on a terminal for runs over a second)\n"
             "\n"
-            "  --count            print the records by kind (I, L, S, M) and skipped lines\n"
+            "  --count            print the records by kind (I, L, S, M), skipped lines and\n"
+            "                     the input's identity (decompressed bytes, 64-bit hash)\n"
             "  --convert FORMAT   write the trace as lackey, din or vmsim (binary) to -o OUT\n"
             "  --source TEXT      description stored in a vmsim binary header\n"
             "\n"
             "docs/trace.md describes simulation, sweeps and merging; docs/trace-formats.md\n"
             "the formats.\n");
+}
+
+/* Skipped malformed lines (--skip-bad) mark a result: one line on stderr, exit status 1. */
+static int cli_skipped(const char *path, uint64_t n)
+{
+    if (!n)
+        return 0;
+    fprintf(stderr, "vmsim: trace: %s: %" PRIu64 " malformed line%s skipped\n", path, n,
+            n == 1 ? "" : "s");
+    return 1;
 }
 
 static int trace_count(const char *path, unsigned flags)
@@ -77,8 +88,12 @@ static int trace_count(const char *path, unsigned flags)
     printf("%-24s %" PRIu64 "\n", "skipped valgrind lines", c.valgrind_lines);
     printf("%-24s %" PRIu64 "\n", "skipped bad lines", c.bad_lines);
     printf("%-24s %" PRIu64 "\n", "ignored din records", c.ignored);
+    uint64_t bytes, hash;
+    vms_trace_identity(t, &bytes, &hash);
+    printf("%-24s %" PRIu64 "\n", "bytes (decompressed)", bytes);
+    printf("%-24s %016" PRIx64 "\n", "hash", hash);
     vms_trace_close(t);
-    return 0;
+    return cli_skipped(path, c.bad_lines);
 }
 
 /* ---- the progress bar (stderr, a terminal only, runs over a second) */
@@ -203,7 +218,19 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         if (vms_tracesim_killed(s, p))
             fprintf(stderr, "vmsim: trace: %s: process %zu killed by the out-of-memory killer "
                     "(the rest of its trace was not run)\n", vms_tracesim_trace_name(s, p), p);
+        unsigned m = rc < 0 ? 0 : vms_tracesim_marks(s, p);
+        if (m & VMS_MARK_SEGV)
+            fprintf(stderr, "vmsim: trace: %s: every access of process %zu raised SIGSEGV "
+                    "(its addresses are not in the machine's user space)\n",
+                    vms_tracesim_trace_name(s, p), p);
+        if (m & VMS_MARK_EMPTY)
+            fprintf(stderr, "vmsim: warning: trace: %s: empty trace (no records)\n",
+                    vms_tracesim_trace_name(s, p));
     }
+    /* A completed run with marks (killed, all-SIGSEGV, skipped lines, an empty trace)
+     * exits 1: its statistics are printed, marked in their status field. */
+    if (rc == 0 && (vms_tracesim_marks(s, 0) & ~VMS_MARK_PARTIAL))
+        status = 1;
     char tmsg[256];
     if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
         fprintf(stderr, "vmsim: warning: %s\n", tmsg);
@@ -235,10 +262,10 @@ done:
     vms_tracesim_destroy(s);
     vms_config_destroy(c);
     if (fflush(out) != 0 || ferror(out)) {
-        if (status == 0)
+        if (status != 2)
             status = cli_usage_error("%s: write error (disk full?)", a->out ? a->out : "stdout");
     }
-    if (out != stdout && fclose(out) != 0 && status == 0)
+    if (out != stdout && fclose(out) != 0 && status != 2)
         status = cli_usage_error("%s: write error (disk full?)", a->out);
     return status;
 }
@@ -379,8 +406,11 @@ int cmd_trace(int argc, char **argv)
             goto out;
         }
         struct vms_error e = {0};
-        if (vms_trace_convert(in, a.out, fmt, flags, source, NULL, &e) < 0)
+        struct vms_trace_counts tc = {0};
+        if (vms_trace_convert(in, a.out, fmt, flags, source, &tc, &e) < 0)
             status = cli_fail(&e);
+        else
+            status = cli_skipped(in, tc.bad_lines);
         goto out;
     }
     if (source) {

@@ -77,7 +77,7 @@ int cmd_translate(int argc, char **argv)
         for (int i = optind; i < argc && !rc; i++) {
             if (!json && i > optind)
                 putchar('\n');
-            /* standard output's write errors have never changed the exit status */
+            /* a write error of standard output is main's to report (exit status 2) */
             int r = vms_translate(t, argv[i], stdout, json ? VMS_JSON : VMS_TEXT, &e);
             if (r && r != -VMS_EIO)
                 rc = cli_fail(&e);

@@ -20,6 +20,8 @@ struct merge_cell {
 struct merge_row {
     struct merge_cell *cells;
     size_t n;
+    const char *file; /* where it came from (the caller's name) */
+    unsigned long line;
 };
 
 struct merge_table {
@@ -262,6 +264,8 @@ static int merge_buffer(struct merge_table *t, const char *path, const char *buf
             goto out;
         }
         r->n = nhead;
+        r->file = path;
+        r->line = at;
         for (size_t i = 0; i < nhead; i++) {
             r->cells[i].col = map[i];
             r->cells[i].text = fs.f[i]; /* taken over */
@@ -356,7 +360,58 @@ out:
     return rc;
 }
 
-int merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e)
+/* The text of row r's cell in global column col, or NULL. */
+static const char *merge_cell_text(const struct merge_row *r, size_t col)
+{
+    for (size_t c = 0; c < r->n; c++)
+        if (r->cells[c].col == col)
+            return r->cells[c].text;
+    return NULL;
+}
+
+/* Rows of different vmsim versions (column vmsim.version) are not joined: -VMS_EINVAL
+ * naming both. Rows without the column, or with it empty, carry no version to compare. */
+static int merge_check_versions(const struct merge_table *t, struct vms_error *e)
+{
+    size_t col = SIZE_MAX;
+    for (size_t i = 0; i < t->ncols; i++)
+        if (!strcmp(t->cols[i], "vmsim.version"))
+            col = i;
+    if (col == SIZE_MAX)
+        return 0;
+    const struct merge_row *first = NULL;
+    const char *v0 = NULL;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *v = merge_cell_text(&t->rows[r], col);
+        if (!v || !v[0])
+            continue;
+        if (!first) {
+            first = &t->rows[r];
+            v0 = v;
+        } else if (strcmp(v, v0) != 0) {
+            return err_set(e, VMS_EINVAL, "%s:%lu: a result of vmsim %s, but %s:%lu is of "
+                           "vmsim %s: results of different versions are not joined "
+                           "(--force-versions joins them)", t->rows[r].file, t->rows[r].line,
+                           v, first->file, first->line, v0);
+        }
+    }
+    return 0;
+}
+
+static int merge_finish(struct merge_table *t, unsigned flags, FILE *out, struct vms_error *e)
+{
+    if (!(flags & VMS_MERGE_ANY_VERSION)) {
+        int rc = merge_check_versions(t, e);
+        if (rc < 0) {
+            merge_free(t);
+            return rc;
+        }
+    }
+    return merge_write(t, out, e);
+}
+
+int merge_csv_flags(const char *const *paths, size_t n, unsigned flags, FILE *out,
+                    struct vms_error *e)
 {
     struct merge_table t = {0};
     if (n == 0)
@@ -368,7 +423,12 @@ int merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e
             return rc;
         }
     }
-    return merge_write(&t, out, e);
+    return merge_finish(&t, flags, out, e);
+}
+
+int merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e)
+{
+    return merge_csv_flags(paths, n, 0, out, e);
 }
 
 int merge_csv_mem(const char *const *names, const char *const *texts, const size_t *lens,
@@ -384,10 +444,16 @@ int merge_csv_mem(const char *const *names, const char *const *texts, const size
             return rc;
         }
     }
-    return merge_write(&t, out, e);
+    return merge_finish(&t, 0, out, e);
 }
 
 int vms_stats_merge_csv(const char *const *paths, size_t n, FILE *out, struct vms_error *e)
 {
     return merge_csv(paths, n, out, e);
+}
+
+int vms_stats_merge(const char *const *paths, size_t n, unsigned flags, FILE *out,
+                    struct vms_error *e)
+{
+    return merge_csv_flags(paths, n, flags, out, e);
 }

@@ -3,6 +3,7 @@
 
 #include "hw/mmu.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -446,17 +447,143 @@ static void print_run_text(const struct stats *total, const struct stats_proc *p
     }
 }
 
+/* ---- provenance (docs/statistics.md, "Provenance") */
+
+static void prov_json(const struct stats_prov *p, FILE *out)
+{
+    fputs("\"vmsim\":{\"version\":", out);
+    stats_json_string(out, vms_version());
+    fputs(",\"build\":", out);
+    stats_json_string(out, vms_build());
+    fputs("},\"run\":{\"machine\":", out);
+    stats_json_string(out, p->machine);
+    fputs(",\"config\":{", out);
+    for (size_t i = 0; i < p->nconfig; i++) {
+        if (i)
+            fputc(',', out);
+        stats_json_string(out, p->config[i].key);
+        fputc(':', out);
+        stats_json_string(out, p->config[i].value);
+    }
+    fprintf(out, "},\"memory\":%" PRIu64 ",\"swap\":%" PRIu64 ",\"policy\":", p->memory,
+            p->swap);
+    stats_json_string(out, p->policy);
+    fprintf(out, ",\"params\":{\"seed\":%" PRIu64 ",\"tau\":%" PRIu64 "},\"page_model\":",
+            p->seed, p->tau);
+    stats_json_string(out, p->page_model);
+    fprintf(out, ",\"quantum\":%" PRIu64 ",\"pcid\":%s},\"inputs\":[", p->quantum,
+            p->pcid ? "true" : "false");
+    for (size_t i = 0; i < p->ninputs; i++) {
+        const struct stats_input *in = &p->inputs[i];
+        fputs(i ? ",{\"path\":" : "{\"path\":", out);
+        stats_json_string(out, in->path);
+        fputs(",\"format\":", out);
+        stats_json_string(out, in->format);
+        fputs(",\"compression\":", out);
+        stats_json_string(out, in->compression);
+        fprintf(out, ",\"bytes\":%" PRIu64 ",\"hash\":\"%016" PRIx64 "\",\"complete\":%s}",
+                in->bytes, in->hash, in->complete ? "true" : "false");
+    }
+    fputs("],", out);
+}
+
+/* The provenance columns' names, each preceded by a comma. */
+static void prov_csv_head(const struct stats_prov *p, FILE *out)
+{
+    fputs(",vmsim.version,vmsim.build,run.machine", out);
+    for (size_t i = 0; i < p->nconfig; i++)
+        fprintf(out, ",run.config.%s", p->config[i].key);
+    fputs(",run.memory,run.swap,run.policy,run.params.seed,run.params.tau,run.page_model,"
+          "run.quantum,run.pcid,input.format,input.compression,input.bytes,input.hash,"
+          "input.complete", out);
+}
+
+/* One input field of inputs [first, first + n), joined by commas (one CSV field). */
+enum prov_field { PF_FORMAT, PF_COMPRESSION, PF_BYTES, PF_HASH, PF_COMPLETE };
+
+static void prov_csv_inputs(const struct stats_prov *p, size_t first, size_t n,
+                            enum prov_field f, FILE *out)
+{
+    /* The values hold no comma or quote (fixed names, numbers, hex): a list of several
+     * is one quoted field. */
+    size_t last = first + n < p->ninputs ? first + n : p->ninputs;
+    bool quote = last > first + 1;
+    fputs(quote ? ",\"" : ",", out);
+    for (size_t i = first; i < last; i++) {
+        const struct stats_input *in = &p->inputs[i];
+        if (i > first)
+            fputc(',', out);
+        switch (f) {
+        case PF_FORMAT: fputs(in->format, out); break;
+        case PF_COMPRESSION: fputs(in->compression, out); break;
+        case PF_BYTES: fprintf(out, "%" PRIu64, in->bytes); break;
+        case PF_HASH: fprintf(out, "%016" PRIx64, in->hash); break;
+        case PF_COMPLETE: fputs(in->complete ? "true" : "false", out); break;
+        }
+    }
+    if (quote)
+        fputc('"', out);
+}
+
+/* The provenance values for inputs [first, first + n), each preceded by a comma. */
+static void prov_csv_values(const struct stats_prov *p, size_t first, size_t n, FILE *out)
+{
+    fputc(',', out);
+    stats_csv_field(out, vms_version());
+    fputc(',', out);
+    stats_csv_field(out, vms_build());
+    fputc(',', out);
+    stats_csv_field(out, p->machine);
+    for (size_t i = 0; i < p->nconfig; i++) {
+        fputc(',', out);
+        stats_csv_field(out, p->config[i].value);
+    }
+    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",", p->memory, p->swap);
+    stats_csv_field(out, p->policy);
+    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",", p->seed, p->tau);
+    stats_csv_field(out, p->page_model);
+    fprintf(out, ",%" PRIu64 ",%s", p->quantum, p->pcid ? "true" : "false");
+    for (enum prov_field f = PF_FORMAT; f <= PF_COMPLETE; f++)
+        prov_csv_inputs(p, first, n, f, out);
+}
+
+/* The text output's first line. */
+static void prov_text(const struct stats_prov *p, FILE *out)
+{
+    fprintf(out, "vmsim %s (%s): machine %s%s%s%s, memory %" PRIu64 ", swap %" PRIu64
+                 ", policy %s (seed %" PRIu64 ", tau %" PRIu64 "), page model %s, quantum %"
+                 PRIu64 ", pcid %s;",
+            vms_version(), vms_build(), p->machine, p->changed[0] ? " (" : "", p->changed,
+            p->changed[0] ? ")" : "", p->memory, p->swap, p->policy, p->seed, p->tau,
+            p->page_model, p->quantum, p->pcid ? "on" : "off");
+    for (size_t i = 0; i < p->ninputs; i++)
+        fprintf(out, "%s %s %" PRIu64 " bytes hash %016" PRIx64 "%s", i ? "," : "",
+                p->inputs[i].path, p->inputs[i].bytes, p->inputs[i].hash,
+                p->inputs[i].complete ? "" : " (incomplete)");
+    fputc('\n', out);
+}
+
 static void print_run_json(const struct stats *total, const struct stats_proc *procs, size_t n,
-                           FILE *out)
+                           const struct stats_meta *meta, FILE *out)
 {
     struct emitter em = {.out = out, .mode = EM_JSON};
     em.first[0] = true;
+    char word[96];
+    if (meta && meta->prov)
+        prov_json(meta->prov, out);
+    if (meta) {
+        fprintf(out, "\"status\":\"%s\",\"killed\":%zu",
+                vms_status_name(meta->marks, word, sizeof word), meta->killed);
+        em.first[0] = false;
+    }
     emit(total, &em);
     fputs(",\"processes\":[", out);
     for (size_t p = 0; p < n; p++) {
         fprintf(out, "%s{\"pid\":%d,\"trace\":", p ? "," : "", procs[p].pid);
         stats_json_string(out, procs[p].trace);
         fprintf(out, ",\"killed\":%s", procs[p].killed ? "true" : "false");
+        if (meta)
+            fprintf(out, ",\"status\":\"%s\"", vms_status_name(meta->proc_marks[p], word, sizeof word));
         struct emitter pe = {.out = out, .mode = EM_JSON};
         pe.first[0] = false;
         emit(procs[p].s, &pe);
@@ -473,11 +600,14 @@ static void csv_row(const struct stats *s, FILE *out)
 }
 
 static void print_run_csv(const struct stats *total, const struct stats_proc *procs, size_t n,
-                          FILE *out, bool header)
+                          const struct stats_meta *meta, FILE *out, bool header)
 {
+    char word[96];
     if (header) {
         struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = 1};
-        fputs("process,trace", out);
+        fputs(meta ? "process,trace,status,killed" : "process,trace", out);
+        if (meta && meta->prov)
+            prov_csv_head(meta->prov, out);
         emit(total, &em);
         fputc('\n', out);
     }
@@ -499,21 +629,57 @@ static void print_run_csv(const struct stats *total, const struct stats_proc *pr
     }
     if (quote)
         fputc('"', out);
+    if (meta)
+        fprintf(out, ",%s,%zu", vms_status_name(meta->marks, word, sizeof word), meta->killed);
+    if (meta && meta->prov)
+        prov_csv_values(meta->prov, 0, n, out);
     csv_row(total, out);
     for (size_t p = 0; p < n; p++) {
         fprintf(out, "%d,", procs[p].pid);
         stats_csv_field(out, procs[p].trace);
+        if (meta)
+            fprintf(out, ",%s,%d", vms_status_name(meta->proc_marks[p], word, sizeof word),
+                    procs[p].killed ? 1 : 0);
+        if (meta && meta->prov)
+            prov_csv_values(meta->prov, p, 1, out);
         csv_row(procs[p].s, out);
     }
 }
 
-void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
-                     bool partial, FILE *out, enum vms_format fmt, bool csv_header)
+const char *vms_status_name(unsigned marks, char *buf, size_t n)
 {
+    static const char *const names[] = {"killed", "segv", "skipped", "empty", "partial"};
+    if (n == 0)
+        return buf;
+    buf[0] = '\0';
+    if (!marks) {
+        snprintf(buf, n, "ok");
+        return buf;
+    }
+    size_t len = 0;
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (marks & (1u << i)) {
+            int w = snprintf(buf + len, n - len, "%s%s", len ? "+" : "", names[i]);
+            if (w < 0 || (size_t)w >= n - len)
+                break;
+            len += (size_t)w;
+        }
+    return buf;
+}
+
+static void print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
+                      bool partial, const struct stats_meta *meta, FILE *out,
+                      enum vms_format fmt, bool csv_header)
+{
+    char word[96];
     switch (fmt) {
     case VMS_TEXT:
+        if (meta && meta->prov)
+            prov_text(meta->prov, out);
         if (partial)
             fputs("partial statistics: the run stopped at an error\n", out);
+        if (meta && meta->marks & ~VMS_MARK_PARTIAL)
+            fprintf(out, "status: %s\n", vms_status_name(meta->marks, word, sizeof word));
         print_run_text(total, procs, n, out);
         break;
     case VMS_JSON:
@@ -521,22 +687,41 @@ void stats_print_run(const struct stats *total, const struct stats_proc *procs, 
             fputs("{\"partial\":true,", out);
         else
             fputc('{', out);
-        print_run_json(total, procs, n, out);
+        print_run_json(total, procs, n, meta, out);
         break;
-    case VMS_CSV: print_run_csv(total, procs, n, out, csv_header); break;
+    case VMS_CSV: print_run_csv(total, procs, n, meta, out, csv_header); break;
     }
 }
 
-void stats_print_row(const struct stats *s, const char *const *names,
-                     const char *const *values, size_t n, FILE *out, bool header)
+void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
+                     bool partial, FILE *out, enum vms_format fmt, bool csv_header)
 {
+    print_run(total, procs, n, partial, NULL, out, fmt, csv_header);
+}
+
+void stats_print_result(const struct stats *total, const struct stats_proc *procs, size_t n,
+                        const struct stats_meta *meta, FILE *out, enum vms_format fmt,
+                        bool csv_header)
+{
+    print_run(total, procs, n, meta->marks & VMS_MARK_PARTIAL, meta, out, fmt, csv_header);
+}
+
+static void print_row(const struct stats *s, const char *const *names,
+                      const char *const *values, size_t n, const struct stats_meta *meta,
+                      FILE *out, bool header)
+{
+    char word[96];
     if (header) {
         for (size_t i = 0; i < n; i++) {
             if (i)
                 fputc(',', out);
             stats_csv_field(out, names[i]);
         }
-        struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = (int)n};
+        if (meta)
+            fputs(n ? ",status,killed" : "status,killed", out);
+        if (meta && meta->prov)
+            prov_csv_head(meta->prov, out);
+        struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = (int)n + (meta != NULL)};
         emit(s, &em);
         fputc('\n', out);
     }
@@ -545,7 +730,25 @@ void stats_print_row(const struct stats *s, const char *const *names,
             fputc(',', out);
         stats_csv_field(out, values[i]);
     }
-    struct emitter em = {.out = out, .mode = EM_CSV_ROW, .ncols = (int)n};
+    if (meta)
+        fprintf(out, "%s%s,%zu", n ? "," : "", vms_status_name(meta->marks, word, sizeof word),
+                meta->killed);
+    if (meta && meta->prov)
+        prov_csv_values(meta->prov, 0, meta->prov->ninputs, out);
+    struct emitter em = {.out = out, .mode = EM_CSV_ROW, .ncols = (int)n + (meta != NULL)};
     emit(s, &em);
     fputc('\n', out);
+}
+
+void stats_print_row(const struct stats *s, const char *const *names,
+                     const char *const *values, size_t n, FILE *out, bool header)
+{
+    print_row(s, names, values, n, NULL, out, header);
+}
+
+void stats_print_result_row(const struct stats *s, const char *const *names,
+                            const char *const *values, size_t n, const struct stats_meta *meta,
+                            FILE *out, bool header)
+{
+    print_row(s, names, values, n, meta, out, header);
 }

@@ -70,6 +70,41 @@ struct stats_proc {
     const struct stats *s;
 };
 
+/* One input of a run: its identity (docs/statistics.md, "Provenance"). */
+struct stats_input {
+    const char *path, *format, *compression;
+    uint64_t bytes, hash; /* decompressed bytes read, their hash (trace/input.h) */
+    bool complete;        /* the whole stream was read */
+};
+
+/* One machine key and its value, as the key's syntax writes it. */
+struct stats_kv {
+    const char *key;
+    char value[64];
+};
+
+/* Everything that determines a run's result. */
+struct stats_prov {
+    const char *machine;           /* the preset */
+    const struct stats_kv *config; /* every machine key */
+    size_t nconfig;
+    const char *changed;           /* "KEY=VALUE ..." that differ from the preset, or "" */
+    uint64_t memory, swap, seed, tau, quantum;
+    const char *policy, *page_model;
+    bool pcid;
+    const struct stats_input *inputs; /* inputs[i]: process i + 1's */
+    size_t ninputs;
+};
+
+/* What a run's output says besides the statistics: how it ended (docs/statistics.md,
+ * "Status") and, with prov, where it came from. */
+struct stats_meta {
+    unsigned marks; /* VMS_MARK_* of the whole run */
+    size_t killed;  /* processes the out-of-memory killer ended */
+    const unsigned *proc_marks;    /* proc_marks[i]: VMS_MARK_* of procs[i] */
+    const struct stats_prov *prov; /* NULL: none printed */
+};
+
 /* A run: the total and its processes, in one format.
  *  - text: a table, one key per line, columns total and each process (one column when
  *    there is one process);
@@ -82,11 +117,24 @@ struct stats_proc {
  * csv_header: print the CSV header row first. */
 void stats_print_run(const struct stats *total, const struct stats_proc *procs, size_t n,
                      bool partial, FILE *out, enum vms_format fmt, bool csv_header);
+/* The same with the run's status (meta != NULL; partial = VMS_MARK_PARTIAL in its marks):
+ *  - JSON: "status" (the word of vms_status_name) and "killed" (a count) after "partial",
+ *    and in each process "status" after "killed";
+ *  - CSV: columns status and killed after trace (killed: 0 or 1 in a process's row);
+ *  - text: a first line "status: WORD" when the run is not ok. */
+void stats_print_result(const struct stats *total, const struct stats_proc *procs, size_t n,
+                        const struct stats_meta *meta, FILE *out, enum vms_format fmt,
+                        bool csv_header);
 
 /* One CSV row of the total preceded by leading columns (names[i] = values[i]): the row
  * of a sweep run. header: print the header row first. */
 void stats_print_row(const struct stats *s, const char *const *names,
                      const char *const *values, size_t n, FILE *out, bool header);
+/* The same with the run's status, killed count and provenance columns after the leading
+ * ones (the inputs' fields joined by commas). */
+void stats_print_result_row(const struct stats *s, const char *const *names,
+                            const char *const *values, size_t n, const struct stats_meta *meta,
+                            FILE *out, bool header);
 
 /* Output helpers: a JSON string literal (quoted, escaped), a CSV field (quoted when it
  * holds a comma, quote, CR or LF, RFC 4180). */

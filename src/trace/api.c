@@ -4,6 +4,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "trace/input.h"
 #include "trace/trace.h"
 
 _Static_assert(sizeof(struct vms_trace_rec) == sizeof(struct trace_rec), "record layouts");
@@ -92,6 +93,19 @@ const char *vms_trace_compression(const struct vms_trace *t)
 const char *vms_trace_source(const struct vms_trace *t)
 {
     return trace_reader_source(api_reader(t));
+}
+
+void vms_trace_identity(const struct vms_trace *t, uint64_t *bytes, uint64_t *hash)
+{
+    trace_reader_identity(api_reader(t), bytes, hash, NULL);
+}
+
+uint64_t vms_input_hash(const void *data, size_t n)
+{
+    struct input_hash h;
+    input_hash_init(&h);
+    input_hash_update(&h, data, n);
+    return input_hash_final(&h);
 }
 
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out)

@@ -53,6 +53,8 @@ struct trace_input {
     long pend_rc;
     struct vms_error pend_e;
     size_t zs_made; /* bytes the current zstd call has decoded */
+    struct input_hash hash; /* of the bytes input_read returned */
+    bool at_end;            /* input_read returned 0 */
 };
 
 /* Decoding ahead in a thread of its own (input_decode_ahead): a feed (base/feed.h) whose
@@ -72,6 +74,91 @@ struct input_ahead {
     unsigned cur;
     size_t off; /* bytes of chunk[cur] already read */
 };
+
+/* ---- the input hash (docs/trace-formats.md gives the algorithm to recompute it) */
+
+#define IH_K1 UINT64_C(0x9e3779b185ebca87)
+#define IH_K2 UINT64_C(0xc2b2ae3d27d4eb4f)
+
+static inline uint64_t ih_rotl(uint64_t x, unsigned r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static inline uint64_t ih_round(uint64_t v, uint64_t w)
+{
+    return ih_rotl(v ^ (w * IH_K1), 29) * IH_K2;
+}
+
+/* The little-endian 64-bit word at p. */
+static inline uint64_t ih_load(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+static inline void ih_stripe(uint64_t v[4], const unsigned char *p)
+{
+    v[0] = ih_round(v[0], ih_load(p));
+    v[1] = ih_round(v[1], ih_load(p + 8));
+    v[2] = ih_round(v[2], ih_load(p + 16));
+    v[3] = ih_round(v[3], ih_load(p + 24));
+}
+
+void input_hash_init(struct input_hash *h)
+{
+    memset(h, 0, sizeof *h);
+    for (unsigned i = 0; i < 4; i++)
+        h->v[i] = (uint64_t)(i + 1) * IH_K2;
+}
+
+void input_hash_update(struct input_hash *h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    h->len += n;
+    if (h->blen) {
+        size_t take = 32 - h->blen < n ? 32 - h->blen : n;
+        memcpy(h->buf + h->blen, p, take);
+        h->blen += (unsigned)take;
+        p += take;
+        n -= take;
+        if (h->blen < 32)
+            return;
+        ih_stripe(h->v, h->buf);
+        h->blen = 0;
+    }
+    uint64_t v[4] = {h->v[0], h->v[1], h->v[2], h->v[3]};
+    for (; n >= 32; p += 32, n -= 32)
+        ih_stripe(v, p);
+    memcpy(h->v, v, sizeof v);
+    memcpy(h->buf, p, n);
+    h->blen = (unsigned)n;
+}
+
+uint64_t input_hash_final(const struct input_hash *h)
+{
+    uint64_t x = ih_rotl(h->v[0], 1) + ih_rotl(h->v[1], 7) + ih_rotl(h->v[2], 12) +
+                 ih_rotl(h->v[3], 18);
+    unsigned i = 0;
+    for (; i + 8 <= h->blen; i += 8)
+        x = ih_round(x, ih_load(h->buf + i));
+    if (i < h->blen) {
+        unsigned char last[8] = {0};
+        memcpy(last, h->buf + i, h->blen - i);
+        x = ih_round(x, ih_load(last));
+    }
+    x ^= h->len;
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return x;
+}
 
 static voidpf input_zalloc(voidpf opaque, uInt items, uInt size)
 {
@@ -200,6 +287,7 @@ static struct trace_input *input_new(const char *name, struct vms_error *e)
         in->name = vms_strdup(name ? name : "?");
         in->raw = vms_malloc(RAW_SIZE);
         in->fd = -1;
+        input_hash_init(&in->hash);
     }
     if (!in || !in->name || !in->raw) {
         input_close(in);
@@ -470,9 +558,33 @@ static long input_read_ahead(struct input_ahead *a, unsigned char *dst, size_t c
 
 long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e)
 {
-    if (in->ahead)
-        return input_read_ahead(in->ahead, dst, cap, e);
-    return input_decode(in, dst, cap, e);
+    long n = in->ahead ? input_read_ahead(in->ahead, dst, cap, e) : input_decode(in, dst, cap, e);
+    if (n > 0)
+        input_hash_update(&in->hash, dst, (size_t)n);
+    else if (n == 0)
+        in->at_end = true;
+    return n;
+}
+
+void input_identity(const struct trace_input *in, uint64_t *bytes, uint64_t *hash,
+                    bool *complete)
+{
+    *bytes = in->hash.len;
+    *hash = input_hash_final(&in->hash);
+    if (complete)
+        *complete = in->at_end;
+}
+
+int input_drain(struct trace_input *in, struct vms_error *e)
+{
+    unsigned char *buf = vms_malloc(RAW_SIZE);
+    if (!buf)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    long n;
+    while ((n = input_read(in, buf, RAW_SIZE, e)) > 0)
+        ;
+    vms_free(buf);
+    return n < 0 ? (int)n : 0;
 }
 
 const char *input_compression(const struct trace_input *in)

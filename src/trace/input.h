@@ -12,6 +12,19 @@
 
 struct trace_input;
 
+/* The identity hash of a byte stream (docs/trace-formats.md, "The input hash"): 64 bits,
+ * fed in pieces of any size (the result does not depend on how the stream was cut),
+ * four 64-bit lanes a 32-byte stripe at a time. */
+struct input_hash {
+    uint64_t v[4];
+    uint64_t len;         /* bytes fed */
+    unsigned char buf[32]; /* the stripe being filled */
+    unsigned blen;
+};
+void input_hash_init(struct input_hash *h);
+void input_hash_update(struct input_hash *h, const void *data, size_t n);
+uint64_t input_hash_final(const struct input_hash *h); /* h is left as it was */
+
 /* own_fd: close fd in input_close. name is used in messages (copied). NULL + e on error. */
 struct trace_input *input_open_fd(int fd, bool own_fd, const char *name, struct vms_error *e);
 /* data must outlive the input. */
@@ -26,6 +39,13 @@ const char *input_compression(const struct trace_input *in); /* "none", "gzip", 
  * the host has no thread for it: input_read decompresses as before); -VMS_ENOMEM. */
 int input_decode_ahead(struct trace_input *in, struct vms_error *e);
 void input_close(struct trace_input *in); /* NULL ok */
+/* The decompressed bytes input_read has returned so far, their hash (input_hash), and
+ * whether input_read has reached the end (complete may be NULL). */
+void input_identity(const struct trace_input *in, uint64_t *bytes, uint64_t *hash,
+                    bool *complete);
+/* Reads (and hashes) the rest of the stream, discarding it: the identity then covers the
+ * whole stream. 0, or a negative VMS_E* as input_read. */
+int input_drain(struct trace_input *in, struct vms_error *e);
 /* Bytes taken from the source so far (compressed bytes for compressed input) and the
  * source's size (a regular file or memory; 0 when unknown, e.g. a pipe). */
 void input_progress(const struct trace_input *in, uint64_t *done, uint64_t *total);

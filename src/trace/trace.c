@@ -270,6 +270,17 @@ void trace_reader_progress(const struct trace_reader *r, uint64_t *done, uint64_
     input_progress(r->in, done, total);
 }
 
+void trace_reader_identity(const struct trace_reader *r, uint64_t *bytes, uint64_t *hash,
+                           bool *complete)
+{
+    input_identity(r->in, bytes, hash, complete);
+}
+
+int trace_reader_drain(struct trace_reader *r, struct vms_error *e)
+{
+    return r->eof ? 0 : input_drain(r->in, e);
+}
+
 /* ------------------------------------------------------------------ writing */
 
 bool trace_format_parse(const char *name, enum trace_format *out)

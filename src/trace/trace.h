@@ -60,6 +60,13 @@ int trace_reader_decode_ahead(struct trace_reader *r, struct vms_error *e);
 const char *trace_reader_source(const struct trace_reader *r);
 /* Input bytes consumed so far and the input's size (0 when unknown): for progress bars. */
 void trace_reader_progress(const struct trace_reader *r, uint64_t *done, uint64_t *total);
+/* The decompressed bytes read so far, their hash and whether they are the whole stream
+ * (trace/input.h, input_identity; complete may be NULL). */
+void trace_reader_identity(const struct trace_reader *r, uint64_t *bytes, uint64_t *hash,
+                           bool *complete);
+/* Reads the rest of the input without parsing it, so that the identity covers all of it
+ * (a process killed before its trace's end). 0 or a negative VMS_E*. */
+int trace_reader_drain(struct trace_reader *r, struct vms_error *e);
 
 /* Writers. path "-" is standard output. source_description goes into the binary header
  * (ignored by text formats; NULL = ""). trace_writer_close writes the end marker, flushes

@@ -25,6 +25,12 @@ for cmd in tests/cli/cases/*.cmd tests/cli/cases/*.sh; do
         continue
     fi
     sh -c "$(cat "$cmd")" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    # The build (the compression libraries compiled in, part of every result's
+    # provenance) is the one host-dependent value: goldens are those of a build without
+    # libzstd.
+    for f in out err; do
+        sed 's/zlib,liblzma,libzstd/zlib,liblzma/g' "$tmp/$f" > "$tmp/$f.n" && mv "$tmp/$f.n" "$tmp/$f"
+    done
     want_rc=0; [ -f "$base.rc" ] && want_rc=$(cat "$base.rc")
     ok=1
     if [ "$rc" != "$want_rc" ]; then ok=0; echo "FAIL $name: exit status $rc, expected $want_rc" >&2; fi

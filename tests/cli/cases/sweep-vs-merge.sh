@@ -13,7 +13,7 @@ while IFS= read -r job; do sh -c "$job" || exit 1; done < "$d/jobs.txt"
 "$VMSIM" merge -o "$d/merged.csv" "$d"/jobs/run-*.csv || exit 1
 cmp "$d/sweep.csv" "$d/merged.csv" || { diff "$d/sweep.csv" "$d/merged.csv" | head >&2; exit 1; }
 [ "$(wc -l < "$d/sweep.csv")" -eq 17 ] || { echo "expected a header and 16 rows" >&2; exit 1; }
-head -1 "$d/sweep.csv" | grep -q '^machine,set,memory,swap,policy,quantum,trace,references,' ||
+head -1 "$d/sweep.csv" | grep -q '^machine,set,memory,swap,policy,quantum,trace,status,killed,vmsim.version,.*,input.complete,references,' ||
     { echo "header: $(head -1 "$d/sweep.csv")" >&2; exit 1; }
 # standard output by default, the same table
 "$VMSIM" sweep -j 1 "$@" | cmp -s - "$d/sweep.csv" || { echo "stdout differs" >&2; exit 1; }

@@ -1,13 +1,16 @@
 # The statistics of a trace do not depend on how it was carried: lackey text, gzip, xz and
 # zstd, the vmsim binary format, din, standard input, a pipe delivering a line at a time.
 t=tests/data/trace/small
-want=$("$VMSIM" trace --json - < $t.lackey) || exit 1
+# The inputs' identities (format, compression, bytes, hash) differ between carriers: the
+# comparison leaves them out.
+noinputs() { sed 's/"inputs":\[[^]]*\],//'; }
+want=$("$VMSIM" trace --json - < $t.lackey | noinputs) || exit 1
 # check runs at the end of a pipeline, in a subshell: a difference is written to $bad,
 # which fails the case at the end.
 bad=$(mktemp) || exit 1
 trap 'rm -f "$bad"' EXIT
 check() { # LABEL, then the statistics on stdin
-    got=$(cat)
+    got=$(noinputs)
     [ "$got" = "$want" ] || echo "$1 differs" >>"$bad"
 }
 for f in $t.lackey.gz $t.lackey.xz $t.vt; do

@@ -1,0 +1,91 @@
+#!/bin/sh
+# Every result says where it came from: vmsim --version / vmsim version; trace's JSON, CSV
+# and text and sweep's rows carry the version and build, the machine with every key's
+# value, memory, swap, policy and parameters, page model, quantum, PCID, and each input's
+# path, decompressed bytes and hash, which tests/tools/inhash recomputes independently
+# from the algorithm of docs/trace-formats.md.
+inhash=$(dirname "$VMSIM")/tools/inhash
+[ -x "$inhash" ] || { echo "$inhash is not built (make check-build)" >&2; exit 1; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+d=tests/data/trace
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+has() { grep -q -- "$2" "$1" || { bad "$1 lacks '$2'"; head -c 400 "$1" >&2; echo >&2; }; }
+
+v=$("$VMSIM" --version) || bad "--version failed"
+[ "$v" = "$("$VMSIM" version)" ] || bad "vmsim version differs from --version"
+case "$v" in "vmsim 1.0.0 (zlib,liblzma)"|"vmsim 1.0.0 (zlib,liblzma,libzstd)") ;; *) bad "version: $v" ;; esac
+build=${v#*(}; build=${build%)}
+
+plain_bytes=$(wc -c < $d/small.lackey | tr -d ' ')
+plain_hash=$("$inhash" < $d/small.lackey)
+pages_hash=$("$inhash" < $d/pages.lackey)
+
+# JSON
+"$VMSIM" trace --json --set pcid=on --memory 1M --swap 2M --policy lru --seed 7 --quantum 99 \
+    $d/small.lackey.xz $d/pages.lackey > "$tmp/j" || bad "trace --json"
+has "$tmp/j" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"core-i7\",\"config\":{\"va_bits\":\"48\","
+has "$tmp/j" '"pcid":"on","latency.tlb_l1":"1",'
+has "$tmp/j" '},"memory":1048576,"swap":2097152,"policy":"lru","params":{"seed":7,"tau":0},"page_model":"zero-page","quantum":99,"pcid":true},'
+has "$tmp/j" "\"inputs\":\\[{\"path\":\"$d/small.lackey.xz\",\"format\":\"lackey\",\"compression\":\"xz\",\"bytes\":$plain_bytes,\"hash\":\"$plain_hash\",\"complete\":true},"
+has "$tmp/j" "{\"path\":\"$d/pages.lackey\",\"format\":\"lackey\",\"compression\":\"none\",\"bytes\":$(wc -c < $d/pages.lackey | tr -d ' '),\"hash\":\"$pages_hash\",\"complete\":true}\\],\"status\":\"ok\","
+# every machine key, with the value `vmsim machines --keys` shows
+"$VMSIM" machines --keys --set pcid=on | tail -n +2 | while read -r key val rest; do
+    grep -q "\"$key\":\"$val\"" "$tmp/j" || { echo "FAIL: key $key=$val missing" >&2; exit 1; }
+done || fail=1
+nkeys=$(sed 's/.*"config":{\([^}]*\)}.*/\1/' "$tmp/j" | tr ',' '\n' | wc -l)
+[ "$nkeys" -eq "$("$VMSIM" machines --keys | tail -n +2 | wc -l)" ] || bad "config has $nkeys keys"
+
+# CSV: the same in columns, per process its own input
+"$VMSIM" trace --csv --machine csapp-2level $d/small.lackey $d/pages.lackey > "$tmp/c" || bad "trace --csv"
+head -1 "$tmp/c" | grep -q '^process,trace,status,killed,vmsim.version,vmsim.build,run.machine,run.config.va_bits,.*,run.memory,run.swap,run.policy,run.params.seed,run.params.tau,run.page_model,run.quantum,run.pcid,input.format,input.compression,input.bytes,input.hash,input.complete,references,' ||
+    bad "CSV header: $(head -1 "$tmp/c" | cut -c1-200)"
+grep -q "^1,$d/small.lackey,ok,0,1.0.0,.*,csapp-2level,32,.*,268435456,0,clock,1,0,zero-page,10000,false,lackey,none,$plain_bytes,$plain_hash,true," "$tmp/c" ||
+    bad "CSV process 1 row"
+grep -q ",\"lackey,lackey\",\"none,none\",\"$plain_bytes,[0-9]*\",\"$plain_hash,$pages_hash\",\"true,true\"," "$tmp/c" ||
+    bad "CSV total row's inputs"
+
+# text: the first line says it all
+"$VMSIM" trace --set tlb.l2=0 $d/small.lackey > "$tmp/t" || bad "trace"
+[ "$(head -1 "$tmp/t")" = "vmsim 1.0.0 ($build): machine core-i7 (tlb.l2=0), memory 268435456, swap 0, policy clock (seed 1, tau 0), page model zero-page, quantum 10000, pcid off; $d/small.lackey $plain_bytes bytes hash $plain_hash" ] ||
+    bad "text first line: $(head -1 "$tmp/t")"
+
+# a killed process's trace is still hashed whole
+"$VMSIM" trace --json --memory 32K $d/pages.lackey > "$tmp/k" 2>/dev/null
+has "$tmp/k" "\"hash\":\"$pages_hash\",\"complete\":true}"
+
+# the vmsim binary format: the bytes of the stream as read
+"$VMSIM" trace --json $d/small.vt > "$tmp/v" || bad "trace small.vt"
+has "$tmp/v" "\"format\":\"vmsim\",\"compression\":\"none\",\"bytes\":$(wc -c < $d/small.vt | tr -d ' '),\"hash\":\"$("$inhash" < $d/small.vt)\""
+
+# sweep rows
+"$VMSIM" sweep -j 1 --memory 1M,2M $d/small.lackey > "$tmp/s" || bad "sweep"
+head -1 "$tmp/s" | grep -q '^machine,set,memory,swap,policy,quantum,trace,status,killed,vmsim.version,vmsim.build,' || bad "sweep header"
+[ "$(grep -c ",1.0.0,.*,$plain_bytes,$plain_hash,true," "$tmp/s")" = 2 ] || bad "sweep rows"
+# mrc: JSON first objects, CSV columns after the curve's, text first line; skipped lines
+# are a marked result (exit 1)
+"$VMSIM" mrc --json --policy lru,fifo --sizes 1-3 --seed 5 $d/small.lackey.gz > "$tmp/mj" || bad "mrc --json"
+has "$tmp/mj" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"policies\":\"lru,fifo\",\"page_size\":4096,\"machine\":null,\"params\":{\"seed\":5,\"tau\":0,\"bits\":0,\"tick\":0},\"sizes\":\"1-3\",\"shards\":0,\"simulate\":false},\"inputs\":\[{\"path\":\"$d/small.lackey.gz\",\"format\":\"lackey\",\"compression\":\"gzip\",\"bytes\":$plain_bytes,\"hash\":\"$plain_hash\",\"complete\":true}\],\"status\":\"ok\",\"references\": 304,"
+"$VMSIM" mrc --csv --machine csapp-small $d/small.lackey > "$tmp/mc" || bad "mrc --csv"
+head -1 "$tmp/mc" | grep -q '^policy,frames,faults,miss_ratio,status,vmsim.version,vmsim.build,run.policies,run.page_size,run.machine,.*,input.path,input.format,input.compression,input.bytes,input.hash,input.complete$' ||
+    bad "mrc CSV header"
+[ "$(grep -c ",ok,1.0.0,.*,lru,64,csapp-small,.*,all,0,false,$d/small.lackey,lackey,none,$plain_bytes,$plain_hash,true\$" "$tmp/mc")" = "$(($(wc -l < "$tmp/mc") - 1))" ] ||
+    bad "mrc CSV rows"
+refs=tests/data/refs/textbook.txt
+"$VMSIM" mrc --file $refs > "$tmp/mt" || bad "mrc --file"
+[ "$(head -1 "$tmp/mt")" = "vmsim 1.0.0 ($build): mrc policies lru, sizes all, seed 0, tau 0, bits 0, tick 0; $refs $(wc -c < $refs | tr -d ' ') bytes hash $("$inhash" < $refs)" ] ||
+    bad "mrc text first line: $(head -1 "$tmp/mt")"
+printf 'I  00401000,3\n L 10000000,8\n L zz,4\n S 10000008,8\n' > "$tmp/bad.lackey"
+"$VMSIM" mrc --skip-bad --csv "$tmp/bad.lackey" > "$tmp/ms" 2> "$tmp/err"; rc=$?
+[ $rc = 1 ] || bad "mrc with a skipped line: exit status $rc, expected 1"
+grep -q '1 malformed line skipped' "$tmp/err" || bad "mrc skipped: stderr"
+grep -q '^lru,1,[0-9]*,[0-9.]*,skipped,' "$tmp/ms" || bad "mrc skipped: status column"
+# pages: JSON and the working-set CSV say the same (the arguments' identity: their text
+# joined by spaces)
+"$VMSIM" pages --json --policy fifo --frames 2 1 2w 3 > "$tmp/pj" || bad "pages --json"
+has "$tmp/pj" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"policy\":\"fifo\",\"frames\":2,.*\"inputs\":\[{\"path\":\"arguments\",\"format\":\"refs\",\"compression\":\"none\",\"bytes\":6,\"hash\":\"$(printf '1 2w 3' | "$inhash")\",\"complete\":true}\],\"policy\": \"fifo\","
+"$VMSIM" pages --ws-series --tau 2 --csv --file $refs > "$tmp/pc" || bad "pages --ws-series --csv"
+[ "$(grep -c ",1.0.0,.*,ws,2,$refs,refs,$(wc -c < $refs | tr -d ' '),$("$inhash" < $refs)\$" "$tmp/pc")" = "$(($(wc -l < "$tmp/pc") - 1))" ] ||
+    bad "pages CSV rows"
+exit $fail
