@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/parse.h"
+#include "base/slurp.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -504,39 +505,12 @@ static struct vms_state *state_load(const char *path, struct vms_error *e)
         err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 4096, n = 0;
-    char *buf = vms_malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (n < cap)
-            break;
-        if (cap >= (64u << 20)) {
-            vms_free(buf);
-            fclose(f);
-            err_set(e, VMS_EINVAL, "%s: state file larger than 64 MiB", path);
-            return NULL;
-        }
-        char *nb = vms_realloc(buf, cap * 2);
-        if (!nb) {
-            vms_free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    bool err = ferror(f);
+    char *buf;
+    size_t n;
+    int rc = slurp_file(f, path, "state file", (size_t)64 << 20, &buf, &n, e);
     fclose(f);
-    if (!buf) {
-        err_set(e, VMS_ENOMEM, "out of host memory reading %s", path);
+    if (rc)
         return NULL;
-    }
-    if (err) {
-        vms_free(buf);
-        err_set(e, VMS_EIO, "%s: read error", path);
-        return NULL;
-    }
     struct vms_state *st = state_parse(buf, n, path, e);
     vms_free(buf);
     return st;

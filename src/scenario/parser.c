@@ -9,6 +9,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/parse.h"
+#include "base/slurp.h"
 #include "base/types.h"
 #include "scenario/lexer.h"
 
@@ -902,37 +903,24 @@ int vms_scenario_parse(const char *text, size_t len, const char *filename,
     return scenario_parse(text, len, filename, out, e);
 }
 
+/* A scenario file larger than this is refused, not read (an endless input cannot grow the
+ * host process without bound); 10^5 commands take about 3 MiB. */
+#define SCENARIO_MAX_BYTES ((size_t)64 << 20)
+
 int vms_scenario_load(const char *path, struct vms_scenario **out, struct vms_error *e)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     *out = NULL;
     if (!f)
         return err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0, r;
-    char *buf = vms_malloc(cap);
-    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = vms_realloc(buf, cap * 2);
-            if (!nb) {
-                vms_free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int failed = ferror(f);
+    char *buf;
+    size_t n;
+    int rc = slurp_file(f, path, "scenario", SCENARIO_MAX_BYTES, &buf, &n, e);
     if (f != stdin)
         fclose(f);
-    if (!buf)
-        return err_set(e, VMS_ENOMEM, "%s: out of memory", path);
-    if (failed) {
-        vms_free(buf);
-        return err_set(e, VMS_EIO, "%s: read error", path);
-    }
-    int rc = scenario_parse(buf, n, strcmp(path, "-") ? path : "<stdin>", out, e);
+    if (rc)
+        return rc;
+    rc = scenario_parse(buf, n, strcmp(path, "-") ? path : "<stdin>", out, e);
     vms_free(buf);
     return rc;
 }

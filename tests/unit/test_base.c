@@ -4,6 +4,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/parse.h"
+#include "base/slurp.h"
 
 TEST(parse_numbers)
 {
@@ -120,4 +121,44 @@ TEST(feed_stop_while_full)
     feed_stop(f);
     CHECK(t.fills <= 5);
     feed_stop(NULL);
+}
+
+/* slurp_file: the whole input, NUL-terminated; exactly max bytes pass, one more fails
+ * without reading everything; an empty input is an empty buffer. */
+TEST(base_slurp_bounded)
+{
+    struct vms_error e = {0};
+    char *buf;
+    size_t n;
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 10000; i++)
+        fputc('a' + i % 26, f);
+    rewind(f);
+    CHECK_EQ(slurp_file(f, "t", "test input", 10000, &buf, &n, &e), 0);
+    CHECK_EQ(n, 10000);
+    CHECK_EQ(buf[9999], 'a' + 9999 % 26);
+    CHECK_EQ(buf[10000], '\0');
+    vms_free(buf);
+    rewind(f);
+    CHECK_EQ(slurp_file(f, "t", "test input", 9999, &buf, &n, &e), -VMS_EINVAL);
+    CHECK(buf == NULL);
+    CHECK_STR(e.msg, "t: test input larger than 0 MiB");
+    fclose(f);
+    f = tmpfile();
+    CHECK_EQ(slurp_file(f, "e", "test input", 10, &buf, &n, &e), 0);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(buf[0], '\0');
+    vms_free(buf);
+    fclose(f);
+    /* an endless input stops at the bound */
+    f = fopen("/dev/zero", "rb");
+    if (f) {
+        CHECK_EQ(slurp_file(f, "/dev/zero", "state file", (size_t)1 << 20, &buf, &n, &e),
+                 -VMS_EINVAL);
+        CHECK_STR(e.msg, "/dev/zero: state file larger than 1 MiB");
+        fclose(f);
+    }
 }
