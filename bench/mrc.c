@@ -7,6 +7,8 @@
  * Usage: build/bench/mrc [TOUCHES] [PAGES] [SIM_SIZES]   or   build/bench/mrc --trace F */
 #include "vmsim.h"
 
+#include "traces.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +174,12 @@ static void bench_trace(const char *path)
     free(r);
 }
 
+static void bench_trace_cb(const char *path, void *ctx)
+{
+    (void)ctx;
+    bench_trace(path);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && (!strcmp(argv[1], "--trace") || !strcmp(argv[1], "--lackey"))) {
@@ -234,17 +242,7 @@ int main(int argc, char **argv)
     free(sizes);
     free(s);
     if (argc == 1) {
-        static const char *const names[] = {"mm.lackey.xz", "sort.lackey.xz"};
-        const char *env = getenv("VMSIM_TRACES");
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", env && *env ? env : "bench/traces", names[i]);
-            FILE *f = fopen(path, "rb");
-            if (f) {
-                fclose(f);
-                bench_trace(path);
-            }
-        }
+        bench_each_trace(bench_trace_cb, NULL);
     }
     return mismatches ? 1 : 0;
 }

@@ -7,6 +7,7 @@
  * .lackey.xz, or of $VMSIM_TRACES/..., when found). Prints the median of RUNS. */
 #include "base/err.h"
 #include "hw/mmu.h"
+#include "traces.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,11 @@ static void bench(const char *path, int runs)
            (unsigned long long)med->dram_writes);
 }
 
+static void bench_cb(const char *path, void *ctx)
+{
+    bench(path, *(int *)ctx);
+}
+
 int main(int argc, char **argv)
 {
     int runs = argc > 1 ? atoi(argv[1]) : 1;
@@ -217,16 +223,6 @@ int main(int argc, char **argv)
             bench(argv[i], runs);
         return 0;
     }
-    static const char *const names[] = {"mm.lackey.xz", "sort.lackey.xz"};
-    const char *env = getenv("VMSIM_TRACES");
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", env && *env ? env : "bench/traces", names[i]);
-        FILE *f = fopen(path, "rb");
-        if (f) {
-            fclose(f);
-            bench(path, runs);
-        }
-    }
+    bench_each_trace(bench_cb, &runs);
     return 0;
 }

@@ -166,9 +166,9 @@ uint64_t vms_kernel_page_size(const struct vms_kernel *vk)
 
 /* ---- processes */
 
-int vms_kernel_spawn(struct vms_kernel *vk, int *pid, struct vms_error *e)
+/* A new process: kern_spawn (parent NULL) or kern_fork of parent, its pid into *pid. */
+static int kapi_new(struct vms_kernel *vk, struct task *parent, int *pid, struct vms_error *e)
 {
-    *pid = -1;
     int rc = kapi_reserve(vk, e);
     if (rc)
         return rc;
@@ -176,11 +176,17 @@ int vms_kernel_spawn(struct vms_kernel *vk, int *pid, struct vms_error *e)
     if (!e)
         e = &le;
     e->code = 0;
-    struct task *t = kern_spawn(vk->k, e);
+    struct task *t = parent ? kern_fork(vk->k, parent, e) : kern_spawn(vk->k, e);
     if (!t)
         return -(e->code ? e->code : VMS_ENOMEM);
     *pid = kapi_add(vk, t);
     return 0;
+}
+
+int vms_kernel_spawn(struct vms_kernel *vk, int *pid, struct vms_error *e)
+{
+    *pid = -1;
+    return kapi_new(vk, NULL, pid, e);
 }
 
 int vms_kernel_fork(struct vms_kernel *vk, int parent, int *child, struct vms_error *e)
@@ -189,18 +195,7 @@ int vms_kernel_fork(struct vms_kernel *vk, int parent, int *child, struct vms_er
     struct task *p = kapi_task(vk, parent, true, e);
     if (!p)
         return -VMS_EINVAL;
-    int rc = kapi_reserve(vk, e);
-    if (rc)
-        return rc;
-    struct vms_error le;
-    if (!e)
-        e = &le;
-    e->code = 0;
-    struct task *t = kern_fork(vk->k, p, e);
-    if (!t)
-        return -(e->code ? e->code : VMS_ENOMEM);
-    *child = kapi_add(vk, t);
-    return 0;
+    return kapi_new(vk, p, child, e);
 }
 
 int vms_kernel_exec(struct vms_kernel *vk, int pid, const char *path, const char *const *argv,

@@ -24,26 +24,29 @@ static int api_result(const void *obj, const struct vms_error *e)
     return obj ? 0 : -(e->code ? e->code : VMS_EIO);
 }
 
-int vms_trace_open(const char *path, unsigned flags, struct vms_trace **out,
-                   struct vms_error *e)
+/* Both opens: trace_open of path, or trace_open_fd of fd (path NULL) named `name`. */
+static int api_open(const char *path, int fd, const char *name, unsigned flags,
+                    struct vms_trace **out, struct vms_error *e)
 {
     struct vms_error le;
     if (!e)
         e = &le;
     e->code = 0;
-    *out = (struct vms_trace *)trace_open(path, flags, e);
+    *out = (struct vms_trace *)(path ? trace_open(path, flags, e)
+                                     : trace_open_fd(fd, name, flags, e));
     return api_result(*out, e);
+}
+
+int vms_trace_open(const char *path, unsigned flags, struct vms_trace **out,
+                   struct vms_error *e)
+{
+    return api_open(path, -1, NULL, flags, out, e);
 }
 
 int vms_trace_open_fd(int fd, const char *name, unsigned flags, struct vms_trace **out,
                       struct vms_error *e)
 {
-    struct vms_error le;
-    if (!e)
-        e = &le;
-    e->code = 0;
-    *out = (struct vms_trace *)trace_open_fd(fd, name, flags, e);
-    return api_result(*out, e);
+    return api_open(NULL, fd, name, flags, out, e);
 }
 
 long vms_trace_read(struct vms_trace *t, struct vms_trace_rec *buf, size_t n,
