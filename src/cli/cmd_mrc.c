@@ -1,6 +1,7 @@
 /* vmsim mrc: miss-ratio curves for one or more policies over a memory trace (pages touched
  * by each record) or a page reference string; text, CSV, JSON, SVG, or PNG via gnuplot. */
 #include "cli/cli.h"
+#include "cli/gnuplot.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,9 +41,18 @@ static void mrc_usage(FILE *f)
             "  --sizes LIST    frame counts to report, e.g. 1,2,4,8 or 1-64 (default all)\n"
             "  --csv           policy,frames,faults,miss_ratio rows\n"
             "  --json          one object with a curve per policy\n"
+            "  -o, --output OUT  write the table (or CSV, JSON) to OUT instead of standard\n"
+            "                  output ('-': standard output)\n"
             "  --svg OUT       also plot miss ratio against frames into OUT (SVG)\n"
             "  --png OUT       the same plot as PNG, drawn by gnuplot (when installed)\n"
-            "  --title T       the plot's title\n"
+            "  --title T       the plots' title (a second line names the input, the page\n"
+            "                  size and the machine)\n"
+            "  --logx, --logy  logarithmic frames / miss-ratio axis (default: logarithmic\n"
+            "                  where the values span more than two decades, else linear)\n"
+            "  --linx, --liny  linear frames / miss-ratio axis\n"
+            "  --ws-series OUT also plot the working-set size |W(t,tau)| over time of the\n"
+            "                  same input into OUT (SVG; PNG through gnuplot when OUT ends\n"
+            "                  in .png), for window --tau T or else windows of 10, 100, ...\n"
             "  --shards R      add an SHARDS estimate of the LRU curve sampling pages at rate\n"
             "                  R in (0,1], with its error against the exact curve\n"
             "  --simulate      simulate stack policies per size as well (checks one-pass)\n"
@@ -124,80 +134,89 @@ static const char *mrc_future_policy(const char *list, char *buf, size_t n)
     return NULL;
 }
 
-/* The gnuplot executable on PATH into buf; false when there is none. */
-static bool mrc_find_gnuplot(char *buf, size_t n)
+/* What the plots say: their options, and the second line of their title. */
+struct mrc_plots {
+    const char *svg, *png, *ws, *title;
+    enum vms_plot_scale x, y;
+    uint64_t tau;         /* the window of ws (0: 10, 100, ...) */
+    struct vms_refs refs; /* the page touches, for ws */
+    char subtitle[512];
+    char gnuplot[4096];
+};
+
+/* "pages of 4 KiB" for a power of two. */
+static void mrc_page_text(char *buf, size_t n, uint64_t size)
 {
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        int w = len ? snprintf(buf, n, "%.*s/gnuplot", (int)len, path)
-                    : snprintf(buf, n, "./gnuplot");
-        struct stat st;
-        if (w > 0 && (size_t)w < n && stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
-            access(buf, X_OK) == 0)
-            return true;
-        path += len;
-        if (*path == ':')
-            path++;
-    }
-    return false;
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    unsigned u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && size >= 1024 && size % 1024 == 0)
+        size /= 1024, u++;
+    snprintf(buf, n, "pages of %" PRIu64 " %s", size, units[u]);
 }
 
-/* Draw the curves into png by piping a script into gnuplot; returns the exit status. */
-static int mrc_png(const char *gnuplot, const struct vms_mrc *m, const char *title,
-                   const char *png)
+struct mrc_gp {
+    const struct vms_mrc *m;
+    const struct mrc_plots *pl;
+    const char *png;
+    bool ws;
+};
+
+static int mrc_gp_write(void *ctx, FILE *f)
 {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return cli_usage_error("--png: %s", strerror(errno));
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return cli_usage_error("--png: %s", strerror(errno));
+    const struct mrc_gp *g = ctx;
+    struct vms_plot_opts o = {g->pl->title, g->pl->subtitle, g->pl->x, g->pl->y, g->png};
+    if (!g->ws)
+        return vms_mrc_plot(g->m, &o, f, NULL);
+    o.x = o.y = VMS_PLOT_AUTO; /* --logx and co. are the curve's; the series is linear */
+    return vms_ws_plot(&g->pl->refs, &g->pl->tau, g->pl->tau ? 1 : 0, &o, f, NULL);
+}
+
+/* Draw the plots pl asks for (all after vms_mrc_finish); returns the exit status. */
+static int mrc_draw(const struct vms_mrc *m, struct mrc_plots *pl)
+{
+    size_t len = strlen(pl->subtitle);
+    snprintf(pl->subtitle + len, sizeof pl->subtitle - len,
+             "%s%" PRIu64 " references, %" PRIu64 " distinct pages", len ? "; " : "",
+             vms_mrc_references(m), vms_mrc_footprint(m));
+    struct vms_error e = {0};
+    int rc = 0;
+    if (pl->svg) {
+        struct vms_plot_opts o = {pl->title, pl->subtitle, pl->x, pl->y, NULL};
+        FILE *svg = fopen(pl->svg, "w");
+        if (!svg)
+            return cli_usage_error("--svg: %s: %s", pl->svg, strerror(errno));
+        vms_mrc_plot(m, &o, svg, &e); /* a write error shows at fclose */
+        if (fclose(svg) != 0)
+            return cli_usage_error("--svg: %s: write failed", pl->svg);
     }
-    if (pid == 0) {
-        dup2(fds[0], STDIN_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(gnuplot, "gnuplot", (char *)NULL);
-        _exit(127);
+    if (pl->png) {
+        struct mrc_gp g = {m, pl, pl->png, false};
+        if ((rc = cli_gnuplot_run(pl->gnuplot, "--png", mrc_gp_write, &g, pl->png)))
+            return rc;
     }
-    close(fds[0]);
-    /* gnuplot may stop reading early; its exit status tells, not a SIGPIPE here. */
-    struct sigaction ign = {0}, old;
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, &old);
-    FILE *f = fdopen(fds[1], "w");
-    if (f) {
-        /* gnuplot may stop reading early: its exit status tells, not a write error */
-        vms_mrc_gnuplot(m, title, png, f, NULL);
-        fclose(f);
-    } else {
-        close(fds[1]);
+    if (pl->ws) {
+        size_t n = strlen(pl->ws);
+        if (n > 4 && !strcmp(pl->ws + n - 4, ".png")) {
+            struct mrc_gp g = {m, pl, pl->ws, true};
+            return cli_gnuplot_run(pl->gnuplot, "--ws-series", mrc_gp_write, &g, pl->ws);
+        }
+        FILE *svg = fopen(pl->ws, "w");
+        if (!svg)
+            return cli_usage_error("--ws-series: %s: %s", pl->ws, strerror(errno));
+        struct vms_plot_opts o = {pl->title, pl->subtitle, VMS_PLOT_AUTO, VMS_PLOT_AUTO, NULL};
+        rc = vms_ws_plot(&pl->refs, &pl->tau, pl->tau ? 1 : 0, &o, svg, &e);
+        if (fclose(svg) != 0 && rc == 0)
+            return cli_usage_error("--ws-series: %s: write failed", pl->ws);
+        if (rc < 0)
+            return cli_fail(&e);
     }
-    sigaction(SIGPIPE, &old, NULL);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return cli_usage_error("--png: %s", strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return cli_usage_error("--png: %s failed (%s %d)", gnuplot,
-                               WIFEXITED(status) ? "exit status" : "signal",
-                               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    struct stat st;
-    if (stat(png, &st) != 0 || st.st_size == 0)
-        return cli_usage_error("--png: %s: gnuplot wrote no image", png);
     return 0;
 }
 
-/* Feed every record of the trace at path to m; prints a summary line in text mode. */
+/* Feed every record of the trace at path to m (and its page touches to refs unless NULL);
+ * prints a summary line to text unless NULL. */
 static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
-                          uint64_t page_size, bool text)
+                          uint64_t page_size, FILE *text, struct vms_refs *refs)
 {
     enum { BATCH = 4096 };
     struct vms_error e = {0};
@@ -212,7 +231,8 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
     long got;
     int rc = 0;
     while ((got = vms_trace_read(t, buf, BATCH, &e)) > 0)
-        if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0) {
+        if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0 ||
+            (refs && vms_refs_add_records(refs, buf, (size_t)got, page_size, &e) < 0)) {
             rc = cli_usage_error("mrc: out of memory");
             break;
         }
@@ -226,19 +246,19 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
     if (got < 0)
         rc = cli_fail(&e);
     if (rc == 0 && text) {
-        printf("trace %s (%s, %s): %" PRIu64 " records (I %" PRIu64 ", L %" PRIu64
-               ", S %" PRIu64 ", M %" PRIu64 "), pages of %" PRIu64 " bytes\n",
-               path, vms_trace_format_name(t), vms_trace_compression(t), c.records,
-               c.kind[VMS_TRACE_I], c.kind[VMS_TRACE_L], c.kind[VMS_TRACE_S],
-               c.kind[VMS_TRACE_M], page_size);
+        fprintf(text, "trace %s (%s, %s): %" PRIu64 " records (I %" PRIu64 ", L %" PRIu64
+                ", S %" PRIu64 ", M %" PRIu64 "), pages of %" PRIu64 " bytes\n",
+                path, vms_trace_format_name(t), vms_trace_compression(t), c.records,
+                c.kind[VMS_TRACE_I], c.kind[VMS_TRACE_L], c.kind[VMS_TRACE_S],
+                c.kind[VMS_TRACE_M], page_size);
     }
     free(buf);
     vms_trace_close(t);
     return rc;
 }
 
-/* Feed the reference string in file to m. */
-static int mrc_read_refs(struct vms_mrc *m, const char *file)
+/* Feed the reference string in file to m; keep it in *keep unless NULL. */
+static int mrc_read_refs(struct vms_mrc *m, const char *file, struct vms_refs *keep)
 {
     size_t len;
     char *text = cli_read_file(file, &len);
@@ -251,13 +271,17 @@ static int mrc_read_refs(struct vms_mrc *m, const char *file)
     for (size_t i = 0; r == 0 && i < refs.n; i++)
         if (vms_mrc_touch(m, refs.page[i], refs.write[i]) < 0)
             r = -VMS_ENOMEM, snprintf(e.msg, sizeof e.msg, "mrc: out of memory");
-    vms_refs_fini(&refs);
+    if (keep && r == 0)
+        *keep = refs;
+    else
+        vms_refs_fini(&refs);
     return r < 0 ? cli_fail(&e) : 0;
 }
 
 int cmd_mrc(int argc, char **argv)
 {
-    enum { OPT_PAGE_SIZE = 256, OPT_MACHINE, OPT_SKIP_BAD, OPT_PNG };
+    enum { OPT_PAGE_SIZE = 256, OPT_MACHINE, OPT_SKIP_BAD, OPT_PNG, OPT_LOGX, OPT_LOGY,
+           OPT_LINX, OPT_LINY, OPT_WS };
     static const struct option longopts[] = {
         {"policy", required_argument, NULL, 'p'}, {"file", required_argument, NULL, 'F'},
         {"sizes", required_argument, NULL, 'z'},  {"csv", no_argument, NULL, 'c'},
@@ -270,20 +294,25 @@ int cmd_mrc(int argc, char **argv)
         {"machine", required_argument, NULL, OPT_MACHINE},
         {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
         {"png", required_argument, NULL, OPT_PNG},
+        {"output", required_argument, NULL, 'o'}, {"ws-series", required_argument, NULL, OPT_WS},
+        {"logx", no_argument, NULL, OPT_LOGX},    {"logy", no_argument, NULL, OPT_LOGY},
+        {"linx", no_argument, NULL, OPT_LINX},    {"liny", no_argument, NULL, OPT_LINY},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct vms_mrc_opts o = {.policies = "lru"};
-    const char *file = NULL, *trace = NULL, *svg_path = NULL, *png_path = NULL, *title = NULL;
+    const char *file = NULL, *trace = NULL, *out_path = NULL;
     const char *page_opt = NULL, *machine = NULL;
+    static struct mrc_plots pl; /* static: its buffers are large */
+    memset(&pl, 0, sizeof pl);
+    FILE *out = stdout;
     enum vms_format fmt = VMS_TEXT;
     uint32_t *sizes = NULL;
     size_t nsizes = 0;
     uint64_t v, page_size = 4096;
     unsigned trace_flags = 0;
-    char gnuplot[4096];
     int c, rc = 2;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': o.policies = optarg; break;
         case 'F': file = optarg; break;
@@ -293,9 +322,15 @@ int cmd_mrc(int argc, char **argv)
             break;
         case 'c': fmt = VMS_CSV; break;
         case 'j': fmt = VMS_JSON; break;
-        case 'S': svg_path = optarg; break;
-        case OPT_PNG: png_path = optarg; break;
-        case 'i': title = optarg; break;
+        case 'S': pl.svg = optarg; break;
+        case OPT_PNG: pl.png = optarg; break;
+        case 'i': pl.title = optarg; break;
+        case 'o': out_path = optarg; break;
+        case OPT_WS: pl.ws = optarg; break;
+        case OPT_LOGX: pl.x = VMS_PLOT_LOG; break;
+        case OPT_LOGY: pl.y = VMS_PLOT_LOG; break;
+        case OPT_LINX: pl.x = VMS_PLOT_LINEAR; break;
+        case OPT_LINY: pl.y = VMS_PLOT_LINEAR; break;
         case 'r': {
             char *end;
             o.shards_rate = strtod(optarg, &end);
@@ -389,8 +424,25 @@ int cmd_mrc(int argc, char **argv)
                         "from standard input; give the trace as a file", future);
         goto out;
     }
-    if (png_path && !mrc_find_gnuplot(gnuplot, sizeof gnuplot)) {
-        cli_usage_error("--png: gnuplot not found; use --svg");
+    size_t wl = pl.ws ? strlen(pl.ws) : 0;
+    bool ws_png = wl > 4 && !strcmp(pl.ws + wl - 4, ".png");
+    if ((pl.png || ws_png) && !cli_gnuplot_find(pl.gnuplot, sizeof pl.gnuplot)) {
+        cli_usage_error("%s: gnuplot not found; use --svg", pl.png ? "--png" : "--ws-series");
+        goto out;
+    }
+    pl.tau = o.params.tau;
+    if (trace) {
+        char pages[64];
+        mrc_page_text(pages, sizeof pages, page_size);
+        const char *base = strrchr(trace, '/') ? strrchr(trace, '/') + 1 : trace;
+        snprintf(pl.subtitle, sizeof pl.subtitle, "trace %s, %s%s%s", base, pages,
+                 page_opt ? "" : ", machine ", page_opt ? "" : machine ? machine
+                                                                      : VMS_DEFAULT_MACHINE);
+    } else {
+        snprintf(pl.subtitle, sizeof pl.subtitle, "reference string %s", file);
+    }
+    if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w"))) {
+        cli_usage_error("-o: %s: %s", out_path, strerror(errno));
         goto out;
     }
     o.sizes = sizes;
@@ -401,30 +453,26 @@ int cmd_mrc(int argc, char **argv)
         goto out;
     }
     if (trace)
-        rc = mrc_read_trace(m, trace, trace_flags, page_size, fmt == VMS_TEXT);
+        rc = mrc_read_trace(m, trace, trace_flags, page_size, fmt == VMS_TEXT ? out : NULL,
+                            pl.ws ? &pl.refs : NULL);
     else
-        rc = mrc_read_refs(m, file);
+        rc = mrc_read_refs(m, file, pl.ws ? &pl.refs : NULL);
     if (rc == 0 && vms_mrc_finish(m, &e) < 0)
         rc = cli_fail(&e);
     if (rc) {
         vms_mrc_destroy(m);
         goto out;
     }
-    vms_mrc_print(m, stdout, fmt, &e); /* finished: cannot fail but for stdout's errors */
-    if (svg_path) {
-        FILE *svg = fopen(svg_path, "w");
-        if (!svg) {
-            rc = cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
-        } else {
-            vms_mrc_svg(m, title, svg, &e); /* a write error shows at fclose */
-            if (fclose(svg) != 0)
-                rc = cli_usage_error("--svg: %s: write failed", svg_path);
-        }
-    }
-    if (png_path && rc == 0)
-        rc = mrc_png(gnuplot, m, title, png_path);
+    vms_mrc_print(m, out, fmt, &e); /* finished: cannot fail but for the output's errors */
+    if (fflush(out) != 0 || ferror(out))
+        rc = cli_usage_error("%s: write error (disk full?)", out_path ? out_path : "stdout");
+    if (rc == 0)
+        rc = mrc_draw(m, &pl);
     vms_mrc_destroy(m);
 out:
+    if (out != stdout && fclose(out) != 0 && rc == 0)
+        rc = cli_usage_error("-o: %s: write error (disk full?)", out_path);
+    vms_refs_fini(&pl.refs);
     free(sizes);
     return rc;
 }
