@@ -144,16 +144,6 @@ struct mrc_plots {
     char gnuplot[4096];
 };
 
-/* "pages of 4 KiB" for a power of two. */
-static void mrc_page_text(char *buf, size_t n, uint64_t size)
-{
-    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    unsigned u = 0;
-    while (u + 1 < sizeof units / sizeof units[0] && size >= 1024 && size % 1024 == 0)
-        size /= 1024, u++;
-    snprintf(buf, n, "pages of %" PRIu64 " %s", size, units[u]);
-}
-
 struct mrc_gp {
     const struct vms_mrc *m;
     const struct mrc_plots *pl;
@@ -433,17 +423,22 @@ int cmd_mrc(int argc, char **argv)
     pl.tau = o.params.tau;
     if (trace) {
         char pages[64];
-        mrc_page_text(pages, sizeof pages, page_size);
+        cli_page_text(pages, sizeof pages, page_size);
         const char *base = strrchr(trace, '/') ? strrchr(trace, '/') + 1 : trace;
         snprintf(pl.subtitle, sizeof pl.subtitle, "trace %s, %s%s%s", base, pages,
                  page_opt ? "" : ", machine ", page_opt ? "" : machine ? machine
                                                                       : VMS_DEFAULT_MACHINE);
     } else {
-        snprintf(pl.subtitle, sizeof pl.subtitle, "reference string %s", file);
+        const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+        snprintf(pl.subtitle, sizeof pl.subtitle, "reference string %s", base);
     }
-    if (out_path && strcmp(out_path, "-") != 0 && !(out = fopen(out_path, "w"))) {
-        cli_usage_error("-o: %s: %s", out_path, strerror(errno));
-        goto out;
+    if (out_path && strcmp(out_path, "-") != 0) {
+        FILE *f = fopen(out_path, "w");
+        if (!f) {
+            cli_usage_error("-o: %s: %s", out_path, strerror(errno));
+            goto out;
+        }
+        out = f;
     }
     o.sizes = sizes;
     o.nsizes = nsizes;

@@ -178,10 +178,13 @@ static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, char 
         const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
         len += (size_t)snprintf(sub + len, sizeof sub - len, "%s%s", i ? ", " : "trace ", base);
     }
+    char pages[64];
+    cli_page_text(pages, sizeof pages, page_size);
     if (len < sizeof sub)
-        snprintf(sub + len, sizeof sub - len, ", pages of %" PRIu64 " KiB, machine %s%s%s",
-                 page_size >> 10, a->machine ? a->machine : VMS_DEFAULT_MACHINE,
-                 a->nsets ? " with --set " : "", a->nsets ? a->sets[0] : "");
+        len += (size_t)snprintf(sub + len, sizeof sub - len, ", %s, machine %s", pages,
+                                a->machine ? a->machine : VMS_DEFAULT_MACHINE);
+    for (size_t i = 0; i < a->nsets && len < sizeof sub; i++)
+        len += (size_t)snprintf(sub + len, sizeof sub - len, " --set %s", a->sets[i]);
     struct interval_plot ip = {rows, {.subtitle = sub}};
     char buf[8192];
     size_t n;

@@ -1,15 +1,25 @@
-/* Running gnuplot for --png (see gnuplot.h). */
+/* Running gnuplot for --png, the plots' subtitles (see gnuplot.h). */
 #include "cli/gnuplot.h"
 
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+void cli_page_text(char *buf, size_t n, uint64_t size)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    unsigned u = 0;
+    while (u + 1 < sizeof units / sizeof units[0] && size >= 1024 && size % 1024 == 0)
+        size /= 1024, u++;
+    snprintf(buf, n, "pages of %" PRIu64 " %s", size, units[u]);
+}
 
 bool cli_gnuplot_find(char *buf, size_t n)
 {

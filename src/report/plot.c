@@ -93,10 +93,11 @@ static void plot_axis_range(const struct plot *p, int axis, struct plot_axis *a)
     if (a->log) {
         if (!any)
             lo = hi = 1;
-        a->lo = pow(10, floor(log10(lo) + 1e-9));
-        a->hi = pow(10, ceil(log10(hi) - 1e-9));
-        if (a->hi <= a->lo)
-            a->hi = a->lo * 10;
+        /* a little room around the data, which then never lies on the frame */
+        a->lo = lo / 1.15;
+        a->hi = hi * 1.15;
+        if (a->hi <= a->lo * 1.5)
+            a->lo /= 2, a->hi *= 2;
         a->step = 0;
         return;
     }
@@ -112,19 +113,21 @@ static void plot_axis_range(const struct plot *p, int axis, struct plot_axis *a)
 }
 
 struct plot_marker {
-    double spacing, need, acc, px, py;
+    double spacing, offset, acc, px, py, cell;
     bool have;
 };
 
 static void plot_marker_init(struct plot_marker *m, size_t k, size_t n)
 {
     m->spacing = (PLOT_W - PLOT_L - PLOT_R) / PLOT_MARKS;
-    m->need = m->spacing * (double)k / (double)(n ? n : 1);
+    m->offset = m->spacing * (double)k / (double)(n ? n : 1);
     m->acc = m->px = m->py = 0;
+    m->cell = -1;
     m->have = false;
 }
 
-/* The next drawn point at (sx, sy) px: whether it gets a marker. */
+/* The next drawn point at (sx, sy) px: whether it gets a marker, which it does when the
+ * length along the line passed the next of the positions offset + i * spacing. */
 static bool plot_marker_next(struct plot_marker *m, double sx, double sy)
 {
     if (m->have)
@@ -132,9 +135,12 @@ static bool plot_marker_next(struct plot_marker *m, double sx, double sy)
     m->px = sx;
     m->py = sy;
     m->have = true;
-    if (m->acc + 1e-9 < m->need)
+    if (m->acc + 1e-9 < m->offset)
         return false;
-    m->need = m->acc + m->spacing;
+    double cell = floor((m->acc - m->offset) / m->spacing + 1e-9);
+    if (cell <= m->cell)
+        return false;
+    m->cell = cell;
     return true;
 }
 
@@ -216,13 +222,17 @@ static void plot_svg_grid(FILE *f, const struct plot_axis *a, bool yaxis, double
     /* log: a labelled line per decade, light lines at 2..9 times it; linear: per step */
     size_t guard = 0;
     if (a->log) {
-        int k0 = (int)lround(log10(a->lo)), k1 = (int)lround(log10(a->hi));
+        int k0 = (int)floor(log10(a->lo) + 1e-9), k1 = (int)floor(log10(a->hi) + 1e-9);
         int every = (k1 - k0 + 11) / 12; /* label at most about 12 decades */
+        /* fewer than two decades inside: label the ticks between them too */
+        bool all = pow(10, k0) < a->lo * (1 - 1e-9) ? k1 - k0 < 2 : k1 - k0 < 1;
         for (int k = k0; k <= k1 && guard++ < 400; k++)
             for (int m = 1; m <= 9; m++) {
                 double v = m * pow(10, k);
                 if (v > a->hi * (1 + 1e-9))
                     break;
+                if (v < a->lo * (1 - 1e-9))
+                    continue;
                 double fr = plot_frac(a, v);
                 double x1 = yaxis ? PLOT_L : PLOT_L + fr * pw;
                 double y1 = yaxis ? PLOT_T + ph - fr * ph : PLOT_T;
@@ -237,7 +247,7 @@ static void plot_svg_grid(FILE *f, const struct plot_axis *a, bool yaxis, double
                 else
                     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                                "stroke=\"black\"/>\n", x1, PLOT_T + ph, x1, PLOT_T + ph + len);
-                if (m != 1 || (k - k0) % every)
+                if (!all && (m != 1 || (k - k0) % every))
                     continue;
                 if (yaxis)
                     fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">",
@@ -245,7 +255,10 @@ static void plot_svg_grid(FILE *f, const struct plot_axis *a, bool yaxis, double
                 else
                     fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                             x1, PLOT_T + ph + 19);
-                plot_decade_label(f, k);
+                if (m == 1)
+                    plot_decade_label(f, k);
+                else
+                    fprintf(f, "%g", v);
                 fputs("</text>\n", f);
             }
         return;
