@@ -397,17 +397,17 @@ void plot_svg(FILE *f, const struct plot *p)
     fprintf(f, "</g>\n</svg>\n");
 }
 
-/* A gnuplot double-quoted string (noenhanced): \ and " escaped, control characters as
+/* A gnuplot single-quoted string (noenhanced): quotes doubled, control characters as
  * spaces. */
 static void plot_gp_string(FILE *f, const char *s)
 {
-    fputc('"', f);
+    fputc('\'', f);
     for (; s && *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
+        if (*s == '\'')
+            fputc('\'', f);
         fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
     }
-    fputc('"', f);
+    fputc('\'', f);
 }
 
 void plot_gnuplot(FILE *f, const struct plot *p, const char *png)
@@ -426,17 +426,17 @@ void plot_gnuplot(FILE *f, const struct plot *p, const char *png)
     fputs("\nset title ", f);
     plot_gp_string(f, p->title);
     if (p->subtitle && *p->subtitle) {
-        fputs(" . \"\\n\" . ", f);
+        fputs(" . \"\\n\" . ", f); /* double quotes: the one escape */
         plot_gp_string(f, p->subtitle);
     }
     fputs("\nset xlabel ", f);
     plot_gp_string(f, p->xlabel);
     if (ax.log)
-        fputs(" . \" (log scale)\"", f);
+        fputs(" . ' (log scale)'", f);
     fputs("\nset ylabel ", f);
     plot_gp_string(f, p->ylabel);
     if (ay.log)
-        fputs(" . \" (log scale)\"", f);
+        fputs(" . ' (log scale)'", f);
     fputc('\n', f);
     const struct plot_axis *axes[2] = {&ax, &ay};
     for (int i = 0; i < 2; i++) {
