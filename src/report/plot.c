@@ -30,8 +30,8 @@ static const char *const plot_markers[] = {"circle", "square", "triangle", "diam
                                            "cross", "plus", "down", "star", "ring"};
 static const int plot_gp_points[] = {7, 5, 9, 13, 2, 1, 11, 3, 6};
 
-/* Markers: one about every PLOT_W / PLOT_MARKS px along a line (on the screen, so log axes
- * space them as evenly as linear ones), the first of series k of n after k / n of that,
+/* Markers: one about every (plot width) / PLOT_MARKS px across a line (on the screen, so
+ * log axes space them as evenly as linear ones), the first of series k of n after k / n of that,
  * so that equal lines show every series' markers side by side. */
 #define PLOT_MARKS 14.0
 
@@ -127,11 +127,11 @@ static void plot_marker_init(struct plot_marker *m, size_t k, size_t n)
 }
 
 /* The next drawn point at (sx, sy) px: whether it gets a marker, which it does when the
- * length along the line passed the next of the positions offset + i * spacing. */
+ * distance across (in x) passed the next of the positions offset + i * spacing. */
 static bool plot_marker_next(struct plot_marker *m, double sx, double sy)
 {
     if (m->have)
-        m->acc += hypot(sx - m->px, 0.3 * (sy - m->py)); /* mostly along x */
+        m->acc += fabs(sx - m->px); /* along x: a jagged line gets no more markers */
     m->px = sx;
     m->py = sy;
     m->have = true;
@@ -142,6 +142,34 @@ static bool plot_marker_next(struct plot_marker *m, double sx, double sy)
         return false;
     m->cell = cell;
     return true;
+}
+
+static double plot_frac(const struct plot_axis *a, double v);
+
+/* Lines of more points than pixels: of the run of drawn points from i on that fall into one
+ * half-pixel column, only the first, the lowest, the highest and the last are drawn (the
+ * line looks the same; a long series stays small). Sets keep[0..*nkeep-1] in order and
+ * returns the index after the run. */
+static size_t plot_column(const struct plot_axis *ax, const struct plot_axis *ay,
+                          const struct plot_series *s, size_t i, double pw, size_t keep[4],
+                          size_t *nkeep)
+{
+    double col = floor(plot_frac(ax, s->x[i]) * pw * 2);
+    size_t j = i + 1, lo = i, hi = i;
+    while (j < s->n && plot_drawn(ax, s->x[j]) && plot_drawn(ay, s->y[j]) &&
+           floor(plot_frac(ax, s->x[j]) * pw * 2) == col) {
+        if (s->y[j] < s->y[lo])
+            lo = j;
+        if (s->y[j] > s->y[hi])
+            hi = j;
+        j++;
+    }
+    size_t c[4] = {i, lo < hi ? lo : hi, lo < hi ? hi : lo, j - 1};
+    *nkeep = 0;
+    for (int k = 0; k < 4; k++)
+        if (*nkeep == 0 || c[k] > keep[*nkeep - 1])
+            keep[(*nkeep)++] = c[k];
+    return j;
 }
 
 /* 0..1 along the axis. */
@@ -352,16 +380,22 @@ void plot_svg(FILE *f, const struct plot *p)
         fputs(" d=\"", f);
         bool pen = false;
         size_t drawn = 0;
-        for (size_t i = 0; i < s->n; i++) {
+        for (size_t i = 0; i < s->n;) {
             if (!plot_drawn(&ax, s->x[i]) || !plot_drawn(&ay, s->y[i])) {
                 pen = false;
+                i++;
                 continue;
             }
-            fprintf(f, "%s%c%.1f,%.1f", drawn ? " " : "", pen ? 'L' : 'M',
-                    PLOT_L + plot_frac(&ax, s->x[i]) * pw,
-                    PLOT_T + ph - plot_frac(&ay, s->y[i]) * ph);
-            pen = true;
-            drawn++;
+            size_t keep[4], nkeep;
+            size_t next = plot_column(&ax, &ay, s, i, pw, keep, &nkeep);
+            for (size_t q = 0; q < nkeep; q++) {
+                fprintf(f, "%s%c%.1f,%.1f", drawn ? " " : "", pen ? 'L' : 'M',
+                        PLOT_L + plot_frac(&ax, s->x[keep[q]]) * pw,
+                        PLOT_T + ph - plot_frac(&ay, s->y[keep[q]]) * ph);
+                pen = true;
+                drawn++;
+            }
+            i = next;
         }
         fputs("\"/>\n", f);
         struct plot_marker mk;
@@ -471,21 +505,27 @@ void plot_gnuplot(FILE *f, const struct plot *p, const char *png)
             bool gap = false;
             struct plot_marker mk;
             plot_marker_init(&mk, k, p->n);
-            for (size_t i = 0; i < s->n; i++) {
+            for (size_t i = 0; i < s->n;) {
                 double x = s->x[i], y = s->y[i];
                 if (!plot_drawn(&ax, x) || !plot_drawn(&ay, y)) {
                     gap = true;
+                    i++;
                     continue;
                 }
                 if (pass == 1) {
                     if (plot_marker_next(&mk, plot_frac(&ax, x) * pw, ph - plot_frac(&ay, y) * ph))
                         fprintf(f, "%.10g %.10g\n", x, y);
+                    i++;
                     continue;
                 }
                 if (gap)
                     fputc('\n', f); /* a blank line breaks the line */
                 gap = false;
-                fprintf(f, "%.10g %.10g\n", x, y);
+                size_t keep[4], nkeep;
+                size_t next = plot_column(&ax, &ay, s, i, pw, keep, &nkeep);
+                for (size_t q = 0; q < nkeep; q++)
+                    fprintf(f, "%.10g %.10g\n", s->x[keep[q]], s->y[keep[q]]);
+                i = next;
             }
             fputs("e\n", f);
         }
