@@ -481,6 +481,11 @@ int cmd_trace(int argc, char **argv)
                                  a.svg ? "--svg" : "--png");
         goto out;
     }
+    char gp[4096];
+    if (a.png && !cli_gnuplot_find(gp, sizeof gp)) {
+        status = cli_usage_error("--png: gnuplot not found; use --svg");
+        goto out;
+    }
     if (a.o.interval && a.params) {
         status = cli_usage_error("trace: --interval and --params exclude each other");
         goto out;
