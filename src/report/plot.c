@@ -114,12 +114,29 @@ static void plot_axis_range(const struct plot *p, int axis, struct plot_axis *a)
 
 struct plot_marker {
     double spacing, offset, acc, px, py, cell;
-    bool have;
+    bool have, all;
 };
 
-static void plot_marker_init(struct plot_marker *m, size_t k, size_t n)
+static bool plot_drawn(const struct plot_axis *a, double v);
+static double plot_frac(const struct plot_axis *a, double v);
+
+/* For series k of n, s, drawn on axes ax, ay across pw px. A series with points farther
+ * apart than the spacing on average gets a marker at every point. */
+static void plot_marker_init(struct plot_marker *m, size_t k, size_t n,
+                             const struct plot_series *s, const struct plot_axis *ax,
+                             const struct plot_axis *ay, double pw)
 {
     m->spacing = (PLOT_W - PLOT_L - PLOT_R) / PLOT_MARKS;
+    size_t drawn = 0;
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (plot_drawn(ax, s->x[i]) && plot_drawn(ay, s->y[i])) {
+            double x = plot_frac(ax, s->x[i]) * pw;
+            lo = drawn && lo < x ? lo : x;
+            hi = drawn && hi > x ? hi : x;
+            drawn++;
+        }
+    m->all = drawn < 2 || (hi - lo) / (double)(drawn - 1) >= m->spacing;
     m->offset = m->spacing * (double)k / (double)(n ? n : 1);
     m->acc = m->px = m->py = 0;
     m->cell = -1;
@@ -135,6 +152,8 @@ static bool plot_marker_next(struct plot_marker *m, double sx, double sy)
     m->px = sx;
     m->py = sy;
     m->have = true;
+    if (m->all)
+        return true;
     if (m->acc + 1e-9 < m->offset)
         return false;
     double cell = floor((m->acc - m->offset) / m->spacing + 1e-9);
@@ -399,7 +418,7 @@ void plot_svg(FILE *f, const struct plot *p)
         }
         fputs("\"/>\n", f);
         struct plot_marker mk;
-        plot_marker_init(&mk, k, p->n);
+        plot_marker_init(&mk, k, p->n, s, &ax, &ay, pw);
         for (size_t i = 0; i < s->n; i++) {
             if (!plot_drawn(&ax, s->x[i]) || !plot_drawn(&ay, s->y[i]))
                 continue;
@@ -504,7 +523,7 @@ void plot_gnuplot(FILE *f, const struct plot *p, const char *png)
         for (int pass = 0; pass < 2; pass++) {
             bool gap = false;
             struct plot_marker mk;
-            plot_marker_init(&mk, k, p->n);
+            plot_marker_init(&mk, k, p->n, s, &ax, &ay, pw);
             for (size_t i = 0; i < s->n;) {
                 double x = s->x[i], y = s->y[i];
                 if (!plot_drawn(&ax, x) || !plot_drawn(&ay, y)) {
