@@ -168,9 +168,10 @@ static int interval_gp_write(void *ctx, FILE *f)
     return vms_interval_plot(ip->rows, "--interval rows", &ip->o, f, NULL);
 }
 
-/* Copy the --interval rows to out, then draw them into a->svg and a->png. */
+/* Copy the --interval rows to out, then (unless the run failed: status != 0) draw them
+ * into a->svg and a->png. Returns the exit status. */
 static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, char **files,
-                          size_t nfiles, uint64_t page_size)
+                          size_t nfiles, uint64_t page_size, int status)
 {
     char sub[512], gnuplot[4096];
     size_t len = 0;
@@ -193,6 +194,8 @@ static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, char 
         fwrite(buf, 1, n, out);
     if (ferror(rows))
         return cli_usage_error("--interval: reading the rows back failed");
+    if (status)
+        return status;
     struct vms_error e = {0};
     if (a->svg) {
         FILE *f = fopen(a->svg, "w");
@@ -281,8 +284,8 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         fprintf(stderr, "vmsim: warning: %s\n", tmsg);
     if (a->o.interval) {
         /* the rows are out already, or in rows for the plots */
-        if (rows && status == 0)
-            status = interval_plots(a, rows, out, files, nfiles, vms_config_page_size(c));
+        if (rows)
+            status = interval_plots(a, rows, out, files, nfiles, vms_config_page_size(c), status);
     } else if (a->params) {
         char mem[32], swap[32], quantum[32], policy[64];
         snprintf(mem, sizeof mem, "%" PRIu64, a->o.memory ? a->o.memory : (uint64_t)256 << 20);

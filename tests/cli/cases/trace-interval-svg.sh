@@ -27,4 +27,11 @@ for m in circle square triangle diamond cross; do has "xlink:href=\"#$m\"" "$tmp
 has 'trace pages.lackey, small.lackey, pages of 4 KiB, machine csapp-2level' "$tmp/c.svg"
 "$VMSIM" trace --svg "$tmp/d.svg" tests/data/trace/pages.lackey >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q -- '--svg plots the --interval rows' "$tmp/err" || fail "expected --svg to need --interval"
+# a run that fails on a bad line still prints its rows, and draws no plot
+printf 'I  00401000,3\n L 10000000,8\n L zz,4\n' >"$tmp/bad.lackey"
+"$VMSIM" trace --interval 1 "$tmp/bad.lackey" >"$tmp/want" 2>/dev/null
+"$VMSIM" trace --interval 1 --svg "$tmp/e.svg" "$tmp/bad.lackey" >"$tmp/got" 2>/dev/null
+[ $? -eq 2 ] || fail "expected exit status 2 on a bad line"
+cmp -s "$tmp/want" "$tmp/got" && [ -s "$tmp/got" ] || fail "the rows before the bad line differ with --svg"
+[ ! -e "$tmp/e.svg" ] || fail "a failed run drew a plot"
 exit 0
