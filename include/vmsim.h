@@ -63,6 +63,21 @@ bool vms_parse_size(const char *s, uint64_t *out);
 /* Output formats shared by every printer. */
 enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
 
+/* Plots (miss-ratio curves, working-set size over time, --interval time series): how an
+ * axis is scaled, and what every plotting function takes. AUTO makes an axis
+ * logarithmic (decade ticks) where its positive values span more than two decades, else
+ * linear; on a logarithmic axis points <= 0 are left out. */
+enum vms_plot_scale { VMS_PLOT_AUTO = 0, VMS_PLOT_LINEAR = 1, VMS_PLOT_LOG = 2 };
+struct vms_plot_opts {
+    const char *title;    /* first line; NULL = the plot's own ("Miss-ratio curve", ...) */
+    const char *subtitle; /* second line, what was measured (trace, page size, machine);
+                           * NULL = none */
+    enum vms_plot_scale x, y;
+    const char *png;      /* NULL: write an SVG document; else write a gnuplot script that
+                           * draws the same plot into the PNG file png (feed it to gnuplot
+                           * on standard input) */
+};
+
 /* Parameters of a replacement policy, the same for every option struct that names a policy
  * (pages, mrc, tracesim, kernel). A policy reads the ones it understands; 0 = its default. */
 struct vms_policy_params {
@@ -284,6 +299,18 @@ int vms_ws_series(const struct vms_refs *r, uint64_t tau, uint32_t *out, struct 
  * with svg != NULL also draw it there. -VMS_EIO on a write error to either. */
 int vms_ws_print(const struct vms_refs *r, uint64_t tau, FILE *out, enum vms_format fmt,
                  FILE *svg, struct vms_error *e);
+/* A plot of |W(t, tau)| against t, one line per window taus[0..ntaus-1] (each >= 1;
+ * ntaus 0 = windows of 10, 100, 1000, ... below the number of references, at most five).
+ * o NULL = defaults (time axis linear unless o says otherwise). -VMS_EINVAL for an empty
+ * string or a window of 0, -VMS_EIO on a write error. */
+int vms_ws_plot(const struct vms_refs *r, const uint64_t *taus, size_t ntaus,
+                const struct vms_plot_opts *o, FILE *out, struct vms_error *e);
+/* Append the page touches of n trace records to r, by the rule of vms_mrc_touch_records
+ * (page = address / page_size, every page a record's bytes span; M twice, then as a
+ * write). -VMS_EINVAL when page_size is not a power of two, -VMS_ENOMEM. */
+struct vms_trace_rec;
+int vms_refs_add_records(struct vms_refs *r, const struct vms_trace_rec *recs, size_t n,
+                         uint64_t page_size, struct vms_error *e);
 
 /* `vmsim mrc`: miss-ratio curves. Feed a stream of page touches (begin / touch / finish);
  * stack policies (lru, opt, lfu) are computed in one pass over the stream (Mattson et al.
@@ -332,6 +359,11 @@ int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *out, struct vm
  * Both after vms_mrc_finish (else -VMS_EINVAL); -VMS_EIO on a write error. */
 int vms_mrc_gnuplot(const struct vms_mrc *m, const char *title, const char *png_path, FILE *out,
                     struct vms_error *e);
+/* The plot of vms_mrc_svg / vms_mrc_gnuplot with every option (o NULL = defaults: axes
+ * AUTO, so a curve over sizes spanning more than two decades gets a logarithmic frames
+ * axis). After vms_mrc_finish (else -VMS_EINVAL); -VMS_EIO on a write error. */
+int vms_mrc_plot(const struct vms_mrc *m, const struct vms_plot_opts *o, FILE *out,
+                 struct vms_error *e);
 
 /* ---------------------------------------------------------------- traces */
 /* section: trace — trace readers and writers */
@@ -490,6 +522,14 @@ int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format 
 int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *names,
                            const char *const *values, size_t n, bool header, FILE *out,
                            struct vms_error *e);
+/* A plot of the rows vms_tracesim_opts.interval wrote (the CSV of running totals, read
+ * from csv; name is its name in messages): against references, the miss ratio in each
+ * interval of the L1d, L2 and L3 caches and of the L1 data TLB (those the rows have) and
+ * the page faults (minor + major) per reference. o NULL = defaults (references axis
+ * linear, the ratios' axis AUTO). -VMS_EINVAL naming name:LINE for rows it cannot read,
+ * -VMS_EIO on a read or write error. */
+int vms_interval_plot(FILE *csv, const char *name, const struct vms_plot_opts *o, FILE *out,
+                      struct vms_error *e);
 
 /* ---------------------------------------------------------------- scenarios */
 /* section: scenario — parse and run .vms files */

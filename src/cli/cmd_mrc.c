@@ -1,6 +1,7 @@
 /* vmsim mrc: miss-ratio curves for one or more policies over a memory trace (pages touched
  * by each record) or a page reference string; text, CSV, JSON, SVG, or PNG via gnuplot. */
 #include "cli/cli.h"
+#include "cli/gnuplot.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -40,9 +41,18 @@ static void mrc_usage(FILE *f)
             "  --sizes LIST    frame counts to report, e.g. 1,2,4,8 or 1-64 (default all)\n"
             "  --csv           policy,frames,faults,miss_ratio rows\n"
             "  --json          one object with a curve per policy\n"
+            "  -o, --output OUT  write the table (or CSV, JSON) to OUT instead of standard\n"
+            "                  output ('-': standard output)\n"
             "  --svg OUT       also plot miss ratio against frames into OUT (SVG)\n"
             "  --png OUT       the same plot as PNG, drawn by gnuplot (when installed)\n"
-            "  --title T       the plot's title\n"
+            "  --title T       the plots' title (a second line names the input, the page\n"
+            "                  size and the machine)\n"
+            "  --logx, --logy  logarithmic frames / miss-ratio axis (default: logarithmic\n"
+            "                  where the values span more than two decades, else linear)\n"
+            "  --linx, --liny  linear frames / miss-ratio axis\n"
+            "  --ws-series OUT also plot the working-set size |W(t,tau)| over time of the\n"
+            "                  same input into OUT (SVG; PNG through gnuplot when OUT ends\n"
+            "                  in .png), for window --tau T or else windows of 10, 100, ...\n"
             "  --shards R      add an SHARDS estimate of the LRU curve sampling pages at rate\n"
             "                  R in (0,1], with its error against the exact curve\n"
             "  --simulate      simulate stack policies per size as well (checks one-pass)\n"
@@ -124,74 +134,72 @@ static const char *mrc_future_policy(const char *list, char *buf, size_t n)
     return NULL;
 }
 
-/* The gnuplot executable on PATH into buf; false when there is none. */
-static bool mrc_find_gnuplot(char *buf, size_t n)
+/* What the plots say: their options, and the second line of their title. */
+struct mrc_plots {
+    const char *svg, *png, *ws, *title;
+    enum vms_plot_scale x, y;
+    uint64_t tau;         /* the window of ws (0: 10, 100, ...) */
+    struct vms_refs refs; /* the page touches, for ws */
+    char subtitle[512];
+    char gnuplot[4096];
+};
+
+struct mrc_gp {
+    const struct vms_mrc *m;
+    const struct mrc_plots *pl;
+    const char *png;
+    bool ws;
+};
+
+static int mrc_gp_write(void *ctx, FILE *f)
 {
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        int w = len ? snprintf(buf, n, "%.*s/gnuplot", (int)len, path)
-                    : snprintf(buf, n, "./gnuplot");
-        struct stat st;
-        if (w > 0 && (size_t)w < n && stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
-            access(buf, X_OK) == 0)
-            return true;
-        path += len;
-        if (*path == ':')
-            path++;
-    }
-    return false;
+    const struct mrc_gp *g = ctx;
+    struct vms_plot_opts o = {g->pl->title, g->pl->subtitle, g->pl->x, g->pl->y, g->png};
+    if (!g->ws)
+        return vms_mrc_plot(g->m, &o, f, NULL);
+    o.x = o.y = VMS_PLOT_AUTO; /* --logx and co. are the curve's; the series is linear */
+    return vms_ws_plot(&g->pl->refs, &g->pl->tau, g->pl->tau ? 1 : 0, &o, f, NULL);
 }
 
-/* Draw the curves into png by piping a script into gnuplot; returns the exit status. */
-static int mrc_png(const char *gnuplot, const struct vms_mrc *m, const char *title,
-                   const char *png)
+/* Draw the plots pl asks for (all after vms_mrc_finish); returns the exit status. */
+static int mrc_draw(const struct vms_mrc *m, struct mrc_plots *pl)
 {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return cli_usage_error("--png: %s", strerror(errno));
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return cli_usage_error("--png: %s", strerror(errno));
+    size_t len = strlen(pl->subtitle);
+    snprintf(pl->subtitle + len, sizeof pl->subtitle - len,
+             "%s%" PRIu64 " references, %" PRIu64 " distinct pages", len ? "; " : "",
+             vms_mrc_references(m), vms_mrc_footprint(m));
+    struct vms_error e = {0};
+    int rc = 0;
+    if (pl->svg) {
+        struct vms_plot_opts o = {pl->title, pl->subtitle, pl->x, pl->y, NULL};
+        FILE *svg = fopen(pl->svg, "w");
+        if (!svg)
+            return cli_usage_error("--svg: %s: %s", pl->svg, strerror(errno));
+        vms_mrc_plot(m, &o, svg, &e); /* a write error shows at fclose */
+        if (fclose(svg) != 0)
+            return cli_usage_error("--svg: %s: write failed", pl->svg);
     }
-    if (pid == 0) {
-        dup2(fds[0], STDIN_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execl(gnuplot, "gnuplot", (char *)NULL);
-        _exit(127);
+    if (pl->png) {
+        struct mrc_gp g = {m, pl, pl->png, false};
+        if ((rc = cli_gnuplot_run(pl->gnuplot, "--png", mrc_gp_write, &g, pl->png)))
+            return rc;
     }
-    close(fds[0]);
-    /* gnuplot may stop reading early; its exit status tells, not a SIGPIPE here. */
-    struct sigaction ign = {0}, old;
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, &old);
-    FILE *f = fdopen(fds[1], "w");
-    if (f) {
-        /* gnuplot may stop reading early: its exit status tells, not a write error */
-        vms_mrc_gnuplot(m, title, png, f, NULL);
-        fclose(f);
-    } else {
-        close(fds[1]);
+    if (pl->ws) {
+        size_t n = strlen(pl->ws);
+        if (n > 4 && !strcmp(pl->ws + n - 4, ".png")) {
+            struct mrc_gp g = {m, pl, pl->ws, true};
+            return cli_gnuplot_run(pl->gnuplot, "--ws-series", mrc_gp_write, &g, pl->ws);
+        }
+        FILE *svg = fopen(pl->ws, "w");
+        if (!svg)
+            return cli_usage_error("--ws-series: %s: %s", pl->ws, strerror(errno));
+        struct vms_plot_opts o = {pl->title, pl->subtitle, VMS_PLOT_AUTO, VMS_PLOT_AUTO, NULL};
+        rc = vms_ws_plot(&pl->refs, &pl->tau, pl->tau ? 1 : 0, &o, svg, &e);
+        if (fclose(svg) != 0 && rc == 0)
+            return cli_usage_error("--ws-series: %s: write failed", pl->ws);
+        if (rc < 0)
+            return cli_fail(&e);
     }
-    sigaction(SIGPIPE, &old, NULL);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return cli_usage_error("--png: %s", strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return cli_usage_error("--png: %s failed (%s %d)", gnuplot,
-                               WIFEXITED(status) ? "exit status" : "signal",
-                               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    struct stat st;
-    if (stat(png, &st) != 0 || st.st_size == 0)
-        return cli_usage_error("--png: %s: gnuplot wrote no image", png);
     return 0;
 }
 
@@ -293,7 +301,8 @@ static void mrc_prov_csv(FILE *f, const struct mrc_prov *p, const char *status)
 /* The curves with their provenance: JSON gains the objects vmsim, run, inputs and the
  * status first; CSV gains columns at the end of every row (the curve's columns stay
  * first); text starts with a one-line summary. */
-static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct mrc_prov *p)
+static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct mrc_prov *p,
+                      FILE *out)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -308,45 +317,46 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
     }
     const char *status = p->skipped ? "skipped" : "ok";
     if (fmt == VMS_JSON && len > 0 && buf[0] == '{') {
-        fputc('{', stdout);
-        mrc_prov_json(stdout, p, status);
-        fwrite(buf + 1, 1, len - 1, stdout);
+        fputc('{', out);
+        mrc_prov_json(out, p, status);
+        fwrite(buf + 1, 1, len - 1, out);
     } else if (fmt == VMS_CSV) {
         bool head = true;
         for (char *line = buf; *line;) {
             char *nl = strchr(line, '\n');
             size_t n = nl ? (size_t)(nl - line) : strlen(line);
-            fwrite(line, 1, n, stdout);
+            fwrite(line, 1, n, out);
             if (head)
-                fputs(mrc_prov_head, stdout);
+                fputs(mrc_prov_head, out);
             else
-                mrc_prov_csv(stdout, p, status);
-            fputc('\n', stdout);
+                mrc_prov_csv(out, p, status);
+            fputc('\n', out);
             head = false;
             line += n + (nl != NULL);
         }
     } else {
-        printf("vmsim %s (%s): mrc policies %s, ", vms_version(), vms_build(), p->o->policies);
+        fprintf(out, "vmsim %s (%s): mrc policies %s, ", vms_version(), vms_build(), p->o->policies);
         if (p->page_size)
-            printf("page size %" PRIu64 "%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
+            fprintf(out, "page size %" PRIu64 "%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
                    p->machine ? p->machine : "", p->machine ? ")" : "");
-        printf("sizes %s, seed %" PRIu64 ", tau %" PRIu64 ", bits %u, tick %" PRIu32
+        fprintf(out, "sizes %s, seed %" PRIu64 ", tau %" PRIu64 ", bits %u, tick %" PRIu32
                "%s%s; %s %" PRIu64 " bytes hash %016" PRIx64 "\n",
                p->sizes, p->o->params.seed, p->o->params.tau, p->o->params.bits,
                p->o->params.tick, p->o->simulate ? ", simulated" : "",
                p->o->shards_rate > 0 ? ", shards" : "", p->path, p->bytes, p->hash);
         if (p->skipped)
-            printf("status: %s\n", status);
-        fputs(p->trace_line, stdout);
-        fwrite(buf, 1, len, stdout);
+            fprintf(out, "status: %s\n", status);
+        fputs(p->trace_line, out);
+        fwrite(buf, 1, len, out);
     }
     free(buf);
     return 0;
 }
 
-/* Feed every record of the trace at path to m; the input's identity into p. */
+/* Feed every record of the trace at path to m (and its page touches to refs unless NULL);
+ * the input's identity into p. */
 static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
-                          uint64_t page_size, struct mrc_prov *p)
+                          uint64_t page_size, struct mrc_prov *p, struct vms_refs *refs)
 {
     enum { BATCH = 4096 };
     struct vms_error e = {0};
@@ -361,7 +371,8 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
     long got;
     int rc = 0;
     while ((got = vms_trace_read(t, buf, BATCH, &e)) > 0)
-        if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0) {
+        if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0 ||
+            (refs && vms_refs_add_records(refs, buf, (size_t)got, page_size, &e) < 0)) {
             rc = cli_usage_error("mrc: out of memory");
             break;
         }
@@ -393,8 +404,10 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
     return rc;
 }
 
-/* Feed the reference string in file to m; its identity into p. */
-static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p)
+/* Feed the reference string in file to m, its identity into p; keep it in *keep unless
+ * NULL. */
+static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p,
+                         struct vms_refs *keep)
 {
     size_t len;
     char *text = cli_read_file(file, &len);
@@ -412,13 +425,17 @@ static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p
     for (size_t i = 0; r == 0 && i < refs.n; i++)
         if (vms_mrc_touch(m, refs.page[i], refs.write[i]) < 0)
             r = -VMS_ENOMEM, snprintf(e.msg, sizeof e.msg, "mrc: out of memory");
-    vms_refs_fini(&refs);
+    if (keep && r == 0)
+        *keep = refs;
+    else
+        vms_refs_fini(&refs);
     return r < 0 ? cli_fail(&e) : 0;
 }
 
 int cmd_mrc(int argc, char **argv)
 {
-    enum { OPT_PAGE_SIZE = 256, OPT_MACHINE, OPT_SKIP_BAD, OPT_PNG };
+    enum { OPT_PAGE_SIZE = 256, OPT_MACHINE, OPT_SKIP_BAD, OPT_PNG, OPT_LOGX, OPT_LOGY,
+           OPT_LINX, OPT_LINY, OPT_WS };
     static const struct option longopts[] = {
         {"policy", required_argument, NULL, 'p'}, {"file", required_argument, NULL, 'F'},
         {"sizes", required_argument, NULL, 'z'},  {"csv", no_argument, NULL, 'c'},
@@ -431,20 +448,25 @@ int cmd_mrc(int argc, char **argv)
         {"machine", required_argument, NULL, OPT_MACHINE},
         {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
         {"png", required_argument, NULL, OPT_PNG},
+        {"output", required_argument, NULL, 'o'}, {"ws-series", required_argument, NULL, OPT_WS},
+        {"logx", no_argument, NULL, OPT_LOGX},    {"logy", no_argument, NULL, OPT_LOGY},
+        {"linx", no_argument, NULL, OPT_LINX},    {"liny", no_argument, NULL, OPT_LINY},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct vms_mrc_opts o = {.policies = "lru"};
-    const char *file = NULL, *trace = NULL, *svg_path = NULL, *png_path = NULL, *title = NULL;
+    const char *file = NULL, *trace = NULL, *out_path = NULL;
     const char *page_opt = NULL, *machine = NULL, *sizes_text = NULL;
+    static struct mrc_plots pl; /* static: its buffers are large */
+    memset(&pl, 0, sizeof pl);
+    FILE *out = stdout;
     enum vms_format fmt = VMS_TEXT;
     uint32_t *sizes = NULL;
     size_t nsizes = 0;
     uint64_t v, page_size = 4096;
     unsigned trace_flags = 0;
-    char gnuplot[4096];
     int c, rc = 2;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': o.policies = optarg; break;
         case 'F': file = optarg; break;
@@ -455,9 +477,15 @@ int cmd_mrc(int argc, char **argv)
             break;
         case 'c': fmt = VMS_CSV; break;
         case 'j': fmt = VMS_JSON; break;
-        case 'S': svg_path = optarg; break;
-        case OPT_PNG: png_path = optarg; break;
-        case 'i': title = optarg; break;
+        case 'S': pl.svg = optarg; break;
+        case OPT_PNG: pl.png = optarg; break;
+        case 'i': pl.title = optarg; break;
+        case 'o': out_path = optarg; break;
+        case OPT_WS: pl.ws = optarg; break;
+        case OPT_LOGX: pl.x = VMS_PLOT_LOG; break;
+        case OPT_LOGY: pl.y = VMS_PLOT_LOG; break;
+        case OPT_LINX: pl.x = VMS_PLOT_LINEAR; break;
+        case OPT_LINY: pl.y = VMS_PLOT_LINEAR; break;
         case 'r': {
             char *end;
             o.shards_rate = strtod(optarg, &end);
@@ -551,23 +579,40 @@ int cmd_mrc(int argc, char **argv)
                         "from standard input; give the trace as a file", future);
         goto out;
     }
-    if (png_path && !mrc_find_gnuplot(gnuplot, sizeof gnuplot)) {
-        cli_usage_error("--png: gnuplot not found; use --svg");
+    size_t wl = pl.ws ? strlen(pl.ws) : 0;
+    bool ws_png = wl > 4 && !strcmp(pl.ws + wl - 4, ".png");
+    if ((pl.png || ws_png) && !cli_gnuplot_find(pl.gnuplot, sizeof pl.gnuplot)) {
+        cli_usage_error("%s: gnuplot not found; use --svg", pl.png ? "--png" : "--ws-series");
         goto out;
     }
-    /* The output files are opened before the computation: a bad path fails at once. The
-     * PNG is created here and written by gnuplot at the end. */
-    FILE *svg = NULL;
-    if (svg_path && !(svg = fopen(svg_path, "w"))) {
-        cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
-        goto out;
+    pl.tau = o.params.tau;
+    if (trace) {
+        char pages[64];
+        cli_page_text(pages, sizeof pages, page_size);
+        const char *base = strrchr(trace, '/') ? strrchr(trace, '/') + 1 : trace;
+        snprintf(pl.subtitle, sizeof pl.subtitle, "trace %s, %s%s%s", base, pages,
+                 page_opt ? "" : ", machine ", page_opt ? "" : machine ? machine
+                                                                      : VMS_DEFAULT_MACHINE);
+    } else {
+        const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+        snprintf(pl.subtitle, sizeof pl.subtitle, "reference string %s", base);
     }
-    if (png_path) {
-        FILE *png = fopen(png_path, "w");
-        if (!png || fclose(png) != 0) {
-            cli_usage_error("--png: %s: %s", png_path, strerror(errno));
-            if (svg)
-                fclose(svg);
+    if (out_path && strcmp(out_path, "-") != 0) {
+        FILE *f = fopen(out_path, "w");
+        if (!f) {
+            cli_usage_error("-o: %s: %s", out_path, strerror(errno));
+            goto out;
+        }
+        out = f;
+    }
+    /* The plot files are created before the computation too: a bad path fails at once
+     * (they are written at the end). */
+    const char *plot_opt[] = {"--svg", "--png", "--ws-series"};
+    const char *plot_path[] = {pl.svg, pl.png, pl.ws};
+    for (int i = 0; i < 3; i++) {
+        FILE *f = plot_path[i] ? fopen(plot_path[i], "w") : NULL;
+        if (plot_path[i] && (!f || fclose(f) != 0)) {
+            cli_usage_error("%s: %s: %s", plot_opt[i], plot_path[i], strerror(errno));
             goto out;
         }
     }
@@ -576,42 +621,38 @@ int cmd_mrc(int argc, char **argv)
     struct vms_mrc *m = NULL;
     if (vms_mrc_create(&o, &m, &e) < 0) {
         rc = cli_fail(&e);
-        if (svg)
-            fclose(svg);
         goto out;
     }
     struct mrc_prov prov = {.o = &o, .sizes = sizes_text ? sizes_text : "all",
                             .machine = machine};
     if (trace)
-        rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov);
+        rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov, pl.ws ? &pl.refs : NULL);
     else
-        rc = mrc_read_refs(m, file, &prov);
+        rc = mrc_read_refs(m, file, &prov, pl.ws ? &pl.refs : NULL);
     if (rc == 0 && vms_mrc_finish(m, &e) < 0)
         rc = cli_fail(&e);
     if (rc) {
-        if (svg)
-            fclose(svg);
         vms_mrc_destroy(m);
         goto out;
     }
     if (prov.skipped) /* a completed run with a mark: exit status 1 */
         fprintf(stderr, "vmsim: mrc: %s: %" PRIu64 " malformed line%s skipped\n", prov.path,
                 prov.skipped, prov.skipped == 1 ? "" : "s");
-    rc = mrc_output(m, fmt, &prov);
+    rc = mrc_output(m, fmt, &prov, out);
+    if (fflush(out) != 0 || ferror(out))
+        rc = cli_usage_error("%s: write error (disk full?)", out_path ? out_path : "stdout");
     if (rc == 0 && prov.skipped)
         rc = 1;
-    if (svg) {
-        int w = vms_mrc_svg(m, title, svg, &e);
-        if (fclose(svg) != 0 || w < 0)
-            rc = cli_usage_error("--svg: %s: write failed", svg_path);
-    }
-    if (png_path && rc != 2) {
-        int r = mrc_png(gnuplot, m, title, png_path);
-        if (r)
-            rc = r;
+    if (rc != 2) {
+        int d = mrc_draw(m, &pl);
+        if (d)
+            rc = d;
     }
     vms_mrc_destroy(m);
 out:
+    if (out != stdout && fclose(out) != 0 && rc == 0)
+        rc = cli_usage_error("-o: %s: write error (disk full?)", out_path);
+    vms_refs_fini(&pl.refs);
     free(sizes);
     return rc;
 }

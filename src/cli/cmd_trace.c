@@ -1,6 +1,7 @@
 /* `vmsim trace FILE...`: traces through the machine and the simulated kernel, one process
  * per trace (statistics as text, JSON or CSV; a time series with --interval); `vmsim trace
  * --count FILE` (records by kind) and `vmsim trace --convert FORMAT -o OUT FILE`. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/gnuplot.h"
 
 static void trace_usage(FILE *f)
 {
@@ -35,6 +37,10 @@ static void trace_usage(FILE *f)
             "  --quantum N        references per time slice between processes (default 10000)\n"
             "  --json, --csv      one JSON object, or CSV rows (total, then each process)\n"
             "  --interval N       instead: a CSV row of the running totals every N references\n"
+            "  --svg OUT          with --interval: also plot the miss ratio of the L1d, L2, L3\n"
+            "                     caches and the L1 dTLB and the page faults per reference in\n"
+            "                     each interval against references into OUT (SVG)\n"
+            "  --png OUT          the same plot as PNG, drawn by gnuplot (when installed)\n"
             "  -o, --output OUT   write the statistics to OUT instead of standard output\n"
             "  --params           CSV: one row of the totals led by the run's parameters\n"
             "                     (machine, set, memory, swap, policy, quantum, trace), as\n"
@@ -142,6 +148,7 @@ struct sim_args {
     const char *out;
     bool params, progress;
     const char *memory_text, *swap_text;
+    const char *svg, *png; /* --interval plots */
 };
 
 /* "a,b,c" of argv[first..last) into one string (the trace column). */
@@ -160,6 +167,69 @@ static char *join(const char *const *items, size_t n, const char *sep)
         strcat(s, items[i]);
     }
     return s;
+}
+
+/* ---- --interval plots */
+
+struct interval_plot {
+    FILE *rows;
+    struct vms_plot_opts o;
+};
+
+static int interval_gp_write(void *ctx, FILE *f)
+{
+    struct interval_plot *ip = ctx;
+    rewind(ip->rows);
+    return vms_interval_plot(ip->rows, "--interval rows", &ip->o, f, NULL);
+}
+
+/* Copy the --interval rows to out, then (unless the run failed: status != 0) draw them
+ * into a->svg and a->png. Returns the exit status. */
+static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, char **files,
+                          size_t nfiles, uint64_t page_size, int status)
+{
+    char sub[512], gnuplot[4096];
+    size_t len = 0;
+    for (size_t i = 0; i < nfiles && len < sizeof sub; i++) {
+        const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
+        len += (size_t)snprintf(sub + len, sizeof sub - len, "%s%s", i ? ", " : "trace ", base);
+    }
+    char pages[64];
+    cli_page_text(pages, sizeof pages, page_size);
+    if (len < sizeof sub)
+        len += (size_t)snprintf(sub + len, sizeof sub - len, ", %s, machine %s", pages,
+                                a->machine ? a->machine : VMS_DEFAULT_MACHINE);
+    for (size_t i = 0; i < a->nsets && len < sizeof sub; i++)
+        len += (size_t)snprintf(sub + len, sizeof sub - len, " --set %s", a->sets[i]);
+    struct interval_plot ip = {rows, {.subtitle = sub}};
+    char buf[8192];
+    size_t n;
+    rewind(rows);
+    while ((n = fread(buf, 1, sizeof buf, rows)) > 0)
+        fwrite(buf, 1, n, out);
+    if (ferror(rows))
+        return cli_usage_error("--interval: reading the rows back failed");
+    if (status)
+        return status;
+    struct vms_error e = {0};
+    if (a->svg) {
+        FILE *f = fopen(a->svg, "w");
+        if (!f)
+            return cli_usage_error("--svg: %s: %s", a->svg, strerror(errno));
+        rewind(rows);
+        int rc = vms_interval_plot(rows, "--interval rows", &ip.o, f, &e);
+        if (fclose(f) != 0 && rc == 0)
+            return cli_usage_error("--svg: %s: write failed", a->svg);
+        if (rc < 0)
+            return cli_fail(&e);
+    }
+    if (a->png) {
+        if (!cli_gnuplot_find(gnuplot, sizeof gnuplot))
+            return cli_usage_error("--png: gnuplot not found; use --svg");
+        ip.o.png = a->png;
+        return cli_gnuplot_run(gnuplot, "--png", interval_gp_write, &ip, a->png);
+    }
+    return 0;
 }
 
 static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
@@ -190,8 +260,13 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         a->o.progress = progress_draw;
         a->o.progress_ctx = &pg;
     }
+    FILE *rows = NULL; /* --interval rows for the plots, copied to out after the run */
+    if (a->o.interval && (a->svg || a->png) && !(rows = tmpfile())) {
+        vms_config_destroy(c);
+        return cli_usage_error("--interval: no temporary file for the plot: %s", strerror(errno));
+    }
     if (a->o.interval)
-        a->o.interval_out = out;
+        a->o.interval_out = rows ? rows : out;
     struct vms_tracesim *s = NULL;
     int rc = vms_tracesim_create(c, &a->o, &s, &e);
     int status = 0;
@@ -235,7 +310,9 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
         fprintf(stderr, "vmsim: warning: %s\n", tmsg);
     if (a->o.interval) {
-        /* the rows are out already */
+        /* the rows are out already, or in rows for the plots */
+        if (rows)
+            status = interval_plots(a, rows, out, files, nfiles, vms_config_page_size(c), status);
     } else if (a->params) {
         char mem[32], swap[32], quantum[32], policy[64];
         snprintf(mem, sizeof mem, "%" PRIu64, a->o.memory ? a->o.memory : (uint64_t)256 << 20);
@@ -259,6 +336,8 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     if (rc < 0 && a->fmt == VMS_CSV)
         fprintf(stderr, "vmsim: trace: the statistics printed are partial (up to the error)\n");
 done:
+    if (rows)
+        fclose(rows);
     vms_tracesim_destroy(s);
     vms_config_destroy(c);
     if (fflush(out) != 0 || ferror(out)) {
@@ -282,7 +361,7 @@ int cmd_trace(int argc, char **argv)
     enum {
         OPT_COUNT = 256, OPT_CONVERT, OPT_SKIP_BAD, OPT_SOURCE, OPT_HELP, OPT_MACHINE,
         OPT_SET, OPT_MEMORY, OPT_SWAP, OPT_POLICY, OPT_SEED, OPT_TAU, OPT_QUANTUM, OPT_JSON, OPT_CSV,
-        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS
+        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS, OPT_SVG, OPT_PNG
     };
     static const struct option opts[] = {
         {"count", no_argument, NULL, OPT_COUNT},
@@ -302,6 +381,8 @@ int cmd_trace(int argc, char **argv)
         {"json", no_argument, NULL, OPT_JSON},
         {"csv", no_argument, NULL, OPT_CSV},
         {"interval", required_argument, NULL, OPT_INTERVAL},
+        {"svg", required_argument, NULL, OPT_SVG},
+        {"png", required_argument, NULL, OPT_PNG},
         {"params", no_argument, NULL, OPT_PARAMS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"help", no_argument, NULL, OPT_HELP},
@@ -365,6 +446,8 @@ int cmd_trace(int argc, char **argv)
             sim_opt = true;
             break;
         case OPT_PARAMS: a.params = true; sim_opt = true; break;
+        case OPT_SVG: a.svg = optarg; sim_opt = true; break;
+        case OPT_PNG: a.png = optarg; sim_opt = true; break;
         case OPT_NO_PROGRESS: a.progress = false; break;
         case 'h':
         case OPT_HELP: trace_usage(stdout); goto out;
@@ -424,6 +507,16 @@ int cmd_trace(int argc, char **argv)
     }
     if (json + csv + (a.o.interval != 0) + a.params > 1 && !(csv && (a.o.interval || a.params))) {
         status = cli_usage_error("trace: --json, --csv/--interval and --params exclude each other");
+        goto out;
+    }
+    if ((a.svg || a.png) && !a.o.interval) {
+        status = cli_usage_error("trace: %s plots the --interval rows; give --interval N",
+                                 a.svg ? "--svg" : "--png");
+        goto out;
+    }
+    char gp[4096];
+    if (a.png && !cli_gnuplot_find(gp, sizeof gp)) {
+        status = cli_usage_error("--png: gnuplot not found; use --svg");
         goto out;
     }
     if (a.o.interval && a.params) {

@@ -8,7 +8,7 @@
 #include "base/err.h"
 #include "policy/pmap.h"
 #include "policy/sim.h"
-#include "policy/svg.h"
+#include "report/plot.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -795,14 +795,16 @@ int vms_mrc_print(const struct vms_mrc *m, FILE *out, enum vms_format fmt, struc
     return mrc_written(out, e);
 }
 
-int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *f, struct vms_error *e)
+int vms_mrc_plot(const struct vms_mrc *m, const struct vms_plot_opts *o, FILE *f,
+                 struct vms_error *e)
 {
     int rc = mrc_check_finished(m, e);
     if (rc)
         return rc;
-    struct svg_series *s = vms_calloc(m->ncurves, sizeof *s);
-    double *x = vms_malloc(m->nsizes * sizeof *x);
-    double *y = vms_malloc(m->ncurves * m->nsizes * sizeof *y);
+    struct plot_series *s = vms_calloc(m->ncurves ? m->ncurves : 1, sizeof *s);
+    double *x = vms_malloc((m->nsizes ? m->nsizes : 1) * sizeof *x);
+    size_t ny = m->ncurves * m->nsizes;
+    double *y = vms_malloc((ny ? ny : 1) * sizeof *y);
     if (!s || !x || !y) {
         vms_free(s);
         vms_free(x);
@@ -814,67 +816,29 @@ int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *f, struct vms_
     for (size_t c = 0; c < m->ncurves; c++) {
         for (size_t i = 0; i < m->nsizes; i++)
             y[c * m->nsizes + i] = (double)m->curves[c].faults[i] / (double)m->nrefs;
-        s[c] = (struct svg_series){m->curves[c].name, x, y + c * m->nsizes, m->nsizes};
+        s[c] = (struct plot_series){m->curves[c].name, x, y + c * m->nsizes, m->nsizes};
     }
-    svg_plot(f, title ? title : "Miss-ratio curve", "memory size (frames)", "miss ratio", s,
-             m->ncurves);
+    struct plot p = {.title = "Miss-ratio curve",
+                     .xlabel = "memory size (frames)",
+                     .ylabel = "miss ratio (faults per reference)",
+                     .s = s,
+                     .n = m->ncurves};
+    rc = plot_write(f, &p, o, e);
     vms_free(s);
     vms_free(x);
     vms_free(y);
-    return mrc_written(f, e);
+    return rc;
 }
 
-/* A gnuplot single-quoted string: quotes doubled, control characters as spaces. */
-static void mrc_gp_string(FILE *f, const char *s)
+int vms_mrc_svg(const struct vms_mrc *m, const char *title, FILE *f, struct vms_error *e)
 {
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputs("''", f);
-        else
-            fputc((unsigned char)*s < 0x20 ? ' ' : *s, f);
-    }
-    fputc('\'', f);
+    struct vms_plot_opts o = {.title = title};
+    return vms_mrc_plot(m, &o, f, e);
 }
 
 int vms_mrc_gnuplot(const struct vms_mrc *m, const char *title, const char *png_path, FILE *f,
                     struct vms_error *e)
 {
-    static const char *const colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
-                                         "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                                         "#bcbd22", "#17becf"};
-    int rc = mrc_check_finished(m, e);
-    if (rc)
-        return rc;
-    fputs("if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-          "    set terminal pngcairo size 960,600 font ',11' noenhanced\n"
-          "} else {\n"
-          "    set terminal png size 960,600 noenhanced\n"
-          "}\n"
-          "set output ",
-          f);
-    mrc_gp_string(f, png_path);
-    fputs("\nset title ", f);
-    mrc_gp_string(f, title ? title : "Miss-ratio curve");
-    fputs("\nset xlabel 'memory size (frames)'\n"
-          "set ylabel 'miss ratio'\n"
-          "set xrange [0:*]\n"
-          "set yrange [0:*]\n"
-          "set grid\n"
-          "set key outside right top\n"
-          "plot",
-          f);
-    for (size_t c = 0; c < m->ncurves; c++) {
-        fprintf(f, "%s '-' using 1:2 with lines linewidth 2 linecolor rgb '%s' title ",
-                c ? "," : "", colors[c % ARRAY_LEN(colors)]);
-        mrc_gp_string(f, m->curves[c].name);
-    }
-    fputc('\n', f);
-    for (size_t c = 0; c < m->ncurves; c++) {
-        for (size_t i = 0; i < m->nsizes; i++)
-            fprintf(f, "%" PRIu32 " %.6f\n", m->sizes[i],
-                    (double)m->curves[c].faults[i] / (double)m->nrefs);
-        fputs("e\n", f);
-    }
-    return mrc_written(f, e);
+    struct vms_plot_opts o = {.title = title, .png = png_path};
+    return vms_mrc_plot(m, &o, f, e);
 }

@@ -168,7 +168,8 @@ TEST(mrc_records_alloc_failures)
     }
 }
 
-/* The gnuplot script: the output path and names quoted, one inline data block per curve. */
+/* The gnuplot script: the output path and names quoted, per curve an inline data block of
+ * its line and one of its markers, its own dash pattern and point type. */
 TEST(mrc_gnuplot_script)
 {
     struct vms_mrc *m = mrc_new("lru,fifo");
@@ -189,14 +190,14 @@ TEST(mrc_gnuplot_script)
     CHECK_CONTAINS(buf, "set output '/tmp/a''b.png'\n");
     CHECK_CONTAINS(buf, "set title 'it''s here'\n");
     CHECK_CONTAINS(buf, "set xlabel 'memory size (frames)'");
-    CHECK_CONTAINS(buf, "set ylabel 'miss ratio'");
-    CHECK_CONTAINS(buf, "title 'lru', '-'");
-    CHECK_CONTAINS(buf, "title 'fifo'\n1 1.000000\n");
-    CHECK_CONTAINS(buf, "\n7 0.175000\ne\n"); /* 7 cold misses of 40 */
+    CHECK_CONTAINS(buf, "set ylabel 'miss ratio (faults per reference)'");
+    CHECK_CONTAINS(buf, "pointtype 7 pointsize 1.1 title 'lru', \\\n    '-'");
+    CHECK_CONTAINS(buf, "dashtype (9,4) pointtype 5 pointsize 1.1 title 'fifo'\n1 1\n");
+    CHECK_CONTAINS(buf, "\n7 0.175\ne\n"); /* 7 cold misses of 40 */
     size_t blocks = 0;
     for (char *p = buf; (p = strstr(p, "\ne\n")); p += 3)
         blocks++;
-    CHECK_EQ(blocks, 2);
+    CHECK_EQ(blocks, 4);
     free(buf);
     vms_mrc_destroy(m);
 }

@@ -1,0 +1,1 @@
+$VMSIM mrc --policy lru,fifo --file tests/data/refs/textbook.txt -o /dev/null --svg /dev/stdout
