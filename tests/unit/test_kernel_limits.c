@@ -78,3 +78,29 @@ TEST(kernel_brk_huge_shrink)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* vm.max_map_count (65530, Linux's default): mmap succeeds until the task has 65531 areas,
+ * then fails with ENOMEM; unmapping one lets the next mmap through. */
+TEST(kernel_max_map_count)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    struct task *t = kern_spawn(k, NULL);
+    struct vms_error e = {0};
+    vaddr_t va = 0, last = 0;
+    unsigned n = 0;
+    while (n < 70000 && kern_mmap(k, t, 0, PG, n & 1 ? AREA_READ : 0, KMAP_ANON, NULL, 0, &va,
+                                  &e) == 0) {
+        last = va;
+        n++;
+    }
+    CHECK_EQ(kern_task_areas(t)->count, 65531);
+    CHECK_CONTAINS(e.msg, "ENOMEM");
+    KOK(kern_munmap(k, t, last, PG, E));
+    KOK(kern_mmap(k, t, 0, PG, AREA_EXEC, KMAP_ANON, NULL, 0, &va, E));
+    CHECK_EQ(va, last);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
