@@ -50,6 +50,9 @@ static struct task *task_new(struct kernel *k, struct vms_error *e)
         heap = (l.mmap_base / 4) & ~(k->psize - 1);
     t->start_brk = t->brk = heap;
     t->next = k->tasks;
+    t->pprev = &k->tasks;
+    if (k->tasks)
+        k->tasks->pprev = &t->next;
     k->tasks = t;
     return t;
 }
@@ -152,11 +155,9 @@ void kern_exit(struct kernel *k, struct task *t)
     k->actor = t;
     kern_task_teardown(k, t);
     k->actor = NULL;
-    for (struct task **pp = &k->tasks; *pp; pp = &(*pp)->next)
-        if (*pp == t) {
-            *pp = t->next;
-            break;
-        }
+    *t->pprev = t->next;
+    if (t->next)
+        t->next->pprev = t->pprev;
     vms_free(t);
 }
 

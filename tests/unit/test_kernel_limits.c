@@ -104,3 +104,30 @@ TEST(kernel_max_map_count)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* The task list is doubly linked (kern_exit in O(1), not a walk of every task): tasks exit
+ * from the middle, the head and the tail of the list, and the rest stay listed in order. */
+TEST(kernel_exit_any_order)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    struct task *t[5];
+    for (int i = 0; i < 5; i++)
+        t[i] = kern_spawn(k, NULL);
+    kern_exit(k, t[2]);
+    KT_AUDIT(k);
+    kern_exit(k, t[4]); /* the head: the newest */
+    KT_AUDIT(k);
+    kern_exit(k, t[0]); /* the tail */
+    KT_AUDIT(k);
+    CHECK(k->tasks == t[3] && t[3]->next == t[1] && !t[1]->next);
+    struct task *n = kern_spawn(k, NULL);
+    CHECK(k->tasks == n && n->next == t[3]);
+    kern_exit(k, t[1]);
+    kern_exit(k, n);
+    CHECK(k->tasks == t[3] && !t[3]->next);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
