@@ -678,7 +678,9 @@ int area_get_unmapped(const struct area_set *s, vaddr_t hint, uint64_t len, unsi
         hint &= ~pg;
         if (hint < l->mmap_min_addr)
             hint = (l->mmap_min_addr + pg) & ~pg;
-        if (hint <= l->task_size - len) {
+        /* mmap_address_hint_valid: not across the window's end */
+        bool across = l->map_window && (hint > l->map_window) != (hint + len > l->map_window);
+        if (hint <= l->task_size - len && !across) {
             struct area *a = area_find_next(s, hint);
             if (!a || hint + len <= start_gap(s, a)) {
                 *out = hint;
@@ -688,21 +690,25 @@ int area_get_unmapped(const struct area_set *s, vaddr_t hint, uint64_t len, unsi
     }
     vaddr_t low = l->mmap_min_addr > pg + 1 ? l->mmap_min_addr : pg + 1;
     low = (low + pg) & ~pg;
+    vaddr_t high = l->mmap_base; /* a hint above the window opens the whole space */
+    if (l->map_window && hint > l->map_window)
+        high += l->task_size - l->map_window;
     vaddr_t addr = 0;
     if ((mapflags & AREA_MAP_THP) && !hint && l->thp_size && len % l->thp_size == 0 &&
         len <= UINT64_MAX - l->thp_size) {
         /* thp_get_unmapped_area: search len + thp, then align inside the padding. */
-        vaddr_t r = topdown(s, len + l->thp_size, low, l->mmap_base);
+        vaddr_t r = topdown(s, len + l->thp_size, low, high);
         if (r) {
             uint64_t sub = (0 - r) & (l->thp_size - 1);
             addr = sub ? r + sub : r + l->thp_size;
         }
     }
     if (!addr)
-        addr = topdown(s, len, low, l->mmap_base);
-    if (!addr) { /* the legacy bottom-up fallback */
-        vaddr_t legacy = (l->task_size / 3 + pg) & ~pg;
-        addr = bottomup(s, len, legacy, l->task_size);
+        addr = topdown(s, len, low, high);
+    if (!addr) { /* the legacy bottom-up fallback, from a third of the window */
+        vaddr_t top = l->map_window && hint <= l->map_window ? l->map_window : l->task_size;
+        vaddr_t legacy = (area_window(l) / 3 + pg) & ~pg;
+        addr = bottomup(s, len, legacy, top);
     }
     if (!addr)
         return err_set(e, VMS_ENOMEM, "mmap: no gap of %" PRIu64 " bytes", len);

@@ -86,7 +86,17 @@ struct area_layout {
     uint64_t stack_guard_gap; /* 256 pages: no placement within this below a GROWSDOWN area */
     uint64_t thp_size;       /* 2 MiB: alignment for AREA_MAP_THP; 0 disables */
     uint64_t max_map_count;  /* vm.max_map_count (Linux's default 65530); 0 = no limit */
+    /* DEFAULT_MAP_WINDOW when user space reaches above it (x86-64 LA57: task_size is
+     * 2^56 - 4096, the window 2^47 - 4096): placement stays below it unless the hint is
+     * above it; 0 = the window is all of user space. */
+    vaddr_t map_window;
 };
+
+/* The end of the default placement window: map_window, or task_size without one. */
+static inline vaddr_t area_window(const struct area_layout *l)
+{
+    return l->map_window ? l->map_window : l->task_size;
+}
 
 struct area_set {
     struct area *root;
@@ -170,7 +180,9 @@ int area_protect_range(struct area_set *s, vaddr_t start, uint64_t len, unsigned
 /* get_unmapped_area: where a mapping of len bytes would go. With AREA_MAP_FIXED the hint
  * (page-aligned) is the answer; else a nonzero hint (rounded down to a page, raised to
  * mmap_min_addr) is used if [hint, hint+len) is free, including the guard gap below a
- * grows-down area; else top-down first fit: the highest gap below mmap_base that fits
+ * grows-down area, and (with a map_window) lies wholly below or wholly above the window;
+ * else top-down first fit: the highest gap below mmap_base that fits, or below
+ * mmap_base + (task_size - map_window) for a hint above the window, as x86-64 does
  * (falling back to bottom-up from task_size/3 like Linux). AREA_MAP_THP (no hint, len a
  * multiple of thp_size) aligns as Linux's thp_get_unmapped_area. */
 int area_get_unmapped(const struct area_set *s, vaddr_t hint, uint64_t len, unsigned mapflags,
