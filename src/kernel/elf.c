@@ -127,10 +127,12 @@ static int parse(const uint8_t *buf, size_t len, const char *name, struct elf_fi
                 ph->filesz > len - ph->offset)
                 return err_set(e, VMS_EINVAL,
                                "%s: expected PT_INTERP to hold a path inside the file", name);
+            /* load_elf_binary demands only that the last byte be NUL; the path ends at the
+             * first NUL (a padded PT_INTERP runs) */
             const char *s = (const char *)buf + ph->offset;
-            if (s[ph->filesz - 1] != '\0' || memchr(s, '\0', ph->filesz) != s + ph->filesz - 1)
+            if (s[ph->filesz - 1] != '\0')
                 return err_set(e, VMS_EINVAL,
-                               "%s: expected PT_INTERP to be one NUL-terminated path", name);
+                               "%s: expected PT_INTERP to be a NUL-terminated path", name);
             out->interp = vms_strdup(s);
             if (!out->interp)
                 return err_set(e, VMS_ENOMEM, "%s: out of memory", name);
