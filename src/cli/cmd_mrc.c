@@ -411,6 +411,15 @@ int cmd_mrc(int argc, char **argv)
         goto out;
     }
     vms_mrc_print(m, stdout, fmt, &e); /* finished: cannot fail but for stdout's errors */
+    if (fmt == VMS_CSV) { /* text and JSON say so themselves */
+        size_t above = 0;
+        for (size_t i = 0; i < nsizes; i++)
+            above += sizes[i] > vms_mrc_footprint(m);
+        if (above)
+            fprintf(stderr, "vmsim: mrc: %zu sizes above the footprint left out: from %llu "
+                            "frames on, only the cold misses\n",
+                    above, (unsigned long long)vms_mrc_footprint(m));
+    }
     if (svg_path) {
         FILE *svg = fopen(svg_path, "w");
         if (!svg) {
