@@ -382,7 +382,9 @@ static int check_item(const struct vms_state *st, const struct state_item *it,
             return err_set(e, VMS_EINVAL, "%s:%u:1: tag 0x%llx too wide for the physical address",
                            f, it->line, (unsigned long long)it->tag);
     }
-    if (it->kind == ITEM_MEM && (it->pa + it->nbytes - 1) >> c->pa_bits)
+    /* the last byte's address, checked for wrapping past 2^64 too */
+    if (it->kind == ITEM_MEM &&
+        (it->pa + it->nbytes - 1 < it->pa || (it->pa + it->nbytes - 1) >> c->pa_bits))
         return err_set(e, VMS_EINVAL, "%s:%u:1: address 0x%llx outside the %u-bit physical memory",
                        f, it->line, (unsigned long long)it->pa, c->pa_bits);
     return 0;

@@ -638,6 +638,15 @@ int cmd_mrc(int argc, char **argv)
     if (prov.skipped) /* a completed run with a mark: exit status 1 */
         fprintf(stderr, "vmsim: mrc: %s: %" PRIu64 " malformed line%s skipped\n", prov.path,
                 prov.skipped, prov.skipped == 1 ? "" : "s");
+    if (fmt == VMS_CSV) { /* text and JSON say so themselves */
+        size_t above = 0;
+        for (size_t i = 0; i < nsizes; i++)
+            above += sizes[i] > vms_mrc_footprint(m);
+        if (above)
+            fprintf(stderr, "vmsim: mrc: %zu sizes above the footprint left out: from %llu "
+                            "frames on, only the cold misses\n",
+                    above, (unsigned long long)vms_mrc_footprint(m));
+    }
     rc = mrc_output(m, fmt, &prov, out);
     if (fflush(out) != 0 || ferror(out))
         rc = cli_usage_error("%s: write error (disk full?)", out_path ? out_path : "stdout");

@@ -83,6 +83,7 @@ struct area_layout area_layout_x86_64(void)
         .mmap_min_addr = 0x1000,
         .stack_guard_gap = UINT64_C(256) << 12,
         .thp_size = UINT64_C(2) << 20,
+        .max_map_count = 65530,
     };
     return l;
 }
@@ -143,10 +144,47 @@ static int height(const struct area *a)
     return a ? a->height : 0;
 }
 
-static void update_height(struct area *a)
+/* Lowest address a mapping may reach below `a` (Linux vm_start_gap). */
+static vaddr_t start_gap(const struct area_set *s, const struct area *a)
+{
+    if (!(a->flags & AREA_GROWSDOWN))
+        return a->start;
+    return a->start > s->layout.stack_guard_gap ? a->start - s->layout.stack_guard_gap : 0;
+}
+
+/* The free bytes of [lo, hi), 0 when the guard gap reaches below lo. */
+static uint64_t gap_len(vaddr_t lo, vaddr_t hi)
+{
+    return hi > lo ? hi - lo : 0;
+}
+
+/* Height and the subtree's span and largest gap, from the children's. */
+static void update_height(const struct area_set *s, struct area *a)
 {
     int l = height(a->left), r = height(a->right);
     a->height = 1 + (l > r ? l : r);
+    uint64_t g = 0, x;
+    a->sub_lo = start_gap(s, a);
+    a->sub_hi = a->end;
+    if (a->left) {
+        a->sub_lo = a->left->sub_lo;
+        x = gap_len(a->left->sub_hi, start_gap(s, a));
+        g = a->left->sub_gap > x ? a->left->sub_gap : x;
+    }
+    if (a->right) {
+        a->sub_hi = a->right->sub_hi;
+        x = gap_len(a->end, a->right->sub_lo);
+        x = a->right->sub_gap > x ? a->right->sub_gap : x;
+        g = g > x ? g : x;
+    }
+    a->sub_gap = g;
+}
+
+/* After a's end changed: its subtree's values and every ancestor's. */
+static void refresh_up(const struct area_set *s, struct area *a)
+{
+    for (; a; a = a->parent)
+        update_height(s, a);
 }
 
 /* Makes `v` take u's place under u's parent (v may be NULL). */
@@ -171,8 +209,8 @@ static struct area *rotate_left(struct area_set *s, struct area *x)
     transplant(s, x, y);
     y->left = x;
     x->parent = y;
-    update_height(x);
-    update_height(y);
+    update_height(s, x);
+    update_height(s, y);
     return y;
 }
 
@@ -185,8 +223,8 @@ static struct area *rotate_right(struct area_set *s, struct area *x)
     transplant(s, x, y);
     y->right = x;
     x->parent = y;
-    update_height(x);
-    update_height(y);
+    update_height(s, x);
+    update_height(s, y);
     return y;
 }
 
@@ -194,7 +232,7 @@ static struct area *rotate_right(struct area_set *s, struct area *x)
 static void rebalance_up(struct area_set *s, struct area *n)
 {
     while (n) {
-        update_height(n);
+        update_height(s, n);
         int bf = height(n->left) - height(n->right);
         if (bf > 1) {
             if (height(n->left->left) < height(n->left->right))
@@ -282,6 +320,7 @@ static void link_area(struct area_set *s, struct area *a)
     a->left = a->right = NULL;
     a->parent = parent;
     a->height = 1;
+    update_height(s, a);
     *slot = a;
     s->count++;
     rebalance_up(s, parent);
@@ -351,6 +390,7 @@ static struct area *split_with(struct area_set *s, struct area *a, vaddr_t at, s
     spare->start = at;
     spare->pgoff = a->pgoff + pages(s, at - a->start);
     a->end = at;
+    refresh_up(s, a);
     link_area(s, spare);
     return spare;
 }
@@ -389,6 +429,7 @@ static void absorb_next(struct area_set *s, struct area *a, struct area *b)
     a->end = b->end;
     if (!a->anon)
         a->anon = b->anon;
+    refresh_up(s, a);
     area_remove(s, b);
     area_free(b);
 }
@@ -484,6 +525,13 @@ int area_unmap_range(struct area_set *s, vaddr_t start, uint64_t len, area_piece
     if (rc < 0)
         return rc;
     vaddr_t end = start + len;
+    /* Linux lets munmap take the count just past the limit, except when it splits one area
+     * in two (both ends inside it). */
+    const struct area *in = area_find(s, start);
+    if (in && in->start < start && end < in->end && s->layout.max_map_count &&
+        s->count >= s->layout.max_map_count)
+        return err_set(e, VMS_EINVAL, "munmap: %zu areas, vm.max_map_count is %" PRIu64
+                       " (ENOMEM)", s->count, s->layout.max_map_count);
     rc = split_edges(s, start, end, e);
     if (rc < 0)
         return rc;
@@ -515,6 +563,13 @@ int area_protect_range(struct area_set *s, vaddr_t start, uint64_t len, unsigned
                            start, end, at);
         at = a->end;
     }
+    if (s->layout.max_map_count) {
+        const struct area *a0 = area_find(s, start), *a1 = area_find(s, end);
+        size_t splits = (a0 && a0->start < start) + (a1 && a1->start < end);
+        if (splits && s->count + splits > s->layout.max_map_count)
+            return err_set(e, VMS_EINVAL, "mprotect: %zu areas, vm.max_map_count is %" PRIu64
+                           " (ENOMEM)", s->count, s->layout.max_map_count);
+    }
     rc = split_edges(s, start, end, e);
     if (rc < 0)
         return rc;
@@ -540,12 +595,30 @@ int area_protect_range(struct area_set *s, vaddr_t start, uint64_t len, unsigned
 
 /* ------------------------------------------------------------------ placement */
 
-/* Lowest address a mapping may reach below `a` (Linux vm_start_gap). */
-static vaddr_t start_gap(const struct area_set *s, const struct area *a)
+/* The highest start for len bytes in the gap [lo, hi) clipped to [low, high); 0 = none. */
+static vaddr_t fit_top(vaddr_t lo, vaddr_t hi, uint64_t len, vaddr_t low, vaddr_t high)
 {
-    if (!(a->flags & AREA_GROWSDOWN))
-        return a->start;
-    return a->start > s->layout.stack_guard_gap ? a->start - s->layout.stack_guard_gap : 0;
+    if (hi > high)
+        hi = high;
+    if (lo < low)
+        lo = low;
+    return hi > lo && hi - lo >= len ? hi - len : 0;
+}
+
+/* The highest fit among the gaps between consecutive areas of n's subtree. */
+static vaddr_t topdown_in(const struct area_set *s, const struct area *n, uint64_t len,
+                          vaddr_t low, vaddr_t high)
+{
+    if (!n || n->sub_gap < len || n->sub_lo >= high || n->sub_hi <= low)
+        return 0;
+    vaddr_t r = topdown_in(s, n->right, len, low, high);
+    if (!r && n->right)
+        r = fit_top(n->end, n->right->sub_lo, len, low, high);
+    if (!r && n->left)
+        r = fit_top(n->left->sub_hi, start_gap(s, n), len, low, high);
+    if (!r)
+        r = topdown_in(s, n->left, len, low, high);
+    return r;
 }
 
 /* Highest start for len bytes in [low, high), in the highest gap that fits; 0 = none. */
@@ -553,22 +626,15 @@ static vaddr_t topdown(const struct area_set *s, uint64_t len, vaddr_t low, vadd
 {
     if (high < low || high - low < len)
         return 0;
-    struct area *above = area_find_next(s, high - 1); /* may start below high */
-    struct area *below = above ? area_prev(above) : area_last(s);
-    for (;;) {
-        vaddr_t gap_end = above ? start_gap(s, above) : s->layout.task_size;
-        vaddr_t gap_start = below ? below->end : 0;
-        if (gap_end > high)
-            gap_end = high;
-        if (gap_start < low)
-            gap_start = low;
-        if (gap_end > gap_start && gap_end - gap_start >= len)
-            return gap_end - len;
-        if (!below || below->end <= low)
-            return 0;
-        above = below;
-        below = area_prev(below);
-    }
+    const struct area *root = s->root;
+    if (!root)
+        return fit_top(0, s->layout.task_size, len, low, high);
+    vaddr_t r = fit_top(root->sub_hi, s->layout.task_size, len, low, high);
+    if (!r)
+        r = topdown_in(s, root, len, low, high);
+    if (!r)
+        r = fit_top(0, root->sub_lo, len, low, high);
+    return r;
 }
 
 /* Lowest start for len bytes in [low, high); 0 = none (Linux unmapped_area). */
@@ -612,7 +678,9 @@ int area_get_unmapped(const struct area_set *s, vaddr_t hint, uint64_t len, unsi
         hint &= ~pg;
         if (hint < l->mmap_min_addr)
             hint = (l->mmap_min_addr + pg) & ~pg;
-        if (hint <= l->task_size - len) {
+        /* mmap_address_hint_valid: not across the window's end */
+        bool across = l->map_window && (hint > l->map_window) != (hint + len > l->map_window);
+        if (hint <= l->task_size - len && !across) {
             struct area *a = area_find_next(s, hint);
             if (!a || hint + len <= start_gap(s, a)) {
                 *out = hint;
@@ -622,21 +690,25 @@ int area_get_unmapped(const struct area_set *s, vaddr_t hint, uint64_t len, unsi
     }
     vaddr_t low = l->mmap_min_addr > pg + 1 ? l->mmap_min_addr : pg + 1;
     low = (low + pg) & ~pg;
+    vaddr_t high = l->mmap_base; /* a hint above the window opens the whole space */
+    if (l->map_window && hint > l->map_window)
+        high += l->task_size - l->map_window;
     vaddr_t addr = 0;
     if ((mapflags & AREA_MAP_THP) && !hint && l->thp_size && len % l->thp_size == 0 &&
         len <= UINT64_MAX - l->thp_size) {
         /* thp_get_unmapped_area: search len + thp, then align inside the padding. */
-        vaddr_t r = topdown(s, len + l->thp_size, low, l->mmap_base);
+        vaddr_t r = topdown(s, len + l->thp_size, low, high);
         if (r) {
             uint64_t sub = (0 - r) & (l->thp_size - 1);
             addr = sub ? r + sub : r + l->thp_size;
         }
     }
     if (!addr)
-        addr = topdown(s, len, low, l->mmap_base);
-    if (!addr) { /* the legacy bottom-up fallback */
-        vaddr_t legacy = (l->task_size / 3 + pg) & ~pg;
-        addr = bottomup(s, len, legacy, l->task_size);
+        addr = topdown(s, len, low, high);
+    if (!addr) { /* the legacy bottom-up fallback, from a third of the window */
+        vaddr_t top = l->map_window && hint <= l->map_window ? l->map_window : l->task_size;
+        vaddr_t legacy = (area_window(l) / 3 + pg) & ~pg;
+        addr = bottomup(s, len, legacy, top);
     }
     if (!addr)
         return err_set(e, VMS_ENOMEM, "mmap: no gap of %" PRIu64 " bytes", len);
@@ -649,6 +721,9 @@ int area_map(struct area_set *s, vaddr_t hint, uint64_t len, unsigned prot, unsi
              area_piece_fn fn, void *ctx, vaddr_t *out, struct area **out_area,
              struct vms_error *e)
 {
+    if (s->layout.max_map_count && s->count > s->layout.max_map_count)
+        return err_set(e, VMS_EINVAL, "mmap: %zu areas, vm.max_map_count is %" PRIu64 " (ENOMEM)",
+                       s->count, s->layout.max_map_count);
     vaddr_t addr;
     int rc = area_get_unmapped(s, hint, len, mapflags, &addr, e);
     if (rc < 0)
@@ -700,6 +775,10 @@ static int check_node(const struct area_set *s, const struct area *a, size_t *n,
         return err_set(e, VMS_EINVAL, "area 0x%" PRIx64 ": unbalanced", a->start);
     if (a->start >= a->end || !page_aligned(s, a->start) || !page_aligned(s, a->end))
         return err_set(e, VMS_EINVAL, "area 0x%" PRIx64 ": empty or unaligned", a->start);
+    struct area c = *a;
+    update_height(s, &c);
+    if (c.sub_lo != a->sub_lo || c.sub_hi != a->sub_hi || c.sub_gap != a->sub_gap)
+        return err_set(e, VMS_EINVAL, "area 0x%" PRIx64 ": stale subtree gap", a->start);
     (*n)++;
     return a->height;
 }

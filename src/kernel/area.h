@@ -10,9 +10,11 @@
  *   - every node's height is 1 + max(children's heights) and the heights of its two
  *     subtrees differ by at most one (so depth <= 1.44 log2(n+2));
  *   - count equals the number of nodes.
+ *   - every node's sub_lo, sub_hi and sub_gap describe its subtree (see struct area).
  * Keys change only in ways that keep the order (split, merge, trimming), so the tree is
- * never re-sorted. Placement walks the areas from the top down (O(n)); Linux augments its
- * tree with the largest gap of each subtree, which we leave out for simplicity.
+ * never re-sorted. As Linux's maple tree does, every subtree knows its largest gap, so
+ * top-down placement descends only into subtrees with a gap that fits (O(log n) typically;
+ * the legacy bottom-up fallback walks the areas).
  *
  * Ownership: a set owns its areas; an area owns one reference to its area_file. The
  * `anon` pointer is opaque and never freed here: split copies it to both halves, merge
@@ -68,6 +70,11 @@ struct area {
     void *anon;               /* opaque, for the kernel (anon_vma-like); never freed here */
     struct area *left, *right, *parent; /* AVL links (private to area.c) */
     int height;                         /* AVL height, leaf = 1 (private) */
+    /* The subtree's span and largest gap, for placement in O(log n) (private): the lowest
+     * address a mapping may reach below its first area (start_gap), the end of its last
+     * area, and the largest free gap between two of its consecutive areas. */
+    vaddr_t sub_lo, sub_hi;
+    uint64_t sub_gap;
 };
 
 /* The address-space limits placement works within (x86-64 4-level defaults below). */
@@ -78,7 +85,18 @@ struct area_layout {
     vaddr_t mmap_min_addr;   /* 0x1000 (vm.mmap_min_addr on this host: 4096) */
     uint64_t stack_guard_gap; /* 256 pages: no placement within this below a GROWSDOWN area */
     uint64_t thp_size;       /* 2 MiB: alignment for AREA_MAP_THP; 0 disables */
+    uint64_t max_map_count;  /* vm.max_map_count (Linux's default 65530); 0 = no limit */
+    /* DEFAULT_MAP_WINDOW when user space reaches above it (x86-64 LA57: task_size is
+     * 2^56 - 4096, the window 2^47 - 4096): placement stays below it unless the hint is
+     * above it; 0 = the window is all of user space. */
+    vaddr_t map_window;
 };
+
+/* The end of the default placement window: map_window, or task_size without one. */
+static inline vaddr_t area_window(const struct area_layout *l)
+{
+    return l->map_window ? l->map_window : l->task_size;
+}
 
 struct area_set {
     struct area *root;
@@ -145,28 +163,35 @@ int area_set_clone(struct area_set *dst, const struct area_set *src, struct vms_
 
 /* munmap: removes [start, start+len) (len rounded up to pages), splitting areas that straddle
  * the ends; fn (may be NULL) sees each removed piece in address order. A range without areas
- * succeeds. -VMS_EINVAL for unaligned start, len 0 or a range outside user space; -VMS_ENOMEM
- * if a split cannot allocate (nothing changed). */
+ * succeeds. -VMS_EINVAL for unaligned start, len 0 or a range outside user space, or (Linux's
+ * ENOMEM) when the range lies strictly inside one area and the set already holds
+ * max_map_count areas; -VMS_ENOMEM if a split cannot allocate (nothing changed). */
 int area_unmap_range(struct area_set *s, vaddr_t start, uint64_t len, area_piece_fn fn, void *ctx,
                      struct vms_error *e);
 
 /* mprotect: sets prot on [start, start+len), splitting at the ends and merging afterwards.
  * Unlike Linux (which changes the areas before the first hole and then fails), a range
- * holding a hole fails with -VMS_EINVAL before anything changes. */
+ * holding a hole fails with -VMS_EINVAL before anything changes. So does a range whose
+ * splits would take the set past max_map_count (Linux: each split needs fewer than
+ * max_map_count areas, else ENOMEM). */
 int area_protect_range(struct area_set *s, vaddr_t start, uint64_t len, unsigned prot,
                        struct vms_error *e);
 
 /* get_unmapped_area: where a mapping of len bytes would go. With AREA_MAP_FIXED the hint
  * (page-aligned) is the answer; else a nonzero hint (rounded down to a page, raised to
  * mmap_min_addr) is used if [hint, hint+len) is free, including the guard gap below a
- * grows-down area; else top-down first fit: the highest gap below mmap_base that fits
+ * grows-down area, and (with a map_window) lies wholly below or wholly above the window;
+ * else top-down first fit: the highest gap below mmap_base that fits, or below
+ * mmap_base + (task_size - map_window) for a hint above the window, as x86-64 does
  * (falling back to bottom-up from task_size/3 like Linux). AREA_MAP_THP (no hint, len a
  * multiple of thp_size) aligns as Linux's thp_get_unmapped_area. */
 int area_get_unmapped(const struct area_set *s, vaddr_t hint, uint64_t len, unsigned mapflags,
                       vaddr_t *out, struct vms_error *e);
 
 /* mmap: places [addr, addr+len) (area_get_unmapped), removes what was there for FIXED
- * (fn sees the pieces), inserts the area and merges it with compatible neighbours.
+ * (fn sees the pieces), inserts the area and merges it with compatible neighbours. With more
+ * than max_map_count areas already it fails with -VMS_EINVAL (Linux's do_mmap: ENOMEM), so
+ * the count reaches at most max_map_count + 1 as on Linux.
  * For anonymous areas pgoff is ignored and set to addr >> page_shift, as Linux does.
  * On success *out is the address and, if out_area is not NULL, *out_area the area now
  * covering it. */

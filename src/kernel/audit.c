@@ -122,6 +122,10 @@ int kern_audit(struct kernel *k, struct vms_error *e)
         return err_set(e, VMS_ENOMEM, "out of host memory");
     }
     for (struct task *t = k->tasks; t && !au.rc; t = t->next) {
+        if (*t->pprev != t) {
+            au.rc = err_set(e, VMS_EINVAL, "audit: task %d: broken task list link", t->pid);
+            break;
+        }
         if (t->dead)
             continue;
         if (area_set_check(&t->areas, e)) {

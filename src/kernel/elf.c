@@ -127,10 +127,12 @@ static int parse(const uint8_t *buf, size_t len, const char *name, struct elf_fi
                 ph->filesz > len - ph->offset)
                 return err_set(e, VMS_EINVAL,
                                "%s: expected PT_INTERP to hold a path inside the file", name);
+            /* load_elf_binary demands only that the last byte be NUL; the path ends at the
+             * first NUL (a padded PT_INTERP runs) */
             const char *s = (const char *)buf + ph->offset;
-            if (s[ph->filesz - 1] != '\0' || memchr(s, '\0', ph->filesz) != s + ph->filesz - 1)
+            if (s[ph->filesz - 1] != '\0')
                 return err_set(e, VMS_EINVAL,
-                               "%s: expected PT_INTERP to be one NUL-terminated path", name);
+                               "%s: expected PT_INTERP to be a NUL-terminated path", name);
             out->interp = vms_strdup(s);
             if (!out->interp)
                 return err_set(e, VMS_ENOMEM, "%s: out of memory", name);
@@ -542,7 +544,7 @@ int elf_exec_layout(struct area_set *set, const char *path, const char *const *a
     if (prog.type == ELF_ET_DYN) {
         if (prog.interp) { /* ELF_ET_DYN_BASE = 2/3 of the 47-bit space, aligned */
             uint64_t align = max_alignment(&prog);
-            bias = (set->layout.task_size / 3 * 2) & ~(align - 1);
+            bias = (area_window(&set->layout) / 3 * 2) & ~(align - 1);
             bias = PAGESTART(bias - prog.min_vaddr);
         } else {
             /* a static PIE or a loader run directly: no hint, so placed top-down */
@@ -581,7 +583,7 @@ int elf_exec_layout(struct area_set *set, const char *path, const char *const *a
     /* Linux 6.x moves the brk of a static PIE (ET_DYN without interpreter) to
      * ELF_ET_DYN_BASE even without randomisation (observed: 0x555555555000) */
     if (prog.type == ELF_ET_DYN && !prog.interp)
-        brk = set->layout.task_size / 3 * 2;
+        brk = area_window(&set->layout) / 3 * 2;
     x->start_brk = PAGEALIGN(brk);
     if (prog.interp) {
         /* load_elf_interp: an ET_DYN interpreter gets no address hint when the program was

@@ -121,6 +121,7 @@ struct task {
     struct stats hw0;      /* hardware counters when it was last switched in */
     struct stats hw;       /* hardware counters accumulated while current */
     struct task *next;     /* the kernel's list of tasks */
+    struct task **pprev;   /* the pointer to it in that list (kern_exit in O(1)) */
 };
 
 struct kernel {

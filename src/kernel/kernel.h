@@ -103,6 +103,11 @@ int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struc
 /* brk by delta bytes (may be negative); *heap_start receives the heap's start (start_brk). */
 int kern_brk(struct kernel *k, struct task *t, int64_t delta, vaddr_t *heap_start,
              struct vms_error *e);
+/* brk by len bytes up or (shrink) down, len any 64-bit size: a shrink below the heap's start
+ * or a growth past user space fails (ENOMEM, as Linux's brk leaves the break). Callers whose
+ * size does not fit int64_t (the scenario's `brk -SIZE`) use this instead of kern_brk. */
+int kern_brk_by(struct kernel *k, struct task *t, bool shrink, uint64_t len, vaddr_t *heap_start,
+                struct vms_error *e);
 
 /* ---- accesses */
 

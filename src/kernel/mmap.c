@@ -47,6 +47,12 @@ int kern_mmap(struct kernel *k, struct task *t, vaddr_t hint, uint64_t len, unsi
     uint64_t rlen = (len + k->psize - 1) & ~(k->psize - 1);
     if (rlen < len)
         return err_set(e, VMS_EINVAL, "mmap: length too large (ENOMEM)");
+    /* Linux: the page offset plus the pages must not wrap (EOVERFLOW), and a file mapping
+     * must end within the largest file offset, 2^63 - 1 (file_mmap_ok: EOVERFLOW). */
+    if (((off >> k->pshift) + (rlen >> k->pshift)) < (off >> k->pshift) ||
+        (file && (off > (uint64_t)INT64_MAX || rlen > (uint64_t)INT64_MAX - off)))
+        return err_set(e, VMS_EINVAL, "mmap: offset 0x%llx + length 0x%llx overflows (EOVERFLOW)",
+                       (unsigned long long)off, (unsigned long long)len);
     struct area_file *af = NULL;
     unsigned aflags = (flags & KMAP_SHARED) ? AREA_SHARED : AREA_PRIVATE;
     unsigned mapflags = (flags & KMAP_FIXED) ? AREA_MAP_FIXED : 0;
@@ -120,8 +126,13 @@ int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struc
     if (va & (k->psize - 1))
         return err_set(e, VMS_EINVAL, "msync: address 0x%llx is not page aligned (EINVAL)",
                        (unsigned long long)va);
+    /* Linux rounds the length up modulo 2^64 (so a length within a page of 2^64 becomes 0,
+     * which succeeds) and refuses a range that wraps past 2^64 with ENOMEM. */
     uint64_t rlen = (len + k->psize - 1) & ~(k->psize - 1);
     vaddr_t end = va + rlen;
+    if (end < va)
+        return err_set(e, VMS_EINVAL, "msync: [0x%llx, +0x%llx) wraps past the end of the "
+                       "address space (ENOMEM)", (unsigned long long)va, (unsigned long long)len);
     /* every byte must be mapped (else ENOMEM, as Linux) */
     vaddr_t at = va;
     for (const struct area *a = area_find_next(&t->areas, va); a && a->start < end;
@@ -156,18 +167,25 @@ int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struc
 int kern_brk(struct kernel *k, struct task *t, int64_t delta, vaddr_t *heap_start,
              struct vms_error *e)
 {
+    if (delta < 0)
+        return kern_brk_by(k, t, true, (uint64_t)(-(delta + 1)) + 1, heap_start, e);
+    return kern_brk_by(k, t, false, (uint64_t)delta, heap_start, e);
+}
+
+int kern_brk_by(struct kernel *k, struct task *t, bool shrink, uint64_t len, vaddr_t *heap_start,
+                struct vms_error *e)
+{
     k->actor = t;
     int rc = check_task(t, "brk", e);
     if (rc)
         return rc;
     vaddr_t nbrk;
-    if (delta < 0) {
-        uint64_t d = (uint64_t)(-(delta + 1)) + 1;
-        if (d > t->brk - t->start_brk)
+    if (shrink) {
+        if (len > t->brk - t->start_brk)
             return err_set(e, VMS_EINVAL, "brk: below the start of the heap (ENOMEM)");
-        nbrk = t->brk - d;
+        nbrk = t->brk - len;
     } else {
-        nbrk = t->brk + (uint64_t)delta;
+        nbrk = t->brk + len;
         if (nbrk < t->brk || nbrk > t->areas.layout.task_size)
             return err_set(e, VMS_EINVAL, "brk: out of address space (ENOMEM)");
     }

@@ -13,8 +13,15 @@ static struct area_layout layout_for(const struct kernel *k)
     const struct vms_config *c = &k->mmu.cfg;
     struct area_layout l = area_layout_x86_64();
     l.page_shift = c->page_shift;
+    if (c->va_bits >= 57 && c->page_shift == 12) {
+        /* x86-64 LA57: user space is 56 bits (TASK_SIZE_MAX), placement keeps to the
+         * 47-bit DEFAULT_MAP_WINDOW unless a hint lies above it */
+        l.map_window = l.task_size;
+        l.task_size = (UINT64_C(1) << 56) - k->psize;
+        return l;
+    }
     if (c->va_bits >= 48 && c->page_shift == 12)
-        return l; /* x86-64 (5-level paging keeps the 47-bit default window) */
+        return l; /* x86-64 */
     if (c->va_bits == 32) {
         l.task_size = UINT64_C(0xc0000000);
         l.mmap_base = UINT64_C(0xb8000000);
@@ -50,6 +57,9 @@ static struct task *task_new(struct kernel *k, struct vms_error *e)
         heap = (l.mmap_base / 4) & ~(k->psize - 1);
     t->start_brk = t->brk = heap;
     t->next = k->tasks;
+    t->pprev = &k->tasks;
+    if (k->tasks)
+        k->tasks->pprev = &t->next;
     k->tasks = t;
     return t;
 }
@@ -152,11 +162,9 @@ void kern_exit(struct kernel *k, struct task *t)
     k->actor = t;
     kern_task_teardown(k, t);
     k->actor = NULL;
-    for (struct task **pp = &k->tasks; *pp; pp = &(*pp)->next)
-        if (*pp == t) {
-            *pp = t->next;
-            break;
-        }
+    *t->pprev = t->next;
+    if (t->next)
+        t->next->pprev = t->pprev;
     vms_free(t);
 }
 

@@ -281,6 +281,7 @@ struct vms_mrc {
     uint32_t *sizes;
     size_t nsizes;
     bool all_sizes;
+    size_t clamped; /* requested sizes above the footprint, left out (see mrc_clamp_sizes) */
     struct pmap ids;
     /* direct-mapped cache of page -> dense id in front of ids (dense MRC_NONE: empty) */
     struct {
@@ -623,6 +624,30 @@ static void mrc_shards(struct vms_mrc *m, struct mrc_curve *c, const uint64_t *e
     m->shards_max = max;
 }
 
+/* Every size at or above the footprint sees only the cold misses (no policy evicts while a
+ * frame is free), so sizes above it are not computed (simulating each cost time and memory
+ * in proportion to the size): they are replaced by the footprint itself, duplicates left
+ * out, the order kept; m->clamped counts them and the output says so. */
+static void mrc_clamp_sizes(struct vms_mrc *m)
+{
+    size_t n = 0;
+    bool have_top = false;
+    for (size_t i = 0; i < m->nsizes; i++) {
+        uint32_t v = m->sizes[i];
+        if (v > m->npages) {
+            m->clamped++;
+            v = m->npages;
+        }
+        if (v == m->npages) {
+            if (have_top)
+                continue;
+            have_top = true;
+        }
+        m->sizes[n++] = v;
+    }
+    m->nsizes = n;
+}
+
 int vms_mrc_finish(struct vms_mrc *m, struct vms_error *e)
 {
     if (m->finished)
@@ -636,6 +661,8 @@ int vms_mrc_finish(struct vms_mrc *m, struct vms_error *e)
             return err_set(e, VMS_ENOMEM, "out of memory");
         for (size_t i = 0; i < m->nsizes; i++)
             m->sizes[i] = (uint32_t)(i + 1);
+    } else {
+        mrc_clamp_sizes(m);
     }
     for (size_t c = 0; c < m->ncurves; c++) {
         m->curves[c].faults = vms_calloc(m->nsizes, sizeof(uint64_t));
@@ -703,6 +730,8 @@ uint64_t vms_mrc_faults(const struct vms_mrc *m, size_t c, uint32_t frames)
 {
     if (!m->finished || c >= m->ncurves)
         return UINT64_MAX;
+    if (frames > m->npages && m->npages)
+        frames = m->npages; /* the same cold misses (mrc_clamp_sizes) */
     for (size_t i = 0; i < m->nsizes; i++)
         if (m->sizes[i] == frames)
             return m->curves[c].faults[i];
@@ -733,8 +762,11 @@ static void mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt)
         return;
     }
     if (fmt == VMS_JSON) {
-        fprintf(f, "{\"references\": %" PRIu64 ", \"footprint\": %" PRIu32 ", \"curves\": [\n",
-                m->nrefs, m->npages);
+        fprintf(f, "{\"references\": %" PRIu64 ", \"footprint\": %" PRIu32 ", ", m->nrefs,
+                m->npages);
+        if (m->clamped) /* sizes above the footprint: only the cold misses, left out */
+            fprintf(f, "\"sizes_above_footprint\": %zu, ", m->clamped);
+        fprintf(f, "\"curves\": [\n");
         for (size_t c = 0; c < m->ncurves; c++) {
             const struct mrc_curve *cv = &m->curves[c];
             fprintf(f, "  {\"policy\": \"%s\", \"method\": \"%s\", ", cv->name,
@@ -754,6 +786,9 @@ static void mrc_print(FILE *f, const struct vms_mrc *m, enum vms_format fmt)
         return;
     }
     fprintf(f, "%" PRIu64 " references, footprint %" PRIu32 " pages\n", m->nrefs, m->npages);
+    if (m->clamped)
+        fprintf(f, "  %zu sizes above the footprint left out: from %" PRIu32 " frames on, only "
+                   "the %" PRIu32 " cold misses\n", m->clamped, m->npages, m->npages);
     for (size_t c = 0; c < m->ncurves; c++) {
         fprintf(f, "  %s: %s", m->curves[c].name, mrc_method_name(m->curves[c].method));
         if (m->curves[c].method == MRC_SHARDS)

@@ -725,3 +725,81 @@ TEST(area_random_vs_model)
     area_file_put(files[1]);
     area_file_put(files[2]);
 }
+
+/* vm.max_map_count as Linux applies it (measured on Linux 6.18 with the default 65530):
+ * mmap fails once the count is above the limit, so it reaches limit + 1; mprotect fails when
+ * a split would need a count at or above the limit; munmap only when it splits one area in
+ * two while at the limit. Failures change nothing. */
+TEST(area_max_map_count)
+{
+    struct area_layout l = area_layout_x86_64();
+    CHECK_EQ(l.max_map_count, 65530);
+    l.max_map_count = 4;
+    struct area_set s;
+    area_set_init(&s, &l);
+    struct vms_error e = {0};
+    vaddr_t va[6];
+    for (unsigned i = 0; i < 5; i++) /* alternating prot: no merging */
+        CHECK_EQ(area_map(&s, 0, 3 * PG, i & 1 ? AREA_READ : RW, PRIV_ANON, NULL, 0, NULL, 0, NULL,
+                          NULL, &va[i], NULL, &e), 0);
+    CHECK_EQ(s.count, 5);
+    CHECK_EQ(area_map(&s, 0, PG, AREA_EXEC, PRIV_ANON, NULL, 0, NULL, 0, NULL, NULL, &va[5], NULL,
+                      &e), -VMS_EINVAL);
+    CHECK_CONTAINS(e.msg, "max_map_count");
+    CHECK_EQ(area_protect_range(&s, va[4], PG, AREA_EXEC, &e), -VMS_EINVAL);
+    CHECK_EQ(area_protect_range(&s, va[4] + PG, PG, AREA_EXEC, &e), -VMS_EINVAL);
+    CHECK_EQ(area_protect_range(&s, va[4], 3 * PG, AREA_EXEC, &e), 0); /* no split */
+    CHECK_EQ(area_unmap_range(&s, va[4] + PG, PG, NULL, NULL, &e), -VMS_EINVAL);
+    CHECK_EQ(s.count, 5);
+    CHECK_EQ(area_unmap_range(&s, va[4], PG, NULL, NULL, &e), 0); /* trims: allowed */
+    CHECK_EQ(area_unmap_range(&s, va[4], 3 * PG, NULL, NULL, &e), 0);
+    CHECK_EQ(s.count, 4);
+    /* at the limit: one split in mprotect fails, munmap splitting one area fails, mmap works */
+    CHECK_EQ(area_protect_range(&s, va[3], PG, AREA_EXEC, &e), -VMS_EINVAL);
+    CHECK_EQ(area_unmap_range(&s, va[3] + PG, PG, NULL, NULL, &e), -VMS_EINVAL);
+    CHECK_EQ(area_unmap_range(&s, va[3] + PG, 2 * PG, NULL, NULL, &e), 0);
+    CHECK_EQ(s.count, 4);
+    CHECK_EQ(area_map(&s, 0, PG, AREA_EXEC, PRIV_ANON, NULL, 0, NULL, 0, NULL, NULL, &va[5], NULL,
+                      &e), 0);
+    CHECK_EQ(s.count, 5);
+    check_ok(&s);
+    /* below the limit by one: an mprotect of a middle (two splits) fails, one split works */
+    CHECK_EQ(area_unmap_range(&s, va[5], PG, NULL, NULL, &e), 0);
+    CHECK_EQ(area_unmap_range(&s, va[3], PG, NULL, NULL, &e), 0);
+    CHECK_EQ(s.count, 3);
+    CHECK_EQ(area_protect_range(&s, va[2] + PG, PG, AREA_EXEC, &e), -VMS_EINVAL);
+    CHECK_EQ(area_protect_range(&s, va[2], PG, AREA_EXEC, &e), 0);
+    CHECK_EQ(s.count, 4);
+    check_ok(&s);
+    area_set_fini(&s);
+}
+
+/* Placement uses the subtree gaps: many areas, each placed below the last, each hole found
+ * again after an unmap, and the audit (which checks every node's gap) holds throughout. */
+TEST(area_place_many_gaps)
+{
+    struct area_set s;
+    set_up(&s);
+    struct vms_error e = {0};
+    vaddr_t va = 0, prev = 0, hole = 0;
+    for (unsigned i = 0; i < 3000; i++) {
+        CHECK_EQ(area_map(&s, 0, PG, i & 1 ? AREA_READ : RW, PRIV_ANON, NULL, 0, NULL, 0, NULL,
+                          NULL, &va, NULL, &e), 0);
+        if (i)
+            CHECK_EQ(va, prev - PG);
+        if (i == 1000)
+            hole = va;
+        prev = va;
+    }
+    CHECK_EQ(s.count, 3000);
+    CHECK_EQ(area_unmap_range(&s, hole, PG, NULL, NULL, &e), 0);
+    check_ok(&s);
+    CHECK_EQ(area_map(&s, 0, PG, AREA_EXEC, PRIV_ANON, NULL, 0, NULL, 0, NULL, NULL, &va, NULL,
+                      &e), 0);
+    CHECK_EQ(va, hole);
+    CHECK_EQ(area_map(&s, 0, 2 * PG, AREA_EXEC, PRIV_ANON, NULL, 0, NULL, 0, NULL, NULL, &va,
+                      NULL, &e), 0);
+    CHECK_EQ(va, prev - 2 * PG);
+    check_ok(&s);
+    area_set_fini(&s);
+}

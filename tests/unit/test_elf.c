@@ -333,3 +333,35 @@ TEST(elf_parse_errors)
     CHECK(elf_exec_layout(&set, "/tmp", argv, 1, NULL, 0, NULL, &x, &e) < 0);
     area_set_fini(&set);
 }
+
+/* A PT_INTERP padded with extra NULs names the path up to the first NUL: Linux's
+ * load_elf_binary only demands that the last byte be NUL (it runs such programs). */
+TEST(elf_interp_padded_with_nuls)
+{
+    uint8_t b[64 + 56 * 2 + 16];
+    memset(b, 0, sizeof b);
+    memcpy(b, "\177ELF", 4);
+    b[4] = 2, b[5] = 1, b[6] = 1, b[20] = 1;
+    b[16] = 2;          /* ET_EXEC */
+    b[18] = 62;         /* x86-64 */
+    b[32] = 64;         /* phoff */
+    b[54] = 56;         /* phentsize */
+    b[56] = 2;          /* phnum */
+    b[64] = 1;          /* PT_LOAD */
+    b[64 + 4] = 5;      /* R X */
+    b[64 + 17] = 0x10;  /* vaddr 0x1000 */
+    b[64 + 32] = 0x10;  /* filesz 0x10 */
+    b[64 + 40] = 0x20;  /* memsz 0x20 */
+    b[120] = 3;         /* PT_INTERP */
+    b[120 + 8] = 176;   /* offset */
+    b[120 + 32] = 12;   /* filesz: "/lib/ld.so" and two NULs */
+    memcpy(b + 176, "/lib/ld.so\0\0", 12);
+    struct elf_file f;
+    struct vms_error e = {0};
+    CHECK_EQ(elf_parse(b, sizeof b, "padded", &f, &e), 0);
+    CHECK(f.interp && !strcmp(f.interp, "/lib/ld.so"));
+    elf_file_fini(&f);
+    b[176 + 11] = 'x'; /* the last byte not NUL: refused, as Linux does (ENOEXEC) */
+    CHECK_EQ(elf_parse(b, sizeof b, "padded", &f, &e), -VMS_EINVAL);
+    CHECK_CONTAINS(e.msg, "PT_INTERP");
+}

@@ -201,3 +201,47 @@ TEST(mrc_gnuplot_script)
     free(buf);
     vms_mrc_destroy(m);
 }
+
+/* Sizes above the footprint see only the cold misses: they are not simulated (fifo at each
+ * of 300000 sizes on a 50-page stream took a minute), they are left out of the output, and
+ * the output says so; vms_mrc_faults still answers for them. */
+TEST(mrc_sizes_clamped_to_footprint)
+{
+    uint32_t sizes[] = {1, 2, 300000, 50, 60, 4000000000u, 3};
+    struct vms_mrc_opts o = {.policies = "fifo,lru", .sizes = sizes, .nsizes = 7, .threads = 1};
+    struct vms_mrc *m = NULL;
+    struct vms_error e = {0};
+    CHECK(vms_mrc_create(&o, &m, &e) == 0);
+    if (!m)
+        return;
+    for (uint64_t i = 0; i < 2000; i++)
+        vms_mrc_touch(m, (i * 7) % 50, false);
+    CHECK(vms_mrc_finish(m, &e) == 0);
+    CHECK_EQ(vms_mrc_footprint(m), 50);
+    for (size_t c = 0; c < 2; c++) {
+        CHECK_EQ(vms_mrc_faults(m, c, 50), 50);
+        CHECK_EQ(vms_mrc_faults(m, c, 300000), 50);
+        CHECK_EQ(vms_mrc_faults(m, c, 4000000000u), 50);
+        CHECK_EQ(vms_mrc_faults(m, c, 1), 2000);
+    }
+    char buf[4096] = {0};
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_EQ(vms_mrc_print(m, f, VMS_TEXT, &e), 0);
+        fclose(f);
+        CHECK_CONTAINS(buf, "3 sizes above the footprint left out: from 50 frames on");
+        CHECK(strstr(buf, "300000") == NULL);
+        CHECK(strstr(buf, "\n      60") == NULL);
+    }
+    memset(buf, 0, sizeof buf);
+    f = fmemopen(buf, sizeof buf - 1, "w");
+    if (f) {
+        CHECK_EQ(vms_mrc_print(m, f, VMS_JSON, &e), 0);
+        fclose(f);
+        CHECK_CONTAINS(buf, "\"sizes_above_footprint\": 3");
+        CHECK_CONTAINS(buf, "{\"frames\": 50, \"faults\": 50,");
+        CHECK(strstr(buf, "\"frames\": 60") == NULL);
+    }
+    vms_mrc_destroy(m);
+}

@@ -525,3 +525,52 @@ TEST(policy_mrc_alloc_failures)
         CHECK_EQ(-rc, VMS_ENOMEM);
     }
 }
+
+static uint64_t ws_t_now;
+static bool ws_t_young[8];
+static bool ws_t_tcy(void *ctx, uint32_t slot)
+{
+    (void)ctx;
+    bool y = slot < 8 && ws_t_young[slot];
+    if (slot < 8)
+        ws_t_young[slot] = false;
+    return y;
+}
+static uint64_t ws_t_clock(void *ctx)
+{
+    (void)ctx;
+    return ws_t_now;
+}
+
+/* ws walks only its occupied slots (a tick cost the whole memory's slots before), with the
+ * results of a scan in slot order: trim gives the lowest slots first, in increasing order,
+ * and the victim among equally old pages is the lowest slot. */
+TEST(policy_ws_occupied_slots_only)
+{
+    struct policy_params pp = {.nframes = 1u << 16, .tau = 3};
+    struct policy *p = NULL;
+    struct vms_error e = {0};
+    CHECK(policy_create(policy_find("ws"), &pp, &p, &e) == 0);
+    if (!p)
+        return;
+    struct policy_env env = {.test_and_clear_young = ws_t_tcy, .now = ws_t_clock};
+    uint32_t order[] = {5, 60000, 2, 7, 40000};
+    for (size_t i = 0; i < 5; i++)
+        policy_insert(p, order[i], i, false);
+    ws_t_now = 1;
+    ws_t_young[7] = true;
+    policy_tick(p, &env);        /* slot 7 stamped 1, the rest 0 */
+    CHECK_EQ(policy_victim(p, &env), 2); /* the oldest, lowest slot */
+    ws_t_now = 3;
+    policy_tick(p, &env);
+    uint32_t slots[8];
+    CHECK_EQ(policy_trim(p, &env, slots, 2), 2); /* 5, 40000, 60000 idle for 3: lowest two */
+    CHECK(slots[0] == 5 && slots[1] == 40000);
+    CHECK_EQ(policy_trim(p, &env, slots, 8), 1);
+    CHECK_EQ(slots[0], 60000);
+    policy_remove(p, 7);
+    CHECK_EQ(p->nused, 0);
+    policy_insert(p, 9, 1, false);
+    CHECK_EQ(policy_victim(p, &env), 9);
+    policy_destroy(p);
+}
