@@ -34,7 +34,7 @@ TEST(scn_model_table_and_bindings)
     CHECK_EQ(model_addr(p, &num), 0x42u);
 
     /* many processes: earlier pointers stay valid while the table grows */
-    char names[20][8];
+    char names[20][16];
     for (int i = 0; i < 20; i++) {
         snprintf(names[i], sizeof names[i], "Q%d", i);
         CHECK(model_add(&m, names[i]) != NULL);
