@@ -392,7 +392,7 @@ int cmd_trace(int argc, char **argv)
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
-    bool count = false, sim_opt = false, json = false, csv = false, zero_page = false;
+    bool count = false, sim_opt = false, json = false, csv = false;
     const char *convert = NULL, *source = NULL;
     unsigned flags = 0;
     struct sim_args a = {.fmt = VMS_TEXT, .progress = true};
@@ -453,7 +453,7 @@ int cmd_trace(int argc, char **argv)
         case OPT_SVG: a.svg = optarg; sim_opt = true; break;
         case OPT_PNG: a.png = optarg; sim_opt = true; break;
         case OPT_NO_PROGRESS: a.progress = false; break;
-        case OPT_ZERO_PAGE: zero_page = true; sim_opt = true; break;
+        case OPT_ZERO_PAGE: flags |= VMS_TRACESIM_ZERO_PAGE; sim_opt = true; break;
         case 'h':
         case OPT_HELP: trace_usage(stdout); goto out;
         case ':':
@@ -529,7 +529,7 @@ int cmd_trace(int argc, char **argv)
         goto out;
     }
     a.fmt = json ? VMS_JSON : csv ? VMS_CSV : VMS_TEXT;
-    a.o.flags = flags | (zero_page ? VMS_TRACESIM_ZERO_PAGE : 0);
+    a.o.flags = flags;
     status = trace_simulate(&a, argv + optind, (size_t)(argc - optind));
 out:
     free(sets);
