@@ -1,6 +1,6 @@
 /* A large code footprint for tests/cli/cases/trace-vs-cachegrind.sh: 1024 distinct
- * functions (about 60 KiB of code at -O1, twice what a 32 KiB L1i holds) called through a table
- * in a scrambled order, 16 rounds. */
+ * functions (about 60 KiB of code at -O1, twice what a 32 KiB L1i holds) called through
+ * a table in a scrambled order, 16 rounds. */
 #include <stdio.h>
 
 #define F(n)                                                                                       \
