@@ -456,6 +456,11 @@ struct vms_tracesim_progress {
  * per trace, a few batches ahead, so that reading overlaps the simulation (the results are
  * the same either way). */
 #define VMS_TRACESIM_SEQUENTIAL 0x100u
+/* The page model (docs/trace.md, "The page model"). Default: a frame per page — the first
+ * touch of any page, read or write, gets a frame of its own, as file-backed text and data
+ * and read(2)-filled buffers have on Linux. With this flag, Linux's rule for anonymous
+ * memory: a read of an untouched page maps the one shared zero page (`--zero-page`). */
+#define VMS_TRACESIM_ZERO_PAGE 0x200u
 
 struct vms_tracesim_opts {
     uint64_t memory;     /* bytes of physical memory for user pages; 0 = 256 MiB */
@@ -463,7 +468,7 @@ struct vms_tracesim_opts {
     const char *policy;  /* replacement policy (vmsim pages --help); NULL = clock */
     struct vms_policy_params params; /* seed, tau (bits and tick must be 0) */
     uint64_t quantum;    /* references per time slice; 0 = 10000 */
-    unsigned flags;      /* VMS_TRACE_SKIP_BAD, VMS_TRACESIM_SEQUENTIAL */
+    unsigned flags;      /* VMS_TRACE_SKIP_BAD, VMS_TRACESIM_SEQUENTIAL, VMS_TRACESIM_ZERO_PAGE */
     const char *workdir; /* where the swap file goes; NULL = $TMPDIR or /tmp */
     /* Time series: every `interval` references (and once at the end) a CSV row of the
      * running totals goes to interval_out (header first). 0 = off. */

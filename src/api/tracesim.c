@@ -1,6 +1,6 @@
 /* Trace-driven simulation (vmsim.h "trace" section, docs/trace.md): each trace is one
- * process of the simulated kernel with one demand-zero rwx area over its whole user
- * address space; traces run round-robin, a quantum of references at a time. Records are
+ * process of the simulated kernel with one private anonymous rwx area over its whole user
+ * address space (a frame per touched page, or Linux's zero page for reads); traces run round-robin, a quantum of references at a time. Records are
  * read in batches, by a reader thread per trace unless VMS_TRACESIM_SEQUENTIAL; counting
  * follows the per-record rule of docs/statistics.md. */
 #include "base/alloc.h"
@@ -179,6 +179,7 @@ int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_op
         .seed = s->o.params.seed,
         .tau = s->o.params.tau,
         .workdir = s->o.workdir,
+        .frame_per_page = !(s->o.flags & VMS_TRACESIM_ZERO_PAGE),
         .on_kill = ts_on_kill,
         .ctx = s,
     };
@@ -563,7 +564,7 @@ bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc)
     return proc >= 1 && proc <= s->np && s->p[proc - 1].killed;
 }
 
-/* A process's marks. SEGV: a trace's area is demand-zero from its first byte, so an
+/* A process's marks. SEGV: a trace's area is untouched from its first byte, so an
  * access that completed had its page mapped by a fault of this very process; a process
  * with references and no minor or major fault completed none. */
 static unsigned ts_proc_marks(const struct vms_tracesim *s, const struct ts_proc *p)
@@ -670,7 +671,7 @@ static int ts_prov(const struct vms_tracesim *s, struct ts_prov *tp, struct vms_
         .tau = s->o.params.tau,
         .quantum = s->o.quantum,
         .policy = s->o.policy ? s->o.policy : "clock",
-        .page_model = "zero-page",
+        .page_model = s->o.flags & VMS_TRACESIM_ZERO_PAGE ? "zero-page" : "frame-per-page",
         .pcid = s->cfg.pcid,
         .inputs = tp->inputs,
         .ninputs = s->np,

@@ -23,7 +23,8 @@ static void sweep_usage(FILE *f)
     fprintf(f,
             "usage: vmsim sweep [--machines M,...] [--memory SIZE,...] [--swap SIZE,...]\n"
             "                   [--policy P,...] [--quantum N,...] [--set KEY=VALUE]...\n"
-            "                   [--skip-bad] [-j N] [-o OUT.csv] TRACE[,TRACE...]...\n"
+            "                   [--skip-bad] [--zero-page] [-j N] [-o OUT.csv]\n"
+            "                   TRACE[,TRACE...]...\n"
             "       vmsim sweep --emit-jobs DIR [--vmsim PATH] (the same grid options) TRACE...\n"
             "\n"
             "Runs `vmsim trace` once for every combination of the lists (each TRACE argument is\n"
@@ -38,6 +39,8 @@ static void sweep_usage(FILE *f)
             "  --quantum N,...    time-slice lengths in references (default 10000)\n"
             "  --set KEY=VALUE    a machine key for every run (repeatable)\n"
             "  --skip-bad         pass --skip-bad to every run\n"
+            "  --zero-page        pass --zero-page to every run (Linux's zero page for reads\n"
+            "                     of untouched pages, instead of a frame per page)\n"
             "  -j, --jobs N       runs at a time (default: the number of online CPUs)\n"
             "  -o, --output OUT   the CSV file (default standard output)\n"
             "  --emit-jobs DIR    print one command line per run instead, each writing\n"
@@ -114,7 +117,7 @@ struct grid {
     size_t ntraces;
     const char **sets;
     size_t nsets;
-    bool skip_bad;
+    bool skip_bad, zero_page;
 };
 
 static size_t grid_size(const struct grid *g)
@@ -168,6 +171,8 @@ static char **grid_argv(const struct grid *g, size_t i, const char *prog, const 
     v[n++] = g->quantum.v[q];
     if (g->skip_bad)
         v[n++] = unconst("--skip-bad");
+    if (g->zero_page)
+        v[n++] = unconst("--zero-page");
     v[n++] = unconst("--params");
     v[n++] = unconst("--no-progress");
     v[n++] = unconst("-o");
@@ -433,6 +438,7 @@ int cmd_sweep(int argc, char **argv)
         {"policy", required_argument, NULL, 'p'},   {"policies", required_argument, NULL, 'p'},
         {"quantum", required_argument, NULL, 'q'},  {"set", required_argument, NULL, 's'},
         {"skip-bad", no_argument, NULL, 'b'},       {"jobs", required_argument, NULL, 'j'},
+        {"zero-page", no_argument, NULL, 'Z'},
         {"output", required_argument, NULL, 'o'},   {"emit-jobs", required_argument, NULL, 'E'},
         {"vmsim", required_argument, NULL, 'V'},    {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -460,6 +466,7 @@ int cmd_sweep(int argc, char **argv)
         case 'q': status = list_split(&g.quantum, optarg, "--quantum"); break;
         case 's': sets[g.nsets++] = optarg; break;
         case 'b': g.skip_bad = true; break;
+        case 'Z': g.zero_page = true; break;
         case 'j': status = cli_number("--jobs", optarg, 1, &jobs); break;
         case 'o': out = optarg; break;
         case 'E': emit = optarg; break;

@@ -17,15 +17,15 @@ static void trace_usage(FILE *f)
     fprintf(f,
             "usage: vmsim trace [--machine M] [--set KEY=VALUE]... [--memory SIZE] [--swap SIZE]\n"
             "                   [--policy P] [--quantum N] [--json | --csv] [--interval N]\n"
-            "                   [-o OUT] [--skip-bad] FILE... | -\n"
+            "                   [-o OUT] [--skip-bad] [--zero-page] FILE... | -\n"
             "       vmsim trace --count [--skip-bad] FILE|-\n"
             "       vmsim trace --convert FORMAT -o OUT [--skip-bad] [--source TEXT] FILE|-\n"
             "\n"
             "Runs memory traces (Valgrind lackey, Dinero din or the vmsim binary format, plain\n"
             "or gzip/xz/zstd-compressed, all detected; - is standard input) through the machine\n"
             "and the simulated kernel. Each trace is one process whose whole address space is\n"
-            "demand-zero memory; several traces run round-robin. Prints the statistics of\n"
-            "docs/statistics.md, in total and per process.\n"
+            "private memory, a frame for each page it touches; several traces run round-robin.\n"
+            "Prints the statistics of docs/statistics.md, in total and per process.\n"
             "\n"
             "  --machine M        machine preset (default core-i7; `vmsim machines` lists them)\n"
             "  --set KEY=VALUE    override a machine key, e.g. pcid=on (repeatable)\n"
@@ -46,6 +46,9 @@ static void trace_usage(FILE *f)
             "                     (machine, set, memory, swap, policy, quantum, trace), as\n"
             "                     `vmsim sweep` rows are\n"
             "  --skip-bad         skip malformed lines (counted and reported) instead of failing\n"
+            "  --zero-page        Linux's rule for anonymous memory: a read of a page never\n"
+            "                     written maps the one shared zero page (default: a frame per\n"
+            "                     page, its first touch a read or a write)\n"
             "  --no-progress      no progress bar (shown on a terminal for runs over a second)\n"
             "\n"
             "  --count            print the records by kind (I, L, S, M), skipped lines and\n"
@@ -361,7 +364,7 @@ int cmd_trace(int argc, char **argv)
     enum {
         OPT_COUNT = 256, OPT_CONVERT, OPT_SKIP_BAD, OPT_SOURCE, OPT_HELP, OPT_MACHINE,
         OPT_SET, OPT_MEMORY, OPT_SWAP, OPT_POLICY, OPT_SEED, OPT_TAU, OPT_QUANTUM, OPT_JSON, OPT_CSV,
-        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS, OPT_SVG, OPT_PNG
+        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS, OPT_SVG, OPT_PNG, OPT_ZERO_PAGE
     };
     static const struct option opts[] = {
         {"count", no_argument, NULL, OPT_COUNT},
@@ -385,6 +388,7 @@ int cmd_trace(int argc, char **argv)
         {"png", required_argument, NULL, OPT_PNG},
         {"params", no_argument, NULL, OPT_PARAMS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"zero-page", no_argument, NULL, OPT_ZERO_PAGE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -449,6 +453,7 @@ int cmd_trace(int argc, char **argv)
         case OPT_SVG: a.svg = optarg; sim_opt = true; break;
         case OPT_PNG: a.png = optarg; sim_opt = true; break;
         case OPT_NO_PROGRESS: a.progress = false; break;
+        case OPT_ZERO_PAGE: flags |= VMS_TRACESIM_ZERO_PAGE; sim_opt = true; break;
         case 'h':
         case OPT_HELP: trace_usage(stdout); goto out;
         case ':':

@@ -1,8 +1,8 @@
 /* The page-fault handler. An access goes through the MMU (TLBs, walk, caches); a fault
  * comes back as a value and is resolved here in CSAPP's order — no area:
  * SIGSEGV maperr; the area forbids the access: SIGSEGV accerr; else swap-in, page-cache
- * page (file or shmem), demand-zero (the shared zero page for reads), copy-on-write, or
- * SIGBUS past end of file — and the access restarts. */
+ * page (file or shmem), demand-zero (the shared zero page for reads; or a frame per page,
+ * for traces), copy-on-write, or SIGBUS past end of file — and the access restarts. */
 #include "kernel/internal.h"
 
 #include "base/alloc.h"
@@ -288,14 +288,22 @@ static enum fault_result do_file_page(struct fault *vf)
     return fault_end(vf, rc);
 }
 
-/* Private anonymous memory, never touched: demand-zero. A read maps the shared zero page
- * read-only; a write gets a zeroed frame. */
+/* Private anonymous memory, never touched. Linux's rule: demand-zero — a read maps the
+ * shared zero page read-only, a write gets a zeroed frame (faults.zero_fill). With
+ * frame_per_page (kern_options; the trace driver's default, docs/trace.md "The page model")
+ * any first touch, read or write, gets a frame of its own, mapped writable: the page stands
+ * for content the traced program found there (file-backed text and data, a buffer read(2)
+ * filled), which a trace does not carry, so the frame is not zero-filled and the fault is
+ * a minor one of no cause (as a page found in the page cache). The frame holds no host
+ * bytes (it reads as zero); to the kernel it is a private anonymous page like any other:
+ * reclaim writes it to swap, a swap-in brings it back (docs/kernel.md). */
 static enum fault_result do_anonymous_page(struct fault *vf)
 {
     struct kernel *k = vf->k;
     struct task *t = vf->t;
+    bool own = k->opt.frame_per_page;
     uint32_t f;
-    if (vf->kind != ACCESS_STORE) {
+    if (!own && vf->kind != ACCESS_STORE) {
         kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, k->zero_pfn, vf->a, false));
         k->st.faults_zero_fill++;
         t->st.faults_zero_fill++;
@@ -312,8 +320,10 @@ static enum fault_result do_anonymous_page(struct fault *vf)
     }
     kern_frame_put(k, f);
     kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, f, vf->a, true));
-    k->st.faults_zero_fill++;
-    t->st.faults_zero_fill++;
+    if (!own) {
+        k->st.faults_zero_fill++;
+        t->st.faults_zero_fill++;
+    }
     return fault_end(vf, 0);
 }
 

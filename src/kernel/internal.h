@@ -57,7 +57,7 @@
 ** calls into the kernel (kern_audit checks it).
 **
 ** The zero page (zero_pfn, from the pool) backs every read of untouched private anonymous
-** memory: mapped read-only, never counted, never in a reverse map; a store to it takes a
+** memory (unless opt.frame_per_page, the trace driver's model): mapped read-only, never counted, never in a reverse map; a store to it takes a
 ** zeroed frame of its own (do_wp). Walks that count frames skip it.
 **
 ** Swap slots: swap_map[s] counts the swap PTEs and shmem entries that name slot s;

@@ -36,6 +36,11 @@ struct kern_options {
     uint64_t seed;       /* for seeded policies (random) */
     uint64_t tau;        /* ws/wsclock window in references; 0 = policy default */
     const char *workdir; /* where the swap file is created; NULL = $TMPDIR or /tmp */
+    /* The page model of private anonymous memory (fault.c, do_anonymous_page). false:
+     * Linux's demand-zero rule (a read of an untouched page maps the shared zero page).
+     * true: any first touch gets a frame of its own, not zero-filled (traces without OS
+     * events: docs/trace.md, "The page model"). */
+    bool frame_per_page;
     /* Called when the out-of-memory killer ends a task (before it is freed). */
     void (*on_kill)(void *ctx, struct task *t);
     void *ctx;

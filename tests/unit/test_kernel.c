@@ -71,6 +71,96 @@ TEST(kernel_demand_zero_read_uses_zero_page)
     kt_fini(&x);
 }
 
+TEST(kernel_frame_per_page_first_touch_gets_a_frame)
+{
+    /* The trace driver's page model (kern_options.frame_per_page): a first read, fetch or
+     * write of an untouched private anonymous page gets a frame of its own, mapped
+     * writable, a minor fault that is no zero fill; a later write faults no more. */
+    struct kt x;
+    if (!kt_init(&x, 8, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    k->opt.frame_per_page = true;
+    struct task *t = kern_spawn(k, NULL);
+    CHECK(t != NULL);
+    vaddr_t a = KMMAP(k, t, 0, 4 * PG, RW | AREA_EXEC, PRIV_ANON, NULL, 0);
+    KLOAD(k, t, a, 8);
+    KFETCH(k, t, a + PG + 64);
+    KLOAD(k, t, a + 2 * PG + 8, 4);
+    KSTORE(k, t, a + 3 * PG, 8, 7);
+    KT_AUDIT(k);
+    uint32_t f[4];
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK(!kt_maps_zero_page(k, t, a + i * PG));
+        f[i] = kt_frame(k, t, a + i * PG);
+        CHECK(f[i] != KNONE);
+        struct pte_info pi;
+        CHECK(kt_pte(k, t, a + i * PG, &pi, NULL) && pi.writable);
+        for (unsigned j = 0; j < i; j++)
+            CHECK(f[i] != f[j]);
+        if (f[i] != KNONE)
+            CHECK(k->frames[f[i]].flags & FR_ANON);
+    }
+    CHECK_EQ(k->nfree, 4);
+    CHECK_EQ(kern_task_rss(t), 4);
+    CHECK_EQ(k->st.faults_minor, 4);
+    CHECK_EQ(k->st.faults_zero_fill, 0);
+    CHECK_EQ(t->st.faults_zero_fill, 0);
+    /* a store to a page first read: no fault, the same frame */
+    KSTORE(k, t, a + 16, 4, 0xabcd);
+    CHECK_EQ(k->st.faults_minor, 4);
+    CHECK_EQ(kt_frame(k, t, a), f[0]);
+    CHECK_EQ(KLOAD(k, t, a + 16, 4), 0xabcd);
+    KT_AUDIT(k);
+    kern_exit(k, t);
+    CHECK_EQ(k->nfree, 8);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
+
+TEST(kernel_frame_per_page_pages_go_to_swap)
+{
+    /* What such a page is to the kernel: private anonymous memory, so reclaim writes even
+     * a page that was only read to swap (a swap-out), and its next touch is a swap-in (a
+     * major fault); without swap, reading more pages than memory holds ends in the
+     * out-of-memory killer, where the zero page needed no frame at all. */
+    struct kt x;
+    if (!kt_init(&x, 4, 16, NULL))
+        return;
+    struct kernel *k = x.k;
+    k->opt.frame_per_page = true;
+    struct task *t = kern_spawn(k, NULL);
+    vaddr_t a = KMMAP(k, t, 0, 8 * PG, RW, PRIV_ANON, NULL, 0);
+    for (unsigned i = 0; i < 8; i++)
+        KLOAD(k, t, a + i * PG, 8);
+    KT_AUDIT(k);
+    CHECK_EQ(k->st.faults_minor, 8);
+    CHECK_EQ(k->st.swap_outs, 4);
+    CHECK_EQ(k->st.faults_major, 0);
+    KLOAD(k, t, a, 8); /* evicted: it comes back from swap */
+    CHECK_EQ(k->st.faults_major, 1);
+    CHECK_EQ(k->st.faults_swap_in, 1);
+    CHECK_EQ(k->st.faults_zero_fill, 0);
+    KT_AUDIT(k);
+    kern_exit(k, t);
+    kt_fini(&x);
+
+    if (!kt_init(&x, 4, 0, NULL))
+        return;
+    k = x.k;
+    k->opt.frame_per_page = true;
+    t = kern_spawn(k, NULL);
+    a = KMMAP(k, t, 0, 8 * PG, RW, PRIV_ANON, NULL, 0);
+    for (unsigned i = 0; i < 4; i++)
+        KLOAD(k, t, a + i * PG, 8);
+    CHECK_EQ(x.nkilled, 0);
+    enum kern_sig sig = KSIG_NONE;
+    KLOADS(k, t, a + 4 * PG, 8, &sig);
+    CHECK_EQ(sig, KSIG_KILLED);
+    CHECK_EQ(x.nkilled, 1);
+    kt_fini(&x);
+}
+
 /* ------------------------------------------------------------------ fork and COW */
 
 TEST(kernel_cow_after_fork_counts)

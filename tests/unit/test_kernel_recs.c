@@ -148,12 +148,17 @@ struct side {
     struct kern_rec_counts c[NTASK];
 };
 
+/* The page model of the kernels compare() makes: Linux's zero page (false) or the trace
+ * driver's frame per page (true). */
+static bool frame_per_page;
+
 static bool side_init(struct side *s, const char *machine, uint64_t mem, uint64_t swap,
                       const char *policy, unsigned ntask)
 {
     memset(s, 0, sizeof *s);
     if (!kt_init_on(&s->x, machine, mem, swap, policy, 7))
         return false;
+    s->x.k->opt.frame_per_page = frame_per_page;
     for (unsigned i = 0; i < ntask; i++) {
         struct vms_error e = {0};
         s->t[i] = kern_spawn(s->x.k, &e);
@@ -345,4 +350,22 @@ TEST(kernel_recs_match_kern_access_small_machine)
 {
     struct stats st = compare("csapp-small", 64, 64, "clock", 2, 40, NULL);
     CHECK(st.swap_outs > 0);
+}
+
+TEST(kernel_recs_match_kern_access_frame_per_page)
+{
+    /* the trace driver's page model: every first touch takes a frame, read-only pages are
+     * swapped too, and without swap the OOM killer comes sooner */
+    frame_per_page = true;
+    compare("core-i7", 4096, 0, "clock", 3, 50, NULL);
+    struct stats st = compare("core-i7", 24, 256, "clock", 2, 51, NULL);
+    CHECK(st.swap_outs > 100);
+    CHECK_EQ(st.faults_zero_fill, 0);
+    st = compare("x86-64-5level", 24, 256, "lru", 2, 52, NULL);
+    CHECK(st.swap_ins > 100);
+    unsigned kills = 0;
+    compare("core-i7", 40, 0, "clock", 3, 53, &kills);
+    CHECK(kills >= 1);
+    compare("csapp-small", 64, 64, "clock", 2, 54, NULL);
+    frame_per_page = false;
 }

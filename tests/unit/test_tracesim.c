@@ -1,5 +1,6 @@
 /* Unit tests for the trace-driven simulation (src/api/tracesim.c): the per-record counting
- * rule (M = a load and a store, split references, odd sizes), round-robin time slices and
+ * rule (M = a load and a store, split references, odd sizes), the page model (a frame per
+ * page, or the zero page), round-robin time slices and
  * their quantum, the out-of-memory killer, partial runs on bad input, the time series,
  * misuse, and host allocation failures. */
 #include "harness.h"
@@ -98,10 +99,12 @@ TEST(tracesim_counting_rule)
     double l1i = get(s, 0, "cache.l1i.hits") + get(s, 0, "cache.l1i.misses");
     CHECK_EQ(l1i, 3);
     CHECK(l1d >= 1 + 2 + 2 + 2 + 1 + 64 + 2); /* pieces of data accesses (+ walk PTE reads) */
-    /* ... and every page touched is demand-zero: 0x401000, 0x402000, 0x10000000,
-     * 0x10001000, 0x20000000; 0x10000000 is read first (the zero page is mapped, as
-     * Linux does), then written (a second zero-fill fault gives it its own frame). */
-    CHECK_EQ(get(s, 0, "faults.zero_fill"), 6);
+    /* ... and every page touched gets a frame at its first touch (the frame-per-page
+     * model): 0x401000, 0x402000, 0x10000000, 0x10001000, 0x20000000, one minor fault
+     * each, none of them a zero fill. */
+    CHECK_EQ(get(s, 0, "faults.minor"), 5);
+    CHECK_EQ(get(s, 0, "faults.zero_fill"), 0);
+    CHECK_EQ(get(s, 0, "faults.mmu_protection"), 0);
     CHECK_EQ(get(s, 0, "faults.segv_maperr"), 0);
     CHECK_EQ(get(s, 0, "context_switches"), 0);
     CHECK_EQ(vms_tracesim_processes(s), 1);
@@ -111,6 +114,79 @@ TEST(tracesim_counting_rule)
     CHECK_EQ(tc.records, 8);
     CHECK_EQ(tc.kind[VMS_TRACE_M], 2);
     vms_tracesim_destroy(s);
+
+    /* Linux's rule (VMS_TRACESIM_ZERO_PAGE): the same pages are demand-zero; 0x10000000
+     * is read first (the zero page is mapped), then written (a second zero-fill fault, a
+     * protection fault of the MMU, gives it its own frame). */
+    struct vms_tracesim_opts zo = {.flags = VMS_TRACESIM_ZERO_PAGE};
+    s = mksim("core-i7", NULL, &zo);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_EQ(vms_tracesim_add(s, path, &e), 0);
+        CHECK_EQ(vms_tracesim_run(s, &e), 0);
+        CHECK_EQ(get(s, 0, "references"), 10);
+        CHECK_EQ(get(s, 0, "faults.minor"), 6);
+        CHECK_EQ(get(s, 0, "faults.zero_fill"), 6);
+        CHECK_EQ(get(s, 0, "faults.mmu_protection"), 1);
+        vms_tracesim_destroy(s);
+    }
+    unlink(path);
+}
+
+/* Prints a run to a string (freed by the caller). */
+static char *printed(struct vms_tracesim *s, enum vms_format fmt)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        return NULL;
+    struct vms_error e = {0};
+    CHECK_EQ(vms_tracesim_print(s, f, fmt, &e), 0);
+    fclose(f);
+    return out;
+}
+
+TEST(tracesim_page_model)
+{
+    /* Code at the same offset of 64 pages, fetched 10 times round: with a frame per page
+     * those are 64 lines of one 8-way L1i set, and LRU misses every fetch; with the zero
+     * page every fetch reads the one shared frame, and only the first misses. Either way
+     * each page faults once (a minor fault); only the zero page's is a zero fill. */
+    char *text = malloc(64 * 10 * 24 + 1);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    size_t len = 0;
+    for (unsigned r = 0; r < 10; r++)
+        for (unsigned p = 0; p < 64; p++)
+            len += (size_t)sprintf(text + len, "I  %08x,4\n", 0x400100u + p * 4096u);
+    char path[64];
+    temp_trace(path, sizeof path, text);
+    free(text);
+    struct vms_error e = {0};
+    for (int zero = 0; zero <= 1; zero++) {
+        struct vms_tracesim_opts o = {.flags = zero ? VMS_TRACESIM_ZERO_PAGE : 0};
+        struct vms_tracesim *s = mksim("core-i7", "walk_through_cache=off", &o);
+        CHECK(s != NULL);
+        if (!s)
+            continue;
+        CHECK_EQ(vms_tracesim_add(s, path, &e), 0);
+        CHECK_EQ(vms_tracesim_run(s, &e), 0);
+        CHECK_EQ(get(s, 0, "ifetches"), 640);
+        CHECK_EQ(get(s, 0, "cache.l1i.misses"), zero ? 1 : 640);
+        CHECK_EQ(get(s, 0, "faults.minor"), 64);
+        CHECK_EQ(get(s, 0, "faults.zero_fill"), zero ? 64 : 0);
+        char *t = printed(s, VMS_TEXT), *j = printed(s, VMS_JSON), *c = printed(s, VMS_CSV);
+        CHECK_CONTAINS(t, zero ? ", page model zero-page," : ", page model frame-per-page,");
+        CHECK_CONTAINS(j, zero ? "\"page_model\":\"zero-page\"" : "\"page_model\":\"frame-per-page\"");
+        CHECK_CONTAINS(c, ",run.page_model,");
+        CHECK_CONTAINS(c, zero ? ",zero-page," : ",frame-per-page,");
+        free(t);
+        free(j);
+        free(c);
+        vms_tracesim_destroy(s);
+    }
     unlink(path);
 }
 

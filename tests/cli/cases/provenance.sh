@@ -27,7 +27,7 @@ pages_hash=$("$inhash" < $d/pages.lackey)
     $d/small.lackey.xz $d/pages.lackey > "$tmp/j" || bad "trace --json"
 has "$tmp/j" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"core-i7\",\"config\":{\"va_bits\":\"48\","
 has "$tmp/j" '"pcid":"on","latency.tlb_l1":"1",'
-has "$tmp/j" '},"memory":1048576,"swap":2097152,"policy":"lru","params":{"seed":7,"tau":0},"page_model":"zero-page","quantum":99,"pcid":true},'
+has "$tmp/j" '},"memory":1048576,"swap":2097152,"policy":"lru","params":{"seed":7,"tau":0},"page_model":"frame-per-page","quantum":99,"pcid":true},'
 has "$tmp/j" "\"inputs\":\\[{\"path\":\"$d/small.lackey.xz\",\"format\":\"lackey\",\"compression\":\"xz\",\"bytes\":$plain_bytes,\"hash\":\"$plain_hash\",\"complete\":true},"
 has "$tmp/j" "{\"path\":\"$d/pages.lackey\",\"format\":\"lackey\",\"compression\":\"none\",\"bytes\":$(wc -c < $d/pages.lackey | tr -d ' '),\"hash\":\"$pages_hash\",\"complete\":true}\\],\"status\":\"ok\","
 # every machine key, with the value `vmsim machines --keys` shows
@@ -41,15 +41,22 @@ nkeys=$(sed 's/.*"config":{\([^}]*\)}.*/\1/' "$tmp/j" | tr ',' '\n' | wc -l)
 "$VMSIM" trace --csv --machine csapp-2level $d/small.lackey $d/pages.lackey > "$tmp/c" || bad "trace --csv"
 head -1 "$tmp/c" | grep -q '^process,trace,status,killed,vmsim.version,vmsim.build,run.machine,run.config.va_bits,.*,run.memory,run.swap,run.policy,run.params.seed,run.params.tau,run.page_model,run.quantum,run.pcid,input.format,input.compression,input.bytes,input.hash,input.complete,references,' ||
     bad "CSV header: $(head -1 "$tmp/c" | cut -c1-200)"
-grep -q "^1,$d/small.lackey,ok,0,1.0.0,.*,csapp-2level,32,.*,268435456,0,clock,1,0,zero-page,10000,false,lackey,none,$plain_bytes,$plain_hash,true," "$tmp/c" ||
+grep -q "^1,$d/small.lackey,ok,0,1.0.0,.*,csapp-2level,32,.*,268435456,0,clock,1,0,frame-per-page,10000,false,lackey,none,$plain_bytes,$plain_hash,true," "$tmp/c" ||
     bad "CSV process 1 row"
 grep -q ",\"lackey,lackey\",\"none,none\",\"$plain_bytes,[0-9]*\",\"$plain_hash,$pages_hash\",\"true,true\"," "$tmp/c" ||
     bad "CSV total row's inputs"
 
 # text: the first line says it all
 "$VMSIM" trace --set tlb.l2=0 $d/small.lackey > "$tmp/t" || bad "trace"
-[ "$(head -1 "$tmp/t")" = "vmsim 1.0.0 ($build): machine core-i7 (tlb.l2=0), memory 268435456, swap 0, policy clock (seed 1, tau 0), page model zero-page, quantum 10000, pcid off; $d/small.lackey $plain_bytes bytes hash $plain_hash" ] ||
+[ "$(head -1 "$tmp/t")" = "vmsim 1.0.0 ($build): machine core-i7 (tlb.l2=0), memory 268435456, swap 0, policy clock (seed 1, tau 0), page model frame-per-page, quantum 10000, pcid off; $d/small.lackey $plain_bytes bytes hash $plain_hash" ] ||
     bad "text first line: $(head -1 "$tmp/t")"
+# --zero-page: Linux's anonymous rule, named in every format
+"$VMSIM" trace --zero-page $d/small.lackey | head -1 | grep -q ', page model zero-page, quantum 10000,' ||
+    bad "text first line with --zero-page"
+"$VMSIM" trace --zero-page --json $d/small.lackey | grep -q '"tau":0},"page_model":"zero-page","quantum":10000,' ||
+    bad "JSON with --zero-page"
+"$VMSIM" trace --zero-page --csv $d/small.lackey | grep -q '^1,.*,clock,1,0,zero-page,10000,false,' ||
+    bad "CSV with --zero-page"
 
 # a killed process's trace is still hashed whole
 "$VMSIM" trace --json --memory 32K $d/pages.lackey > "$tmp/k" 2>/dev/null
@@ -62,7 +69,13 @@ has "$tmp/v" "\"format\":\"vmsim\",\"compression\":\"none\",\"bytes\":$(wc -c < 
 # sweep rows
 "$VMSIM" sweep -j 1 --memory 1M,2M $d/small.lackey > "$tmp/s" || bad "sweep"
 head -1 "$tmp/s" | grep -q '^machine,set,memory,swap,policy,quantum,trace,status,killed,vmsim.version,vmsim.build,' || bad "sweep header"
-[ "$(grep -c ",1.0.0,.*,$plain_bytes,$plain_hash,true," "$tmp/s")" = 2 ] || bad "sweep rows"
+[ "$(grep -c ",1.0.0,.*,frame-per-page,.*,$plain_bytes,$plain_hash,true," "$tmp/s")" = 2 ] || bad "sweep rows"
+# sweep --zero-page passes the option to every run, and to every emitted job
+"$VMSIM" sweep -j 1 --zero-page --memory 1M,2M $d/small.lackey > "$tmp/sz" || bad "sweep --zero-page"
+[ "$(grep -c ",1.0.0,.*,zero-page,.*,$plain_bytes,$plain_hash,true," "$tmp/sz")" = 2 ] || bad "sweep --zero-page rows"
+"$VMSIM" sweep --emit-jobs "$tmp/jobs" --vmsim vmsim --zero-page --memory 1M,2M $d/small.lackey > "$tmp/sj" ||
+    bad "sweep --emit-jobs --zero-page"
+[ "$(grep -c ' --zero-page ' "$tmp/sj")" = 2 ] || bad "emitted jobs lack --zero-page: $(cat "$tmp/sj")"
 # mrc: JSON first objects, CSV columns after the curve's, text first line; skipped lines
 # are a marked result (exit 1)
 "$VMSIM" mrc --json --policy lru,fifo --sizes 1-3 --seed 5 $d/small.lackey.gz > "$tmp/mj" || bad "mrc --json"

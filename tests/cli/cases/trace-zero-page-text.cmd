@@ -1,0 +1,1 @@
+$VMSIM trace --zero-page tests/data/trace/small.lackey
