@@ -340,7 +340,7 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
     } else {
         fprintf(out, "vmsim %s (%s): mrc policies %s, ", vms_version(), vms_build(), p->o->policies);
         if (p->page_size)
-            fprintf(out, "page size %" PRIu64 "%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
+            fprintf(out, "page size %" PRIu64 " bytes%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
                    p->machine ? p->machine : "", p->machine ? ")" : "");
         fprintf(out, "sizes %s, seed %" PRIu64 ", tau %" PRIu64 ", bits %u, tick %" PRIu32
                "%s%s; %s %" PRIu64 " bytes hash %016" PRIx64 "\n",
