@@ -324,6 +324,10 @@ struct vms_mrc_opts {
     bool simulate;         /* simulate stack policies per size too (to check one-pass) */
     double shards_rate;    /* > 0: add an "lru-shards" curve from spatial sampling at this
                             * rate (Waldspurger et al., FAST 2015), error vs exact reported */
+    /* Optional: called in vms_mrc_finish after each (curve, size) simulated per size, done
+     * of total; from the worker threads, one call at a time (under a lock). */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 };
 struct vms_mrc;
 /* -VMS_EINVAL naming --policy for an unknown policy or one that cannot be sized by frames. */

@@ -14,7 +14,7 @@ export TSAN_OPTIONS
 status=0
 echo "== threaded tests under ThreadSanitizer in $out"
 for t in feed_ trace_decode_ahead tracesim_reader_thread tracesim_alloc_failures \
-         mrc_records_alloc_failures; do
+         mrc_records_alloc_failures mrc_progress_per_size; do
     "$out/unit-tests" "$t" >"$tmp/unit" 2>&1
     rc=$?
     cat "$tmp/unit" >>"$tmp/log"

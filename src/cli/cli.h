@@ -22,10 +22,25 @@ char *cli_read_file(const char *path, size_t *len);
 /* Parse option value arg as a number >= min; on error print it and return 2. */
 int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out);
 
-/* Print "vmsim: MESSAGE" for a library error and return exit status 2. */
+/* The running command's name ("trace"; "vmsim" before dispatch), set by main: every
+ * message on stderr starts "vmsim CMD: ", then "FILE: what happened" or, for bad input,
+ * "FILE:LINE:COL: what was expected" (docs/vmsim.1, DIAGNOSTICS). */
+extern const char *cli_command;
+
+/* Print "vmsim CMD: MESSAGE" for a library error and return exit status 2. */
 int cli_fail(const struct vms_error *e);
-/* Print "vmsim: " + printf message and return exit status 2. */
+/* Print "vmsim CMD: " + printf message and return exit status 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "vmsim CMD: " + printf message (a warning or a note; the status is the caller's). */
+void cli_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one line for what getopt_long returned as '?' (an unknown or ambiguous option, or
+ * an argument given to an option without one) or ':' (a missing argument), for a parser
+ * run with opterr = 0 and a leading ':' in its optstring; opts is its table (may be
+ * NULL). Returns exit status 2. */
+struct option;
+int cli_option_error(int c, char **argv, const struct option *opts);
+/* The same for a command parsing its options by hand: an unknown option word. */
+int cli_unknown_option(const char *word);
 
 /* The bundled demonstration scenario (demo.c) and its narration callback. */
 extern const char cli_demo_text[];

@@ -25,20 +25,21 @@ int cmd_machines(int argc, char **argv)
     const char *sets[64];
     int nsets = 0, ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "hks:", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":hks:", opts, NULL)) != -1) {
         switch (ch) {
         case 'k': keys = true; break;
         case 's':
             if (nsets == 64)
-                return cli_usage_error("machines: too many --set options");
+                return cli_usage_error("too many --set options");
             sets[nsets++] = optarg;
             break;
         case 'h': help(stdout); return 0;
-        default: help(stderr); return 2;
+        default: return cli_option_error(ch, argv, opts);
         }
     }
     if (optind + 1 < argc)
-        return cli_usage_error("machines: expected at most one machine name");
+        return cli_usage_error("expected at most one machine name");
     const char *name = optind < argc ? argv[optind] : NULL;
     if (!name && !keys) {
         for (size_t i = 0; i < vms_preset_count(); i++)
@@ -52,8 +53,7 @@ int cmd_machines(int argc, char **argv)
     for (int i = 0; i < nsets; i++)
         if (vms_config_set_kv(c, sets[i], &e)) {
             vms_config_destroy(c);
-            fprintf(stderr, "vmsim: --set %s\n", e.msg);
-            return 2;
+            return cli_usage_error("--set: %s", e.msg);
         }
     int rc = 0;
     if (keys) {

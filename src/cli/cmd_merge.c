@@ -42,14 +42,11 @@ int cmd_merge(int argc, char **argv)
         case 'o': outpath = optarg; break;
         case 'F': flags |= VMS_MERGE_ANY_VERSION; break;
         case 'h': merge_usage(stdout); return 0;
-        case ':': return cli_usage_error("merge: %s needs an argument", argv[optind - 1]);
-        default:
-            return cli_usage_error("merge: unknown option '%s' (try `vmsim merge --help`)",
-                                   argv[optind - 1]);
+        default: return cli_option_error(c, argv, opts);
         }
     }
     if (optind >= argc)
-        return cli_usage_error("merge: expected one or more CSV files");
+        return cli_usage_error("expected one or more CSV files");
     FILE *out = stdout;
     if (outpath && strcmp(outpath, "-") != 0 && !(out = fopen(outpath, "w")))
         return cli_usage_error("-o: %s: %s", outpath, strerror(errno));

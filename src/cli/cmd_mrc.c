@@ -2,6 +2,7 @@
  * by each record) or a page reference string; text, CSV, JSON, SVG, or PNG via gnuplot. */
 #include "cli/cli.h"
 #include "cli/gnuplot.h"
+#include "cli/progress.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -57,6 +58,8 @@ static void mrc_usage(FILE *f)
             "                  R in (0,1], with its error against the exact curve\n"
             "  --simulate      simulate stack policies per size as well (checks one-pass)\n"
             "  --threads N     worker threads for per-size simulation (default: CPUs)\n"
+            "  --no-progress   no progress line (shown on a terminal for runs over a second:\n"
+            "                  the records read, then the sizes simulated)\n"
             "  --seed S, --tau T, --bits B, --tick N   policy parameters as for pages\n");
 }
 
@@ -308,12 +311,12 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
     size_t len = 0;
     FILE *mf = open_memstream(&buf, &len);
     if (!mf)
-        return cli_usage_error("mrc: out of memory");
+        return cli_usage_error("out of memory");
     struct vms_error e = {0};
     vms_mrc_print(m, mf, fmt, &e); /* finished: cannot fail but for memory */
     if (fclose(mf) != 0 || !buf) {
         free(buf);
-        return cli_usage_error("mrc: out of memory");
+        return cli_usage_error("out of memory");
     }
     const char *status = p->skipped ? "skipped" : "ok";
     if (fmt == VMS_JSON && len > 0 && buf[0] == '{') {
@@ -337,7 +340,7 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
     } else {
         fprintf(out, "vmsim %s (%s): mrc policies %s, ", vms_version(), vms_build(), p->o->policies);
         if (p->page_size)
-            fprintf(out, "page size %" PRIu64 "%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
+            fprintf(out, "page size %" PRIu64 " bytes%s%s%s, ", p->page_size, p->machine ? " (machine " : "",
                    p->machine ? p->machine : "", p->machine ? ")" : "");
         fprintf(out, "sizes %s, seed %" PRIu64 ", tau %" PRIu64 ", bits %u, tick %" PRIu32
                "%s%s; %s %" PRIu64 " bytes hash %016" PRIx64 "\n",
@@ -356,7 +359,8 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
 /* Feed every record of the trace at path to m (and its page touches to refs unless NULL);
  * the input's identity into p. */
 static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
-                          uint64_t page_size, struct mrc_prov *p, struct vms_refs *refs)
+                          uint64_t page_size, struct mrc_prov *p, struct vms_refs *refs,
+                          struct cli_progress *pg)
 {
     enum { BATCH = 4096 };
     struct vms_error e = {0};
@@ -370,12 +374,16 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
     }
     long got;
     int rc = 0;
-    while ((got = vms_trace_read(t, buf, BATCH, &e)) > 0)
+    uint64_t nrec = 0;
+    while ((got = vms_trace_read(t, buf, BATCH, &e)) > 0) {
         if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0 ||
             (refs && vms_refs_add_records(refs, buf, (size_t)got, page_size, &e) < 0)) {
-            rc = cli_usage_error("mrc: out of memory");
+            rc = cli_usage_error("out of memory");
             break;
         }
+        nrec += (uint64_t)got;
+        cli_progress_draw(pg, -1, false, "reading %s: %.1f M records", path, (double)nrec / 1e6);
+    }
     struct vms_trace_counts c;
     vms_trace_get_counts(t, &c);
     if (got < 0 && e.code == VMS_EINVAL && c.records == 0) {
@@ -424,7 +432,7 @@ static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p
     free(text);
     for (size_t i = 0; r == 0 && i < refs.n; i++)
         if (vms_mrc_touch(m, refs.page[i], refs.write[i]) < 0)
-            r = -VMS_ENOMEM, snprintf(e.msg, sizeof e.msg, "mrc: out of memory");
+            r = -VMS_ENOMEM, snprintf(e.msg, sizeof e.msg, "out of memory");
     if (keep && r == 0)
         *keep = refs;
     else
@@ -432,10 +440,17 @@ static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p
     return r < 0 ? cli_fail(&e) : 0;
 }
 
+/* The per-size simulation's progress (called under the library's lock). */
+static void mrc_progress(void *ctx, size_t done, size_t total)
+{
+    cli_progress_draw(ctx, (double)done / (double)total, done == total,
+                      "%zu of %zu sizes simulated", done, total);
+}
+
 int cmd_mrc(int argc, char **argv)
 {
     enum { OPT_PAGE_SIZE = 256, OPT_MACHINE, OPT_SKIP_BAD, OPT_PNG, OPT_LOGX, OPT_LOGY,
-           OPT_LINX, OPT_LINY, OPT_WS };
+           OPT_LINX, OPT_LINY, OPT_WS, OPT_NO_PROGRESS };
     static const struct option longopts[] = {
         {"policy", required_argument, NULL, 'p'}, {"file", required_argument, NULL, 'F'},
         {"sizes", required_argument, NULL, 'z'},  {"csv", no_argument, NULL, 'c'},
@@ -451,6 +466,7 @@ int cmd_mrc(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"ws-series", required_argument, NULL, OPT_WS},
         {"logx", no_argument, NULL, OPT_LOGX},    {"logy", no_argument, NULL, OPT_LOGY},
         {"linx", no_argument, NULL, OPT_LINX},    {"liny", no_argument, NULL, OPT_LINY},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct vms_mrc_opts o = {.policies = "lru"};
     const char *file = NULL, *trace = NULL, *out_path = NULL;
@@ -463,10 +479,12 @@ int cmd_mrc(int argc, char **argv)
     size_t nsizes = 0;
     uint64_t v, page_size = 4096;
     unsigned trace_flags = 0;
+    bool progress = true;
+    struct cli_progress pg = {0};
     int c, rc = 2;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'p': o.policies = optarg; break;
         case 'F': file = optarg; break;
@@ -531,26 +549,21 @@ int cmd_mrc(int argc, char **argv)
             break;
         case OPT_MACHINE: machine = optarg; break;
         case OPT_SKIP_BAD: trace_flags |= VMS_TRACE_SKIP_BAD; break;
+        case OPT_NO_PROGRESS: progress = false; break;
         case 'h': mrc_usage(stdout); rc = 0; goto out;
-        case ':':
-            cli_usage_error("mrc: %s needs a value", argv[optind - 1]);
-            goto out;
-        default:
-            cli_usage_error("mrc: unknown option '%s' (try `vmsim mrc --help`)",
-                            argv[optind - 1]);
-            goto out;
+        default: cli_option_error(c, argv, longopts); goto out;
         }
     }
     if (optind < argc)
         trace = argv[optind++];
     if (optind < argc) {
-        cli_usage_error("mrc: expected one TRACE, found also '%s'", argv[optind]);
+        cli_usage_error("expected one TRACE, found also '%s'", argv[optind]);
         goto out;
     }
     if (!trace == !file) {
-        cli_usage_error(trace ? "mrc: give a TRACE or --file REFS, not both"
-                              : "mrc: give a TRACE (or a reference string with --file F; "
-                                "try `vmsim mrc --help`)");
+        cli_usage_error(trace ? "give a TRACE or --file REFS, not both"
+                              : "give a TRACE (or a reference string with --file F; "
+                                "try 'vmsim help mrc')");
         goto out;
     }
     if (page_opt && machine) {
@@ -618,6 +631,11 @@ int cmd_mrc(int argc, char **argv)
     }
     o.sizes = sizes;
     o.nsizes = nsizes;
+    cli_progress_start(&pg, progress);
+    if (pg.on) {
+        o.progress = mrc_progress;
+        o.progress_ctx = &pg;
+    }
     struct vms_mrc *m = NULL;
     if (vms_mrc_create(&o, &m, &e) < 0) {
         rc = cli_fail(&e);
@@ -626,30 +644,32 @@ int cmd_mrc(int argc, char **argv)
     struct mrc_prov prov = {.o = &o, .sizes = sizes_text ? sizes_text : "all",
                             .machine = machine};
     if (trace)
-        rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov, pl.ws ? &pl.refs : NULL);
+        rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov, pl.ws ? &pl.refs : NULL,
+                            &pg);
     else
         rc = mrc_read_refs(m, file, &prov, pl.ws ? &pl.refs : NULL);
     if (rc == 0 && vms_mrc_finish(m, &e) < 0)
         rc = cli_fail(&e);
+    cli_progress_end(&pg);
     if (rc) {
         vms_mrc_destroy(m);
         goto out;
     }
     if (prov.skipped) /* a completed run with a mark: exit status 1 */
-        fprintf(stderr, "vmsim: mrc: %s: %" PRIu64 " malformed line%s skipped\n", prov.path,
-                prov.skipped, prov.skipped == 1 ? "" : "s");
+        cli_message("%s: %" PRIu64 " malformed line%s skipped", prov.path, prov.skipped,
+                    prov.skipped == 1 ? "" : "s");
     if (fmt == VMS_CSV) { /* text and JSON say so themselves */
         size_t above = 0;
         for (size_t i = 0; i < nsizes; i++)
             above += sizes[i] > vms_mrc_footprint(m);
         if (above)
-            fprintf(stderr, "vmsim: mrc: %zu sizes above the footprint left out: from %llu "
-                            "frames on, only the cold misses\n",
-                    above, (unsigned long long)vms_mrc_footprint(m));
+            cli_message("%zu sizes above the footprint left out: from %llu frames on, only "
+                        "the cold misses", above, (unsigned long long)vms_mrc_footprint(m));
     }
     rc = mrc_output(m, fmt, &prov, out);
     if (fflush(out) != 0 || ferror(out))
-        rc = cli_usage_error("%s: write error (disk full?)", out_path ? out_path : "stdout");
+        rc = cli_usage_error("%s: write error (disk full?)",
+                             out_path ? out_path : "standard output");
     if (rc == 0 && prov.skipped)
         rc = 1;
     if (rc != 2) {
@@ -659,6 +679,7 @@ int cmd_mrc(int argc, char **argv)
     }
     vms_mrc_destroy(m);
 out:
+    cli_progress_end(&pg);
     if (out != stdout && fclose(out) != 0 && rc == 0)
         rc = cli_usage_error("-o: %s: write error (disk full?)", out_path);
     vms_refs_fini(&pl.refs);

@@ -200,7 +200,7 @@ int cmd_pages(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (cli_number("--frames", optarg, 1, &v))
@@ -239,9 +239,7 @@ int cmd_pages(int argc, char **argv)
         case 'w': series = true; break;
         case 'S': svg_path = optarg; break;
         case 'h': pages_usage(stdout); return 0;
-        default:
-            return cli_usage_error("pages: unknown option '%s' (try `vmsim pages --help`)",
-                                   argv[optind - 1]);
+        default: return cli_option_error(c, argv, longopts);
         }
     }
     struct vms_policy_info pi;
@@ -249,12 +247,12 @@ int cmd_pages(int argc, char **argv)
         return cli_usage_error("--policy: unknown policy '%s' (see `vmsim pages --help`)",
                                o.policy);
     if (!series && !pi.uses_tau && !have_frames)
-        return cli_usage_error("pages: --frames N is required for policy %s", o.policy);
+        return cli_usage_error("--frames N is required for policy %s", o.policy);
     if ((series || (!series && pi.uses_tau)) && !o.params.tau)
-        return cli_usage_error("pages: --tau T is required for %s",
+        return cli_usage_error("--tau T is required for %s",
                                series ? "--ws-series" : o.policy);
     if (file && optind < argc)
-        return cli_usage_error("pages: give references as arguments or --file, not both");
+        return cli_usage_error("give references as arguments or --file, not both");
 
     struct vms_refs refs = {0};
     struct vms_error e = {0};
@@ -298,7 +296,7 @@ int cmd_pages(int argc, char **argv)
     }
     if (refs.n == 0) {
         vms_refs_fini(&refs);
-        return cli_usage_error("pages: no page references given (try `vmsim pages --help`)");
+        return cli_usage_error("no page references given (try 'vmsim help pages')");
     }
     if (series) {
         FILE *svg = NULL;
@@ -330,7 +328,7 @@ int cmd_pages(int argc, char **argv)
     }
     if (fmt == VMS_CSV) {
         vms_refs_fini(&refs);
-        return cli_usage_error("pages: --csv goes with --ws-series (use --json for a run)");
+        return cli_usage_error("--csv goes with --ws-series (use --json for a run)");
     }
     struct vms_pages *res;
     o.table = table || refs.n <= PAGES_TABLE_MAX;

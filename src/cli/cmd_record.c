@@ -12,15 +12,20 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 static void record_usage(FILE *f)
 {
-    fprintf(f, "usage: vmsim record -o FILE -- PROGRAM [ARGS...]\n"
+    fprintf(f, "usage: vmsim record -o FILE [--no-progress] -- PROGRAM [ARGS...]\n"
                "\n"
                "Runs PROGRAM under `valgrind --tool=lackey --trace-mem=yes` and writes its\n"
                "memory trace to FILE in the vmsim binary format (docs/trace-formats.md),\n"
-               "converting on the fly. The program's own output is left alone; progress is\n"
-               "shown on a terminal. Needs Valgrind (Debian: apt-get install valgrind).\n");
+               "converting on the fly. The program's own output is left alone. Needs\n"
+               "Valgrind (Debian: apt-get install valgrind).\n"
+               "\n"
+               "  -o, --output FILE  the trace file to write ('-': standard output)\n"
+               "  --no-progress      no progress line (shown on a terminal for runs over a\n"
+               "                     second: the records converted so far)\n");
 }
 
 /* Is there an executable `name` in $PATH? */
@@ -57,6 +62,7 @@ static void record_describe(char *buf, size_t cap, char **prog)
 int cmd_record(int argc, char **argv)
 {
     const char *out = NULL;
+    bool progress = true;
     int i = 1;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
@@ -69,37 +75,39 @@ int cmd_record(int argc, char **argv)
         }
         if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
             if (i + 1 >= argc)
-                return cli_usage_error("record: %s needs a FILE", argv[i]);
+                return cli_usage_error("option '%s' needs an argument (try 'vmsim help record')",
+                                       argv[i]);
             out = argv[++i];
+        } else if (!strcmp(argv[i], "--no-progress")) {
+            progress = false;
         } else if (!strncmp(argv[i], "--output=", 9)) {
             out = argv[i] + 9;
         } else if (argv[i][0] == '-') {
-            return cli_usage_error("record: unknown option '%s' (try `vmsim record --help`)",
-                                   argv[i]);
+            return cli_unknown_option(argv[i]);
         } else {
             break; /* the program, without "--" */
         }
     }
     if (!out)
-        return cli_usage_error("record: needs -o FILE");
+        return cli_usage_error("needs -o FILE");
     if (i >= argc)
-        return cli_usage_error("record: needs a PROGRAM to run (vmsim record -o FILE -- PROGRAM ARGS)");
+        return cli_usage_error("needs a PROGRAM to run (vmsim record -o FILE -- PROGRAM ARGS)");
     char **prog = argv + i;
     if (!record_in_path("valgrind"))
-        return cli_usage_error("record: valgrind not found in PATH; `vmsim record` runs the "
+        return cli_usage_error("valgrind not found in PATH; `vmsim record` runs the "
                                "program under Valgrind's lackey tool (Debian: apt-get install "
                                "valgrind)");
 
     int fds[2];
     if (pipe(fds) != 0)
-        return cli_usage_error("record: pipe: %s", strerror(errno));
+        return cli_usage_error("pipe: %s", strerror(errno));
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     char logfd[32];
     snprintf(logfd, sizeof logfd, "--log-fd=%d", fds[1]);
     int nprog = argc - i;
     char **vargv = calloc((size_t)nprog + 5, sizeof *vargv);
     if (!vargv)
-        return cli_usage_error("record: out of memory");
+        return cli_usage_error("out of memory");
     static char valgrind[] = "valgrind", tool[] = "--tool=lackey", mem[] = "--trace-mem=yes";
     vargv[0] = valgrind;
     vargv[1] = tool;
@@ -111,11 +119,11 @@ int cmd_record(int argc, char **argv)
     pid_t pid = fork();
     if (pid < 0) {
         free(vargv);
-        return cli_usage_error("record: fork: %s", strerror(errno));
+        return cli_usage_error("fork: %s", strerror(errno));
     }
     if (pid == 0) {
         execvp("valgrind", vargv);
-        fprintf(stderr, "vmsim: record: cannot run valgrind: %s\n", strerror(errno));
+        fprintf(stderr, "vmsim record: cannot run valgrind: %s\n", strerror(errno));
         _exit(127);
     }
     free(vargv);
@@ -132,21 +140,19 @@ int cmd_record(int argc, char **argv)
     if (!t || !w) {
         rc = cli_fail(&e);
     } else {
-        bool tty = isatty(2);
-        uint64_t next_report = 1u << 20;
+        struct cli_progress pg;
+        cli_progress_start(&pg, progress);
         struct vms_trace_rec buf[4096];
         long got;
         while ((got = vms_trace_read(t, buf, 4096, &e)) > 0) {
             if (vms_trace_write(w, buf, (size_t)got, &e) < 0)
                 break;
             uint64_t n = vms_trace_writer_count(w);
-            if (tty && n >= next_report) {
-                fprintf(stderr, "\rvmsim record: %" PRIu64 " records", n);
-                next_report = n + (1u << 20);
-            }
+            double el = cli_progress_elapsed(&pg);
+            cli_progress_draw(&pg, -1, false, "%.1f M records  %.2f M records/s",
+                              (double)n / 1e6, el > 0 ? (double)n / el / 1e6 : 0);
         }
-        if (tty && next_report > (1u << 20))
-            fputc('\n', stderr);
+        cli_progress_end(&pg);
         if (got != 0)
             rc = cli_fail(&e);
     }
@@ -162,7 +168,7 @@ int cmd_record(int argc, char **argv)
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (rc == 0 && records == 0) { /* valgrind (or exec) failed and said why on stderr */
-        rc = cli_usage_error("record: valgrind produced no trace (exit status %d)",
+        rc = cli_usage_error("valgrind produced no trace (exit status %d)",
                              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     }
     if (rc != 0) {
@@ -171,11 +177,9 @@ int cmd_record(int argc, char **argv)
         return rc;
     }
     if (WIFSIGNALED(status))
-        fprintf(stderr, "vmsim: record: note: the program was killed by signal %d\n",
-                WTERMSIG(status));
+        cli_message("note: the program was killed by signal %d", WTERMSIG(status));
     else if (WEXITSTATUS(status) != 0)
-        fprintf(stderr, "vmsim: record: note: the program exited with status %d\n",
-                WEXITSTATUS(status));
-    fprintf(stderr, "vmsim: record: %" PRIu64 " records written to %s\n", records, out);
+        cli_message("note: the program exited with status %d", WEXITSTATUS(status));
+    cli_message("%s: %" PRIu64 " records written", out, records);
     return 0;
 }

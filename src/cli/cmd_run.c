@@ -54,17 +54,14 @@ static void run_usage(FILE *f)
 }
 
 /* The exit status of a run: 0, 1 (an expectation failed), or 2 with the error printed
- * ("FILE:LINE: ..." as it is for a scenario's line, "vmsim: ..." for host trouble). */
+ * ("vmsim run: FILE:LINE:COL: ..." for bad input, "vmsim run: FILE:LINE: ..." for a line
+ * that failed, "vmsim run: ..." for host trouble). */
 static int run_status(int rc, const struct vms_error *e)
 {
     fflush(stdout);
     if (rc >= 0)
         return rc ? 1 : 0;
-    if (e->code == VMS_EINVAL)
-        fprintf(stderr, "%s\n", e->msg);
-    else
-        cli_fail(e);
-    return 2;
+    return cli_fail(e);
 }
 
 int cmd_run(int argc, char **argv)
@@ -82,7 +79,7 @@ int cmd_run(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': check = true; break;
         case 'L': on_linux = true; break;
@@ -101,29 +98,27 @@ int cmd_run(int argc, char **argv)
             break;
         }
         case 'h': run_usage(stdout); return 0;
-        default:
-            return cli_usage_error("run: unknown option '%s' (try `vmsim run --help`)",
-                                   argv[optind - 1]);
+        default: return cli_option_error(c, argv, longopts);
         }
     }
     if (check && on_linux)
-        return cli_usage_error("run: --check and --on-linux exclude each other");
+        return cli_usage_error("--check and --on-linux exclude each other");
     if (print_demo) {
         fwrite(cli_demo_text, 1, cli_demo_len, stdout);
         return 0;
     }
     if (optind < argc - 1)
-        return cli_usage_error("run: expected one scenario file (try `vmsim run --help`)");
+        return cli_usage_error("expected one scenario file (try 'vmsim help run')");
     bool demo = optind == argc;
     if (demo && on_linux)
-        return cli_usage_error("run: --on-linux needs a scenario file (`vmsim run --print-demo` "
+        return cli_usage_error("--on-linux needs a scenario file (`vmsim run --print-demo` "
                                "prints the demonstration's)");
 
     struct vms_error e = {0};
     struct vms_scenario *sc = NULL;
     if ((demo ? vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e)
               : vms_scenario_load(argv[optind], &sc, &e)) < 0) {
-        /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's; host errors get "vmsim: ". */
+        /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's, led by "vmsim run: ". */
         return run_status(-1, &e);
     }
     int status;

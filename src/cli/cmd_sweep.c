@@ -3,6 +3,7 @@
  * printed as independent command lines (--emit-jobs) for GNU parallel or a Slurm array;
  * the result files are joined by the same code as `vmsim merge`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 extern char **environ;
 
@@ -23,7 +25,7 @@ static void sweep_usage(FILE *f)
     fprintf(f,
             "usage: vmsim sweep [--machines M,...] [--memory SIZE,...] [--swap SIZE,...]\n"
             "                   [--policy P,...] [--quantum N,...] [--set KEY=VALUE]...\n"
-            "                   [--skip-bad] [--zero-page] [-j N] [-o OUT.csv]\n"
+            "                   [--skip-bad] [--zero-page] [-j N] [-o OUT.csv] [--no-progress]\n"
             "                   TRACE[,TRACE...]...\n"
             "       vmsim sweep --emit-jobs DIR [--vmsim PATH] (the same grid options) TRACE...\n"
             "\n"
@@ -46,6 +48,11 @@ static void sweep_usage(FILE *f)
             "  --emit-jobs DIR    print one command line per run instead, each writing\n"
             "                     DIR/run-NNNN.csv; `vmsim merge DIR/run-*.csv` joins them\n"
             "  --vmsim PATH       the program named in emitted lines (default: this binary)\n"
+            "  --no-progress      no progress line (shown on a terminal for sweeps over a\n"
+            "                     second: the runs done)\n"
+            "\n"
+            "What a run says on stderr (a warning, a mark) is printed when it ends, each line\n"
+            "led by the run's number and its grid cell.\n"
             "\n"
             "docs/trace.md has GNU parallel and Slurm examples.\n");
 }
@@ -125,22 +132,44 @@ static size_t grid_size(const struct grid *g)
     return g->machines.n * g->memory.n * g->swap.n * g->policy.n * g->quantum.n * g->ntraces;
 }
 
+/* The coordinates of run i (0-based) in the grid: the index into each list. */
+struct grid_pos {
+    size_t mach, m, w, p, t, q;
+};
+
+static struct grid_pos grid_pos(const struct grid *g, size_t i)
+{
+    struct grid_pos c;
+    c.q = i % g->quantum.n;
+    i /= g->quantum.n;
+    c.t = i % g->ntraces;
+    i /= g->ntraces;
+    c.p = i % g->policy.n;
+    i /= g->policy.n;
+    c.w = i % g->swap.n;
+    i /= g->swap.n;
+    c.m = i % g->memory.n;
+    c.mach = i / g->memory.n;
+    return c;
+}
+
+/* "run 3 of 8 (machine core-i7, memory 64M, ..., trace t.lackey)": how messages name a
+ * run of the grid. */
+static void grid_cell(const struct grid *g, size_t i, char *buf, size_t n)
+{
+    struct grid_pos c = grid_pos(g, i);
+    snprintf(buf, n, "run %zu of %zu (machine %s, memory %s, swap %s, policy %s, quantum %s, "
+             "trace %s)", i + 1, grid_size(g), g->machines.v[c.mach], g->memory.v[c.m],
+             g->swap.v[c.w], g->policy.v[c.p], g->quantum.v[c.q], g->traces[c.t]);
+}
+
 /* The argument vector of run i (0-based): PROG trace ... -o OUT -- FILES. Strings point into
  * the grid, prog, out, and the trace copy *tcopy (freed by the caller). */
 static char **grid_argv(const struct grid *g, size_t i, const char *prog, const char *out,
                         char **tcopy)
 {
-    size_t q = i % g->quantum.n;
-    i /= g->quantum.n;
-    size_t t = i % g->ntraces;
-    i /= g->ntraces;
-    size_t p = i % g->policy.n;
-    i /= g->policy.n;
-    size_t w = i % g->swap.n;
-    i /= g->swap.n;
-    size_t m = i % g->memory.n;
-    i /= g->memory.n;
-    size_t mach = i;
+    struct grid_pos at = grid_pos(g, i);
+    size_t q = at.q, t = at.t, p = at.p, w = at.w, m = at.m, mach = at.mach;
     *tcopy = strdup(g->traces[t]);
     size_t nfiles = 1;
     for (const char *c = g->traces[t]; *c; c++)
@@ -237,7 +266,7 @@ static int grid_check(const struct grid *g)
                     vms_parse_size(g->swap.v[w], &o.swap);
                     struct vms_tracesim *ts = NULL;
                     if ((rc = vms_tracesim_create(c, &o, &ts, &e)) < 0)
-                        cli_usage_error("sweep: machine %s, memory %s, swap %s, policy %s: %s",
+                        cli_usage_error("machine %s, memory %s, swap %s, policy %s: %s",
                                         g->machines.v[i], g->memory.v[m], g->swap.v[w],
                                         g->policy.v[p], e.msg);
                     vms_tracesim_destroy(ts);
@@ -253,14 +282,14 @@ static int grid_check(const struct grid *g)
             size_t len = comma ? (size_t)(comma - s) : strlen(s);
             char path[PATH_MAX];
             if (len == 0 || len >= sizeof path)
-                return cli_usage_error("sweep: '%s': expected trace files separated by commas",
+                return cli_usage_error("'%s': expected trace files separated by commas",
                                        g->traces[t]);
             memcpy(path, s, len);
             path[len] = '\0';
             if (!strcmp(path, "-"))
-                return cli_usage_error("sweep: a sweep cannot read standard input (-)");
+                return cli_usage_error("a sweep cannot read standard input (-)");
             if (access(path, R_OK) != 0)
-                return cli_usage_error("sweep: %s: %s", path, strerror(errno));
+                return cli_usage_error("%s: %s", path, strerror(errno));
             if (!comma)
                 break;
             s = comma + 1;
@@ -306,15 +335,38 @@ struct child {
     size_t run;
 };
 
+/* What run r wrote on stderr (the file errpath), each line on stderr led by the run's cell
+ * (and without the run's own "vmsim trace: "); the file is removed. */
+static void run_messages(const struct grid *g, size_t r, const char *errpath)
+{
+    FILE *f = fopen(errpath, "r");
+    if (!f)
+        return;
+    char cell[1024], line[4096];
+    grid_cell(g, r, cell, sizeof cell);
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\n')
+            line[--len] = '\0';
+        const char *text = line;
+        if (!strncmp(text, "vmsim trace: ", 13))
+            text += 13;
+        cli_message("%s: %s", cell, text);
+    }
+    fclose(f);
+    unlink(errpath);
+}
+
 /* Runs the grid and writes the joined table to out (opened before anything ran). */
-static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE *out)
+static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool progress,
+                    FILE *out)
 {
     size_t n = grid_size(g);
     const char *tmpbase = getenv("TMPDIR");
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/vmsim-sweep-XXXXXX", tmpbase && *tmpbase ? tmpbase : "/tmp");
     if (!mkdtemp(dir))
-        return cli_usage_error("sweep: cannot create a temporary directory: %s", strerror(errno));
+        return cli_usage_error("cannot create a temporary directory: %s", strerror(errno));
     char **paths = calloc(n, sizeof *paths);
     bool *ok = calloc(n, sizeof *ok);
     struct child *kids = calloc(jobs, sizeof *kids);
@@ -331,7 +383,9 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
         }
         sprintf(paths[i], "%s/run-%06zu.csv", dir, i + 1);
     }
-    bool tty = isatty(2);
+    struct cli_progress pg;
+    cli_progress_start(&pg, progress);
+    char errpath[PATH_MAX + 8];
     size_t next = 0, done = 0, running = 0, failed = 0, marked = 0;
     fflush(NULL);
     while (done < n) {
@@ -343,12 +397,23 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
                 failed++;
                 break;
             }
+            /* the run's stderr goes to a file, printed with its cell when it ends */
+            snprintf(errpath, sizeof errpath, "%s.err", paths[next]);
+            posix_spawn_file_actions_t fa;
             pid_t pid;
-            int rc = posix_spawn(&pid, self, NULL, NULL, v, environ);
+            int rc = posix_spawn_file_actions_init(&fa);
+            if (rc == 0) {
+                rc = posix_spawn_file_actions_addopen(&fa, 2, errpath,
+                                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                if (rc == 0)
+                    rc = posix_spawn(&pid, self, &fa, NULL, v, environ);
+                posix_spawn_file_actions_destroy(&fa);
+            }
             free(v);
             free(tcopy);
             if (rc != 0) {
-                fprintf(stderr, "vmsim: sweep: cannot run %s: %s\n", self, strerror(rc));
+                cli_message("cannot run %s: %s", self, strerror(rc));
+                unlink(errpath);
                 failed++;
                 break;
             }
@@ -367,7 +432,7 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
-            status = cli_usage_error("sweep: wait: %s", strerror(errno));
+            status = cli_usage_error("wait: %s", strerror(errno));
             break;
         }
         for (unsigned k = 0; k < jobs; k++)
@@ -376,22 +441,25 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
                 kids[k].pid = 0;
                 running--;
                 done++;
+                snprintf(errpath, sizeof errpath, "%s.err", paths[r]);
+                run_messages(g, r, errpath);
                 if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 1) {
                     ok[r] = true; /* 1: completed, its row marked in its status column */
                     marked += WEXITSTATUS(ws) == 1;
                 } else {
+                    char cell[1024];
+                    grid_cell(g, r, cell, sizeof cell);
                     failed++;
-                    fprintf(stderr, "vmsim: sweep: run %zu failed (%s %d)\n", r + 1,
-                            WIFEXITED(ws) ? "exit status" : "signal",
-                            WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
+                    cli_message("%s: failed (%s %d)", cell,
+                                WIFEXITED(ws) ? "exit status" : "signal",
+                                WIFEXITED(ws) ? WEXITSTATUS(ws) : WTERMSIG(ws));
                 }
-                if (tty)
-                    fprintf(stderr, "\rvmsim: sweep: %zu/%zu runs done ", done, n);
+                cli_progress_draw(&pg, (double)done / (double)n, true, "%zu/%zu runs done",
+                                  done, n);
                 break;
             }
     }
-    if (tty)
-        fputs("\r\033[K", stderr);
+    cli_progress_end(&pg);
     /* Join what finished (a partial table when some failed: said so on stderr). */
     size_t nok = 0;
     for (size_t i = 0; i < n; i++)
@@ -409,17 +477,20 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, FILE 
             status = cli_fail(&e);
     }
     if (marked && !failed && status == 0) {
-        fprintf(stderr, "vmsim: sweep: %zu of %zu runs completed with marks (their status "
-                "column says which: killed, segv, skipped, empty)\n", marked, n);
+        cli_message("%zu of %zu runs completed with marks (their status column says which: "
+                    "killed, segv, skipped, empty)", marked, n);
         status = 1;
     }
     if (failed && status == 0)
-        status = cli_usage_error("sweep: %zu of %zu runs failed; the table %s the other %zu "
+        status = cli_usage_error("%zu of %zu runs failed; the table %s the other %zu "
                                  "(partial)", failed, n, nok ? "holds" : "would hold", nok);
 out:
     if (paths)
         for (size_t i = 0; i < n; i++)
             if (paths[i]) {
+                char ep[PATH_MAX + 8];
+                snprintf(ep, sizeof ep, "%s.err", paths[i]);
+                unlink(ep);
                 unlink(paths[i]);
                 free(paths[i]);
             }
@@ -441,6 +512,7 @@ int cmd_sweep(int argc, char **argv)
         {"zero-page", no_argument, NULL, 'Z'},
         {"output", required_argument, NULL, 'o'},   {"emit-jobs", required_argument, NULL, 'E'},
         {"vmsim", required_argument, NULL, 'V'},    {"help", no_argument, NULL, 'h'},
+        {"no-progress", no_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     static char d_machine[] = VMS_DEFAULT_MACHINE, d_memory[] = "256M", d_swap[] = "0",
@@ -450,6 +522,7 @@ int cmd_sweep(int argc, char **argv)
     struct grid g = {0};
     const char *out = NULL, *emit = NULL, *prog = NULL;
     uint64_t jobs = 0;
+    bool progress = true;
     int c, status = 0;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     if (!sets)
@@ -471,11 +544,9 @@ int cmd_sweep(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'E': emit = optarg; break;
         case 'V': prog = optarg; break;
+        case 'P': progress = false; break;
         case 'h': sweep_usage(stdout); goto done;
-        case ':': status = cli_usage_error("sweep: %s needs an argument", argv[optind - 1]); break;
-        default:
-            status = cli_usage_error("sweep: unknown option '%s' (try `vmsim sweep --help`)",
-                                     argv[optind - 1]);
+        default: status = cli_option_error(c, argv, opts);
         }
         if (status)
             goto done;
@@ -501,14 +572,14 @@ int cmd_sweep(int argc, char **argv)
     if (!g.quantum.v)
         g.quantum.v = dq;
     if (optind >= argc) {
-        status = cli_usage_error("sweep: expected one or more TRACE arguments (try `vmsim "
-                                 "sweep --help`)");
+        status = cli_usage_error("expected one or more TRACE arguments (try 'vmsim "
+                                 "help sweep')");
         goto done;
     }
     g.traces = argv + optind;
     g.ntraces = (size_t)(argc - optind);
     if (emit && out) {
-        status = cli_usage_error("sweep: --emit-jobs prints command lines; -o is for running "
+        status = cli_usage_error("--emit-jobs prints command lines; -o is for running "
                                  "the grid");
         goto done;
     }
@@ -517,7 +588,7 @@ int cmd_sweep(int argc, char **argv)
     char self[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len <= 0) {
-        status = cli_usage_error("sweep: cannot find this program (/proc/self/exe): %s",
+        status = cli_usage_error("cannot find this program (/proc/self/exe): %s",
                                  strerror(errno));
         goto done;
     }
@@ -537,7 +608,7 @@ int cmd_sweep(int argc, char **argv)
             status = cli_usage_error("-o: %s: %s", out, strerror(errno));
             goto done;
         }
-        status = run_grid(&g, self, (unsigned)jobs, of);
+        status = run_grid(&g, self, (unsigned)jobs, progress, of);
         if (of != stdout && fclose(of) != 0 && status == 0)
             status = cli_usage_error("-o: %s: write error (disk full?)", out);
     }

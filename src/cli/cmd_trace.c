@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/gnuplot.h"
+#include "cli/progress.h"
 
 static void trace_usage(FILE *f)
 {
@@ -65,8 +66,7 @@ static int cli_skipped(const char *path, uint64_t n)
 {
     if (!n)
         return 0;
-    fprintf(stderr, "vmsim: trace: %s: %" PRIu64 " malformed line%s skipped\n", path, n,
-            n == 1 ? "" : "s");
+    cli_message("%s: %" PRIu64 " malformed line%s skipped", path, n, n == 1 ? "" : "s");
     return 1;
 }
 
@@ -105,39 +105,15 @@ static int trace_count(const char *path, unsigned flags)
     return cli_skipped(path, c.bad_lines);
 }
 
-/* ---- the progress bar (stderr, a terminal only, runs over a second) */
-
-struct progress {
-    double start;
-    bool shown;
-};
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+/* ---- the progress bar (progress.h) */
 
 static void progress_draw(void *ctx, const struct vms_tracesim_progress *p)
 {
-    struct progress *pg = ctx;
-    double el = now_s() - pg->start;
-    if (el < 1.0 && !pg->shown)
-        return;
+    struct cli_progress *pg = ctx;
+    double el = cli_progress_elapsed(pg);
     double rate = el > 0 ? (double)p->references / el / 1e6 : 0;
-    if (p->bytes_total) {
-        double frac = (double)p->bytes / (double)p->bytes_total;
-        if (frac > 1)
-            frac = 1;
-        int fill = (int)(frac * 30);
-        fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %.1f M refs  %.1f M refs/s ", fill,
-                "##############################", 30 - fill, "", frac * 100,
-                (double)p->references / 1e6, rate);
-    } else {
-        fprintf(stderr, "\r%.1f M refs  %.1f M refs/s ", (double)p->references / 1e6, rate);
-    }
-    pg->shown = true;
+    cli_progress_draw(pg, p->bytes_total ? (double)p->bytes / (double)p->bytes_total : -1,
+                      false, "%.1f M refs  %.1f M refs/s", (double)p->references / 1e6, rate);
 }
 
 /* ---- simulation */
@@ -255,18 +231,19 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         out = fopen(a->out, "w");
         if (!out) {
             vms_config_destroy(c);
-            return cli_usage_error("-o: %s: cannot create it", a->out);
+            return cli_usage_error("-o: %s: %s", a->out, strerror(errno));
         }
-    }
-    struct progress pg = {now_s(), false};
-    if (a->progress && isatty(2)) {
-        a->o.progress = progress_draw;
-        a->o.progress_ctx = &pg;
     }
     FILE *rows = NULL; /* --interval rows for the plots, copied to out after the run */
     if (a->o.interval && (a->svg || a->png) && !(rows = tmpfile())) {
         vms_config_destroy(c);
         return cli_usage_error("--interval: no temporary file for the plot: %s", strerror(errno));
+    }
+    struct cli_progress pg;
+    cli_progress_start(&pg, a->progress);
+    if (pg.on) {
+        a->o.progress = progress_draw;
+        a->o.progress_ctx = &pg;
     }
     if (a->o.interval)
         a->o.interval_out = rows ? rows : out;
@@ -283,27 +260,24 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
             goto done;
         }
     rc = vms_tracesim_run(s, &e);
-    if (pg.shown)
-        fputs("\r\033[K", stderr);
+    cli_progress_end(&pg);
     if (rc < 0)
         status = cli_fail(&e);
     for (size_t p = 1; p <= nfiles; p++) {
         struct vms_trace_counts tc;
         vms_tracesim_trace_counts(s, p, &tc);
         if (tc.bad_lines)
-            fprintf(stderr, "vmsim: trace: %s: %" PRIu64 " malformed line%s skipped\n",
-                    vms_tracesim_trace_name(s, p), tc.bad_lines, tc.bad_lines == 1 ? "" : "s");
+            cli_message("%s: %" PRIu64 " malformed line%s skipped",
+                        vms_tracesim_trace_name(s, p), tc.bad_lines, tc.bad_lines == 1 ? "" : "s");
         if (vms_tracesim_killed(s, p))
-            fprintf(stderr, "vmsim: trace: %s: process %zu killed by the out-of-memory killer "
-                    "(the rest of its trace was not run)\n", vms_tracesim_trace_name(s, p), p);
+            cli_message("%s: process %zu killed by the out-of-memory killer (the rest of its "
+                        "trace was not run)", vms_tracesim_trace_name(s, p), p);
         unsigned m = rc < 0 ? 0 : vms_tracesim_marks(s, p);
         if (m & VMS_MARK_SEGV)
-            fprintf(stderr, "vmsim: trace: %s: every access of process %zu raised SIGSEGV "
-                    "(its addresses are not in the machine's user space)\n",
-                    vms_tracesim_trace_name(s, p), p);
+            cli_message("%s: every access of process %zu raised SIGSEGV (its addresses are "
+                        "not in the machine's user space)", vms_tracesim_trace_name(s, p), p);
         if (m & VMS_MARK_EMPTY)
-            fprintf(stderr, "vmsim: warning: trace: %s: empty trace (no records)\n",
-                    vms_tracesim_trace_name(s, p));
+            cli_message("%s: warning: empty trace (no records)", vms_tracesim_trace_name(s, p));
     }
     /* A completed run with marks (killed, all-SIGSEGV, skipped lines, an empty trace)
      * exits 1: its statistics are printed, marked in their status field. */
@@ -311,7 +285,7 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         status = 1;
     char tmsg[256];
     if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
-        fprintf(stderr, "vmsim: warning: %s\n", tmsg);
+        cli_message("warning: %s", tmsg);
     if (a->o.interval) {
         /* the rows are out already, or in rows for the plots */
         if (rows)
@@ -337,15 +311,17 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         vms_tracesim_print(s, out, a->fmt, &e);
     }
     if (rc < 0 && a->fmt == VMS_CSV)
-        fprintf(stderr, "vmsim: trace: the statistics printed are partial (up to the error)\n");
+        cli_message("the statistics printed are partial (up to the error)");
 done:
+    cli_progress_end(&pg);
     if (rows)
         fclose(rows);
     vms_tracesim_destroy(s);
     vms_config_destroy(c);
     if (fflush(out) != 0 || ferror(out)) {
         if (status != 2)
-            status = cli_usage_error("%s: write error (disk full?)", a->out ? a->out : "stdout");
+            status = cli_usage_error("%s: write error (disk full?)",
+                                     a->out ? a->out : "standard output");
     }
     if (out != stdout && fclose(out) != 0 && status != 2)
         status = cli_usage_error("%s: write error (disk full?)", a->out);
@@ -456,26 +432,20 @@ int cmd_trace(int argc, char **argv)
         case OPT_ZERO_PAGE: flags |= VMS_TRACESIM_ZERO_PAGE; sim_opt = true; break;
         case 'h':
         case OPT_HELP: trace_usage(stdout); goto out;
-        case ':':
-            status = cli_usage_error("trace: %s needs an argument", argv[optind - 1]);
-            goto out;
-        default:
-            status = cli_usage_error("trace: unknown option '%s' (try `vmsim trace --help`)",
-                                     argv[optind - 1]);
-            goto out;
+        default: status = cli_option_error(c, argv, opts); goto out;
         }
     }
     if (count && convert) {
-        status = cli_usage_error("trace: --count and --convert are exclusive");
+        status = cli_usage_error("--count and --convert are exclusive");
         goto out;
     }
     if ((count || convert) && sim_opt) {
-        status = cli_usage_error("trace: --count and --convert take no simulation options");
+        status = cli_usage_error("--count and --convert take no simulation options");
         goto out;
     }
     if (count || convert) {
         if (optind != argc - 1) {
-            status = cli_usage_error("trace: expected one trace FILE (or - for standard input)");
+            status = cli_usage_error("expected one trace FILE (or - for standard input)");
             goto out;
         }
         const char *in = argv[optind];
@@ -506,16 +476,16 @@ int cmd_trace(int argc, char **argv)
         goto out;
     }
     if (optind >= argc) {
-        status = cli_usage_error("trace: expected one or more trace FILEs (or - for standard "
-                                 "input; try `vmsim trace --help`)");
+        status = cli_usage_error("expected one or more trace FILEs (or - for standard "
+                                 "input; try 'vmsim help trace')");
         goto out;
     }
     if (json + csv + (a.o.interval != 0) + a.params > 1 && !(csv && (a.o.interval || a.params))) {
-        status = cli_usage_error("trace: --json, --csv/--interval and --params exclude each other");
+        status = cli_usage_error("--json, --csv/--interval and --params exclude each other");
         goto out;
     }
     if ((a.svg || a.png) && !a.o.interval) {
-        status = cli_usage_error("trace: %s plots the --interval rows; give --interval N",
+        status = cli_usage_error("%s plots the --interval rows; give --interval N",
                                  a.svg ? "--svg" : "--png");
         goto out;
     }
@@ -525,7 +495,7 @@ int cmd_trace(int argc, char **argv)
         goto out;
     }
     if (a.o.interval && a.params) {
-        status = cli_usage_error("trace: --interval and --params exclude each other");
+        status = cli_usage_error("--interval and --params exclude each other");
         goto out;
     }
     a.fmt = json ? VMS_JSON : csv ? VMS_CSV : VMS_TEXT;

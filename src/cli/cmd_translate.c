@@ -37,7 +37,8 @@ int cmd_translate(int argc, char **argv)
     enum vms_access acc = VMS_LOAD;
     int ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "hs:jqa:", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":hs:jqa:", opts, NULL)) != -1) {
         switch (ch) {
         case 's': state = optarg; break;
         case 'j': json = true; break;
@@ -50,17 +51,17 @@ int cmd_translate(int argc, char **argv)
             else if (!strcmp(optarg, "fetch"))
                 acc = VMS_FETCH;
             else
-                return cli_usage_error("translate: --access %s: expected load, store or fetch",
+                return cli_usage_error("--access: expected load, store or fetch, found '%s'",
                                        optarg);
             break;
         case 'h': help(stdout); return 0;
-        default: help(stderr); return 2;
+        default: return cli_option_error(ch, argv, opts);
         }
     }
     if (!state)
-        return cli_usage_error("translate: --state FILE is required");
+        return cli_usage_error("--state FILE is required");
     if (optind >= argc)
-        return cli_usage_error("translate: expected at least one virtual address");
+        return cli_usage_error("expected at least one virtual address");
     struct vms_error e = {0};
     struct vms_state *st;
     if (vms_state_load(state, &st, &e))

@@ -1,7 +1,9 @@
 /* vmsim: the command-line entry point; dispatches to one subcommand. */
 #include "cli/cli.h"
+#include "cli/progress.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -20,10 +22,9 @@ static int cmd_version(int argc, char **argv)
                "as every JSON and CSV result records them (docs/statistics.md).\n");
         return 0;
     }
-    if (argc > 1) {
-        fprintf(stderr, "vmsim: version: takes no arguments\n");
-        return 2;
-    }
+    if (argc > 1)
+        return argv[1][0] == '-' ? cli_unknown_option(argv[1])
+                                 : cli_usage_error("takes no arguments");
     printf("vmsim %s (%s)\n", vms_version(), vms_build());
     return 0;
 }
@@ -41,21 +42,111 @@ static const struct command commands[] = {
     {"version", cmd_version, "print the version and build (also --version)"},
 };
 
+const char *cli_command = "vmsim";
+
+/* "vmsim CMD: " (just "vmsim: " before a command is known), on a line of its own: a
+ * progress line drawn there is cleared first. */
+static void cli_prefix(void)
+{
+    cli_progress_interrupt();
+    if (!strcmp(cli_command, "vmsim"))
+        fputs("vmsim: ", stderr);
+    else
+        fprintf(stderr, "vmsim %s: ", cli_command);
+}
+
 int cli_fail(const struct vms_error *e)
 {
-    fprintf(stderr, "vmsim: %s\n", e->msg[0] ? e->msg : vms_strerror(e->code));
+    cli_prefix();
+    fprintf(stderr, "%s\n", e->msg[0] ? e->msg : vms_strerror(e->code));
     return 2;
 }
 
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("vmsim: ", stderr);
+    cli_prefix();
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     return 2;
+}
+
+void cli_message(const char *fmt, ...)
+{
+    va_list ap;
+    cli_prefix();
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_unknown_option(const char *word)
+{
+    return cli_usage_error("unknown option '%s' (try 'vmsim help %s')", word, cli_command);
+}
+
+/* Does word ("--name" or "--name=value") name the long option o, in full or abbreviated? */
+static bool cli_long_matches(const char *word, const struct option *o)
+{
+    size_t n = strcspn(word + 2, "=");
+    return n > 0 && !strncmp(word + 2, o->name, n);
+}
+
+int cli_option_error(int c, char **argv, const struct option *opts)
+{
+    /* The word getopt_long stopped at: a long option takes its whole word (optind has
+     * passed it); a short one is optopt (perhaps inside a cluster such as -xh). */
+    const char *word = optind > 0 ? argv[optind - 1] : "";
+    char name[128];
+    const struct option *match = NULL;
+    size_t nmatch = 0;
+    bool is_long = !strncmp(word, "--", 2) && word[2];
+    if (is_long && optopt != 0) {
+        is_long = false; /* a long option's val, or a short option after a long word */
+        for (const struct option *o = opts; o && o->name; o++)
+            if (o->val == optopt && cli_long_matches(word, o))
+                is_long = true;
+    }
+    if (is_long) {
+        snprintf(name, sizeof name, "--%.*s", (int)strcspn(word + 2, "="), word + 2);
+        for (const struct option *o = opts; o && o->name; o++)
+            if (cli_long_matches(word, o)) {
+                if (!strcmp(o->name, name + 2)) { /* an exact name wins */
+                    match = o;
+                    nmatch = 1;
+                    break;
+                }
+                if (!match || o->val != match->val || o->has_arg != match->has_arg)
+                    nmatch++;
+                match = o;
+            }
+    } else if (optopt > 0 && optopt < 128) {
+        snprintf(name, sizeof name, "-%c", optopt);
+    } else {
+        snprintf(name, sizeof name, "%s", word);
+    }
+    if (is_long && nmatch == 1)
+        snprintf(name, sizeof name, "--%s", match->name); /* the full name of an abbreviation */
+    if (c == ':')
+        return cli_usage_error("option '%s' needs an argument (try 'vmsim help %s')", name,
+                               cli_command);
+    if (is_long && nmatch > 1) {
+        char list[512];
+        size_t len = 0;
+        for (const struct option *o = opts; o && o->name && len < sizeof list; o++)
+            if (cli_long_matches(word, o))
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s--%s",
+                                        len ? ", " : "", o->name);
+        return cli_usage_error("ambiguous option '%s' (%s?) (try 'vmsim help %s')", name,
+                               list, cli_command);
+    }
+    if (is_long && nmatch == 1 && strchr(word, '=') && match->has_arg == no_argument)
+        return cli_usage_error("option '--%s' takes no argument (try 'vmsim help %s')",
+                               match->name, cli_command);
+    return cli_unknown_option(name);
 }
 
 static void usage(FILE *f)
@@ -65,7 +156,8 @@ static void usage(FILE *f)
                "page tables in memory, TLBs, caches, and the kernel's half.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n`vmsim COMMAND --help` describes one command; `man ./docs/vmsim.1` all.\n");
+    fprintf(f, "\n`vmsim help COMMAND` (or `vmsim COMMAND --help`) describes one command;\n"
+               "`man ./docs/vmsim.1` all.\n");
 }
 
 /* The exit status of a command whose standard output may not have reached its file: a
@@ -77,9 +169,17 @@ static int stdout_checked(int status)
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
     if (status != 2)
-        fprintf(stderr, "vmsim: standard output: write error%s%s\n", errno ? ": " : "",
-                errno ? strerror(errno) : "");
+        cli_message("standard output: write error%s%s", errno ? ": " : "",
+                    errno ? strerror(errno) : "");
     return 2;
+}
+
+static const struct command *lookup(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].run && !strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
 }
 
 static int dispatch(int argc, char **argv)
@@ -88,17 +188,33 @@ static int dispatch(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        (!strcmp(argv[1], "help") && argc == 2)) {
         usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "--version"))
+    if (!strcmp(argv[1], "help")) { /* vmsim help CMD: CMD --help */
+        cli_command = "help";
+        if (argc > 3)
+            return cli_usage_error("expected one command name (try 'vmsim help')");
+        const struct command *c = lookup(argv[2]);
+        if (!c)
+            return cli_usage_error("unknown command '%s' (try 'vmsim help')", argv[2]);
+        cli_command = c->name;
+        static char help_opt[] = "--help";
+        char *hargv[] = {argv[2], help_opt, NULL};
+        return c->run(2, hargv);
+    }
+    if (!strcmp(argv[1], "--version")) {
+        cli_command = "version";
         return cmd_version(argc - 1, argv + 1);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (commands[i].run && !strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "vmsim: unknown command '%s' (try `vmsim --help`)\n", argv[1]);
-    return 2;
+    }
+    const struct command *c = lookup(argv[1]);
+    if (c) {
+        cli_command = c->name;
+        return c->run(argc - 1, argv + 1);
+    }
+    return cli_usage_error("unknown command '%s' (try 'vmsim help')", argv[1]);
 }
 
 int main(int argc, char **argv)

@@ -501,7 +501,7 @@ int vms_mrc_touch_records(struct vms_mrc *m, const struct vms_trace_rec *recs, s
 struct mrc_jobs {
     struct vms_mrc *m;
     pthread_mutex_t lock;
-    size_t next, njobs;
+    size_t next, njobs, done;
     size_t *job_curve, *job_size;
     int rc;
     struct vms_error err;
@@ -534,12 +534,14 @@ static void *mrc_worker(void *arg)
             c->faults[j->job_size[k]] = s->faults;
         }
         sim_destroy(s);
-        if (rc < 0) {
+        if (rc < 0 || m->o.progress) {
             pthread_mutex_lock(&j->lock);
-            if (j->rc == 0) {
+            if (rc < 0 && j->rc == 0) {
                 j->rc = rc;
                 j->err = e;
             }
+            if (rc == 0 && m->o.progress)
+                m->o.progress(m->o.progress_ctx, ++j->done, j->njobs);
             pthread_mutex_unlock(&j->lock);
         }
     }

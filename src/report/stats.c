@@ -1,6 +1,7 @@
 /* Statistics printing: one walk over the schema drives text, JSON, CSV and lookup. */
 #include "report/stats.h"
 
+#include "base/alloc.h"
 #include "hw/mmu.h"
 
 #include <inttypes.h>
@@ -21,7 +22,32 @@ struct emitter {
     bool found;
     stats_visit_fn visit; /* EM_VISIT */
     void *ctx;
+    double hits; /* EM_TEXT: the current object's hits, when have_hits */
+    bool have_hits;
 };
+
+/* A value as text output prints it, with its unit: "123 cycles", "57.3000 cycles per
+ * reference"; a TLB's, cache's or paging-structure cache's misses with the miss ratio in
+ * per cent of its lookups when its hits are known (hits non-NULL): "7 (9.86% of lookups)".
+ * brief (the table's cells): "cycles/ref" and "7 (9.86%)". JSON and CSV print the bare
+ * numbers. */
+static void text_value(const char *key, double v, bool integer, const double *hits, bool brief,
+                       char *buf, size_t n)
+{
+    const char *dot = strrchr(key, '.');
+    const char *name = dot ? dot + 1 : key;
+    int len = integer ? snprintf(buf, n, "%.0f", v) : snprintf(buf, n, "%.4f", v);
+    if (len < 0 || (size_t)len >= n)
+        return;
+    if (!strcmp(key, "cycles"))
+        snprintf(buf + len, n - (size_t)len, " cycles");
+    else if (!strcmp(key, "amat"))
+        snprintf(buf + len, n - (size_t)len, brief ? " cycles/ref" : " cycles per reference");
+    else if (hits && !strcmp(name, "misses") && (!strncmp(key, "tlb.", 4) ||
+             !strncmp(key, "cache.", 6) || !strncmp(key, "walks.psc.", 10)))
+        snprintf(buf + len, n - (size_t)len, brief ? " (%.2f%%)" : " (%.2f%% of lookups)",
+                 *hits + v > 0 ? 100.0 * v / (*hits + v) : 0.0);
+}
 
 static void key_of(struct emitter *em, const char *name, char *buf, size_t n)
 {
@@ -48,6 +74,7 @@ static void em_begin(struct emitter *em, const char *name)
     snprintf(em->path + l, sizeof em->path - l, "%s%s", l ? "." : "", name);
     em->depth++;
     em->first[em->depth] = true;
+    em->have_hits = false;
 }
 
 static void em_end(struct emitter *em)
@@ -60,6 +87,7 @@ static void em_end(struct emitter *em)
     else
         em->path[0] = '\0';
     em->depth--;
+    em->have_hits = false;
 }
 
 static void em_num(struct emitter *em, const char *name, double v, bool integer)
@@ -67,12 +95,16 @@ static void em_num(struct emitter *em, const char *name, double v, bool integer)
     char key[320];
     key_of(em, name, key, sizeof key);
     switch (em->mode) {
-    case EM_TEXT:
-        if (integer)
-            fprintf(em->out, "%-32s %.0f\n", key, v);
-        else
-            fprintf(em->out, "%-32s %.4f\n", key, v);
+    case EM_TEXT: {
+        char text[96];
+        text_value(key, v, integer, em->have_hits ? &em->hits : NULL, false, text, sizeof text);
+        fprintf(em->out, "%-32s %s\n", key, text);
+        if (!strcmp(name, "hits")) {
+            em->hits = v;
+            em->have_hits = true;
+        }
         break;
+    }
     case EM_JSON:
         json_sep(em);
         if (integer)
@@ -389,14 +421,24 @@ static void table_visit(void *ctx, const char *key, double v, bool integer)
     c->n++;
 }
 
-static void table_cell(FILE *out, const struct table_col *c, size_t i, int width)
+/* The text of column `proc`'s value of key i of the total's keys (s: that column's
+ * statistics), into buf: "-" where the column lacks the key. */
+static void table_text(const struct table_col *tot, size_t i, const struct stats *s, char *buf,
+                       size_t n)
 {
-    if (i >= c->n)
-        fprintf(out, " %*s", width, "-");
-    else if (c->integer[i])
-        fprintf(out, " %*.0f", width, c->v[i]);
-    else
-        fprintf(out, " %*.4f", width, c->v[i]);
+    double v, hits;
+    if (!stats_get(s, tot->keys[i], &v)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    const char *dot = strrchr(tot->keys[i], '.');
+    char hkey[64];
+    bool have_hits = false;
+    if (dot && !strcmp(dot, ".misses")) {
+        snprintf(hkey, sizeof hkey, "%.*s.hits", (int)(dot - tot->keys[i]), tot->keys[i]);
+        have_hits = stats_get(s, hkey, &hits);
+    }
+    text_value(tot->keys[i], v, tot->integer[i], have_hits ? &hits : NULL, true, buf, n);
 }
 
 static void print_run_text(const struct stats *total, const struct stats_proc *procs, size_t n,
@@ -406,45 +448,60 @@ static void print_run_text(const struct stats *total, const struct stats_proc *p
         stats_print(total, out, VMS_TEXT, false);
         return;
     }
-    /* The total's keys drive the rows; each process's value is looked up by key. */
+    /* The total's keys drive the rows; each process's value is looked up by key. Every
+     * column is as wide as its widest cell (a long trace path included), so the columns
+     * stay aligned. */
     struct table_col tot;
     tot.n = 0;
     stats_visit(total, table_visit, &tot);
-    int width = 14;
-    for (size_t p = 0; p < n; p++) {
-        int l = (int)strlen(procs[p].trace) + (procs[p].killed ? 9 : 0);
-        if (l > width && l <= 40)
-            width = l;
+    int *width = vms_calloc(n + 1, sizeof *width); /* NULL: one width for all columns */
+    int common = 5; /* "total" */
+    char cell[96];
+    for (size_t c = 0; c <= n; c++) {
+        const struct stats *cs = c ? procs[c - 1].s : total;
+        int w = c ? 0 : 5;
+        if (c) {
+            char h[32];
+            w = snprintf(h, sizeof h, "process %d", procs[c - 1].pid);
+            int l = (int)strlen(procs[c - 1].trace) + (procs[c - 1].killed ? 9 : 0);
+            if (l > w)
+                w = l;
+        }
+        for (size_t i = 0; i < tot.n; i++) {
+            table_text(&tot, i, cs, cell, sizeof cell);
+            int l = (int)strlen(cell);
+            if (l > w)
+                w = l;
+        }
+        if (width)
+            width[c] = w;
+        if (w > common)
+            common = w;
     }
-    fprintf(out, "%-32s %*s", "", width, "total");
+#define TABLE_W(c) (width ? width[c] : common)
+    fprintf(out, "%-32s %*s", "", TABLE_W(0), "total");
     for (size_t p = 0; p < n; p++) {
         char h[32];
         snprintf(h, sizeof h, "process %d", procs[p].pid);
-        fprintf(out, " %*s", width, h);
+        fprintf(out, " %*s", TABLE_W(p + 1), h);
     }
-    fprintf(out, "\n%-32s %*s", "trace", width, "");
+    fprintf(out, "\n%-32s %*s", "trace", TABLE_W(0), "");
     for (size_t p = 0; p < n; p++) {
-        char h[64];
-        snprintf(h, sizeof h, "%.40s%s", procs[p].trace, procs[p].killed ? " (killed)" : "");
-        fprintf(out, " %*s", width, h);
+        int l = (int)strlen(procs[p].trace) + (procs[p].killed ? 9 : 0);
+        fprintf(out, " %*s%s%s", TABLE_W(p + 1) - l, "", procs[p].trace,
+                procs[p].killed ? " (killed)" : "");
     }
     fputc('\n', out);
     for (size_t i = 0; i < tot.n; i++) {
         fprintf(out, "%-32s", tot.keys[i]);
-        table_cell(out, &tot, i, width);
-        for (size_t p = 0; p < n; p++) {
-            double v;
-            if (stats_get(procs[p].s, tot.keys[i], &v)) {
-                if (tot.integer[i])
-                    fprintf(out, " %*.0f", width, v);
-                else
-                    fprintf(out, " %*.4f", width, v);
-            } else {
-                fprintf(out, " %*s", width, "-");
-            }
+        for (size_t c = 0; c <= n; c++) {
+            table_text(&tot, i, c ? procs[c - 1].s : total, cell, sizeof cell);
+            fprintf(out, " %*s", TABLE_W(c), cell);
         }
         fputc('\n', out);
     }
+#undef TABLE_W
+    vms_free(width);
 }
 
 /* ---- provenance (docs/statistics.md, "Provenance") */
@@ -550,8 +607,8 @@ static void prov_csv_values(const struct stats_prov *p, size_t first, size_t n, 
 /* The text output's first line. */
 static void prov_text(const struct stats_prov *p, FILE *out)
 {
-    fprintf(out, "vmsim %s (%s): machine %s%s%s%s, memory %" PRIu64 ", swap %" PRIu64
-                 ", policy %s (seed %" PRIu64 ", tau %" PRIu64 "), page model %s, quantum %"
+    fprintf(out, "vmsim %s (%s): machine %s%s%s%s, memory %" PRIu64 " bytes, swap %" PRIu64
+                 " bytes, policy %s (seed %" PRIu64 ", tau %" PRIu64 "), page model %s, quantum %"
                  PRIu64 ", pcid %s;",
             vms_version(), vms_build(), p->machine, p->changed[0] ? " (" : "", p->changed,
             p->changed[0] ? ")" : "", p->memory, p->swap, p->policy, p->seed, p->tau,

@@ -245,3 +245,45 @@ TEST(mrc_sizes_clamped_to_footprint)
     }
     vms_mrc_destroy(m);
 }
+
+/* The per-size simulation reports its progress: once per (curve, size) simulated, done
+ * counting up to the total, one call at a time (a mutex-free counter in the callback is
+ * safe), with 4 workers as with 1. Stack policies computed in one pass report nothing. */
+struct mrc_progress_log {
+    size_t calls, last_done, total;
+    bool in_order;
+};
+
+static void mrc_progress_cb(void *ctx, size_t done, size_t total)
+{
+    struct mrc_progress_log *l = ctx;
+    if (done != l->last_done + 1)
+        l->in_order = false;
+    l->last_done = done;
+    l->total = total;
+    l->calls++;
+}
+
+TEST(mrc_progress_per_size)
+{
+    for (unsigned threads = 1; threads <= 4; threads += 3) {
+        struct mrc_progress_log log = {.in_order = true};
+        struct vms_mrc_opts o = {.policies = "fifo,lru,clock", .threads = threads,
+                                 .progress = mrc_progress_cb, .progress_ctx = &log};
+        struct vms_mrc *m = NULL;
+        struct vms_error e = {0};
+        CHECK(vms_mrc_create(&o, &m, &e) == 0);
+        if (!m)
+            return;
+        for (uint64_t i = 0; i < 3000; i++)
+            vms_mrc_touch(m, (i * 7 + i / 13) % 40, i % 5 == 0);
+        CHECK(vms_mrc_finish(m, &e) == 0);
+        /* fifo and clock at each of the 40 sizes of the footprint; lru in one pass */
+        CHECK_EQ(vms_mrc_footprint(m), 40);
+        CHECK_EQ(log.calls, 80);
+        CHECK_EQ(log.total, 80);
+        CHECK_EQ(log.last_done, 80);
+        CHECK(log.in_order);
+        vms_mrc_destroy(m);
+    }
+}

@@ -97,26 +97,77 @@ TEST(stats_run_csv_rows)
     free(buf);
 }
 
+/* Every line of s from the one starting with `from` on has the same length. */
+static bool lines_aligned(const char *s, const char *from)
+{
+    const char *p = s ? strstr(s, from) : NULL;
+    if (!p)
+        return false;
+    size_t want = strcspn(p, "\n");
+    for (; *p; p += strcspn(p, "\n") + 1)
+        if (strcspn(p, "\n") != want)
+            return false;
+    return true;
+}
+
 TEST(stats_run_text_table)
 {
     struct stats t, a, b;
     small_stats(&t, 3, false);
     small_stats(&a, 1, false);
     small_stats(&b, 2, false);
+    t.tlb_misses[TLB_L1D] = 15;
+    a.tlb_misses[TLB_L1D] = 5;
+    b.tlb_misses[TLB_L1D] = 10;
     struct stats_proc p[] = {{1, "a.lackey", false, &a}, {2, "b.lackey", true, &b}};
     char *buf = NULL;
     CAPTURE(buf, stats_print_run(&t, p, 2, false, out, VMS_TEXT, true));
-    CHECK_CONTAINS(buf, "    total         process 1         process 2\n");
-    CHECK_CONTAINS(buf, " a.lackey b.lackey (killed)\n");
-    CHECK_CONTAINS(buf, "\nreferences                                      12                 6"
-                        "                 9\n");
-    CHECK_CONTAINS(buf, "\namat ");
+    /* each column as wide as its widest cell: "25.0000 cycles/ref" (the total's amat, 300
+     * cycles over 12 references), "16.6667 cycles/ref", "22.2222 cycles/ref" */
+    CHECK_CONTAINS(buf, "                 total          process 1          process 2\n");
+    char want[256];
+    /* "trace" in the key column (32), the total's empty cell (18), each trace right-aligned */
+    snprintf(want, sizeof want, "\ntrace%27s %18s %18s %18s\n", "", "", "a.lackey",
+             "b.lackey (killed)");
+    CHECK_CONTAINS(buf, want);
+    CHECK_CONTAINS(buf, "\nreferences                                       12                 "
+                        " 6                  9\n");
+    /* units: misses with their per cent of lookups (15 of 45, 5 of 15, 10 of 30), cycles */
+    CHECK_CONTAINS(buf, "\ntlb.l1d.misses                          15 (33.33%)         "
+                        "5 (33.33%)        10 (33.33%)\n");
+    CHECK_CONTAINS(buf, "\ncycles                                   300 cycles         "
+                        "100 cycles         200 cycles\n");
+    CHECK_CONTAINS(buf, "\namat                             25.0000 cycles/ref 16.6667 "
+                        "cycles/ref 22.2222 cycles/ref\n");
+    CHECK(lines_aligned(buf, "      "));
     free(buf);
-    /* one process: the plain key-value listing */
+    /* a long path widens its column, whole: the columns stay aligned */
+    char longpath[200];
+    memset(longpath, 'd', sizeof longpath);
+    memcpy(longpath, "/very/long/", 11);
+    strcpy(longpath + 150, "/b.lackey");
+    p[1].trace = longpath;
+    buf = NULL;
+    CAPTURE(buf, stats_print_run(&t, p, 2, false, out, VMS_TEXT, true));
+    snprintf(want, sizeof want, " %s (killed)\n", longpath);
+    CHECK_CONTAINS(buf, want);
+    CHECK(lines_aligned(buf, "      "));
+    free(buf);
+    /* one process: the plain key-value listing, with units */
     buf = NULL;
     CAPTURE(buf, stats_print_run(&a, p, 1, true, out, VMS_TEXT, true));
     CHECK(starts(buf, "partial statistics: the run stopped at an error\n"
                       "references                       6\n"));
+    CHECK_CONTAINS(buf, "\ntlb.l1d.hits                     10\n"
+                        "tlb.l1d.misses                   5 (33.33% of lookups)\n");
+    CHECK_CONTAINS(buf, "\ncycles                           100 cycles\n");
+    CHECK_CONTAINS(buf, "\namat                             16.6667 cycles per reference\n");
+    free(buf);
+    /* JSON and CSV keep the bare numbers */
+    buf = NULL;
+    CAPTURE(buf, stats_print_run(&a, p, 1, false, out, VMS_JSON, true));
+    CHECK_CONTAINS(buf, "\"tlb\":{\"l1d\":{\"hits\":10,\"misses\":5}}");
+    CHECK_CONTAINS(buf, "\"cycles\":100,\"amat\":16.6667");
     free(buf);
 }
 

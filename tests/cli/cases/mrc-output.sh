@@ -12,5 +12,5 @@ for f in "" --csv --json; do
     cmp -s "$tmp/want" "$tmp/dash" || fail "mrc $f --output -: not standard output"
 done
 "$VMSIM" mrc --file tests/data/refs/textbook.txt -o "$tmp/no/such/dir" >/dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q -- '^vmsim: -o: ' "$tmp/err" || fail "expected a -o error with status 2"
+[ $? -eq 2 ] && grep -q -- '^vmsim mrc: -o: ' "$tmp/err" || fail "expected a -o error with status 2"
 exit 0

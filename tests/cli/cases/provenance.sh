@@ -48,7 +48,7 @@ grep -q ",\"lackey,lackey\",\"none,none\",\"$plain_bytes,[0-9]*\",\"$plain_hash,
 
 # text: the first line says it all
 "$VMSIM" trace --set tlb.l2=0 $d/small.lackey > "$tmp/t" || bad "trace"
-[ "$(head -1 "$tmp/t")" = "vmsim 1.0.0 ($build): machine core-i7 (tlb.l2=0), memory 268435456, swap 0, policy clock (seed 1, tau 0), page model frame-per-page, quantum 10000, pcid off; $d/small.lackey $plain_bytes bytes hash $plain_hash" ] ||
+[ "$(head -1 "$tmp/t")" = "vmsim 1.0.0 ($build): machine core-i7 (tlb.l2=0), memory 268435456 bytes, swap 0 bytes, policy clock (seed 1, tau 0), page model frame-per-page, quantum 10000, pcid off; $d/small.lackey $plain_bytes bytes hash $plain_hash" ] ||
     bad "text first line: $(head -1 "$tmp/t")"
 # --zero-page: Linux's anonymous rule, named in every format
 "$VMSIM" trace --zero-page $d/small.lackey | head -1 | grep -q ', page model zero-page, quantum 10000,' ||

@@ -4,5 +4,5 @@ command -v valgrind >/dev/null 2>&1 || { echo "valgrind not found (Debian: valgr
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 $VMSIM record -o "$t/x.vt" -- /nonexistent/program 2>"$t/err"
 [ $? -eq 2 ] || exit 1
-grep -q "vmsim: record: valgrind produced no trace" "$t/err" || exit 1
+grep -q "^vmsim record: valgrind produced no trace" "$t/err" || exit 1
 [ ! -e "$t/x.vt" ] || exit 1

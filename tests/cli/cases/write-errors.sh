@@ -11,7 +11,7 @@ T=tests/data/trace/small.lackey
 full() {
     "$@" >/dev/full 2>"$tmp/err"; rc=$?
     if [ $rc != 2 ]; then echo "FAIL: '$*' >/dev/full: exit status $rc, expected 2" >&2; fail=1;
-    elif ! grep -q 'vmsim: .*writ' "$tmp/err"; then
+    elif ! grep -q 'vmsim[a-z ]*: .*writ' "$tmp/err"; then
         echo "FAIL: '$*' >/dev/full: no write error on stderr:" >&2; cat "$tmp/err" >&2; fail=1; fi
 }
 full "$VMSIM" --help
