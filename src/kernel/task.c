@@ -107,7 +107,7 @@ static int fork_one(struct kernel *k, struct task *p, vaddr_t va, paddr_t pa, pt
         return fc->rc = rc;
     uint32_t slot;
     if (kern_pte_is_swap(v, &slot)) {
-        k->swap_map[slot]++;
+        kern_slot(k, slot)->count++;
         pt_write(&k->mmu, cpa, v);
         return 0;
     }
