@@ -80,6 +80,8 @@ void policy_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
     VMS_INVARIANT(!p->occupied[slot], "insert: slot already occupied");
     p->occupied[slot] = 1;
     p->nused++;
+    if (slot >= p->hw)
+        p->hw = slot + 1;
     p->ops->insert(p, slot, page, write);
 }
 

@@ -84,6 +84,7 @@ struct policy {
     const struct policy_ops *ops;
     uint32_t nframes;
     uint32_t nused;          /* occupied slots */
+    uint32_t hw;             /* slots hw .. nframes-1 have never been occupied */
     uint8_t *occupied;       /* nframes flags, kept by the wrappers */
     struct policy_params params;
     void *state;             /* ops->state_size bytes, zeroed */

@@ -45,6 +45,12 @@ same t64m t1t
 run j64m "$VMSIM" trace --no-progress --json --memory 64M $d/small.lackey
 run j1t "$VMSIM" trace --no-progress --json --memory 1024G $d/small.lackey
 same j64m j1t
+# policies whose ticks looked at every frame (aging and nru took 14 s each at 1024 GiB)
+for pol in aging nru; do
+    run ${pol}64m timeout 60 "$VMSIM" trace --no-progress --policy $pol --memory 64M $d/pages.lackey
+    run ${pol}1t timeout 60 "$VMSIM" trace --no-progress --policy $pol --memory 1024G $d/pages.lackey
+    same ${pol}64m ${pol}1t
+done
 # swapping through 32 KiB of memory: 1024 GiB of swap as 1 MiB
 run s1m "$VMSIM" trace --no-progress --memory 32K --swap 1M $d/pages.lackey $d/small.lackey
 run s1t "$VMSIM" trace --no-progress --memory 32K --swap 1024G $d/pages.lackey $d/small.lackey
