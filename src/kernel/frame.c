@@ -44,6 +44,8 @@ static int frame_table_grow(struct kernel *k)
         k->frame_dir_cap = n;
     }
     uint32_t len = k->nframes - f < KERN_LEAF ? k->nframes - f : KERN_LEAF;
+    if (policy_reserve(k->pol, f + len)) /* the policy's view of the new frames */
+        return -VMS_ENOMEM;
     struct frame *l = vms_calloc(len, sizeof *l);
     if (!l)
         return -VMS_ENOMEM;

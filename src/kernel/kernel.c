@@ -95,7 +95,8 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
                 pname);
         goto fail;
     }
-    struct policy_params pp = {.nframes = k->nframes, .seed = k->opt.seed, .tau = k->opt.tau};
+    struct policy_params pp = {
+        .nframes = k->nframes, .seed = k->opt.seed, .tau = k->opt.tau, .grow = true};
     if ((ops->flags & POLICY_NO_FRAMES) && !pp.tau)
         pp.tau = 100000;
     if (policy_create(ops, &pp, &k->pol, e))

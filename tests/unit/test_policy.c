@@ -347,6 +347,41 @@ TEST(policy_ticks_skip_never_used_slots)
     }
 }
 
+/* params.grow (the kernel's): the occupied flags exist only for the slots reserved, so a
+ * policy of 2^28 slots starts with none; reserving grows them, a failure changes nothing. */
+TEST(policy_reserve_grows_occupied)
+{
+    struct policy_params pp = {.nframes = UINT32_C(1) << 28, .grow = true};
+    struct policy *p;
+    CHECK(policy_create(policy_find("clock"), &pp, &p, NULL) == 0);
+    CHECK_EQ(p->ocap, 0);
+    CHECK(p->occupied == NULL);
+    CHECK(!policy_slot_used(p, 5));
+    CHECK_EQ(policy_reserve(p, 1024), 0);
+    CHECK_EQ(p->ocap, 1024);
+    policy_insert(p, 1023, 7, false);
+    CHECK(policy_slot_used(p, 1023));
+    CHECK(!policy_slot_used(p, 1024));
+    alloc_fail_after(0);
+    int rc = policy_reserve(p, 2048);
+    alloc_fail_after(-1);
+    CHECK_EQ(rc, -VMS_ENOMEM);
+    CHECK_EQ(p->ocap, 1024);
+    CHECK(policy_slot_used(p, 1023));
+    CHECK_EQ(policy_reserve(p, 1500), 0);
+    CHECK_EQ(p->ocap, 2048); /* doubled */
+    CHECK(policy_slot_used(p, 1023) && !policy_slot_used(p, 1500));
+    CHECK_EQ(policy_reserve(p, 100), 0); /* never shrinks */
+    CHECK_EQ(p->ocap, 2048);
+    policy_destroy(p);
+    /* without grow, every slot has its flag from the start */
+    struct policy_params all = {.nframes = 64};
+    CHECK(policy_create(policy_find("clock"), &all, &p, NULL) == 0);
+    CHECK_EQ(p->ocap, 64);
+    CHECK_EQ(policy_reserve(p, 64), 0);
+    policy_destroy(p);
+}
+
 TEST(policy_protocol_stress)
 {
     struct policy_ops const *ops;
