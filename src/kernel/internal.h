@@ -203,19 +203,6 @@ struct kernel {
     bool faulting_killed; /* the out-of-memory killer ended `faulting` */
 };
 
-/* Frame f's metadata: two loads. f must be below k->frames_hw (handed out at least once:
- * every frame a PTE, a cache or the policy holds is). */
-static inline struct frame *kern_frame(const struct kernel *k, uint32_t f)
-{
-    return &k->frame_dir[f >> KERN_LEAF_SHIFT][f & (KERN_LEAF - 1)];
-}
-
-/* Swap slot s; s must be below k->slots_hw (every slot a PTE or a cache names is). */
-static inline struct swap_slot *kern_slot(const struct kernel *k, uint32_t s)
-{
-    return &k->slot_dir[s >> KERN_LEAF_SHIFT][s & (KERN_LEAF - 1)];
-}
-
 /* The kernel's functions, file by file from the lowest layer up: each file calls only
  * functions of the files listed before it (docs/hacking.md, "src/kernel"). The inline ones
  * call only the hardware. */
@@ -263,6 +250,13 @@ static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, pa
 void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now */
 
 /* frame.c: frames and reverse maps */
+/* Frame f's metadata: two loads. f must be below k->frames_hw (handed out at least once:
+ * every frame a PTE, a cache or the policy holds is). */
+static inline struct frame *kern_frame(const struct kernel *k, uint32_t f)
+{
+    return &k->frame_dir[f >> KERN_LEAF_SHIFT][f & (KERN_LEAF - 1)];
+}
+
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
 /* Frees an unmapped frame: out of the policy, bytes cleared, onto the free list. */
 void kern_frame_free(struct kernel *k, uint32_t f);
@@ -304,6 +298,12 @@ bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and 
 struct policy_env kern_policy_env(struct kernel *k);
 
 /* swap.c */
+/* Swap slot s; s must be below k->slots_hw (every slot a PTE or a cache names is). */
+static inline struct swap_slot *kern_slot(const struct kernel *k, uint32_t s)
+{
+    return &k->slot_dir[s >> KERN_LEAF_SHIFT][s & (KERN_LEAF - 1)];
+}
+
 void kern_swap_table_free(struct kernel *k); /* frees the slot table (kern_destroy) */
 void kern_swap_free_slot(struct kernel *k, uint32_t s); /* a slot no one uses any more */
 void kern_swap_cache_del(struct kernel *k, uint32_t s); /* s's frame leaves the swap cache */
