@@ -22,7 +22,8 @@
 ** nframes-1 were never used, are free without a struct frame, and the next one is taken
 ** when the freed list is empty; a frame freed after use goes on the freed list (free_head,
 ** next_free, last freed first out). This is the order of one free list 0, 1, 2, ... with
-** freed frames pushed on its head. A frame in use is known to the policy, is anonymous
+** freed frames pushed on its head. The policy's occupied flags exist likewise only for the
+** frames below frames_hw (policy_reserve, as each leaf is made). A frame in use is known to the policy, is anonymous
 ** (FR_ANON) or a page-cache page (FR_FILE), and its refcount counts exactly its holders:
 **
 **   refcount = mapcount (the PTEs that map it, each listed in its reverse map)
@@ -258,7 +259,7 @@ static inline struct frame *kern_frame(const struct kernel *k, uint32_t f)
 }
 
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
-/* Frees an unmapped frame: out of the policy, bytes cleared, onto the free list. */
+/* Frees an unmapped frame: out of the policy, bytes cleared, onto the freed list. */
 void kern_frame_free(struct kernel *k, uint32_t f);
 /* A free frame (refcount 1, inserted into the policy), without reclaim: 1, 0 when none is
  * free, -VMS_ENOMEM when the host has no memory for its metadata. kern_frame_alloc (oom.c)
