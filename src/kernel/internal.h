@@ -23,8 +23,9 @@
 ** when the freed list is empty; a frame freed after use goes on the freed list (free_head,
 ** next_free, last freed first out). This is the order of one free list 0, 1, 2, ... with
 ** freed frames pushed on its head. The policy's occupied flags exist likewise only for the
-** frames below frames_hw (policy_reserve, as each leaf is made). A frame in use is known to the policy, is anonymous
-** (FR_ANON) or a page-cache page (FR_FILE), and its refcount counts exactly its holders:
+** frames below frames_hw (policy_reserve, as each leaf is made). A frame in use is known to
+** the policy, is anonymous (FR_ANON) or a page-cache page (FR_FILE), and its refcount counts
+** exactly its holders:
 **
 **   refcount = mapcount (the PTEs that map it, each listed in its reverse map)
 **            + 1 if it is in the page cache (FR_FILE)
@@ -167,16 +168,16 @@ struct kernel {
     uint64_t pt_pages;    /* page-table pages in use */
     pfn_t zero_pfn;       /* the shared zero page */
     /* swap */
-    int swap_fd;          /* the swap file (unlinked), -1 without swap */
-    uint32_t nslots;      /* slots: swap size / page size */
-    uint32_t slot_cursor; /* where the next slot search starts */
-    uint32_t slots_used;  /* slots referenced or in the swap cache */
+    int swap_fd;                 /* the swap file (unlinked), -1 without swap */
+    uint32_t nslots;             /* slots: swap size / page size */
+    uint32_t slot_cursor;        /* where the next slot search starts */
+    uint32_t slots_used;         /* slots referenced or in the swap cache */
     struct swap_slot **slot_dir; /* the slots' two-level table (kern_slot), as frames */
     uint32_t slot_dir_cap;       /* leaves slot_dir has room for */
     uint32_t slots_hw;           /* slots 0 .. slots_hw-1 have leaves (the cursor got there) */
-    uint64_t evictions;   /* pages reclaimed so far */
-    uint64_t refaults;    /* swap-ins */
-    uint64_t ws_refaults; /* swap-ins of pages evicted within nframes evictions */
+    uint64_t evictions;          /* pages reclaimed so far */
+    uint64_t refaults;           /* swap-ins */
+    uint64_t ws_refaults;        /* swap-ins of pages evicted within nframes evictions */
     /* policy */
     struct policy *pol;    /* the replacement policy */
     struct policy_env env; /* its view of the kernel (abits.c) */
@@ -305,7 +306,7 @@ static inline struct swap_slot *kern_slot(const struct kernel *k, uint32_t s)
     return &k->slot_dir[s >> KERN_LEAF_SHIFT][s & (KERN_LEAF - 1)];
 }
 
-void kern_swap_table_free(struct kernel *k); /* frees the slot table (kern_destroy) */
+void kern_swap_table_free(struct kernel *k);            /* frees the slot table (kern_destroy) */
 void kern_swap_free_slot(struct kernel *k, uint32_t s); /* a slot no one uses any more */
 void kern_swap_cache_del(struct kernel *k, uint32_t s); /* s's frame leaves the swap cache */
 void kern_swap_put(struct kernel *k, uint32_t slot);    /* one reference dropped */
