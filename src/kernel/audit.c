@@ -189,7 +189,7 @@ int kern_audit(struct kernel *k, struct vms_error *e)
             audit_fail(&au, "audit: frame %llu in use is neither anonymous nor cached%llu", f, 0);
     }
     if (!au.rc && nfree != k->nfree)
-        audit_fail(&au, "audit: %llu free frames, free list says %llu", nfree, k->nfree);
+        audit_fail(&au, "audit: %llu free frames, the allocator counts %llu", nfree, k->nfree);
     /* The freed list holds exactly the free frames below the high-water mark. */
     uint32_t listed = 0;
     for (uint32_t f = k->free_head; f != KNONE && !au.rc;) {
