@@ -42,6 +42,10 @@ struct ts_proc {
     struct trace_rec *buf;
     size_t pos, n;
     bool done, killed;
+    /* A read error met while looking past the end of a slice (ts_slice), reported when the
+     * process's turn comes, as it would have been without the look. */
+    int pending;
+    struct vms_error pending_err;
     struct trace_counts counts; /* the reader's, kept when it is closed at the end */
     uint64_t in_done, in_total; /* input bytes, kept likewise */
     const char *format, *compression; /* the reader's (static strings) */
@@ -348,10 +352,14 @@ static void ts_progress(struct vms_tracesim *s)
     s->o.progress(s->o.progress_ctx, &pr);
 }
 
-/* The end of p's trace (or of p): its reader's buffers are freed, its counts kept. */
-static void ts_finish(struct ts_proc *p)
+/* The end of p's trace (or of p): its reader's buffers are freed, its counts kept. A process
+ * that ran its whole trace exits as a real one would: its frames, swap slots and page tables
+ * are freed for the others (its statistics stay; a killed one has gone already). */
+static void ts_finish(struct vms_tracesim *s, struct ts_proc *p)
 {
     p->done = true;
+    if (!p->killed)
+        kern_task_end(s->k, p->t);
     if (p->feed)
         ts_feed_stop(p);
     if (p->r) {
@@ -376,6 +384,13 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
 {
     if (p->pos < p->n)
         return 1;
+    if (p->pending) {
+        int rc = p->pending;
+        p->pending = 0;
+        if (e)
+            *e = p->pending_err;
+        return rc;
+    }
     long got;
     if (p->feed) {
         unsigned i;
@@ -396,7 +411,7 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
     if (got < 0)
         return (int)got;
     if (got == 0) {
-        ts_finish(p);
+        ts_finish(s, p);
         return 0;
     }
     p->pos = 0;
@@ -440,11 +455,22 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
         }
         if (c.killed) {
             p->killed = true;
-            ts_finish(p);
+            ts_finish(s, p);
             return 0;
         }
-        if (s->refs - start >= budget)
+        if (s->refs - start >= budget) {
+            /* A slice that used up the batch looks at the next one: a process that has run
+             * its whole trace exits now, not at its next turn (the others' frames). */
+            if (p->pos == p->n) {
+                struct vms_error pe = {0};
+                int frc = ts_fill(s, p, &pe);
+                if (frc < 0) {
+                    p->pending = frc;
+                    p->pending_err = pe;
+                }
+            }
             return 0;
+        }
     }
 }
 
@@ -475,7 +501,7 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
         struct ts_proc *p = &s->p[cur];
         if (!p->done && (p->killed || kern_task_killed(p->t))) {
             p->killed = true;
-            ts_finish(p);
+            ts_finish(s, p);
             live--;
         }
         if (!p->done) {

@@ -7,7 +7,7 @@
  * clear, those bits are cleared and each changed PTE's TLB entry invalidated. */
 static bool rmap_test_bits(struct kernel *k, uint32_t f, pte_t mask, bool clear)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     bool any = false;
     for (uint32_t i = 0; i < fr->nrmap; i++) {
         struct task *t = fr->rmap[i].t;
@@ -26,7 +26,7 @@ static bool rmap_test_bits(struct kernel *k, uint32_t f, pte_t mask, bool clear)
 
 bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     bool d = (fr->flags & FR_DIRTY) | rmap_test_bits(k, f, k->mmu.fmt->d_mask, clear);
     if (clear) {
         /* A locked frame is in use by the access in progress, which may already hold a write
@@ -43,7 +43,7 @@ bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear)
 static bool env_young(void *ctx, uint32_t f, bool clear)
 {
     struct kernel *k = ctx;
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     bool y = fr->flags & FR_REFERENCED;
     if (clear)
         fr->flags &= ~FR_REFERENCED;

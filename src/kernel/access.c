@@ -42,9 +42,9 @@ static void policy_after_access(struct kernel *k, const paddr_t *pas, unsigned n
                 uint32_t f = k->trim_buf[i];
                 /* the working set dropped it: evict it now if possible, else keep it */
                 struct vms_error ignore;
-                if (k->frames[f].refcount &&
-                    ((k->frames[f].flags & FR_LOCKED) || kern_evict(k, f, &ignore) != 1) &&
-                    k->frames[f].refcount && !policy_slot_used(k->pol, f))
+                if (kern_frame(k, f)->refcount &&
+                    ((kern_frame(k, f)->flags & FR_LOCKED) || kern_evict(k, f, &ignore) != 1) &&
+                    kern_frame(k, f)->refcount && !policy_slot_used(k->pol, f))
                     policy_insert(k->pol, f, f, false);
             }
         }

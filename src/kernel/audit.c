@@ -30,8 +30,8 @@ static int audit_pte(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, p
         return audit_fail(au, "audit: PTE for 0x%llx (pid %llu) outside every area",
                           (unsigned long long)va, (unsigned long long)t->pid);
     if (kern_pte_is_swap(v, &slot)) {
-        if (slot >= k->nslots)
-            return audit_fail(au, "audit: swap PTE at 0x%llx names slot %llu beyond the device",
+        if (slot >= k->slots_hw)
+            return audit_fail(au, "audit: swap PTE at 0x%llx names slot %llu never allocated",
                               (unsigned long long)va, slot);
         au->slots[slot]++;
         return 0;
@@ -57,7 +57,10 @@ static int audit_pte(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, p
     if (pi.pfn >= k->nframes)
         return audit_fail(au, "audit: PTE at 0x%llx maps frame 0x%llx outside user memory",
                           (unsigned long long)va, (unsigned long long)pi.pfn);
-    struct frame *fr = &k->frames[pi.pfn];
+    if (pi.pfn >= k->frames_hw)
+        return audit_fail(au, "audit: PTE at 0x%llx maps frame 0x%llx never handed out",
+                          (unsigned long long)va, (unsigned long long)pi.pfn);
+    struct frame *fr = kern_frame(k, pi.pfn);
     if (fr->refcount == 0)
         return audit_fail(au, "audit: PTE at 0x%llx maps free frame 0x%llx",
                           (unsigned long long)va, (unsigned long long)pi.pfn);
@@ -114,8 +117,8 @@ static void audit_tlb_entry(void *ctx, int psz, uint64_t vpn, pfn_t pfn, uint16_
 
 int kern_audit(struct kernel *k, struct vms_error *e)
 {
-    struct audit au = {k, e, vms_calloc(k->nframes, sizeof *au.maps),
-                       vms_calloc(k->nslots ? k->nslots : 1, sizeof *au.slots), 0};
+    struct audit au = {k, e, vms_calloc(k->frames_hw ? k->frames_hw : 1, sizeof *au.maps),
+                       vms_calloc(k->slots_hw ? k->slots_hw : 1, sizeof *au.slots), 0};
     if (!au.maps || !au.slots) {
         vms_free(au.maps);
         vms_free(au.slots);
@@ -140,21 +143,29 @@ int kern_audit(struct kernel *k, struct vms_error *e)
             if (v < 0) {
                 if (!kf->shmem)
                     audit_fail(&au, "audit: file page %llu marked swapped (%llu)", i, 0);
-                else if ((uint64_t)(-v - 1) < k->nslots)
+                else if ((uint64_t)(-v - 1) >= k->slots_hw)
+                    audit_fail(&au, "audit: shmem page %llu names slot %llu never allocated", i,
+                               (unsigned long long)(-v - 1));
+                else
                     au.slots[-v - 1]++;
+            } else if (v > 0 && (uint64_t)(v - 1) >= k->frames_hw) {
+                audit_fail(&au, "audit: page-cache entry %llu -> frame %llu never handed out", i,
+                           (unsigned long long)(v - 1));
             } else if (v > 0) {
-                struct frame *fr = &k->frames[v - 1];
+                struct frame *fr = kern_frame(k, v - 1);
                 if (!(fr->flags & FR_FILE) || fr->file != kf || fr->index != i)
                     audit_fail(&au, "audit: page-cache entry %llu -> frame %llu mismatched", i,
                                (unsigned long long)(v - 1));
             }
         }
     }
-    uint32_t nfree = 0;
-    for (uint32_t f = 0; f < k->nframes && !au.rc; f++) {
-        struct frame *fr = &k->frames[f];
+    /* Frames frames_hw .. nframes-1 were never used: free, without metadata. */
+    uint32_t nfree = k->nframes - k->frames_hw, nfreed = 0;
+    for (uint32_t f = 0; f < k->frames_hw && !au.rc; f++) {
+        struct frame *fr = kern_frame(k, f);
         if (fr->refcount == 0) {
             nfree++;
+            nfreed++;
             if (au.maps[f] || fr->mapcount)
                 audit_fail(&au, "audit: free frame %llu is mapped %llu times", f, au.maps[f]);
             if (policy_slot_used(k->pol, f))
@@ -172,23 +183,36 @@ int kern_audit(struct kernel *k, struct vms_error *e)
         if (fr->refcount != want)
             audit_fail(&au, "audit: frame %llu refcount %llu != mappings + caches", f,
                        fr->refcount);
-        if (fr->slot != KNONE && (fr->slot >= k->nslots || k->swap_cache[fr->slot] != f))
+        if (fr->slot != KNONE && (fr->slot >= k->slots_hw || kern_slot(k, fr->slot)->cache != f))
             audit_fail(&au, "audit: frame %llu and swap slot %llu disagree", f, fr->slot);
         if (!(fr->flags & (FR_ANON | FR_FILE)))
             audit_fail(&au, "audit: frame %llu in use is neither anonymous nor cached%llu", f, 0);
     }
     if (!au.rc && nfree != k->nfree)
-        audit_fail(&au, "audit: %llu free frames, free list says %llu", nfree, k->nfree);
+        audit_fail(&au, "audit: %llu free frames, the allocator counts %llu", nfree, k->nfree);
+    /* The freed list holds exactly the free frames below the high-water mark. */
+    uint32_t listed = 0;
+    for (uint32_t f = k->free_head; f != KNONE && !au.rc;) {
+        if (f >= k->frames_hw || kern_frame(k, f)->refcount || ++listed > nfreed) {
+            audit_fail(&au, "audit: freed list entry %llu (after %llu) not a freed frame", f,
+                       listed);
+            break;
+        }
+        f = kern_frame(k, f)->next_free;
+    }
+    if (!au.rc && listed != nfreed)
+        audit_fail(&au, "audit: %llu frames on the freed list, %llu freed", listed, nfreed);
     uint32_t used = 0;
-    for (uint32_t s = 0; s < k->nslots && !au.rc; s++) {
-        if (k->swap_map[s] != au.slots[s])
+    for (uint32_t s = 0; s < k->slots_hw && !au.rc; s++) {
+        if (kern_slot(k, s)->count != au.slots[s])
             audit_fail(&au, "audit: swap slot %llu count %llu differs from its references", s,
-                       k->swap_map[s]);
-        if (k->swap_map[s] || k->swap_cache[s] != KNONE)
+                       kern_slot(k, s)->count);
+        if (kern_slot(k, s)->count || kern_slot(k, s)->cache != KNONE)
             used++;
-        if (k->swap_cache[s] != KNONE && k->frames[k->swap_cache[s]].slot != s)
+        uint32_t cf = kern_slot(k, s)->cache;
+        if (cf != KNONE && (cf >= k->frames_hw || kern_frame(k, cf)->slot != s))
             audit_fail(&au, "audit: swap cache slot %llu -> frame %llu disagree", s,
-                       k->swap_cache[s]);
+                       kern_slot(k, s)->cache);
     }
     if (!au.rc && used != k->slots_used)
         audit_fail(&au, "audit: %llu swap slots in use, allocator says %llu", used, k->slots_used);

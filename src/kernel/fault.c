@@ -91,7 +91,7 @@ static int do_wp(struct fault *vf, pfn_t old)
         if (rc)
             return rc;
         physmem_clear(k->mmu.pm, f);
-        k->frames[f].flags |= FR_ANON;
+        kern_frame(k, f)->flags |= FR_ANON;
         if (kern_rmap_add(k, f, t, va)) {
             kern_frame_put(k, f); /* frees it: nothing maps it yet */
             return err_set(e, VMS_ENOMEM, "out of host memory");
@@ -103,7 +103,7 @@ static int do_wp(struct fault *vf, pfn_t old)
         return 0;
     }
     uint32_t o = (uint32_t)old;
-    struct frame *of = &k->frames[o];
+    struct frame *of = kern_frame(k, o);
     if ((of->flags & FR_ANON) && of->mapcount == 1) {
         if (of->slot != KNONE) /* leave the swap cache: the slot keeps the old bytes */
             kern_swap_cache_del(k, of->slot);
@@ -121,7 +121,7 @@ static int do_wp(struct fault *vf, pfn_t old)
     int rc = alloc_locked(k, &f, e);
     if (rc)
         return rc;
-    k->frames[f].flags |= FR_ANON;
+    kern_frame(k, f)->flags |= FR_ANON;
     if (physmem_copy(k->mmu.pm, f, o) || kern_rmap_add(k, f, t, va)) {
         kern_frame_put(k, f); /* frees the unused copy */
         return err_set(e, VMS_ENOMEM, "out of host memory");
@@ -188,21 +188,21 @@ static enum fault_result do_swap_page(struct fault *vf, uint32_t slot)
     struct task *t = vf->t;
     struct vms_error *e = vf->e;
     int rc;
-    uint32_t f = k->swap_cache[slot];
+    uint32_t f = kern_slot(k, slot)->cache;
     if (f == KNONE) {
         if ((rc = alloc_locked(k, &f, e)) != 0)
             return fault_end(vf, rc);
-        if (k->swap_cache[slot] != KNONE) { /* reclaim raced us: cannot happen, but be safe */
+        if (kern_slot(k, slot)->cache != KNONE) { /* reclaim raced us: cannot happen, but be safe */
             kern_frame_put(k, f);
-            f = k->swap_cache[slot];
+            f = kern_slot(k, slot)->cache;
         } else {
             if ((rc = kern_swap_read(k, slot, f, e)) != 0) {
                 kern_frame_put(k, f);
                 return fault_end(vf, rc);
             }
-            k->swap_cache[slot] = f;
-            k->frames[f].slot = slot;
-            k->frames[f].flags |= FR_ANON;
+            kern_slot(k, slot)->cache = f;
+            kern_frame(k, f)->slot = slot;
+            kern_frame(k, f)->flags |= FR_ANON;
             vf->major = true;
             k->st.faults_swap_in++;
             t->st.faults_swap_in++;
@@ -212,7 +212,7 @@ static enum fault_result do_swap_page(struct fault *vf, uint32_t slot)
     if (kern_rmap_add(k, f, t, vf->va))
         return fault_end(vf, err_set(e, VMS_ENOMEM, "out of host memory"));
     kern_swap_put(k, slot); /* this PTE no longer refers to the slot */
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     bool excl = fr->mapcount == 1 && fr->slot == KNONE;
     kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, f, vf->a, excl));
     rc = 0;
@@ -255,7 +255,7 @@ static enum fault_result do_file_page(struct fault *vf)
                 return fault_end(vf, rc);
             }
             kern_swap_put(k, s);
-            k->frames[f].flags |= FR_DIRTY;
+            kern_frame(k, f)->flags |= FR_DIRTY;
             vf->major = true;
             k->st.faults_swap_in++;
             t->st.faults_swap_in++;
@@ -274,9 +274,9 @@ static enum fault_result do_file_page(struct fault *vf)
                 t->st.faults_file_read++;
         }
         kf->pages[index] = (int64_t)f + 1;
-        k->frames[f].flags |= FR_FILE;
-        k->frames[f].file = kf;
-        k->frames[f].index = index;
+        kern_frame(k, f)->flags |= FR_FILE;
+        kern_frame(k, f)->file = kf;
+        kern_frame(k, f)->index = index;
     }
     if (kern_rmap_add(k, f, t, vf->va))
         return fault_end(vf, err_set(e, VMS_ENOMEM, "out of host memory"));
@@ -313,7 +313,7 @@ static enum fault_result do_anonymous_page(struct fault *vf)
     if (rc)
         return fault_end(vf, rc);
     physmem_clear(k->mmu.pm, f);
-    k->frames[f].flags |= FR_ANON;
+    kern_frame(k, f)->flags |= FR_ANON;
     if (kern_rmap_add(k, f, t, vf->va)) {
         kern_frame_put(k, f); /* frees it: nothing maps it yet */
         return fault_end(vf, err_set(vf->e, VMS_ENOMEM, "out of host memory"));

@@ -116,7 +116,7 @@ int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t 
  * of a last page in kf->tail when the frame is about to go, so mappers still see them. */
 int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct vms_error *e)
 {
-    uint64_t index = k->frames[f].index;
+    uint64_t index = kern_frame(k, f)->index;
     uint64_t off = index << k->pshift;
     uint64_t n = off < kf->size ? kf->size - off : 0;
     if (n > k->psize)
@@ -156,7 +156,7 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
 /* Saves the bytes past EOF of frame f (the object's last page) before it is dropped. */
 int kern_file_save_tail(struct kernel *k, struct kfile *kf, uint32_t f)
 {
-    uint64_t index = k->frames[f].index;
+    uint64_t index = kern_frame(k, f)->index;
     if (kf->shmem || index != kf->npages - 1 || (kf->size & (k->psize - 1)) == 0)
         return 0;
     uint64_t n = kf->size - (index << k->pshift);
@@ -185,8 +185,8 @@ static void shmem_release(struct area_file *af)
         int64_t v = kf->pages[i];
         if (v > 0) {
             uint32_t f = (uint32_t)(v - 1);
-            k->frames[f].flags &= ~FR_FILE;
-            k->frames[f].file = NULL;
+            kern_frame(k, f)->flags &= ~FR_FILE;
+            kern_frame(k, f)->file = NULL;
             kern_frame_put(k, f);
         } else if (v < 0) {
             kern_swap_put(k, (uint32_t)(-v - 1));
@@ -244,7 +244,7 @@ int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *bu
             chunk = n - *got;
         if (kf->pages[index] > 0) {
             uint32_t f = (uint32_t)(kf->pages[index] - 1);
-            k->frames[f].flags |= FR_REFERENCED;
+            kern_frame(k, f)->flags |= FR_REFERENCED;
             physmem_read_bytes(k->mmu.pm, ((paddr_t)f << k->pshift) + in, buf + *got, chunk);
         } else {
             ssize_t r = pread(kf->fd, buf + *got, chunk, (off_t)pos);

@@ -1,6 +1,7 @@
-/* User frames: the free list, refcounts and mapcounts, and the reverse map of each frame
- * (the (task, address) of every PTE that maps it). The frame locks of the access in
- * progress are inline in internal.h. */
+/* User frames: their two-level table (leaves made as frames are first used), the free
+ * frames (a high-water mark and the list of freed ones), refcounts and mapcounts, and the
+ * reverse map of each frame (the (task, address) of every PTE that maps it). The frame
+ * locks of the access in progress are inline in internal.h. */
 #include "kernel/internal.h"
 
 #include "base/alloc.h"
@@ -13,7 +14,7 @@ uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f)
 
 void kern_frame_free(struct kernel *k, uint32_t f)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     VMS_INVARIANT(fr->mapcount == 0 && fr->nrmap == 0, "freeing a mapped frame");
     if (policy_slot_used(k->pol, f))
         policy_remove(k->pol, f);
@@ -27,14 +28,59 @@ void kern_frame_free(struct kernel *k, uint32_t f)
     k->nfree++;
 }
 
-bool kern_frame_get_free(struct kernel *k, uint32_t *out)
+/* Makes the metadata of frame k->frames_hw, the next never-used one: a new leaf when it is
+ * the first of one (as long as it must be, for the last). 0 or -VMS_ENOMEM. */
+static int frame_table_grow(struct kernel *k)
 {
-    if (!k->nfree)
-        return false;
-    uint32_t f = k->free_head;
-    k->free_head = k->frames[f].next_free;
+    uint32_t f = k->frames_hw, leaf = f >> KERN_LEAF_SHIFT;
+    if (f & (KERN_LEAF - 1))
+        return 0;
+    if (leaf == k->frame_dir_cap) {
+        uint32_t n = k->frame_dir_cap ? 2 * k->frame_dir_cap : 1;
+        struct frame **nd = vms_realloc(k->frame_dir, n * sizeof *nd);
+        if (!nd)
+            return -VMS_ENOMEM;
+        k->frame_dir = nd;
+        k->frame_dir_cap = n;
+    }
+    uint32_t len = k->nframes - f < KERN_LEAF ? k->nframes - f : KERN_LEAF;
+    if (policy_reserve(k->pol, f + len)) /* the policy's view of the new frames */
+        return -VMS_ENOMEM;
+    struct frame *l = vms_calloc(len, sizeof *l);
+    if (!l)
+        return -VMS_ENOMEM;
+    for (uint32_t i = 0; i < len; i++)
+        l[i].slot = KNONE;
+    k->frame_dir[leaf] = l;
+    return 0;
+}
+
+void kern_frame_table_free(struct kernel *k)
+{
+    for (uint32_t f = 0; f < k->frames_hw; f++)
+        vms_free(kern_frame(k, f)->rmap);
+    for (uint32_t i = 0; i < k->frames_hw; i += KERN_LEAF)
+        vms_free(k->frame_dir[i >> KERN_LEAF_SHIFT]);
+    vms_free(k->frame_dir);
+    k->frame_dir = NULL;
+    k->frame_dir_cap = k->frames_hw = 0;
+}
+
+int kern_frame_get_free(struct kernel *k, uint32_t *out)
+{
+    uint32_t f;
+    if (k->free_head != KNONE) { /* the last frame freed */
+        f = k->free_head;
+        k->free_head = kern_frame(k, f)->next_free;
+    } else if (k->frames_hw < k->nframes) { /* the lowest never used */
+        if (frame_table_grow(k))
+            return -VMS_ENOMEM;
+        f = k->frames_hw++;
+    } else {
+        return 0;
+    }
     k->nfree--;
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     fr->refcount = 1;
     fr->mapcount = 0;
     fr->flags = 0;
@@ -42,12 +88,12 @@ bool kern_frame_get_free(struct kernel *k, uint32_t *out)
     fr->file = NULL;
     policy_insert(k->pol, f, f, false);
     *out = f;
-    return true;
+    return 1;
 }
 
 void kern_frame_put(struct kernel *k, uint32_t f)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     VMS_INVARIANT(fr->refcount > 0, "frame refcount underflow");
     if (--fr->refcount == 0)
         kern_frame_free(k, f);
@@ -55,7 +101,7 @@ void kern_frame_put(struct kernel *k, uint32_t f)
 
 int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     if (fr->nrmap == fr->caprmap) {
         uint32_t n = fr->caprmap ? 2 * fr->caprmap : 2;
         struct rmap_ent *nr = vms_realloc(fr->rmap, n * sizeof *nr);
@@ -73,7 +119,7 @@ int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va)
 
 void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     for (uint32_t i = 0; i < fr->nrmap; i++) {
         if (fr->rmap[i].t == t && fr->rmap[i].va == va) {
             fr->rmap[i] = fr->rmap[--fr->nrmap];

@@ -16,10 +16,16 @@
 ** Page-table pages and the zero page come from a separate pool (pgtable.c) and are never
 ** frames: they have no struct frame, no refcount and are never reclaimed.
 **
-** A frame is free or in use. A free frame has refcount 0, no flags, no file, slot KNONE, is
-** on the free list (free_head, next_free; nfree counts it) and unknown to the policy. A frame
-** in use is known to the policy, is anonymous (FR_ANON) or a page-cache page (FR_FILE), and
-** its refcount counts exactly its holders:
+** A frame is free or in use. A free frame has refcount 0, no flags, no file, slot KNONE and
+** is unknown to the policy; nfree counts it. Frames are handed out lowest first and their
+** metadata (struct frame, kern_frame) exists only from then on: frames frames_hw ..
+** nframes-1 were never used, are free without a struct frame, and the next one is taken
+** when the freed list is empty; a frame freed after use goes on the freed list (free_head,
+** next_free, last freed first out). This is the order of one free list 0, 1, 2, ... with
+** freed frames pushed on its head. The policy's occupied flags exist likewise only for the
+** frames below frames_hw (policy_reserve, as each leaf is made). A frame in use is known to
+** the policy, is anonymous (FR_ANON) or a page-cache page (FR_FILE), and its refcount counts
+** exactly its holders:
 **
 **   refcount = mapcount (the PTEs that map it, each listed in its reverse map)
 **            + 1 if it is in the page cache (FR_FILE)
@@ -33,7 +39,7 @@
 ** its TLB invalidation), then the cache's reference.
 **
 ** An anonymous frame is a private page. When it is in the swap cache (after a swap-in, or
-** while it is being evicted) its slot still holds its bytes, and swap_cache[slot] names the
+** while it is being evicted) its slot still holds its bytes, and the slot's cache names the
 ** frame; it leaves the swap cache when the slot loses its last reference (it becomes dirty:
 ** only the frame holds the bytes now), when a store makes it exclusive to one PTE (copy-on-
 ** write reuse), or when it is evicted. A private PTE is writable only when its frame is
@@ -60,9 +66,11 @@
 ** memory (unless opt.frame_per_page, the trace driver's model): mapped read-only, never counted, never in a reverse map; a store to it takes a
 ** zeroed frame of its own (do_wp). Walks that count frames skip it.
 **
-** Swap slots: swap_map[s] counts the swap PTEs and shmem entries that name slot s;
-** swap_cache[s] is its frame in the swap cache or KNONE. A slot is in use (slots_used)
-** while either is set; slot_zero[s] notes an all-zero page that was never written.
+** Swap slots (struct swap_slot, kern_slot(k, s)): count is the swap PTEs and shmem entries
+** that name slot s; cache is its frame in the swap cache or KNONE. A slot is in use
+** (slots_used) while either is set; zero notes an all-zero page that was never written. The
+** allocator's cursor walks the slots in order, wrapping at nslots; slots it has not reached
+** yet (slots_hw ..) are free and have no struct swap_slot.
 */
 
 /* Frame flags. */
@@ -87,8 +95,22 @@ struct frame {
     uint32_t nrmap;        /* entries in rmap */
     uint32_t caprmap;      /* entries allocated */
     struct rmap_ent *rmap; /* the PTEs that map it: (task, va); NULL when none */
-    uint32_t next_free;    /* free: the next free frame (the free list) */
+    uint32_t next_free;    /* freed: the next frame of the freed list */
 };
+
+/* One swap slot (the slot map, the swap cache and the shadow of the refault distance). */
+struct swap_slot {
+    uint64_t stamp; /* evictions so far when the slot's page was written (shadow) */
+    uint32_t count; /* the swap PTEs and shmem entries that name it */
+    uint32_t cache; /* its frame in the swap cache, or KNONE */
+    bool zero;      /* the page is all zero (not written to the file) */
+};
+
+/* The frame and slot tables are two-level: a directory of leaves of KERN_LEAF entries each,
+ * a leaf allocated when its first entry is first used, so host memory follows the frames
+ * and slots touched, not the memory and swap configured (docs/performance.md). */
+#define KERN_LEAF_SHIFT 10
+#define KERN_LEAF (UINT32_C(1) << KERN_LEAF_SHIFT)
 
 /* A page-cache object: a host file (found by dev/ino) or a shmem object (shared anon). */
 struct kfile {
@@ -130,11 +152,13 @@ struct kernel {
     unsigned pshift;         /* log2 of the page size */
     uint64_t psize;          /* page size */
     unsigned block_shift[2]; /* mmu_piece_shift of (data, instruction) accesses, kept here */
-    /* user frames */
-    struct frame *frames; /* nframes of them */
-    uint32_t nframes;     /* = memory / page size */
-    uint32_t nfree;       /* frames on the free list */
-    uint32_t free_head;   /* the first free frame */
+    /* user frames: a two-level table (kern_frame), leaves made as frames are first used */
+    struct frame **frame_dir; /* leaf i: frames i * KERN_LEAF .. ; below frames_hw only */
+    uint32_t frame_dir_cap;   /* leaves frame_dir has room for */
+    uint32_t frames_hw;       /* frames 0 .. frames_hw-1 have been handed out (have leaves) */
+    uint32_t nframes;         /* = memory / page size */
+    uint32_t nfree;           /* free frames: the freed list + the never used */
+    uint32_t free_head;       /* the freed list (LIFO, through next_free); KNONE = empty */
     /* kernel pool for page tables (and the zero page) */
     pfn_t pool_next;      /* bump allocation from the top downwards (or upwards) */
     bool pool_up;         /* tiny machines: the pool grows up from the top of memory */
@@ -144,17 +168,16 @@ struct kernel {
     uint64_t pt_pages;    /* page-table pages in use */
     pfn_t zero_pfn;       /* the shared zero page */
     /* swap */
-    int swap_fd;          /* the swap file (unlinked), -1 without swap */
-    uint32_t nslots;      /* slots: swap size / page size */
-    uint32_t slot_cursor; /* where the next slot search starts */
-    uint32_t slots_used;  /* slots referenced or in the swap cache */
-    uint32_t *swap_map;   /* PTE/shmem references per slot */
-    uint32_t *swap_cache; /* frame in the swap cache per slot, KNONE */
-    uint8_t *slot_zero;   /* the slot's page is all zero (not written to the file) */
-    uint64_t *slot_stamp; /* evictions so far when the slot's page was written (shadow) */
-    uint64_t evictions;   /* pages reclaimed so far */
-    uint64_t refaults;    /* swap-ins */
-    uint64_t ws_refaults; /* swap-ins of pages evicted within nframes evictions */
+    int swap_fd;                 /* the swap file (unlinked), -1 without swap */
+    uint32_t nslots;             /* slots: swap size / page size */
+    uint32_t slot_cursor;        /* where the next slot search starts */
+    uint32_t slots_used;         /* slots referenced or in the swap cache */
+    struct swap_slot **slot_dir; /* the slots' two-level table (kern_slot), as frames */
+    uint32_t slot_dir_cap;       /* leaves slot_dir has room for */
+    uint32_t slots_hw;           /* slots 0 .. slots_hw-1 have leaves (the cursor got there) */
+    uint64_t evictions;          /* pages reclaimed so far */
+    uint64_t refaults;           /* swap-ins */
+    uint64_t ws_refaults;        /* swap-ins of pages evicted within nframes evictions */
     /* policy */
     struct policy *pol;    /* the replacement policy */
     struct policy_env env; /* its view of the kernel (abits.c) */
@@ -229,22 +252,32 @@ static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, pa
 void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now */
 
 /* frame.c: frames and reverse maps */
+/* Frame f's metadata: two loads. f must be below k->frames_hw (handed out at least once:
+ * every frame a PTE, a cache or the policy holds is). */
+static inline struct frame *kern_frame(const struct kernel *k, uint32_t f)
+{
+    return &k->frame_dir[f >> KERN_LEAF_SHIFT][f & (KERN_LEAF - 1)];
+}
+
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
-/* Frees an unmapped frame: out of the policy, bytes cleared, onto the free list. */
+/* Frees an unmapped frame: out of the policy, bytes cleared, onto the freed list. */
 void kern_frame_free(struct kernel *k, uint32_t f);
-/* A frame off the free list (refcount 1, inserted into the policy), without reclaim:
- * false when none is free. kern_frame_alloc (oom.c) reclaims. */
-bool kern_frame_get_free(struct kernel *k, uint32_t *out);
+/* A free frame (refcount 1, inserted into the policy), without reclaim: 1, 0 when none is
+ * free, -VMS_ENOMEM when the host has no memory for its metadata. kern_frame_alloc (oom.c)
+ * reclaims. */
+int kern_frame_get_free(struct kernel *k, uint32_t *out);
+/* Frees the frame table (kern_destroy). */
+void kern_frame_table_free(struct kernel *k);
 void kern_frame_put(struct kernel *k, uint32_t f); /* refcount-- and free at 0 */
 int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 
 static inline void kern_frame_lock(struct kernel *k, uint32_t f)
 {
-    if (f >= k->nframes || (k->frames[f].flags & FR_LOCKED))
+    if (f >= k->frames_hw || (kern_frame(k, f)->flags & FR_LOCKED))
         return;
     if (k->nlocked < sizeof k->locked / sizeof k->locked[0]) {
-        k->frames[f].flags |= FR_LOCKED;
+        kern_frame(k, f)->flags |= FR_LOCKED;
         k->locked[k->nlocked++] = f;
     }
 }
@@ -252,7 +285,7 @@ static inline void kern_frame_lock(struct kernel *k, uint32_t f)
 static inline void kern_unlock_all(struct kernel *k) /* ends the access in progress */
 {
     for (unsigned i = 0; i < k->nlocked; i++)
-        k->frames[k->locked[i]].flags &= ~FR_LOCKED;
+        kern_frame(k, k->locked[i])->flags &= ~FR_LOCKED;
     k->nlocked = 0;
 }
 
@@ -267,6 +300,13 @@ bool kern_frame_dirty(struct kernel *k, uint32_t f, bool clear); /* D bits (and 
 struct policy_env kern_policy_env(struct kernel *k);
 
 /* swap.c */
+/* Swap slot s; s must be below k->slots_hw (every slot a PTE or a cache names is). */
+static inline struct swap_slot *kern_slot(const struct kernel *k, uint32_t s)
+{
+    return &k->slot_dir[s >> KERN_LEAF_SHIFT][s & (KERN_LEAF - 1)];
+}
+
+void kern_swap_table_free(struct kernel *k);            /* frees the slot table (kern_destroy) */
 void kern_swap_free_slot(struct kernel *k, uint32_t s); /* a slot no one uses any more */
 void kern_swap_cache_del(struct kernel *k, uint32_t s); /* s's frame leaves the swap cache */
 void kern_swap_put(struct kernel *k, uint32_t slot);    /* one reference dropped */

@@ -56,14 +56,8 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
     if (nf > UINT32_MAX - 1)
         nf = UINT32_MAX - 1;
     k->nframes = (uint32_t)nf;
-    k->frames = vms_calloc(nf, sizeof *k->frames);
-    if (!k->frames)
-        goto oom;
-    for (uint32_t i = k->nframes; i-- > 0;) {
-        k->frames[i].slot = KNONE;
-        k->frames[i].next_free = k->free_head;
-        k->free_head = i;
-    }
+    /* Every frame is free and none has metadata yet: frame.c makes it as they are used. */
+    k->free_head = KNONE;
     k->nfree = k->nframes;
     k->ptal = (struct pt_alloc){kern_pool_alloc_cb, k};
     k->zero_pfn = kern_pool_alloc(k);
@@ -76,14 +70,7 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
     if (ns > UINT32_MAX - 2)
         ns = UINT32_MAX - 2;
     k->nslots = (uint32_t)ns;
-    if (ns) {
-        k->swap_map = vms_calloc(ns, sizeof *k->swap_map);
-        k->swap_cache = vms_malloc(ns * sizeof *k->swap_cache);
-        k->slot_zero = vms_calloc(ns, 1);
-        k->slot_stamp = vms_calloc(ns, sizeof *k->slot_stamp);
-        if (!k->swap_map || !k->swap_cache || !k->slot_zero || !k->slot_stamp)
-            goto oom;
-        memset(k->swap_cache, 0xff, ns * sizeof *k->swap_cache);
+    if (ns) { /* the slots' table grows as the allocator reaches them (swap.c) */
         const char *dir = k->opt.workdir ? k->opt.workdir : getenv("TMPDIR");
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/vmsim-swap-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -108,7 +95,8 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
                 pname);
         goto fail;
     }
-    struct policy_params pp = {.nframes = k->nframes, .seed = k->opt.seed, .tau = k->opt.tau};
+    struct policy_params pp = {
+        .nframes = k->nframes, .seed = k->opt.seed, .tau = k->opt.tau, .grow = true};
     if ((ops->flags & POLICY_NO_FRAMES) && !pp.tau)
         pp.tau = 100000;
     if (policy_create(ops, &pp, &k->pol, e))
@@ -144,7 +132,7 @@ void kern_destroy(struct kernel *k)
                 if (kf->pages[i] > 0) {
                     uint32_t f = (uint32_t)(kf->pages[i] - 1);
                     struct vms_error ignore;
-                    if (k->frames[f].flags & FR_DIRTY)
+                    if (kern_frame(k, f)->flags & FR_DIRTY)
                         kern_file_writeback(k, kf, f, &ignore);
                 }
             }
@@ -156,15 +144,9 @@ void kern_destroy(struct kernel *k)
         vms_free(kf->pages);
         vms_free(kf);
     }
-    if (k->frames)
-        for (uint32_t i = 0; i < k->nframes; i++)
-            vms_free(k->frames[i].rmap);
-    vms_free(k->frames);
+    kern_frame_table_free(k);
     vms_free(k->pool_free);
-    vms_free(k->swap_map);
-    vms_free(k->swap_cache);
-    vms_free(k->slot_zero);
-    vms_free(k->slot_stamp);
+    kern_swap_table_free(k);
     vms_free(k->trim_buf);
     if (k->swap_fd >= 0)
         close(k->swap_fd);

@@ -75,6 +75,11 @@ struct task *kern_fork(struct kernel *k, struct task *parent, struct vms_error *
 /* exit: unmaps everything (dirty shared file pages are written to their files), frees the
  * page tables, and frees t. */
 void kern_exit(struct kernel *k, struct task *t);
+/* exit of a task whose caller still reads it (the trace driver, at the end of a trace): its
+ * memory goes as at kern_exit (frames, swap slots, page tables, its PCID's TLB entries) but
+ * t itself stays, dead, with its pid and counters (kern_task_stats) until kern_exit or
+ * kern_destroy. Idempotent; nothing to do for a task the out-of-memory killer ended. */
+void kern_task_end(struct kernel *k, struct task *t);
 /* execve of an ELF64 file: the old image is dropped and areas are built exactly as Linux
  * x86-64 does with address randomisation off (src/kernel/elf.c); the stack holds argv,
  * an empty environment and the auxiliary vector. A missing or bad file fails before anything
@@ -88,6 +93,8 @@ int kern_pid(const struct task *t);
 /* Whether the out-of-memory killer ended t (t stays valid until kern_exit/kern_destroy;
  * every access then reports KSIG_KILLED and other calls fail with -VMS_EINVAL). */
 bool kern_task_killed(const struct task *t);
+/* Whether t's address space is gone (killed, or kern_task_end). */
+bool kern_task_dead(const struct task *t);
 /* Resident pages mapped by t (its RSS). */
 uint64_t kern_task_rss(const struct task *t);
 

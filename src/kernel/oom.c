@@ -25,7 +25,10 @@ static struct task *largest_task(struct kernel *k)
 int kern_frame_alloc(struct kernel *k, uint32_t *out, struct vms_error *e)
 {
     for (;;) {
-        if (kern_frame_get_free(k, out))
+        int got = kern_frame_get_free(k, out);
+        if (got < 0)
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        if (got)
             return 0;
         int rc = kern_reclaim_one(k, e);
         if (rc < 0)

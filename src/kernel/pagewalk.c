@@ -113,7 +113,7 @@ static int zap_one(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte
     if (!pi.present || pi.pfn == k->zero_pfn || pi.pfn >= k->nframes)
         return 0;
     uint32_t f = (uint32_t)pi.pfn;
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     if (pi.dirty)
         fr->flags |= FR_DIRTY;
     if ((fr->flags & FR_FILE) && !fr->file->shmem && (fr->flags & FR_DIRTY)) {

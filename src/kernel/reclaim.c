@@ -8,14 +8,14 @@
 /* Unmaps every PTE of frame f, replacing each with `repl` (a swap entry or none). */
 static void unmap_all(struct kernel *k, uint32_t f, pte_t repl, uint32_t slot)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     while (fr->nrmap) {
         struct rmap_ent r = fr->rmap[fr->nrmap - 1];
         paddr_t p = kern_pte_pa(k, r.t, r.va);
         if (p)
             kern_pte_set(k, r.t, r.va, p, repl);
         if (repl)
-            k->swap_map[slot]++;
+            kern_slot(k, slot)->count++;
         fr->refcount++; /* keep it while the last mapping goes */
         kern_rmap_del(k, f, r.t, r.va);
         fr->refcount--;
@@ -25,7 +25,7 @@ static void unmap_all(struct kernel *k, uint32_t f, pte_t repl, uint32_t slot)
 /* Evicts frame f. 1 = evicted, 0 = cannot (no swap space), negative on host errors. */
 int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     bool dirty = kern_frame_dirty(k, f, false);
     if (fr->flags & FR_FILE) {
         struct kfile *kf = fr->file;
@@ -36,7 +36,7 @@ int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
                 return rc;
             unmap_all(k, f, 0, 0);
             kf->pages[fr->index] = -(int64_t)s - 1;
-            k->swap_map[s] = 1;
+            kern_slot(k, s)->count = 1;
         } else {
             if (dirty) {
                 int rc = kern_file_writeback(k, kf, f, e);
@@ -68,7 +68,7 @@ int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
     unmap_all(k, f, kern_pte_swap(s), s);
     if (fr->slot != KNONE)
         kern_swap_cache_del(k, s);
-    else if (k->swap_map[s] == 0)
+    else if (kern_slot(k, s)->count == 0)
         kern_swap_free_slot(k, s);
     fr->refcount--;
     VMS_INVARIANT(fr->refcount == 0, "evicted anonymous frame still referenced");
@@ -78,7 +78,7 @@ int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
 
 static uint64_t page_id(struct kernel *k, uint32_t f)
 {
-    struct frame *fr = &k->frames[f];
+    struct frame *fr = kern_frame(k, f);
     if (fr->nrmap)
         return fr->rmap[0].va >> k->pshift;
     return f;
@@ -90,10 +90,10 @@ int kern_reclaim_one(struct kernel *k, struct vms_error *e)
     uint32_t tries = 0, limit = 2 * k->nframes + 16;
     while (tries++ < limit) {
         uint32_t v = policy_victim(k->pol, &k->env);
-        if (k->frames[v].refcount == 0) { /* the policy thought it occupied: drop it */
+        if (kern_frame(k, v)->refcount == 0) { /* the policy thought it occupied: drop it */
             continue;
         }
-        if (k->frames[v].flags & FR_LOCKED) {
+        if (kern_frame(k, v)->flags & FR_LOCKED) {
             policy_insert(k->pol, v, page_id(k, v), false);
             continue;
         }
@@ -112,8 +112,8 @@ int kern_reclaim_one(struct kernel *k, struct vms_error *e)
     /* The policy kept offering frames that cannot go (locked, or anonymous with no swap slot
      * left; a re-inserted frame may look the oldest again, as with aging): an evictable frame
      * may still exist. Look at every frame before the out-of-memory killer runs. */
-    for (uint32_t f = 0; f < k->nframes; f++) {
-        if (k->frames[f].refcount == 0 || (k->frames[f].flags & FR_LOCKED))
+    for (uint32_t f = 0; f < k->frames_hw; f++) { /* the others are free */
+        if (kern_frame(k, f)->refcount == 0 || (kern_frame(k, f)->flags & FR_LOCKED))
             continue;
         int rc = kern_evict(k, f, e); /* a freed frame leaves the policy in kern_frame_free */
         if (rc == 1)

@@ -1,4 +1,5 @@
-/* The swap device (a real file): slot allocation with a reference count per slot, the swap
+/* The swap device (a real file): slot allocation with a reference count per slot (a
+ * two-level table whose leaves are made as the allocator first reaches them), the swap
  * cache (slot -> frame), all-zero pages noted without being written, and the page I/O with
  * the refault distance of each swap-in. */
 #include "kernel/internal.h"
@@ -10,55 +11,97 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Makes slot k->slots_hw, the next the cursor reaches for the first time: a new leaf when it
+ * is the first of one. 0 or -VMS_ENOMEM. */
+static int slot_table_grow(struct kernel *k)
+{
+    uint32_t s = k->slots_hw, leaf = s >> KERN_LEAF_SHIFT;
+    if (s & (KERN_LEAF - 1))
+        return 0;
+    if (leaf == k->slot_dir_cap) {
+        uint32_t n = k->slot_dir_cap ? 2 * k->slot_dir_cap : 1;
+        struct swap_slot **nd = vms_realloc(k->slot_dir, n * sizeof *nd);
+        if (!nd)
+            return -VMS_ENOMEM;
+        k->slot_dir = nd;
+        k->slot_dir_cap = n;
+    }
+    uint32_t len = k->nslots - s < KERN_LEAF ? k->nslots - s : KERN_LEAF;
+    struct swap_slot *l = vms_calloc(len, sizeof *l);
+    if (!l)
+        return -VMS_ENOMEM;
+    for (uint32_t i = 0; i < len; i++)
+        l[i].cache = KNONE;
+    k->slot_dir[leaf] = l;
+    return 0;
+}
+
+void kern_swap_table_free(struct kernel *k)
+{
+    for (uint32_t i = 0; i < k->slots_hw; i += KERN_LEAF)
+        vms_free(k->slot_dir[i >> KERN_LEAF_SHIFT]);
+    vms_free(k->slot_dir);
+    k->slot_dir = NULL;
+    k->slot_dir_cap = k->slots_hw = 0;
+}
+
+/* The next free slot from the cursor on: 1, 0 when swap is full, -VMS_ENOMEM. The cursor
+ * moves one slot at a time, so the first slot it has not reached before is slots_hw, and
+ * free. */
 static int swap_alloc(struct kernel *k, uint32_t *out)
 {
     if (k->slots_used >= k->nslots)
-        return -1;
+        return 0;
     for (uint32_t n = 0; n < k->nslots; n++) {
         uint32_t s = k->slot_cursor;
+        if (s == k->slots_hw) {
+            if (slot_table_grow(k))
+                return -VMS_ENOMEM;
+            k->slots_hw++;
+        }
         k->slot_cursor = (k->slot_cursor + 1) % k->nslots;
-        if (k->swap_map[s] == 0 && k->swap_cache[s] == KNONE) {
+        if (kern_slot(k, s)->count == 0 && kern_slot(k, s)->cache == KNONE) {
             k->slots_used++;
             *out = s;
-            return 0;
+            return 1;
         }
     }
-    return -1;
+    return 0;
 }
 
 void kern_swap_free_slot(struct kernel *k, uint32_t s)
 {
-    k->slot_zero[s] = 0;
+    kern_slot(k, s)->zero = 0;
     k->slots_used--;
 }
 
 /* Drops the swap-cache link of slot s (the frame keeps its data). */
 void kern_swap_cache_del(struct kernel *k, uint32_t s)
 {
-    uint32_t f = k->swap_cache[s];
+    uint32_t f = kern_slot(k, s)->cache;
     if (f == KNONE)
         return;
-    k->swap_cache[s] = KNONE;
-    k->frames[f].slot = KNONE;
-    if (k->swap_map[s] == 0)
+    kern_slot(k, s)->cache = KNONE;
+    kern_frame(k, f)->slot = KNONE;
+    if (kern_slot(k, s)->count == 0)
         kern_swap_free_slot(k, s);
     kern_frame_put(k, f);
 }
 
 void kern_swap_put(struct kernel *k, uint32_t s)
 {
-    VMS_INVARIANT(s < k->nslots && k->swap_map[s] > 0, "swap slot reference underflow");
-    if (--k->swap_map[s] > 0)
+    VMS_INVARIANT(s < k->slots_hw && kern_slot(k, s)->count > 0, "swap slot reference underflow");
+    if (--kern_slot(k, s)->count > 0)
         return;
-    uint32_t f = k->swap_cache[s];
+    uint32_t f = kern_slot(k, s)->cache;
     if (f == KNONE) {
         kern_swap_free_slot(k, s);
         return;
     }
     /* nobody refers to the slot any more: the swap-cache page loses its backing */
-    k->swap_cache[s] = KNONE;
-    k->frames[f].slot = KNONE;
-    k->frames[f].flags |= FR_DIRTY;
+    kern_slot(k, s)->cache = KNONE;
+    kern_frame(k, f)->slot = KNONE;
+    kern_frame(k, f)->flags |= FR_DIRTY;
     kern_swap_free_slot(k, s);
     kern_frame_put(k, f);
 }
@@ -70,8 +113,8 @@ int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *
     if (b)
         for (uint64_t i = 0; i < k->psize && zero; i++)
             zero = b[i] == 0;
-    k->slot_zero[s] = zero;
-    k->slot_stamp[s] = k->evictions;
+    kern_slot(k, s)->zero = zero;
+    kern_slot(k, s)->stamp = k->evictions;
     k->st.swap_outs++;
     struct task *a = kern_actor(k);
     if (a)
@@ -95,9 +138,9 @@ int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e
      * since this page left, it would still be resident. Within nframes: the working set
      * does not fit. */
     k->refaults++;
-    if (k->evictions - k->slot_stamp[s] <= k->nframes)
+    if (k->evictions - kern_slot(k, s)->stamp <= k->nframes)
         k->ws_refaults++;
-    if (k->slot_zero[s]) {
+    if (kern_slot(k, s)->zero) {
         physmem_clear(k->mmu.pm, f);
         return 0;
     }
@@ -114,8 +157,9 @@ int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e
 /* Writes frame f to a newly allocated slot *s: 1, 0 when swap is full, or negative. */
 int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e)
 {
-    if (swap_alloc(k, s) != 0)
-        return 0;
+    int got = swap_alloc(k, s);
+    if (got <= 0)
+        return got < 0 ? err_set(e, VMS_ENOMEM, "out of host memory") : 0;
     int rc = kern_swap_write(k, *s, f, e);
     if (rc) {
         kern_swap_free_slot(k, *s);

@@ -79,6 +79,11 @@ bool kern_task_killed(const struct task *t)
     return t->killed;
 }
 
+bool kern_task_dead(const struct task *t)
+{
+    return t->dead;
+}
+
 uint64_t kern_task_rss(const struct task *t)
 {
     return t->rss;
@@ -107,7 +112,7 @@ static int fork_one(struct kernel *k, struct task *p, vaddr_t va, paddr_t pa, pt
         return fc->rc = rc;
     uint32_t slot;
     if (kern_pte_is_swap(v, &slot)) {
-        k->swap_map[slot]++;
+        kern_slot(k, slot)->count++;
         pt_write(&k->mmu, cpa, v);
         return 0;
     }
@@ -155,6 +160,13 @@ struct task *kern_fork(struct kernel *k, struct task *parent, struct vms_error *
         return NULL;
     }
     return c;
+}
+
+void kern_task_end(struct kernel *k, struct task *t)
+{
+    k->actor = t;
+    kern_task_teardown(k, t);
+    k->actor = NULL;
 }
 
 void kern_exit(struct kernel *k, struct task *t)

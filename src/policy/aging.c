@@ -71,7 +71,7 @@ static uint32_t aging_victim(struct policy *p, const struct policy_env *env)
 static void aging_tick(struct policy *p, const struct policy_env *env)
 {
     struct aging *a = p->state;
-    for (uint32_t s = 0; s < p->nframes; s++) {
+    for (uint32_t s = 0; s < p->hw; s++) { /* the slots above were never used */
         if (!policy_slot_used(p, s))
             continue;
         uint32_t top = env->test_and_clear_young(env->ctx, s) ? UINT32_C(1) << (a->bits - 1) : 0;

@@ -51,7 +51,7 @@ static uint32_t nru_victim(struct policy *p, const struct policy_env *env)
 
 static void nru_tick(struct policy *p, const struct policy_env *env)
 {
-    for (uint32_t s = 0; s < p->nframes; s++)
+    for (uint32_t s = 0; s < p->hw; s++) /* the slots above were never used */
         if (policy_slot_used(p, s))
             (void)env->test_and_clear_young(env->ctx, s);
 }

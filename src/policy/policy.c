@@ -44,9 +44,10 @@ int policy_create(const struct policy_ops *ops, const struct policy_params *para
     p->ops = ops;
     p->nframes = params->nframes;
     p->params = *params;
-    p->occupied = vms_calloc(params->nframes, 1);
+    p->ocap = params->grow ? 0 : params->nframes;
+    p->occupied = p->ocap ? vms_calloc(p->ocap, 1) : NULL;
     p->state = ops->state_size ? vms_calloc(1, ops->state_size) : NULL;
-    if (!p->occupied || (ops->state_size && !p->state)) {
+    if ((p->ocap && !p->occupied) || (ops->state_size && !p->state)) {
         vms_free(p->occupied);
         vms_free(p->state);
         vms_free(p);
@@ -74,18 +75,36 @@ void policy_destroy(struct policy *p)
     vms_free(p);
 }
 
+int policy_reserve(struct policy *p, uint32_t n)
+{
+    if (n <= p->ocap)
+        return 0;
+    uint32_t cap = p->ocap > p->nframes / 2 ? p->nframes : 2 * p->ocap;
+    if (cap < n)
+        cap = n;
+    uint8_t *o = vms_realloc(p->occupied, cap);
+    if (!o)
+        return -VMS_ENOMEM;
+    memset(o + p->ocap, 0, cap - p->ocap);
+    p->occupied = o;
+    p->ocap = cap;
+    return 0;
+}
+
 void policy_insert(struct policy *p, uint32_t slot, uint64_t page, bool write)
 {
-    VMS_INVARIANT(slot < p->nframes, "insert: slot out of range");
+    VMS_INVARIANT(slot < p->ocap, "insert: slot out of range (or not reserved)");
     VMS_INVARIANT(!p->occupied[slot], "insert: slot already occupied");
     p->occupied[slot] = 1;
     p->nused++;
+    if (slot >= p->hw)
+        p->hw = slot + 1;
     p->ops->insert(p, slot, page, write);
 }
 
 void policy_remove(struct policy *p, uint32_t slot)
 {
-    VMS_INVARIANT(slot < p->nframes && p->occupied[slot], "remove: slot not occupied");
+    VMS_INVARIANT(policy_slot_used(p, slot), "remove: slot not occupied");
     p->ops->remove(p, slot);
     p->occupied[slot] = 0;
     p->nused--;
@@ -95,7 +114,7 @@ uint32_t policy_victim(struct policy *p, const struct policy_env *env)
 {
     VMS_INVARIANT(p->nused > 0, "victim: no occupied slot");
     uint32_t s = p->ops->victim(p, env);
-    VMS_INVARIANT(s < p->nframes && p->occupied[s], "victim: returned a free slot");
+    VMS_INVARIANT(policy_slot_used(p, s), "victim: returned a free slot");
     p->occupied[s] = 0;
     p->nused--;
     return s;
@@ -103,7 +122,7 @@ uint32_t policy_victim(struct policy *p, const struct policy_env *env)
 
 void policy_access(struct policy *p, uint32_t slot, uint64_t page, bool write)
 {
-    VMS_INVARIANT(slot == POLICY_NO_SLOT || (slot < p->nframes && p->occupied[slot]),
+    VMS_INVARIANT(slot == POLICY_NO_SLOT || policy_slot_used(p, slot),
                   "access: slot not occupied");
     if (p->ops->access)
         p->ops->access(p, slot, page, write);
@@ -130,7 +149,7 @@ uint32_t policy_trim(struct policy *p, const struct policy_env *env, uint32_t *s
     uint32_t n = p->ops->trim(p, env, slots, max);
     VMS_INVARIANT(n <= max, "trim: too many slots");
     for (uint32_t i = 0; i < n; i++) {
-        VMS_INVARIANT(slots[i] < p->nframes && p->occupied[slots[i]], "trim: free slot");
+        VMS_INVARIANT(policy_slot_used(p, slots[i]), "trim: free slot");
         p->occupied[slots[i]] = 0;
         p->nused--;
     }

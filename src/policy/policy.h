@@ -54,6 +54,9 @@ struct policy_params {
     uint64_t seed;      /* random */
     uint64_t tau;       /* ws, wsclock: window in references */
     unsigned bits;      /* aging: counter width (1..32, default 8) */
+    bool grow;          /* the occupied flags are made as slots are reserved (policy_reserve),
+                         * not for all nframes at create: the kernel's, whose memory may be
+                         * far larger than what is used */
 };
 
 struct policy;
@@ -84,7 +87,9 @@ struct policy {
     const struct policy_ops *ops;
     uint32_t nframes;
     uint32_t nused;          /* occupied slots */
-    uint8_t *occupied;       /* nframes flags, kept by the wrappers */
+    uint32_t hw;             /* slots hw .. nframes-1 have never been occupied */
+    uint8_t *occupied;       /* ocap flags, kept by the wrappers */
+    uint32_t ocap;           /* slots that have a flag: nframes, or those reserved */
     struct policy_params params;
     void *state;             /* ops->state_size bytes, zeroed */
 };
@@ -97,6 +102,9 @@ const struct policy_ops *policy_at(size_t i);
 int policy_create(const struct policy_ops *ops, const struct policy_params *params,
                   struct policy **out, struct vms_error *e);
 void policy_destroy(struct policy *p);
+/* Makes slots 0 .. n-1 (n <= nframes) usable when params.grow was set (a no-op otherwise):
+ * 0, or -VMS_ENOMEM with nothing changed. */
+int policy_reserve(struct policy *p, uint32_t n);
 
 /* The only way to call the ops; contract checks live here. */
 void policy_insert(struct policy *p, uint32_t slot, uint64_t page, bool write);
@@ -114,7 +122,7 @@ static inline bool policy_is_idealized(const struct policy *p)
 }
 static inline bool policy_slot_used(const struct policy *p, uint32_t slot)
 {
-    return p->occupied[slot] != 0;
+    return slot < p->ocap && p->occupied[slot] != 0;
 }
 
 /* splitmix64: the seeded generator policies and tests share. */

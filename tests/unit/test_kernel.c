@@ -47,9 +47,9 @@ TEST(kernel_demand_zero_read_uses_zero_page)
     uint32_t f = kt_frame(k, t, a);
     CHECK(f != KNONE);
     if (f != KNONE) {
-        CHECK_EQ(k->frames[f].refcount, 1);
-        CHECK_EQ(k->frames[f].mapcount, 1);
-        CHECK(k->frames[f].flags & FR_ANON);
+        CHECK_EQ(kern_frame(k, f)->refcount, 1);
+        CHECK_EQ(kern_frame(k, f)->mapcount, 1);
+        CHECK(kern_frame(k, f)->flags & FR_ANON);
     }
     CHECK_EQ(KLOAD(k, t, a + 16, 4), 0xdeadbeef);
     CHECK_EQ(KLOAD(k, t, a + 8, 8), 0);
@@ -186,9 +186,9 @@ TEST(kernel_cow_after_fork_counts)
     /* both map the same frames, read-only, counted twice */
     CHECK_EQ(kt_frame(k, c, a), f0);
     CHECK_EQ(kt_frame(k, c, a + PG), f1);
-    CHECK_EQ(k->frames[f0].refcount, 2);
-    CHECK_EQ(k->frames[f0].mapcount, 2);
-    CHECK_EQ(k->frames[f1].mapcount, 2);
+    CHECK_EQ(kern_frame(k, f0)->refcount, 2);
+    CHECK_EQ(kern_frame(k, f0)->mapcount, 2);
+    CHECK_EQ(kern_frame(k, f1)->mapcount, 2);
     CHECK(kt_maps_zero_page(k, c, a + 2 * PG));
     struct pte_info pi;
     CHECK(kt_pte(k, p, a, &pi, NULL) && pi.present && !pi.writable);
@@ -207,11 +207,11 @@ TEST(kernel_cow_after_fork_counts)
     CHECK_EQ(k->nfree, 5);
     uint32_t cf0 = kt_frame(k, c, a);
     CHECK(cf0 != f0 && cf0 != KNONE);
-    CHECK_EQ(k->frames[f0].mapcount, 1);
-    CHECK_EQ(k->frames[f0].refcount, 1);
+    CHECK_EQ(kern_frame(k, f0)->mapcount, 1);
+    CHECK_EQ(kern_frame(k, f0)->refcount, 1);
     if (cf0 != KNONE) {
-        CHECK_EQ(k->frames[cf0].mapcount, 1);
-        CHECK_EQ(k->frames[cf0].refcount, 1);
+        CHECK_EQ(kern_frame(k, cf0)->mapcount, 1);
+        CHECK_EQ(kern_frame(k, cf0)->refcount, 1);
     }
     CHECK_EQ(KLOAD(k, c, a, 8), 0x1111); /* the copy has the old bytes */
     CHECK_EQ(KLOAD(k, c, a + 8, 8), 0xc0c0);
@@ -232,7 +232,7 @@ TEST(kernel_cow_after_fork_counts)
     CHECK_EQ(k->st.faults_cow, cow0 + 2);
     CHECK(kt_frame(k, p, a + PG) != f1);
     CHECK_EQ(kt_frame(k, c, a + PG), f1);
-    CHECK_EQ(k->frames[f1].mapcount, 1);
+    CHECK_EQ(kern_frame(k, f1)->mapcount, 1);
     CHECK_EQ(KLOAD(k, c, a + PG, 8), 0x2222);
     /* the zero page: a write in the child allocates, the parent still reads zero */
     KSTORE(k, c, a + 2 * PG, 2, 0x4242);
@@ -271,12 +271,12 @@ TEST(kernel_cow_three_generations)
         kt_fini(&x);
         return;
     }
-    CHECK_EQ(k->frames[f].mapcount, 3);
-    CHECK_EQ(k->frames[f].refcount, 3);
+    CHECK_EQ(kern_frame(k, f)->mapcount, 3);
+    CHECK_EQ(kern_frame(k, f)->refcount, 3);
     KSTORE(k, c1, a, 8, 2);
-    CHECK_EQ(k->frames[f].mapcount, 2);
+    CHECK_EQ(kern_frame(k, f)->mapcount, 2);
     KSTORE(k, p, a, 8, 3); /* still shared with c2: copies */
-    CHECK_EQ(k->frames[f].mapcount, 1);
+    CHECK_EQ(kern_frame(k, f)->mapcount, 1);
     CHECK_EQ(kt_frame(k, c2, a), f);
     uint64_t cow = k->st.faults_cow;
     KSTORE(k, c2, a, 8, 4); /* sole mapper: reuses f */
@@ -318,9 +318,9 @@ TEST(kernel_shared_anon_shared_across_fork)
     uint32_t f = kt_frame(k, p, a);
     CHECK(f != KNONE && f == kt_frame(k, c, a));
     if (f != KNONE) {
-        CHECK_EQ(k->frames[f].mapcount, 2);
-        CHECK_EQ(k->frames[f].refcount, 3); /* two PTEs + the shmem object */
-        CHECK(k->frames[f].flags & FR_FILE);
+        CHECK_EQ(kern_frame(k, f)->mapcount, 2);
+        CHECK_EQ(kern_frame(k, f)->refcount, 3); /* two PTEs + the shmem object */
+        CHECK(kern_frame(k, f)->flags & FR_FILE);
     }
     CHECK_EQ(k->nfree, 5);
     KT_AUDIT(k);
@@ -384,8 +384,8 @@ TEST(kernel_file_mapping_reads_the_file)
     uint32_t f = kt_frame(k, u, c);
     CHECK(f != KNONE && f == kt_frame(k, t, a + PG));
     if (f != KNONE) {
-        CHECK_EQ(k->frames[f].mapcount, 2);
-        CHECK_EQ(k->frames[f].refcount, 3);
+        CHECK_EQ(kern_frame(k, f)->mapcount, 2);
+        CHECK_EQ(kern_frame(k, f)->refcount, 3);
     }
     KT_AUDIT(k);
     kern_exit(k, t);
@@ -413,7 +413,7 @@ TEST(kernel_private_file_cow_never_reaches_the_file)
     CHECK(kt_frame(k, t, a) != pc);
     CHECK_EQ(KLOAD(k, u, s + 1, 1), kt_pat(1, 2));
     if (pc != KNONE)
-        CHECK_EQ(k->frames[pc].mapcount, 1); /* only u's shared mapping */
+        CHECK_EQ(kern_frame(k, pc)->mapcount, 1); /* only u's shared mapping */
     /* a store straight to an untouched private page copies too */
     KSTORE(k, t, a + PG, 2, 0x1234);
     CHECK_EQ(KLOAD(k, u, s + PG, 2), kt_pat(PG, 2) | (uint64_t)kt_pat(PG + 1, 2) << 8);

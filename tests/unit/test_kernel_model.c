@@ -502,8 +502,8 @@ static void model_on_kill(void *ctx, struct task *t)
         snprintf(m->bad_kill_why, sizeof m->bad_kill_why, "kill with %u free frames", k->nfree);
     }
     bool slot_free = k->slots_used < k->nslots;
-    for (uint32_t f = 0; f < k->nframes && !m->bad_kill; f++) {
-        const struct frame *fr = &k->frames[f];
+    for (uint32_t f = 0; f < k->frames_hw && !m->bad_kill; f++) {
+        const struct frame *fr = kern_frame(k, f);
         if (fr->refcount == 0 || (fr->flags & FR_LOCKED))
             continue;
         bool evictable = slot_free || ((fr->flags & FR_FILE) && !fr->file->shmem) ||
@@ -682,8 +682,8 @@ static bool do_access(struct model *m, int pi, vaddr_t va, unsigned size, enum a
                     (void *)kf->tail);
         }
         if (f != KNONE)
-            fprintf(stderr, " frame flags 0x%x ref %u map %u", m->k->frames[f].flags,
-                    m->k->frames[f].refcount, m->k->frames[f].mapcount);
+            fprintf(stderr, " frame flags 0x%x ref %u map %u", kern_frame(m->k, f)->flags,
+                    kern_frame(m->k, f)->refcount, kern_frame(m->k, f)->mapcount);
         fprintf(stderr, "\n");
     }
     if (kind == ACCESS_LOAD && ms == KSIG_NONE && kv != mv) {
@@ -1346,7 +1346,8 @@ static bool run_script(struct model *m, uint64_t seed, const char *dir, bool ver
                     kt_pte(m->k, m->procs[i].t, w, &wpi, &raw);
                     uint32_t f = kt_frame(m->k, m->procs[i].t, w);
                     fprintf(stderr, "    WATCH P%d pte 0x%llx frame %d flags 0x%x priv %d\n", i,
-                            (unsigned long long)raw, (int)f, f != KNONE ? m->k->frames[f].flags : 0,
+                            (unsigned long long)raw, (int)f,
+                            f != KNONE ? kern_frame(m->k, f)->flags : 0,
                             page_find(&m->procs[i], w >> m->pshift) != NULL);
                 }
         }
@@ -1380,8 +1381,8 @@ static bool run_script(struct model *m, uint64_t seed, const char *dir, bool ver
         }
     if (!m->failed && m->k->slots_used != 0)
         fail(m, "%u swap slots still in use after every process exited", m->k->slots_used);
-    for (uint32_t f = 0; f < m->k->nframes && !m->failed; f++) {
-        const struct frame *fr = &m->k->frames[f];
+    for (uint32_t f = 0; f < m->k->frames_hw && !m->failed; f++) {
+        const struct frame *fr = kern_frame(m->k, f);
         if (fr->refcount && (!(fr->flags & FR_FILE) || fr->file->shmem || fr->mapcount))
             fail(m, "frame %u still in use (flags 0x%x, refcount %u) after every exit", f,
                  fr->flags, fr->refcount);
@@ -1403,8 +1404,8 @@ report:
             fprintf(stderr, "    %s\n", m->log[i % 48]);
         if (m->k) {
             fprintf(stderr, "  frames (refcount/mapcount/flags/slot):");
-            for (uint32_t f = 0; f < m->k->nframes; f++) {
-                const struct frame *fr = &m->k->frames[f];
+            for (uint32_t f = 0; f < m->k->frames_hw; f++) {
+                const struct frame *fr = kern_frame(m->k, f);
                 fprintf(stderr, " %u/%u/0x%x%s/%d", fr->refcount, fr->mapcount, fr->flags,
                         (fr->flags & FR_FILE) && fr->file && fr->file->shmem ? "shm" : "",
                         fr->slot == KNONE ? -1 : (int)fr->slot);

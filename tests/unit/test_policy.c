@@ -319,6 +319,69 @@ static uint64_t fk_now(void *c)
     return ((struct fake_hw *)c)->now;
 }
 
+/* Ticks look at the slots ever occupied only: with 2^28 slots (1 TiB of 4 KiB frames) and
+ * three used, a tick costs what it costs with 16 slots, and ages the same pages. */
+TEST(policy_ticks_skip_never_used_slots)
+{
+    const char *names[] = {"aging", "nru"};
+    for (size_t i = 0; i < 2; i++) {
+        struct fake_hw hw = {0};
+        struct policy_env env = {&hw, fk_tcy, fk_ty, fk_dirty, fk_now};
+        struct policy_params pp = {.nframes = UINT32_C(1) << 28, .seed = 3};
+        struct policy *p;
+        CHECK(policy_create(policy_find(names[i]), &pp, &p, NULL) == 0);
+        CHECK_EQ(p->hw, 0);
+        for (uint32_t s = 0; s < 3; s++)
+            policy_insert(p, s, 100 + s, false);
+        policy_remove(p, 1);
+        CHECK_EQ(p->hw, 3);
+        for (unsigned k = 0; k < 2000; k++) { /* over every slot, 2000 ticks took minutes */
+            hw.now = k + 1;
+            hw.a[0] = hw.a[1] = hw.a[2] = 1;
+            policy_tick(p, &env);
+            CHECK(!hw.a[0] && hw.a[1] && !hw.a[2]); /* the used slots' A bits, not slot 1's */
+            if (hw.a[0] || !hw.a[1] || hw.a[2])
+                break;
+        }
+        policy_destroy(p);
+    }
+}
+
+/* params.grow (the kernel's): the occupied flags exist only for the slots reserved, so a
+ * policy of 2^28 slots starts with none; reserving grows them, a failure changes nothing. */
+TEST(policy_reserve_grows_occupied)
+{
+    struct policy_params pp = {.nframes = UINT32_C(1) << 28, .grow = true};
+    struct policy *p;
+    CHECK(policy_create(policy_find("clock"), &pp, &p, NULL) == 0);
+    CHECK_EQ(p->ocap, 0);
+    CHECK(p->occupied == NULL);
+    CHECK(!policy_slot_used(p, 5));
+    CHECK_EQ(policy_reserve(p, 1024), 0);
+    CHECK_EQ(p->ocap, 1024);
+    policy_insert(p, 1023, 7, false);
+    CHECK(policy_slot_used(p, 1023));
+    CHECK(!policy_slot_used(p, 1024));
+    alloc_fail_after(0);
+    int rc = policy_reserve(p, 2048);
+    alloc_fail_after(-1);
+    CHECK_EQ(rc, -VMS_ENOMEM);
+    CHECK_EQ(p->ocap, 1024);
+    CHECK(policy_slot_used(p, 1023));
+    CHECK_EQ(policy_reserve(p, 1500), 0);
+    CHECK_EQ(p->ocap, 2048); /* doubled */
+    CHECK(policy_slot_used(p, 1023) && !policy_slot_used(p, 1500));
+    CHECK_EQ(policy_reserve(p, 100), 0); /* never shrinks */
+    CHECK_EQ(p->ocap, 2048);
+    policy_destroy(p);
+    /* without grow, every slot has its flag from the start */
+    struct policy_params all = {.nframes = 64};
+    CHECK(policy_create(policy_find("clock"), &all, &p, NULL) == 0);
+    CHECK_EQ(p->ocap, 64);
+    CHECK_EQ(policy_reserve(p, 64), 0);
+    policy_destroy(p);
+}
+
 TEST(policy_protocol_stress)
 {
     struct policy_ops const *ops;
