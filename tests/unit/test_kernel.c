@@ -99,7 +99,7 @@ TEST(kernel_frame_per_page_first_touch_gets_a_frame)
         for (unsigned j = 0; j < i; j++)
             CHECK(f[i] != f[j]);
         if (f[i] != KNONE)
-            CHECK(k->frames[f[i]].flags & FR_ANON);
+            CHECK(kern_frame(k, f[i])->flags & FR_ANON);
     }
     CHECK_EQ(k->nfree, 4);
     CHECK_EQ(kern_task_rss(t), 4);

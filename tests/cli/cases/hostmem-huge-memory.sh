@@ -26,7 +26,7 @@ run() {
 # B's peak is below 64 MiB (without the sanitizers) and at most 16 MiB above A's.
 same() {
     for n in "$1" "$2"; do
-        sed -e 's/memory [0-9]*, swap [0-9]*/memory M, swap S/' \
+        sed -e 's/memory [0-9]* bytes, swap [0-9]* bytes/memory M, swap S/' \
             -e 's/"memory":[0-9]*,"swap":[0-9]*/"memory":M,"swap":S/' "$t/$n.out" > "$t/$n.norm"
     done
     cmp -s "$t/$1.rc" "$t/$2.rc" || bad "$2: exit status $(cat "$t/$2.rc"), $1: $(cat "$t/$1.rc")"

@@ -21,7 +21,7 @@ awk 'BEGIN { for (i = 0; i < 1000000; i++) printf " S %x,8\n", 268435456 + i * 4
 ( ulimit -v 100000; exec "$VMSIM" trace --no-progress --memory 64G "$t/1m.lackey" > "$t/big.out" 2> "$t/big.err" )
 rc=$?
 [ $rc = 2 ] || bad "a million pages under 100 MB: exit status $rc, expected 2"
-[ "$(cat "$t/big.err")" = "vmsim: out of host memory" ] || { bad "a million pages under 100 MB: stderr:"; cat "$t/big.err"; }
+[ "$(cat "$t/big.err")" = "vmsim trace: out of host memory" ] || { bad "a million pages under 100 MB: stderr:"; cat "$t/big.err"; }
 sed -n 2p "$t/big.out" | grep -q '^partial statistics: the run stopped at an error$' || bad "no partial mark"
 refs=$(awk '$1 == "references" { print $2 }' "$t/big.out")
 [ -n "$refs" ] && [ "$refs" -gt 0 ] && [ "$refs" -lt 1000000 ] || bad "partial references: '$refs'"

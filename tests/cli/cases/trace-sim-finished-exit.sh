@@ -35,8 +35,8 @@ check() {
                 if (f[col["status"]] != "ok" || f[col["killed"]] != 0) {
                     print name ": row " r ": status " f[col["status"]] ", killed " f[col["killed"]]; bad = 1
                 }
-                if (f[col["faults.zero_fill"]] != want[r]) {
-                    print name ": row " r ": faults.zero_fill " f[col["faults.zero_fill"]] ", want " want[r]; bad = 1
+                if (f[col["faults.minor"]] != want[r]) {
+                    print name ": row " r ": faults.minor " f[col["faults.minor"]] ", want " want[r]; bad = 1
                 }
                 if (f[col["swap.outs"]] != 0 || f[col["faults.major"]] != 0) {
                     print name ": row " r ": swap.outs " f[col["swap.outs"]] ", faults.major " f[col["faults.major"]]; bad = 1
