@@ -27,9 +27,17 @@ int cli_fail(const struct vms_error *e);
 /* Print "vmsim: " + printf message and return exit status 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The bundled demonstration scenario (demo.c) and its narration callback. */
+/* The bundled demonstration scenario (demo.c). */
 extern const char cli_demo_text[];
 extern const size_t cli_demo_len;
-void cli_demo_narrate(void *ctx, unsigned line, FILE *out);
+/* What vms_run_opts.before_line prints before each command of a scenario's text (demo.c):
+ * with narrate, the "##" lines just above it as "# ..." (the demonstration's story); with
+ * echo, the command itself as "> COMMAND" (without its comment). ctx: a struct cli_script. */
+struct cli_script {
+    const char *text;
+    size_t len;
+    bool narrate, echo;
+};
+void cli_script_before_line(void *ctx, unsigned line, FILE *out);
 
 #endif
