@@ -384,7 +384,8 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
     int rc = vms_config_create(VMS_DEFAULT_MACHINE, &r.cfg, e);
     if (rc)
         return rc;
-    rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
+    rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, NULL, opt && opt->keep, diag,
+                          e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
         if (opt && opt->before_line)
             opt->before_line(opt->ctx, sc->cmds[i].line, out);
