@@ -264,6 +264,11 @@ static void print_text(struct vms_machine *vm, enum access_kind kind, const stru
         return;
     if (x->byte_known)
         fprintf(out, "byte 0x%02x (from %s)\n", x->byte, x->byte_from_cache ? "the cache" : "memory");
+    else if (x->cache >= 0 && x->cache_hit)
+        /* a valid line whose bytes the state does not give (bytes=-, or a line an earlier
+         * --sequential miss filled from memory the state does not give) */
+        fprintf(out, "byte not given by the tables (the cache hit, but the state does not give "
+                     "the line's bytes)\n");
     else
         fprintf(out, "byte unknown (the block is not cached and memory is not given)\n");
 }
