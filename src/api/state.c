@@ -517,6 +517,8 @@ static struct vms_state *state_parse(const char *text, size_t len, const char *f
         return NULL;
     }
     snprintf(st->file, sizeof st->file, "%s", file);
+    st->bytes = len;
+    st->hash = vms_input_hash(text, len);
     bool have_machine = false;
     struct lexline l = {.file = st->file};
     const char *p = text, *end = text + len;

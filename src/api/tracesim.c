@@ -614,37 +614,14 @@ static void ts_prov_free(struct ts_prov *tp)
 static int ts_prov(const struct vms_tracesim *s, struct ts_prov *tp, struct vms_error *e)
 {
     memset(tp, 0, sizeof *tp);
-    size_t nk = vms_config_key_count();
-    struct vms_config *preset = NULL;
-    vms_config_create(vms_config_name(&s->cfg), &preset, NULL); /* NULL: nothing to compare */
-    tp->config = vms_calloc(nk ? nk : 1, sizeof *tp->config);
+    size_t nk;
+    if (stats_prov_machine(&s->cfg, &tp->config, &nk, &tp->changed, e) < 0)
+        return -VMS_ENOMEM;
     tp->inputs = vms_calloc(s->np ? s->np : 1, sizeof *tp->inputs);
-    size_t clen = 1;
-    for (size_t i = 0; i < nk; i++)
-        clen += strlen(vms_config_key_name(i)) + 66;
-    tp->changed = vms_malloc(clen);
-    if (!tp->config || !tp->inputs || !tp->changed) {
-        vms_config_destroy(preset);
+    if (!tp->inputs) {
         ts_prov_free(tp);
         return err_set(e, VMS_ENOMEM, "out of host memory");
     }
-    size_t cl = 0;
-    tp->changed[0] = '\0';
-    for (size_t i = 0; i < nk; i++) {
-        struct stats_kv *kv = &tp->config[i];
-        kv->key = vms_config_key_name(i);
-        vms_config_get(&s->cfg, kv->key, kv->value, sizeof kv->value, NULL);
-        char was[64] = "";
-        if (preset)
-            vms_config_get(preset, kv->key, was, sizeof was, NULL);
-        if (preset && strcmp(was, kv->value) != 0) {
-            int w = snprintf(tp->changed + cl, clen - cl, "%s%s=%s", cl ? " " : "", kv->key,
-                             kv->value);
-            if (w > 0 && (size_t)w < clen - cl)
-                cl += (size_t)w;
-        }
-    }
-    vms_config_destroy(preset);
     for (size_t i = 0; i < s->np; i++) {
         const struct ts_proc *p = &s->p[i];
         struct stats_input *in = &tp->inputs[i];

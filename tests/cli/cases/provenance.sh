@@ -88,4 +88,16 @@ has "$tmp/pj" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":
 "$VMSIM" pages --ws-series --tau 2 --csv --file $refs > "$tmp/pc" || bad "pages --ws-series --csv"
 [ "$(grep -c ",1.0.0,.*,ws,2,$refs,refs,$(wc -c < $refs | tr -d ' '),$("$inhash" < $refs)\$" "$tmp/pc")" = "$(($(wc -l < "$tmp/pc") - 1))" ] ||
     bad "pages CSV rows"
+# translate --json: a first line with the provenance, the machine's every key (as
+# `vmsim machines --keys` gives them for the state's machine) and the state file's identity
+st=examples/csapp-small.state
+"$VMSIM" translate --json --sequential --access store --state $st 0x03d4 0x0020 > "$tmp/tj" || bad "translate --json"
+[ "$(wc -l < "$tmp/tj")" = 3 ] || bad "translate --json: $(wc -l < "$tmp/tj") lines, expected 3"
+head -1 "$tmp/tj" > "$tmp/tj1"
+has "$tmp/tj1" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"csapp-small\",\"config\":{\"va_bits\":\"14\",\"pa_bits\":\"12\","
+has "$tmp/tj1" "},\"access\":\"store\",\"sequential\":true},\"inputs\":\\[{\"path\":\"$st\",\"format\":\"state\",\"compression\":\"none\",\"bytes\":$(wc -c < $st | tr -d ' '),\"hash\":\"$("$inhash" < $st)\",\"complete\":true}\\],\"translations\":2}\$"
+"$VMSIM" machines --keys csapp-small | tail -n +2 | while read -r key val rest; do
+    grep -q "\"$key\":\"$val\"" "$tmp/tj1" || { echo "FAIL: translate: key $key=$val missing" >&2; exit 1; }
+done || fail=1
+sed -n 2p "$tmp/tj" | grep -q '^{"va":980,' || bad "translate --json: the first translation is not line 2"
 exit $fail
