@@ -100,4 +100,12 @@ has "$tmp/tj1" "},\"access\":\"store\",\"sequential\":true},\"inputs\":\\[{\"pat
     grep -q "\"$key\":\"$val\"" "$tmp/tj1" || { echo "FAIL: translate: key $key=$val missing" >&2; exit 1; }
 done || fail=1
 sed -n 2p "$tmp/tj" | grep -q '^{"va":980,' || bad "translate --json: the first translation is not line 2"
+# pages text: the first line sums the same up (reference string as arguments, a file, the series)
+"$VMSIM" pages --frames 3 --policy clock --seed 4 7 0 1 2w > "$tmp/pt" || bad "pages"
+[ "$(head -1 "$tmp/pt")" = "vmsim 1.0.0 ($build): pages policy clock, frames 3, seed 4, tau 0, bits 0, tick 0; arguments 8 bytes hash $(printf '7 0 1 2w' | "$inhash")" ] ||
+    bad "pages text first line: $(head -1 "$tmp/pt")"
+[ "$(sed -n 2p "$tmp/pt")" = "clock with 3 frames" ] || bad "pages: the table does not follow"
+"$VMSIM" pages --ws-series --tau 2 --file $refs > "$tmp/pt" || bad "pages --ws-series"
+[ "$(head -1 "$tmp/pt")" = "vmsim 1.0.0 ($build): pages policy ws, tau 2; $refs $(wc -c < $refs | tr -d ' ') bytes hash $("$inhash" < $refs)" ] ||
+    bad "pages --ws-series text first line: $(head -1 "$tmp/pt")"
 exit $fail
