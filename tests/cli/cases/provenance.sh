@@ -108,4 +108,21 @@ sed -n 2p "$tmp/tj" | grep -q '^{"va":980,' || bad "translate --json: the first 
 "$VMSIM" pages --ws-series --tau 2 --file $refs > "$tmp/pt" || bad "pages --ws-series"
 [ "$(head -1 "$tmp/pt")" = "vmsim 1.0.0 ($build): pages policy ws, tau 2; $refs $(wc -c < $refs | tr -d ' ') bytes hash $("$inhash" < $refs)" ] ||
     bad "pages --ws-series text first line: $(head -1 "$tmp/pt")"
+# run --json: each stats object starts with the scenario's machine (every key, after the
+# machine line's overrides), its setup and the scenario file's identity
+printf 'machine csapp-2level tlb.l1d=8:2\nmemory 1MiB\nswap 2MiB\npolicy fifo\nspawn P\nP mmap A 1page rw- private anon\nP store A 8 1\nstats\n' > "$tmp/s.vms"
+"$VMSIM" run --json "$tmp/s.vms" > "$tmp/rj" || bad "run --json"
+tail -1 "$tmp/rj" > "$tmp/rj1"
+has "$tmp/rj1" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"csapp-2level\",\"config\":{\"va_bits\":\"32\","
+has "$tmp/rj1" "},\"memory\":1048576,\"swap\":2097152,\"policy\":\"fifo\",\"params\":{\"seed\":1,\"tau\":0},\"page_model\":\"zero-page\",\"quantum\":0,\"pcid\":false},\"inputs\":\\[{\"path\":\"$tmp/s.vms\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/s.vms" | tr -d ' '),\"hash\":\"$("$inhash" < "$tmp/s.vms")\",\"complete\":true}\\],"
+has "$tmp/rj1" '"references":1,'
+"$VMSIM" machines --keys csapp-2level --set tlb.l1d=8:2 | tail -n +2 | while read -r key val rest; do
+    grep -q "\"$key\":\"$val\"" "$tmp/rj1" || { echo "FAIL: run: key $key=$val missing" >&2; exit 1; }
+done || fail=1
+# standard input is "-"; the demonstration is demo.vms, its script's bytes
+"$VMSIM" run --json - < "$tmp/s.vms" | tail -1 > "$tmp/rj1" || bad "run --json -"
+has "$tmp/rj1" "\"inputs\":\\[{\"path\":\"-\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/s.vms" | tr -d ' '),"
+"$VMSIM" run --print-demo > "$tmp/demo.vms"
+"$VMSIM" run --json 2>/dev/null | tail -1 > "$tmp/rj1" || bad "run --json (demo)"
+has "$tmp/rj1" "\"run\":{\"machine\":\"core-i7\",.*\"memory\":65536,\"swap\":8388608,\"policy\":\"clock\",.*\"inputs\":\\[{\"path\":\"demo.vms\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/demo.vms" | tr -d ' '),\"hash\":\"$("$inhash" < "$tmp/demo.vms")\""
 exit $fail
