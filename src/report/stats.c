@@ -563,8 +563,14 @@ static void prov_csv_inputs(const struct stats_prov *p, size_t first, size_t n,
         switch (f) {
         case PF_FORMAT: fputs(in->format, out); break;
         case PF_COMPRESSION: fputs(in->compression, out); break;
-        case PF_BYTES: fprintf(out, "%" PRIu64, in->bytes); break;
-        case PF_HASH: fprintf(out, "%016" PRIx64, in->hash); break;
+        case PF_BYTES:
+            if (!in->pending)
+                fprintf(out, "%" PRIu64, in->bytes);
+            break;
+        case PF_HASH:
+            if (!in->pending)
+                fprintf(out, "%016" PRIx64, in->hash);
+            break;
         case PF_COMPLETE: fputs(in->complete ? "true" : "false", out); break;
         }
     }

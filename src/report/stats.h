@@ -75,6 +75,8 @@ struct stats_input {
     const char *path, *format, *compression;
     uint64_t bytes, hash; /* decompressed bytes read, their hash (trace/input.h) */
     bool complete;        /* the whole stream was read */
+    bool pending;         /* still being read (a time-series row): bytes and hash unknown,
+                             empty CSV cells */
 };
 
 /* One machine key and its value, as the key's syntax writes it. */

@@ -125,4 +125,18 @@ has "$tmp/rj1" "\"inputs\":\\[{\"path\":\"-\",\"format\":\"vms\",\"compression\"
 "$VMSIM" run --print-demo > "$tmp/demo.vms"
 "$VMSIM" run --json 2>/dev/null | tail -1 > "$tmp/rj1" || bad "run --json (demo)"
 has "$tmp/rj1" "\"run\":{\"machine\":\"core-i7\",.*\"memory\":65536,\"swap\":8388608,\"policy\":\"clock\",.*\"inputs\":\\[{\"path\":\"demo.vms\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/demo.vms" | tr -d ' '),\"hash\":\"$("$inhash" < "$tmp/demo.vms")\""
+# trace --interval: every row carries the columns trace and the provenance's after the
+# running totals; an input's bytes and hash are empty while it is being read, and the last
+# row (written at the end) has every input's whole identity
+"$VMSIM" trace --interval 100 --memory 1M $d/small.lackey $d/pages.lackey > "$tmp/iv" || bad "trace --interval"
+head -1 "$tmp/iv" | grep -q '^references,ifetches,.*,cycles,amat,trace,vmsim.version,vmsim.build,run.machine,run.config.va_bits,.*,run.memory,run.swap,run.policy,run.params.seed,run.params.tau,run.page_model,run.quantum,run.pcid,input.format,input.compression,input.bytes,input.hash,input.complete$' ||
+    bad "interval header: $(head -1 "$tmp/iv" | cut -c1-200)"
+ncol=$(head -1 "$tmp/iv" | tr ',' '\n' | wc -l)
+tail -1 "$tmp/iv" | grep -q ",\"$d/small.lackey,$d/pages.lackey\",1.0.0,\"$build\",core-i7,48,.*,1048576,0,clock,1,0,zero-page,10000,false,\"lackey,lackey\",\"none,none\",\"$plain_bytes,$(wc -c < $d/pages.lackey | tr -d ' ')\",\"$plain_hash,$pages_hash\",\"true,true\"\$" ||
+    bad "interval last row: $(tail -1 "$tmp/iv" | rev | cut -c1-200 | rev)"
+sed -n 2p "$tmp/iv" | grep -q ',"lackey,lackey","none,none",",",",","false,false"$' ||
+    bad "interval first row (inputs being read): $(sed -n 2p "$tmp/iv" | rev | cut -c1-80 | rev)"
+# the rows still plot (the plot reads its columns by name and skips the others)
+"$VMSIM" trace --interval 100 --svg "$tmp/iv.svg" $d/small.lackey > /dev/null || bad "trace --interval --svg"
+grep -q '<svg' "$tmp/iv.svg" || bad "no SVG from rows with provenance"
 exit $fail
