@@ -37,6 +37,8 @@ struct cli_script {
     const char *text;
     size_t len;
     bool narrate, echo;
+    const char *at; /* private: the last line found, and its number */
+    unsigned at_line;
 };
 void cli_script_before_line(void *ctx, unsigned line, FILE *out);
 

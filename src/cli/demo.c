@@ -80,16 +80,26 @@ const char cli_demo_text[] =
 
 const size_t cli_demo_len = sizeof cli_demo_text - 1;
 
-/* The line'th line of text (1-based), NULL past the end. */
-static const char *line_start(const char *text, size_t len, unsigned line)
+/* The line'th line of the script (1-based), NULL past the end. The commands come in
+ * order, so the walk resumes from the last line found (s->at, s->at_line) when it can. */
+static const char *line_start(struct cli_script *s, unsigned line)
 {
-    const char *p = text, *end = text + len;
-    for (unsigned l = 1; l < line && p; l++) {
+    const char *p = s->text, *end = s->text + s->len;
+    unsigned l = 1;
+    if (s->at && s->at_line <= line) {
+        p = s->at;
+        l = s->at_line;
+    }
+    for (; l < line && p; l++) {
         p = memchr(p, '\n', (size_t)(end - p));
         if (p)
             p++;
     }
-    return p && p < end ? p : NULL;
+    if (!p || p >= end)
+        return NULL;
+    s->at = p;
+    s->at_line = line;
+    return p;
 }
 
 /* The length of the line at p (up to its newline or the end of the text). */
@@ -101,12 +111,12 @@ static size_t line_len(const char *p, const char *end)
 
 /* The narration: the "##" lines just above `line`, as "# text" lines (a blank line
  * before, unless at the top). */
-static void demo_narrate(const struct cli_script *s, unsigned line, FILE *out)
+static void demo_narrate(struct cli_script *s, unsigned line, FILE *out)
 {
     const char *end = s->text + s->len;
     unsigned first = line;
     while (first > 1) {
-        const char *p = line_start(s->text, s->len, first - 1);
+        const char *p = line_start(s, first - 1);
         if (!p || line_len(p, end) < 2 || strncmp(p, "##", 2) != 0)
             break;
         first--;
@@ -116,7 +126,7 @@ static void demo_narrate(const struct cli_script *s, unsigned line, FILE *out)
     if (first > 1)
         fputc('\n', out);
     for (unsigned l = first; l < line; l++) {
-        const char *p = line_start(s->text, s->len, l) + 2;
+        const char *p = line_start(s, l) + 2;
         size_t n = line_len(p, end);
         if (n && *p == ' ')
             p++, n--;
@@ -125,9 +135,9 @@ static void demo_narrate(const struct cli_script *s, unsigned line, FILE *out)
 }
 
 /* The echo: "> " and the command as written, without its comment and the blanks around. */
-static void demo_echo(const struct cli_script *s, unsigned line, FILE *out)
+static void demo_echo(struct cli_script *s, unsigned line, FILE *out)
 {
-    const char *p = line_start(s->text, s->len, line);
+    const char *p = line_start(s, line);
     if (!p)
         return;
     size_t n = line_len(p, s->text + s->len);
@@ -144,7 +154,7 @@ static void demo_echo(const struct cli_script *s, unsigned line, FILE *out)
 
 void cli_script_before_line(void *ctx, unsigned line, FILE *out)
 {
-    const struct cli_script *s = ctx;
+    struct cli_script *s = ctx;
     if (s->narrate)
         demo_narrate(s, line, out);
     if (s->echo)
