@@ -210,6 +210,12 @@ void vms_translator_destroy(struct vms_translator *t);
  * With out == NULL only the VA is checked. -VMS_EIO on a write error. */
 int vms_translate(struct vms_translator *t, const char *va_text, FILE *out, enum vms_format fmt,
                   struct vms_error *e);
+/* The provenance of n translations by t as one JSON object on one line (the first line of
+ * `vmsim translate --json`, docs/state-format.md): "vmsim" (version, build), "run" (machine,
+ * config with every key, access, sequential), "inputs" (the state: path, format "state",
+ * bytes, hash) and "translations": n. -VMS_EIO on a write error. */
+int vms_translate_provenance(const struct vms_translator *t, size_t n, FILE *out,
+                             struct vms_error *e);
 
 /* ---------------------------------------------------------------- statistics */
 /* section: stats */

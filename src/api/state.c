@@ -140,7 +140,7 @@ static int parse_prot(const struct lexline *l, const struct tok *v, struct state
     return 0;
 }
 
-/* tlb [l1d|l1i|l2] [size=4k|2m|1g] SET WAY tag=T [ppn=P] valid=0|1 [prot=rwx] [global=0|1] */
+/* tlb [l1d|l1i|l2] SET WAY [size=4k|2m|1g] tag=T [ppn=P] valid=0|1 [prot=rwx] [global=0|1] */
 static int parse_tlb(struct vms_state *st, const struct lexline *l, struct vms_error *e)
 {
     struct state_item it = {.kind = ITEM_TLB, .line = l->line, .which = TLB_L1D,
@@ -390,15 +390,135 @@ static int check_item(const struct vms_state *st, const struct state_item *it,
     return 0;
 }
 
+/* ---- duplicates (docs/state-format.md, "Checks")
+ *
+ * A place given twice is an error at the second line: a TLB slot (TLB, page size, set, way)
+ * or a cache slot (level, set, way), the same VPN's pte, the same level and VPN's pde; and a
+ * tag valid in two ways of one set (a TLB or cache cannot hold one block or page twice). The
+ * places seen so far are kept in an open-addressing table of their keys. */
+enum { DUP_SLOT, DUP_TAG, DUP_PTE, DUP_PDE };
+
+struct dup_ent {
+    uint64_t k[5]; /* kind, structure, page size, set or level, way or tag or VPN */
+    unsigned line; /* 0: empty */
+};
+
+struct dups {
+    struct dup_ent *t;
+    size_t cap, n; /* cap a power of two */
+};
+
+static size_t dup_hash(const uint64_t k[5])
+{
+    uint64_t h = 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < 5; i++) {
+        h ^= k[i] + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+        h *= 0xbf58476d1ce4e5b9u;
+    }
+    return (size_t)(h ^ (h >> 31));
+}
+
+/* The line the key was first seen at, or 0 after adding it at line; -1 out of memory. */
+static long dup_add(struct dups *d, const uint64_t k[5], unsigned line)
+{
+    if (2 * (d->n + 1) > d->cap) {
+        size_t ncap = d->cap ? d->cap * 2 : 64;
+        struct dup_ent *nt = vms_calloc(ncap, sizeof *nt);
+        if (!nt)
+            return -1;
+        for (size_t i = 0; i < d->cap; i++)
+            if (d->t[i].line) {
+                size_t j = dup_hash(d->t[i].k) & (ncap - 1);
+                while (nt[j].line)
+                    j = (j + 1) & (ncap - 1);
+                nt[j] = d->t[i];
+            }
+        vms_free(d->t);
+        d->t = nt;
+        d->cap = ncap;
+    }
+    size_t j = dup_hash(k) & (d->cap - 1);
+    for (; d->t[j].line; j = (j + 1) & (d->cap - 1))
+        if (!memcmp(d->t[j].k, k, sizeof d->t[j].k))
+            return d->t[j].line;
+    memcpy(d->t[j].k, k, sizeof d->t[j].k);
+    d->t[j].line = line;
+    d->n++;
+    return 0;
+}
+
+static const char *const psz_names[] = {"", " 2m", " 1g"};
+
+/* The item of line l against the places of the lines before it. */
+static int dup_check(struct dups *d, const struct lexline *l, const struct state_item *it,
+                     struct vms_error *e)
+{
+    char what[160];
+    uint64_t k[5] = {0};
+    long first = 0;
+    const char *name = it->kind == ITEM_TLB ? tlb_name(it->which) : cache_name(it->which);
+    const char *size = it->kind == ITEM_TLB ? psz_names[it->psz] : "";
+    switch (it->kind) {
+    case ITEM_TLB:
+    case ITEM_CACHE:
+        k[0] = DUP_SLOT;
+        k[1] = (uint64_t)it->kind << 8 | (uint64_t)it->which;
+        k[2] = (uint64_t)it->psz;
+        k[3] = it->set;
+        k[4] = it->way;
+        if ((first = dup_add(d, k, l->line)) > 0) {
+            snprintf(what, sizeof what, "duplicate %s for %s%s set %llu way %llu",
+                     it->kind == ITEM_TLB ? "tlb entry" : "cache line", name, size,
+                     (unsigned long long)it->set, (unsigned long long)it->way);
+            break;
+        }
+        if (first < 0 || !it->valid)
+            break;
+        k[0] = DUP_TAG;
+        k[4] = it->tag;
+        if ((first = dup_add(d, k, l->line)) > 0)
+            snprintf(what, sizeof what, "duplicate %s: %s%s set %llu already holds tag 0x%llx "
+                     "valid in another way",
+                     it->kind == ITEM_TLB ? "tlb tag" : "cache tag", name, size,
+                     (unsigned long long)it->set, (unsigned long long)it->tag);
+        break;
+    case ITEM_PTE:
+    case ITEM_PDE:
+        k[0] = it->kind == ITEM_PTE ? DUP_PTE : DUP_PDE;
+        k[3] = it->level;
+        k[4] = it->vpn;
+        if ((first = dup_add(d, k, l->line)) > 0) {
+            if (it->kind == ITEM_PTE)
+                snprintf(what, sizeof what, "duplicate pte for VPN 0x%llx",
+                         (unsigned long long)it->vpn);
+            else
+                snprintf(what, sizeof what, "duplicate pde for level %llu VPN 0x%llx",
+                         (unsigned long long)it->level, (unsigned long long)it->vpn);
+        }
+        break;
+    case ITEM_MEM:
+        break;
+    }
+    if (first < 0)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    if (first > 0)
+        return err_set(e, VMS_EINVAL, "%s:%u:%u: %s (first at line %ld)", l->file, l->line,
+                       l->t[0].col, what, first);
+    return 0;
+}
+
 static struct vms_state *state_parse(const char *text, size_t len, const char *file,
                                      struct vms_error *e)
 {
+    struct dups dups = {0};
     struct vms_state *st = vms_calloc(1, sizeof *st);
     if (!st) {
         err_set(e, VMS_ENOMEM, "out of host memory");
         return NULL;
     }
     snprintf(st->file, sizeof st->file, "%s", file);
+    st->bytes = len;
+    st->hash = vms_input_hash(text, len);
     bool have_machine = false;
     struct lexline l = {.file = st->file};
     const char *p = text, *end = text + len;
@@ -487,15 +607,18 @@ static struct vms_state *state_parse(const char *text, size_t len, const char *f
             rc = parse_mem(st, &l, e);
         else
             rc = lex_error(&l, t0->col, e, "expected machine, tlb, pte, pde, cache or mem");
-        if (rc || check_item(st, &st->items[st->n - 1], e))
+        if (rc || check_item(st, &st->items[st->n - 1], e) ||
+            dup_check(&dups, &l, &st->items[st->n - 1], e))
             goto fail;
     }
     if (!have_machine) {
         err_set(e, VMS_EINVAL, "%s:%u:1: expected a machine line", st->file, l.line + 1);
         goto fail;
     }
+    vms_free(dups.t);
     return st;
 fail:
+    vms_free(dups.t);
     vms_state_destroy(st);
     return NULL;
 }

@@ -21,6 +21,7 @@ struct state_item {
 
 struct vms_state {
     char file[256];
+    uint64_t bytes, hash; /* the input's identity: its length and vms_input_hash */
     struct vms_config cfg;
     struct state_item *items;
     size_t n, cap;

@@ -11,6 +11,7 @@
 #include "report/stats.h"
 #include "trace/trace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define TS_BATCH 16384
@@ -55,6 +56,19 @@ struct ts_proc {
     uint64_t ifetches, loads, stores, split, switches;
 };
 
+/* The provenance of a run (docs/statistics.md, "Provenance"), in arrays the caller frees
+ * with ts_prov_free. */
+struct ts_prov {
+    struct stats_prov prov;
+    struct stats_kv *config;
+    struct stats_input *inputs;
+    char *changed;
+};
+static void ts_prov_free(struct ts_prov *tp);
+static int ts_prov_make(const struct vms_tracesim *s, struct ts_prov *tp, bool running,
+                        struct vms_error *e);
+static void ts_prov_inputs(const struct vms_tracesim *s, struct stats_input *in, bool running);
+
 struct vms_tracesim {
     struct vms_config cfg;
     struct vms_tracesim_opts o;
@@ -69,6 +83,13 @@ struct vms_tracesim {
     uint64_t next_interval, next_progress;
     bool interval_header;
     uint64_t interval_last; /* references at the last time-series row */
+    /* The time series' rows are written one behind (the last at the end of the run, when
+     * every input's identity is known): the row held back, and the run's provenance for
+     * the rows' columns (made at the first row, its inputs refreshed at every row). */
+    size_t interval_rows;
+    struct stats interval_held;
+    struct ts_prov *interval_prov;
+    char *interval_traces; /* every trace's path, joined by commas */
 };
 
 static long ts_reader_fill(void *ctx, unsigned i)
@@ -211,6 +232,10 @@ void vms_tracesim_destroy(struct vms_tracesim *s)
         vms_free(s->p[i].name);
     }
     kern_destroy(s->k); /* frees the tasks */
+    if (s->interval_prov)
+        ts_prov_free(s->interval_prov);
+    vms_free(s->interval_prov);
+    vms_free(s->interval_traces);
     vms_free(s->p);
     vms_free(s);
 }
@@ -323,13 +348,72 @@ static void ts_proc_stats(const struct vms_tracesim *s, const struct ts_proc *p,
     st->context_switches = p->switches;
 }
 
-static void ts_interval_row(struct vms_tracesim *s)
+/* One time-series row (docs/statistics.md, "Provenance"): the running totals, then the
+ * columns trace (every path, joined) and the provenance's. An input still being read has
+ * empty bytes and hash cells (its identity is its whole stream's, known at its end; read
+ * now it would race with its reader thread). */
+static int ts_interval_emit(struct vms_tracesim *s, const struct stats *st, bool running)
 {
-    struct stats st;
-    ts_total(s, &st);
-    stats_print(&st, s->o.interval_out, VMS_CSV, !s->interval_header);
+    if (!s->interval_prov) {
+        size_t len = 1;
+        for (size_t i = 0; i < s->np; i++)
+            len += strlen(s->p[i].name) + 1;
+        s->interval_prov = vms_calloc(1, sizeof *s->interval_prov);
+        s->interval_traces = vms_malloc(len);
+        if (!s->interval_prov || !s->interval_traces ||
+            ts_prov_make(s, s->interval_prov, true, NULL) < 0) {
+            vms_free(s->interval_prov);
+            s->interval_prov = NULL;
+            return -VMS_ENOMEM;
+        }
+        s->interval_traces[0] = '\0';
+        for (size_t i = 0; i < s->np; i++) {
+            if (i)
+                strcat(s->interval_traces, ",");
+            strcat(s->interval_traces, s->p[i].name);
+        }
+    }
+    ts_prov_inputs(s, s->interval_prov->inputs, running);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&buf, &len);
+    if (!mf)
+        return -VMS_ENOMEM;
+    stats_print(st, mf, VMS_CSV, !s->interval_header);
+    if (fclose(mf) != 0 || !buf) {
+        free(buf);
+        return -VMS_ENOMEM;
+    }
+    FILE *out = s->o.interval_out;
+    bool head = !s->interval_header;
+    for (char *line = buf; *line; head = false) {
+        char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        fwrite(line, 1, n, out);
+        if (head) {
+            fputs(",trace", out);
+            stats_prov_csv_head(&s->interval_prov->prov, out);
+        } else {
+            fputc(',', out);
+            stats_csv_field(out, s->interval_traces);
+            stats_prov_csv_values(&s->interval_prov->prov, 0, s->np, out);
+        }
+        fputc('\n', out);
+        line += n + (nl != NULL);
+    }
+    free(buf);
     s->interval_header = true;
+    return 0;
+}
+
+/* A time-series row at this point of the run: the row held back is written, this one held. */
+static int ts_interval_row(struct vms_tracesim *s)
+{
+    int rc = s->interval_rows ? ts_interval_emit(s, &s->interval_held, true) : 0;
+    ts_total(s, &s->interval_held);
+    s->interval_rows++;
     s->interval_last = s->refs;
+    return rc;
 }
 
 static void ts_progress(struct vms_tracesim *s)
@@ -449,7 +533,8 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
         if (rc < 0)
             return rc;
         if (s->refs >= s->next_interval) {
-            ts_interval_row(s);
+            if (ts_interval_row(s) < 0)
+                return err_set(e, VMS_ENOMEM, "--interval: out of host memory");
             while (s->next_interval <= s->refs)
                 s->next_interval += s->o.interval;
         }
@@ -530,8 +615,9 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
         }
         cur = cur + 1 == s->np ? 0 : cur + 1;
     }
-    if (rc == 0 && s->o.interval && (!s->interval_header || s->refs != s->interval_last))
-        ts_interval_row(s);
+    if (rc == 0 && s->o.interval && (!s->interval_rows || s->refs != s->interval_last) &&
+        ts_interval_row(s) < 0)
+        rc = err_set(e, VMS_ENOMEM, "--interval: out of host memory");
     if (s->o.progress)
         ts_progress(s);
     if (rc < 0) {
@@ -541,6 +627,10 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
         for (size_t i = 0; i < s->np; i++)
             ts_feed_stop(&s->p[i]);
     }
+    /* The last row, held back until now: every reader has stopped, so every input's
+     * identity can be read (the whole stream's when the run completed). */
+    if (s->interval_rows && ts_interval_emit(s, &s->interval_held, false) < 0 && rc == 0)
+        rc = err_set(e, VMS_ENOMEM, "--interval: out of host memory");
     return rc;
 }
 
@@ -622,14 +712,6 @@ unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc)
     return m;
 }
 
-/* The provenance of a run (docs/statistics.md, "Provenance"), in arrays the caller frees
- * with ts_prov_free. */
-struct ts_prov {
-    struct stats_prov prov;
-    struct stats_kv *config;
-    struct stats_input *inputs;
-    char *changed;
-};
 
 static void ts_prov_free(struct ts_prov *tp)
 {
@@ -638,54 +720,44 @@ static void ts_prov_free(struct ts_prov *tp)
     vms_free(tp->changed);
 }
 
+/* The inputs' identity into in[0 .. s->np): the kept one of a finished trace, else the
+ * reader's so far (running: unknown, pending, since a reader thread may be reading). */
+static void ts_prov_inputs(const struct vms_tracesim *s, struct stats_input *in, bool running)
+{
+    for (size_t i = 0; i < s->np; i++) {
+        const struct ts_proc *p = &s->p[i];
+        in[i] = (struct stats_input){.path = p->name, .format = p->format,
+                                     .compression = p->compression};
+        if (p->r && running) {
+            in[i].pending = true;
+        } else if (p->r) {
+            trace_reader_identity(p->r, &in[i].bytes, &in[i].hash, &in[i].complete);
+        } else {
+            in[i].bytes = p->id_bytes;
+            in[i].hash = p->id_hash;
+            in[i].complete = p->id_complete;
+        }
+    }
+}
+
 static int ts_prov(const struct vms_tracesim *s, struct ts_prov *tp, struct vms_error *e)
 {
+    return ts_prov_make(s, tp, false, e);
+}
+
+static int ts_prov_make(const struct vms_tracesim *s, struct ts_prov *tp, bool running,
+                        struct vms_error *e)
+{
     memset(tp, 0, sizeof *tp);
-    size_t nk = vms_config_key_count();
-    struct vms_config *preset = NULL;
-    vms_config_create(vms_config_name(&s->cfg), &preset, NULL); /* NULL: nothing to compare */
-    tp->config = vms_calloc(nk ? nk : 1, sizeof *tp->config);
+    size_t nk;
+    if (stats_prov_machine(&s->cfg, &tp->config, &nk, &tp->changed, e) < 0)
+        return -VMS_ENOMEM;
     tp->inputs = vms_calloc(s->np ? s->np : 1, sizeof *tp->inputs);
-    size_t clen = 1;
-    for (size_t i = 0; i < nk; i++)
-        clen += strlen(vms_config_key_name(i)) + 66;
-    tp->changed = vms_malloc(clen);
-    if (!tp->config || !tp->inputs || !tp->changed) {
-        vms_config_destroy(preset);
+    if (!tp->inputs) {
         ts_prov_free(tp);
         return err_set(e, VMS_ENOMEM, "out of host memory");
     }
-    size_t cl = 0;
-    tp->changed[0] = '\0';
-    for (size_t i = 0; i < nk; i++) {
-        struct stats_kv *kv = &tp->config[i];
-        kv->key = vms_config_key_name(i);
-        vms_config_get(&s->cfg, kv->key, kv->value, sizeof kv->value, NULL);
-        char was[64] = "";
-        if (preset)
-            vms_config_get(preset, kv->key, was, sizeof was, NULL);
-        if (preset && strcmp(was, kv->value) != 0) {
-            int w = snprintf(tp->changed + cl, clen - cl, "%s%s=%s", cl ? " " : "", kv->key,
-                             kv->value);
-            if (w > 0 && (size_t)w < clen - cl)
-                cl += (size_t)w;
-        }
-    }
-    vms_config_destroy(preset);
-    for (size_t i = 0; i < s->np; i++) {
-        const struct ts_proc *p = &s->p[i];
-        struct stats_input *in = &tp->inputs[i];
-        in->path = p->name;
-        in->format = p->format;
-        in->compression = p->compression;
-        if (p->r)
-            trace_reader_identity(p->r, &in->bytes, &in->hash, &in->complete);
-        else {
-            in->bytes = p->id_bytes;
-            in->hash = p->id_hash;
-            in->complete = p->id_complete;
-        }
-    }
+    ts_prov_inputs(s, tp->inputs, running);
     tp->prov = (struct stats_prov){
         .machine = vms_config_name(&s->cfg),
         .config = tp->config,

@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/parse.h"
+#include "report/stats.h"
 
 #include <string.h>
 
@@ -264,6 +265,11 @@ static void print_text(struct vms_machine *vm, enum access_kind kind, const stru
         return;
     if (x->byte_known)
         fprintf(out, "byte 0x%02x (from %s)\n", x->byte, x->byte_from_cache ? "the cache" : "memory");
+    else if (x->cache >= 0 && x->cache_hit)
+        /* a valid line whose bytes the state does not give (bytes=-, or a line an earlier
+         * --sequential miss filled from memory the state does not give) */
+        fprintf(out, "byte not given by the tables (the cache hit, but the state does not give "
+                     "the line's bytes)\n");
     else
         fprintf(out, "byte unknown (the block is not cached and memory is not given)\n");
 }
@@ -371,5 +377,30 @@ int vms_translate(struct vms_translator *t, const char *va_text, FILE *out, enum
         print_text(vm, t->kind, &x, out);
     if (!t->vm)
         vms_machine_destroy(vm);
+    return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
+}
+
+int vms_translate_provenance(const struct vms_translator *t, size_t n, FILE *out,
+                             struct vms_error *e)
+{
+    const struct vms_state *st = t->st;
+    struct stats_kv *kv;
+    size_t nkv;
+    char *changed;
+    if (stats_prov_machine(&st->cfg, &kv, &nkv, &changed, e) < 0)
+        return -VMS_ENOMEM;
+    struct stats_input in = {.path = st->file, .format = "state", .compression = "none",
+                             .bytes = st->bytes, .hash = st->hash, .complete = true};
+    char extra[64];
+    snprintf(extra, sizeof extra, "\"access\":\"%s\",\"sequential\":%s", kind_name(t->kind),
+             t->sequential ? "true" : "false");
+    struct stats_prov p = {.machine = vms_config_name(&st->cfg), .config = kv, .nconfig = nkv,
+                           .changed = changed, .inputs = &in, .ninputs = 1,
+                           .machine_only = true, .run_extra = extra};
+    fputc('{', out);
+    stats_prov_json(&p, out);
+    fprintf(out, "\"translations\":%zu}\n", n);
+    vms_free(kv);
+    vms_free(changed);
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
 }

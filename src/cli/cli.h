@@ -42,9 +42,19 @@ int cli_option_error(int c, char **argv, const struct option *opts);
 /* The same for a command parsing its options by hand: an unknown option word. */
 int cli_unknown_option(const char *word);
 
-/* The bundled demonstration scenario (demo.c) and its narration callback. */
+/* The bundled demonstration scenario (demo.c). */
 extern const char cli_demo_text[];
 extern const size_t cli_demo_len;
-void cli_demo_narrate(void *ctx, unsigned line, FILE *out);
+/* What vms_run_opts.before_line prints before each command of a scenario's text (demo.c):
+ * with narrate, the "##" lines just above it as "# ..." (the demonstration's story); with
+ * echo, the command itself as "> COMMAND" (without its comment). ctx: a struct cli_script. */
+struct cli_script {
+    const char *text;
+    size_t len;
+    bool narrate, echo;
+    const char *at; /* private: the last line found, and its number */
+    unsigned at_line;
+};
+void cli_script_before_line(void *ctx, unsigned line, FILE *out);
 
 #endif

@@ -214,8 +214,42 @@ struct mrc_prov {
     uint64_t page_size;  /* a trace's; 0 for a reference string */
     const char *path, *format, *compression;
     uint64_t bytes, hash, skipped;
+    bool empty;           /* no references: a marked result without curves */
     char trace_line[512]; /* text output: what the trace held */
 };
+
+/* The result's status (docs/statistics.md, "Status"): ok, or its marks joined by '+'. */
+static const char *mrc_status(const struct mrc_prov *p)
+{
+    return p->skipped ? (p->empty ? "skipped+empty" : "skipped") : p->empty ? "empty" : "ok";
+}
+
+/* What vms_mrc_print prints for a run without references (which has no curves): JSON and
+ * text the counts, CSV the header and a row per policy with no frames; malloc'd. */
+static char *mrc_print_empty(const struct mrc_prov *p, enum vms_format fmt, size_t *len)
+{
+    char *buf = NULL;
+    FILE *mf = open_memstream(&buf, len);
+    if (!mf)
+        return NULL;
+    if (fmt == VMS_JSON) {
+        fputs("{\"references\": 0, \"footprint\": 0, \"curves\": []}\n", mf);
+    } else if (fmt == VMS_CSV) {
+        fputs("policy,frames,faults,miss_ratio\n", mf);
+        for (const char *s = p->o->policies; *s;) {
+            size_t n = strcspn(s, ",");
+            fprintf(mf, "%.*s,,0,\n", (int)n, s);
+            s += n + (s[n] == ',');
+        }
+    } else {
+        fputs("0 references, footprint 0 pages: no curve\n", mf);
+    }
+    if (fclose(mf) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
 
 /* A CSV field, quoted when it holds a comma, quote or line break. */
 static void mrc_csv_field(FILE *f, const char *s)
@@ -303,22 +337,28 @@ static void mrc_prov_csv(FILE *f, const struct mrc_prov *p, const char *status)
 
 /* The curves with their provenance: JSON gains the objects vmsim, run, inputs and the
  * status first; CSV gains columns at the end of every row (the curve's columns stay
- * first); text starts with a one-line summary. */
+ * first); text starts with a one-line summary. m is NULL for an empty input (p->empty). */
 static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct mrc_prov *p,
                       FILE *out)
 {
     char *buf = NULL;
     size_t len = 0;
-    FILE *mf = open_memstream(&buf, &len);
-    if (!mf)
-        return cli_usage_error("out of memory");
-    struct vms_error e = {0};
-    vms_mrc_print(m, mf, fmt, &e); /* finished: cannot fail but for memory */
-    if (fclose(mf) != 0 || !buf) {
-        free(buf);
-        return cli_usage_error("out of memory");
+    if (!m) {
+        buf = mrc_print_empty(p, fmt, &len);
+    } else {
+        FILE *mf = open_memstream(&buf, &len);
+        if (!mf)
+            return cli_usage_error("out of memory");
+        struct vms_error e = {0};
+        vms_mrc_print(m, mf, fmt, &e); /* finished: cannot fail but for memory */
+        if (fclose(mf) != 0) {
+            free(buf);
+            buf = NULL;
+        }
     }
-    const char *status = p->skipped ? "skipped" : "ok";
+    if (!buf)
+        return cli_usage_error("out of memory");
+    const char *status = mrc_status(p);
     if (fmt == VMS_JSON && len > 0 && buf[0] == '{') {
         fputc('{', out);
         mrc_prov_json(out, p, status);
@@ -347,7 +387,7 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
                p->sizes, p->o->params.seed, p->o->params.tau, p->o->params.bits,
                p->o->params.tick, p->o->simulate ? ", simulated" : "",
                p->o->shards_rate > 0 ? ", shards" : "", p->path, p->bytes, p->hash);
-        if (p->skipped)
+        if (p->skipped || p->empty)
             fprintf(out, "status: %s\n", status);
         fputs(p->trace_line, out);
         fwrite(buf, 1, len, out);
@@ -648,7 +688,9 @@ int cmd_mrc(int argc, char **argv)
                             &pg);
     else
         rc = mrc_read_refs(m, file, &prov, pl.ws ? &pl.refs : NULL);
-    if (rc == 0 && vms_mrc_finish(m, &e) < 0)
+    /* An empty input is a marked result without curves (exit status 1), as trace's is */
+    prov.empty = rc == 0 && vms_mrc_references(m) == 0;
+    if (rc == 0 && !prov.empty && vms_mrc_finish(m, &e) < 0)
         rc = cli_fail(&e);
     cli_progress_end(&pg);
     if (rc) {
@@ -658,7 +700,11 @@ int cmd_mrc(int argc, char **argv)
     if (prov.skipped) /* a completed run with a mark: exit status 1 */
         cli_message("%s: %" PRIu64 " malformed line%s skipped", prov.path, prov.skipped,
                     prov.skipped == 1 ? "" : "s");
-    if (fmt == VMS_CSV) { /* text and JSON say so themselves */
+    if (prov.empty)
+        cli_message("warning: %s: %s%s", prov.path,
+                    trace ? "empty trace (no records)" : "empty reference string (no references)",
+                    pl.svg || pl.png || pl.ws ? "; no plot drawn" : "");
+    if (fmt == VMS_CSV && !prov.empty) { /* text and JSON say so themselves */
         size_t above = 0;
         for (size_t i = 0; i < nsizes; i++)
             above += sizes[i] > vms_mrc_footprint(m);
@@ -666,13 +712,17 @@ int cmd_mrc(int argc, char **argv)
             cli_message("%zu sizes above the footprint left out: from %llu frames on, only "
                         "the cold misses", above, (unsigned long long)vms_mrc_footprint(m));
     }
-    rc = mrc_output(m, fmt, &prov, out);
+    rc = mrc_output(prov.empty ? NULL : m, fmt, &prov, out);
     if (fflush(out) != 0 || ferror(out))
         rc = cli_usage_error("%s: write error (disk full?)",
                              out_path ? out_path : "standard output");
-    if (rc == 0 && prov.skipped)
+    if (rc == 0 && (prov.skipped || prov.empty))
         rc = 1;
-    if (rc != 2) {
+    if (prov.empty) { /* the plot files made at the start stay empty: remove them */
+        for (int i = 0; i < 3; i++)
+            if (plot_path[i])
+                unlink(plot_path[i]);
+    } else if (rc != 2) {
         int d = mrc_draw(m, &pl);
         if (d)
             rc = d;

@@ -99,7 +99,7 @@ int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out)
 
 /* The run's and its input's provenance (docs/statistics.md, "Provenance") around what
  * the library printed into buf: JSON gains the objects vmsim, run and inputs first, CSV
- * columns at the end of every row. */
+ * columns at the end of every row, text a one-line summary first. */
 struct pages_prov {
     const struct vms_pages_opts *o;
     bool series;
@@ -179,6 +179,15 @@ static void pages_output(const char *buf, size_t len, enum vms_format fmt,
         }
         return;
     }
+    /* text: a one-line summary of the same first */
+    printf("vmsim %s (%s): pages policy %s, ", vms_version(), vms_build(), policy);
+    if (p->series)
+        printf("tau %" PRIu64, p->o->params.tau);
+    else
+        printf("frames %" PRIu32 ", seed %" PRIu64 ", tau %" PRIu64 ", bits %u, tick %" PRIu32,
+               p->o->frames, p->o->params.seed, p->o->params.tau, p->o->params.bits,
+               p->o->params.tick);
+    printf("; %s %" PRIu64 " bytes hash %016" PRIx64 "\n", p->path, p->bytes, p->hash);
     fwrite(buf, 1, len, stdout);
 }
 

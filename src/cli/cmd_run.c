@@ -2,6 +2,7 @@
  * kernel; --check: none, validate only; default: the simulated kernel). */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,15 @@
 static void run_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vmsim run [--json] [--audit] [--workdir DIR] [--keep] [FILE.vms]\n"
+            "usage: vmsim run [--echo] [--json] [--audit] [--workdir DIR] [--keep] [FILE.vms]\n"
             "       vmsim run --on-linux [--workdir DIR] [--keep] [--timeout S] FILE.vms\n"
             "       vmsim run --check FILE.vms\n"
             "       vmsim run --print-demo\n"
             "\n"
             "Run a scenario (docs/scenario.md; FILE may be - for standard input) on the simulated\n"
             "machine and kernel; without FILE, run the built-in demonstration (fork and COW, a\n"
-            "shared file mapping, swapping under pressure, faults, statistics). One command\n"
+            "shared file mapping, swapping under pressure, faults, statistics), which tells its\n"
+            "story and echoes each command (\"> COMMAND\") before its output. One command\n"
             "per line, # starts a comment; sizes take K/KiB, M/MiB, G/GiB and Npages/N pages.\n"
             "\n"
             "setup (before the first spawn):\n"
@@ -36,6 +38,8 @@ static void run_usage(FILE *f)
             "\n"
             "options:\n"
             "  --check         parse and validate only; print nothing (exit 0 or 2)\n"
+            "  --echo          print each command, as \"> COMMAND\", before its output (the\n"
+            "                  demonstration always does)\n"
             "  --json          `stats` prints the statistics as JSON\n"
             "  --audit         check every kernel invariant after each command (slow; exit 2\n"
             "                  with the violation if one fails)\n"
@@ -43,12 +47,13 @@ static void run_usage(FILE *f)
             "  --on-linux      run on the host's kernel: each scenario process a real process,\n"
             "                  faults real signals; lines Linux cannot answer start with '# '\n"
             "  --workdir DIR   create the scenario's files (and the swap file) in DIR (default:\n"
-            "                  a fresh temporary directory, removed afterwards)\n"
+            "                  a fresh temporary directory, removed afterwards; on a tmpfs\n"
+            "                  with --on-linux, which warns when DIR is not on one)\n"
             "  --keep          keep the temporary directory (its path is printed on stderr)\n"
             "  --timeout S     seconds a process may take over one command (default 60)\n"
             "\n"
-            "A warning goes to stderr when the run thrashes (most of the simulated time spent on\n"
-            "swap-ins). Policies: `vmsim pages --help` (all but opt).\n"
+            "A note goes to stderr when the run thrashes (most of the simulated time spent on\n"
+            "swap-ins; the run is complete). Policies: `vmsim pages --help` (all but opt).\n"
             "\n"
             "exit status: 0 ok, 1 an expect or check failed, 2 bad input or a failed system call\n");
 }
@@ -71,10 +76,11 @@ int cmd_run(int argc, char **argv)
         {"workdir", required_argument, NULL, 'w'}, {"keep", no_argument, NULL, 'k'},
         {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},   {"audit", no_argument, NULL, 'a'},
-        {"print-demo", no_argument, NULL, 'D'},
+        {"print-demo", no_argument, NULL, 'D'}, {"echo", no_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
     bool check = false, on_linux = false, json = false, audit = false, print_demo = false;
+    bool echo = false;
     struct vms_linux_opts lopt = {0};
     int c;
     optind = 1;
@@ -88,6 +94,7 @@ int cmd_run(int argc, char **argv)
         case 'j': json = true; break;
         case 'a': audit = true; break;
         case 'D': print_demo = true; break;
+        case 'e': echo = true; break;
         case 't': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -103,6 +110,9 @@ int cmd_run(int argc, char **argv)
     }
     if (check && on_linux)
         return cli_usage_error("--check and --on-linux exclude each other");
+    if (echo && on_linux)
+        return cli_usage_error("--echo is for the simulator (--on-linux prints the "
+                               "contract lines only)");
     if (print_demo) {
         fwrite(cli_demo_text, 1, cli_demo_len, stdout);
         return 0;
@@ -116,8 +126,25 @@ int cmd_run(int argc, char **argv)
 
     struct vms_error e = {0};
     struct vms_scenario *sc = NULL;
-    if ((demo ? vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e)
-              : vms_scenario_load(argv[optind], &sc, &e)) < 0) {
+    /* The text the echo prints from: the demonstration's, or the file's read here */
+    struct cli_script script = {.text = cli_demo_text, .len = cli_demo_len, .narrate = demo,
+                                .echo = demo || echo};
+    char *text = NULL;
+    int prc;
+    if (demo) {
+        prc = vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e);
+    } else if (echo && !check) {
+        const char *path = argv[optind];
+        if (!(text = cli_read_file(path, &script.len)))
+            return cli_usage_error("%s: %s", path, strerror(errno));
+        script.text = text;
+        prc = vms_scenario_parse(text, script.len, strcmp(path, "-") ? path : "<stdin>", &sc,
+                                 &e);
+    } else {
+        prc = vms_scenario_load(argv[optind], &sc, &e);
+    }
+    if (prc < 0) {
+        free(text);
         /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's, led by "vmsim run: ". */
         return run_status(-1, &e);
     }
@@ -129,12 +156,15 @@ int cmd_run(int argc, char **argv)
         status = run_status(vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e), &e);
     } else {
         struct vms_run_opts ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .audit = audit};
-        if (demo)
-            ropt.before_line = cli_demo_narrate;
+        if (script.echo) {
+            ropt.before_line = cli_script_before_line;
+            ropt.ctx = &script;
+        }
         fflush(stdout);
         status = run_status(
             vms_scenario_run(sc, &ropt, stdout, json ? VMS_JSON : VMS_TEXT, stderr, &e), &e);
     }
     vms_scenario_destroy(sc);
+    free(text);
     return status;
 }

@@ -16,7 +16,8 @@ static void help(FILE *f)
             "fault or PPN, PA, CO/CI/CT, cache hit or miss, and the byte returned.\n"
             "\n"
             "  --state FILE    the machine state (e.g. examples/csapp-small.state)\n"
-            "  --json          one JSON object per VA, one per line (JSON Lines)\n"
+            "  --json          one JSON object per VA, one per line (JSON Lines), after a\n"
+            "                  first line with the provenance (version, machine, state file)\n"
             "  --sequential    let the state evolve from one VA to the next (TLB and cache\n"
             "                  fills, replacement, A/D bits); default: each VA from the state\n"
             "  --access KIND   load (default), store or fetch\n");
@@ -75,6 +76,12 @@ int cmd_translate(int argc, char **argv)
         for (int i = optind; i < argc && !rc; i++)
             if (vms_translate(t, argv[i], NULL, VMS_TEXT, &e))
                 rc = cli_fail(&e);
+        /* JSON Lines: where the translations come from first (docs/state-format.md) */
+        if (!rc && json) {
+            int r = vms_translate_provenance(t, (size_t)(argc - optind), stdout, &e);
+            if (r && r != -VMS_EIO)
+                rc = cli_fail(&e);
+        }
         for (int i = optind; i < argc && !rc; i++) {
             if (!json && i > optind)
                 putchar('\n');

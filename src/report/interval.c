@@ -57,6 +57,23 @@ static bool iv_line(FILE *f, char **buf, size_t *cap, bool *oom)
     return true;
 }
 
+/* The end of the CSV field at p (RFC 4180: a quoted field may hold commas and doubled
+ * quotes): the comma or NUL after it, NULL for a quote never closed. */
+static char *iv_field_end(char *p)
+{
+    if (*p != '"')
+        return p + strcspn(p, ",");
+    for (p++;; p++) {
+        if (!*p)
+            return NULL;
+        if (*p == '"') {
+            if (p[1] != '"')
+                return *++p == ',' || !*p ? p : p + strcspn(p, ",");
+            p++;
+        }
+    }
+}
+
 int vms_interval_plot(FILE *csv, const char *name, const struct vms_plot_opts *o, FILE *out,
                       struct vms_error *e)
 {
@@ -107,21 +124,33 @@ int vms_interval_plot(FILE *csv, const char *name, const struct vms_plot_opts *o
         double *row = v + rows * IV_NCOL;
         for (int k = 0; k < IV_NCOL; k++)
             row[k] = NAN;
+        /* the columns the plot reads are numbers; the others (the provenance: version,
+         * machine, paths, quoted lists) are skipped */
         size_t i = 0;
         for (char *p = line;; i++) {
-            char *end;
-            double x = strtod(p, &end);
-            if (end == p || (*end && *end != ',') || !isfinite(x)) {
-                rc = err_set(e, VMS_EINVAL, "%s:%zu:%zu: expected a number", name, lineno,
-                             (size_t)(p - line) + 1);
-                goto out;
-            }
+            char *f = p, *fend = iv_field_end(p);
+            int want = -1;
             for (int k = 0; k < IV_NCOL; k++)
                 if (col[k] == (int)i)
-                    row[k] = x;
-            if (!*end)
+                    want = k;
+            if (!fend) {
+                rc = err_set(e, VMS_EINVAL, "%s:%zu:%zu: expected a closing quote", name,
+                             lineno, (size_t)(f - line) + 1);
+                goto out;
+            }
+            if (want >= 0) {
+                char *end;
+                double x = strtod(f, &end);
+                if (end == f || end != fend || !isfinite(x)) {
+                    rc = err_set(e, VMS_EINVAL, "%s:%zu:%zu: expected a number", name, lineno,
+                                 (size_t)(f - line) + 1);
+                    goto out;
+                }
+                row[want] = x;
+            }
+            if (!*fend)
                 break;
-            p = end + 1;
+            p = fend + 1;
         }
         if (i + 1 != ncols) {
             rc = err_set(e, VMS_EINVAL, "%s:%zu: expected %zu columns as in the header, found "

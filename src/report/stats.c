@@ -2,6 +2,7 @@
 #include "report/stats.h"
 
 #include "base/alloc.h"
+#include "base/err.h"
 #include "hw/mmu.h"
 
 #include <inttypes.h>
@@ -506,7 +507,46 @@ static void print_run_text(const struct stats *total, const struct stats_proc *p
 
 /* ---- provenance (docs/statistics.md, "Provenance") */
 
-static void prov_json(const struct stats_prov *p, FILE *out)
+int stats_prov_machine(const struct vms_config *cfg, struct stats_kv **config, size_t *n,
+                       char **changed, struct vms_error *e)
+{
+    size_t nk = vms_config_key_count();
+    struct vms_config *preset = NULL;
+    vms_config_create(vms_config_name(cfg), &preset, NULL); /* NULL: nothing to compare */
+    struct stats_kv *kv = vms_calloc(nk ? nk : 1, sizeof *kv);
+    size_t clen = 1;
+    for (size_t i = 0; i < nk; i++)
+        clen += strlen(vms_config_key_name(i)) + 66;
+    char *ch = vms_malloc(clen);
+    if (!kv || !ch) {
+        vms_config_destroy(preset);
+        vms_free(kv);
+        vms_free(ch);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    size_t cl = 0;
+    ch[0] = '\0';
+    for (size_t i = 0; i < nk; i++) {
+        kv[i].key = vms_config_key_name(i);
+        vms_config_get(cfg, kv[i].key, kv[i].value, sizeof kv[i].value, NULL);
+        char was[64] = "";
+        if (preset)
+            vms_config_get(preset, kv[i].key, was, sizeof was, NULL);
+        if (preset && strcmp(was, kv[i].value) != 0) {
+            int w = snprintf(ch + cl, clen - cl, "%s%s=%s", cl ? " " : "", kv[i].key,
+                             kv[i].value);
+            if (w > 0 && (size_t)w < clen - cl)
+                cl += (size_t)w;
+        }
+    }
+    vms_config_destroy(preset);
+    *config = kv;
+    *n = nk;
+    *changed = ch;
+    return 0;
+}
+
+void stats_prov_json(const struct stats_prov *p, FILE *out)
 {
     fputs("\"vmsim\":{\"version\":", out);
     stats_json_string(out, vms_version());
@@ -522,14 +562,20 @@ static void prov_json(const struct stats_prov *p, FILE *out)
         fputc(':', out);
         stats_json_string(out, p->config[i].value);
     }
-    fprintf(out, "},\"memory\":%" PRIu64 ",\"swap\":%" PRIu64 ",\"policy\":", p->memory,
-            p->swap);
-    stats_json_string(out, p->policy);
-    fprintf(out, ",\"params\":{\"seed\":%" PRIu64 ",\"tau\":%" PRIu64 "},\"page_model\":",
-            p->seed, p->tau);
-    stats_json_string(out, p->page_model);
-    fprintf(out, ",\"quantum\":%" PRIu64 ",\"pcid\":%s},\"inputs\":[", p->quantum,
-            p->pcid ? "true" : "false");
+    fputc('}', out);
+    if (!p->machine_only) {
+        fprintf(out, ",\"memory\":%" PRIu64 ",\"swap\":%" PRIu64 ",\"policy\":", p->memory,
+                p->swap);
+        stats_json_string(out, p->policy);
+        fprintf(out, ",\"params\":{\"seed\":%" PRIu64 ",\"tau\":%" PRIu64 "},\"page_model\":",
+                p->seed, p->tau);
+        stats_json_string(out, p->page_model);
+        fprintf(out, ",\"quantum\":%" PRIu64 ",\"pcid\":%s", p->quantum,
+                p->pcid ? "true" : "false");
+    }
+    if (p->run_extra && *p->run_extra)
+        fprintf(out, ",%s", p->run_extra);
+    fputs("},\"inputs\":[", out);
     for (size_t i = 0; i < p->ninputs; i++) {
         const struct stats_input *in = &p->inputs[i];
         fputs(i ? ",{\"path\":" : "{\"path\":", out);
@@ -545,7 +591,7 @@ static void prov_json(const struct stats_prov *p, FILE *out)
 }
 
 /* The provenance columns' names, each preceded by a comma. */
-static void prov_csv_head(const struct stats_prov *p, FILE *out)
+void stats_prov_csv_head(const struct stats_prov *p, FILE *out)
 {
     fputs(",vmsim.version,vmsim.build,run.machine", out);
     for (size_t i = 0; i < p->nconfig; i++)
@@ -573,8 +619,14 @@ static void prov_csv_inputs(const struct stats_prov *p, size_t first, size_t n,
         switch (f) {
         case PF_FORMAT: fputs(in->format, out); break;
         case PF_COMPRESSION: fputs(in->compression, out); break;
-        case PF_BYTES: fprintf(out, "%" PRIu64, in->bytes); break;
-        case PF_HASH: fprintf(out, "%016" PRIx64, in->hash); break;
+        case PF_BYTES:
+            if (!in->pending)
+                fprintf(out, "%" PRIu64, in->bytes);
+            break;
+        case PF_HASH:
+            if (!in->pending)
+                fprintf(out, "%016" PRIx64, in->hash);
+            break;
         case PF_COMPLETE: fputs(in->complete ? "true" : "false", out); break;
         }
     }
@@ -583,7 +635,7 @@ static void prov_csv_inputs(const struct stats_prov *p, size_t first, size_t n,
 }
 
 /* The provenance values for inputs [first, first + n), each preceded by a comma. */
-static void prov_csv_values(const struct stats_prov *p, size_t first, size_t n, FILE *out)
+void stats_prov_csv_values(const struct stats_prov *p, size_t first, size_t n, FILE *out)
 {
     fputc(',', out);
     stats_csv_field(out, vms_version());
@@ -627,7 +679,7 @@ static void print_run_json(const struct stats *total, const struct stats_proc *p
     em.first[0] = true;
     char word[96];
     if (meta && meta->prov)
-        prov_json(meta->prov, out);
+        stats_prov_json(meta->prov, out);
     if (meta) {
         fprintf(out, "\"status\":\"%s\",\"killed\":%zu",
                 vms_status_name(meta->marks, word, sizeof word), meta->killed);
@@ -664,7 +716,7 @@ static void print_run_csv(const struct stats *total, const struct stats_proc *pr
         struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = 1};
         fputs(meta ? "process,trace,status,killed" : "process,trace", out);
         if (meta && meta->prov)
-            prov_csv_head(meta->prov, out);
+            stats_prov_csv_head(meta->prov, out);
         emit(total, &em);
         fputc('\n', out);
     }
@@ -689,7 +741,7 @@ static void print_run_csv(const struct stats *total, const struct stats_proc *pr
     if (meta)
         fprintf(out, ",%s,%zu", vms_status_name(meta->marks, word, sizeof word), meta->killed);
     if (meta && meta->prov)
-        prov_csv_values(meta->prov, 0, n, out);
+        stats_prov_csv_values(meta->prov, 0, n, out);
     csv_row(total, out);
     for (size_t p = 0; p < n; p++) {
         fprintf(out, "%d,", procs[p].pid);
@@ -698,7 +750,7 @@ static void print_run_csv(const struct stats *total, const struct stats_proc *pr
             fprintf(out, ",%s,%d", vms_status_name(meta->proc_marks[p], word, sizeof word),
                     procs[p].killed ? 1 : 0);
         if (meta && meta->prov)
-            prov_csv_values(meta->prov, p, 1, out);
+            stats_prov_csv_values(meta->prov, p, 1, out);
         csv_row(procs[p].s, out);
     }
 }
@@ -777,7 +829,7 @@ static void print_row(const struct stats *s, const char *const *names,
         if (meta)
             fputs(n ? ",status,killed" : "status,killed", out);
         if (meta && meta->prov)
-            prov_csv_head(meta->prov, out);
+            stats_prov_csv_head(meta->prov, out);
         struct emitter em = {.out = out, .mode = EM_CSV_HEAD, .ncols = (int)n + (meta != NULL)};
         emit(s, &em);
         fputc('\n', out);
@@ -791,7 +843,7 @@ static void print_row(const struct stats *s, const char *const *names,
         fprintf(out, "%s%s,%zu", n ? "," : "", vms_status_name(meta->marks, word, sizeof word),
                 meta->killed);
     if (meta && meta->prov)
-        prov_csv_values(meta->prov, 0, meta->prov->ninputs, out);
+        stats_prov_csv_values(meta->prov, 0, meta->prov->ninputs, out);
     struct emitter em = {.out = out, .mode = EM_CSV_ROW, .ncols = (int)n + (meta != NULL)};
     emit(s, &em);
     fputc('\n', out);

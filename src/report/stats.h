@@ -75,6 +75,8 @@ struct stats_input {
     const char *path, *format, *compression;
     uint64_t bytes, hash; /* decompressed bytes read, their hash (trace/input.h) */
     bool complete;        /* the whole stream was read */
+    bool pending;         /* still being read (a time-series row): bytes and hash unknown,
+                             empty CSV cells */
 };
 
 /* One machine key and its value, as the key's syntax writes it. */
@@ -94,7 +96,24 @@ struct stats_prov {
     bool pcid;
     const struct stats_input *inputs; /* inputs[i]: process i + 1's */
     size_t ninputs;
+    /* A machine without a kernel (vmsim translate): "run" holds machine and config only,
+     * not memory, swap, policy, params, page_model, quantum, pcid. */
+    bool machine_only;
+    const char *run_extra; /* JSON members appended to "run" ("\"k\":v,..."), or NULL */
 };
+
+/* The machine part of a provenance: every key of cfg with its value (*config, *n of them)
+ * and the "KEY=VALUE ..." that differ from its preset (*changed, "" if none); the caller
+ * frees *config and *changed with vms_free. -VMS_ENOMEM on host OOM (nothing to free). */
+int stats_prov_machine(const struct vms_config *cfg, struct stats_kv **config, size_t *n,
+                       char **changed, struct vms_error *e);
+/* The provenance as JSON members: "vmsim":{...},"run":{...},"inputs":[...], each followed by
+ * a comma (the caller continues the object). */
+void stats_prov_json(const struct stats_prov *p, FILE *out);
+/* The provenance CSV columns: their names, and the values with inputs [first, first + n)
+ * (each field of several inputs joined by commas), each preceded by a comma. */
+void stats_prov_csv_head(const struct stats_prov *p, FILE *out);
+void stats_prov_csv_values(const struct stats_prov *p, size_t first, size_t n, FILE *out);
 
 /* What a run's output says besides the statistics: how it ended (docs/statistics.md,
  * "Status") and, with prov, where it came from. */

@@ -439,6 +439,30 @@ static void onlinux_teardown(struct onlinux_run *run)
     scn_workdir_fini(&run->wd);
 }
 
+/* The working directory: the --workdir, else a fresh one on a tmpfs (the simulator models
+ * tmpfs: on a disk file system such as ext4 the bytes stored past end-of-file in a file's
+ * last page do not survive writeback, docs/scenario-contract.md): $TMPDIR if it is one,
+ * else /dev/shm, else $XDG_RUNTIME_DIR; without any, $TMPDIR or /tmp. A directory that is
+ * not on a tmpfs gets one line on diag naming its file system. */
+static int onlinux_workdir(struct onlinux_run *run, const struct vms_linux_opts *opt, FILE *diag)
+{
+    const char *dir = opt ? opt->workdir : NULL, *parent = NULL;
+    if (!dir) {
+        const char *cands[] = {getenv("TMPDIR"), "/dev/shm", getenv("XDG_RUNTIME_DIR")};
+        parent = scn_tmpfs_dir(cands, sizeof cands / sizeof cands[0]);
+    }
+    int rc = scn_workdir_init(&run->wd, run->sc, dir, parent, opt && opt->keep, diag, run->e);
+    char fs[64];
+    if (rc == 0 && !scn_fs_is_tmpfs(run->wd.path, fs, sizeof fs))
+        fprintf(diag,
+                "vmsim run: warning: --on-linux: %s is on %s, not tmpfs%s: there Linux may "
+                "zero at writeback the bytes stored past end-of-file in a file's last page, "
+                "which tmpfs (the simulator's model) keeps%s\n",
+                run->wd.path, fs, dir ? "" : " (none at $TMPDIR, /dev/shm, $XDG_RUNTIME_DIR)",
+                dir ? "" : "; --workdir DIR chooses the directory");
+    return rc;
+}
+
 int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_linux_opts *opt,
                               FILE *out, FILE *diag, struct vms_error *e)
 {
@@ -447,7 +471,7 @@ int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_li
     run.timeout_ms = (int)(timeout > 86400 ? 86400 : timeout) * 1000;
     run.o = (struct scn_out){sc, out, diag, 0};
     run.m = (struct model){.release = onlinux_release, .ctx = &run};
-    int rc = scn_workdir_init(&run.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
+    int rc = onlinux_workdir(&run, opt, diag);
     if (rc == 0)
         rc = onlinux_start_zygote(&run);
     long host_page = sysconf(_SC_PAGESIZE);

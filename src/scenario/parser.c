@@ -818,6 +818,8 @@ int scenario_parse(const char *text, size_t len, const char *filename, struct vm
     }
     memcpy(sc->text, text, len);
     sc->text[len] = '\0';
+    sc->bytes = len;
+    sc->hash = vms_input_hash(text, len);
     sc->machine = VMS_DEFAULT_MACHINE;
     if ((rc = parser_preset_page_size(VMS_DEFAULT_MACHINE, &sc->page_size, e)) < 0)
         goto fail;

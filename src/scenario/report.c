@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 
 __attribute__((format(printf, 3, 4))) static void failed(struct scn_out *o, const struct scn_cmd *c,
                                                          const char *fmt, ...)
@@ -113,7 +116,7 @@ void scn_report_file(struct scn_out *o, const struct scn_cmd *c, uint64_t v, boo
 /* ---------------------------------------------------------------- working directory */
 
 int scn_workdir_init(struct scn_workdir *w, const struct vms_scenario *sc, const char *dir,
-                     bool keep, FILE *diag, struct vms_error *e)
+                     const char *parent, bool keep, FILE *diag, struct vms_error *e)
 {
     memset(w, 0, sizeof *w);
     w->files = vms_calloc(sc->ncmds + 1, sizeof *w->files);
@@ -126,7 +129,7 @@ int scn_workdir_init(struct scn_workdir *w, const struct vms_scenario *sc, const
             return err_set(e, VMS_EIO, "--workdir: %s: %s", dir, strerror(errno));
         return 0;
     }
-    const char *tmp = getenv("TMPDIR");
+    const char *tmp = parent ? parent : getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
     char templ[PATH_MAX];
@@ -140,8 +143,58 @@ int scn_workdir_init(struct scn_workdir *w, const struct vms_scenario *sc, const
     }
     w->remove = !keep;
     if (keep)
-        fprintf(diag, "vmsim: working directory %s kept\n", w->path);
+        fprintf(diag, "vmsim run: working directory %s kept\n", w->path);
     return 0;
+}
+
+#ifdef __linux__
+/* The names of the file systems a working directory is likely on (linux/magic.h). */
+static const struct {
+    unsigned long magic;
+    const char *name;
+} fs_names[] = {
+    {0x01021994, "tmpfs"},  {0xef53, "ext2/ext3/ext4"}, {0x58465342, "xfs"},
+    {0x9123683e, "btrfs"},  {0x794c7630, "overlayfs"},  {0x6969, "nfs"},
+    {0x2fc12fc1, "zfs"},    {0xf2f52010, "f2fs"},       {0x65735546, "fuse"},
+    {0x01021997, "9p"},     {0x858458f6, "ramfs"},      {0x9fa0, "proc"},
+    {0x62656572, "sysfs"},  {0x4d44, "vfat"},           {0xff534d42, "cifs"},
+    {0xfe534d42, "smb2"},   {0x5346544e, "ntfs"},       {0x64626720, "debugfs"},
+};
+#endif
+
+bool scn_fs_is_tmpfs(const char *path, char *name, size_t n)
+{
+#ifdef __linux__
+    struct statfs st;
+    if (statfs(path, &st) == 0) {
+        unsigned long magic = (unsigned long)st.f_type & 0xffffffffu;
+        for (size_t i = 0; i < sizeof fs_names / sizeof fs_names[0]; i++)
+            if (fs_names[i].magic == magic) {
+                if (n)
+                    snprintf(name, n, "%s", fs_names[i].name);
+                return i == 0;
+            }
+        if (n)
+            snprintf(name, n, "type 0x%lx", magic);
+        return false;
+    }
+#else
+    (void)path;
+#endif
+    if (n)
+        snprintf(name, n, "unknown");
+    return false;
+}
+
+const char *scn_tmpfs_dir(const char *const *cands, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (cands[i] && *cands[i] && stat(cands[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+            access(cands[i], W_OK | X_OK) == 0 && scn_fs_is_tmpfs(cands[i], NULL, 0))
+            return cands[i];
+    }
+    return NULL;
 }
 
 void scn_workdir_fini(struct scn_workdir *w)

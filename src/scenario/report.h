@@ -40,10 +40,17 @@ struct scn_workdir {
     size_t nfiles;
 };
 
-/* dir: the --workdir (created if missing) or NULL for a fresh temporary directory (kept
- * when keep; its path is then printed on diag). */
+/* dir: the --workdir (created if missing) or NULL for a fresh temporary directory in
+ * parent (NULL: $TMPDIR, else /tmp), kept when keep (its path is then printed on diag). */
 int scn_workdir_init(struct scn_workdir *w, const struct vms_scenario *sc, const char *dir,
-                     bool keep, FILE *diag, struct vms_error *e);
+                     const char *parent, bool keep, FILE *diag, struct vms_error *e);
+/* Whether the file system holding path is a tmpfs (statfs f_type TMPFS_MAGIC, Linux); its
+ * name ("tmpfs", "ext2/ext3/ext4", "xfs", ..., else "type 0xNNNN") into name (n bytes; n may be 0).
+ * False with "unknown" when path cannot be examined or the host is not Linux. */
+bool scn_fs_is_tmpfs(const char *path, char *name, size_t n);
+/* The first of the n candidate directories that exists, is writable and is on a tmpfs;
+ * NULL entries are skipped. NULL when there is none. */
+const char *scn_tmpfs_dir(const char *const *cands, size_t n);
 void scn_workdir_fini(struct scn_workdir *w);
 /* Creates the file of a `file NAME SIZE ...` line. */
 int scn_workdir_make_file(struct scn_workdir *w, const struct vms_scenario *sc,

@@ -102,6 +102,7 @@ struct vms_scenario {
     size_t ncmds;
     const char *machine;     /* the machine preset in effect (VMS_DEFAULT_MACHINE by default) */
     uint64_t page_size;      /* its page size in bytes (with a page_size= override) */
+    uint64_t bytes, hash;    /* the source's identity: its length and vms_input_hash */
     char *text;              /* private: the source, tokens NUL-terminated in place */
     struct scn_arena *arena; /* private: strings and arrays */
 };

@@ -123,7 +123,13 @@ TEST(plot_interval_errors)
         {"a,b\n1,2\n", "rows.csv:1: expected the header of --interval rows"},
         {"references,x\n1,2\n", NULL}, /* fine: nothing to draw but references */
         {"references,x\n", "rows.csv: no --interval rows to plot"},
-        {"references,x\n1,2\n3,zz\n", "rows.csv:3:3: expected a number"},
+        {"references,x\n1,2\nzz,3\n", "rows.csv:3:1: expected a number"},
+        {"x,references\n1,2\n3,2z\n", "rows.csv:3:3: expected a number"},
+        /* the columns not plotted may hold anything, quoted fields with commas and quotes
+         * included (the provenance columns) */
+        {"references,v,x\n1,1.0.0,\"a,\"\"b\"\"\"\n2,core-i7,\"\"\n", NULL},
+        {"references,x,y\n1,\"a,b,2\n", "rows.csv:2:3: expected a closing quote"},
+        {"references,x,y\n1,\"a,b\",2,4\n", "rows.csv:2: expected 3 columns as in the header, found 4"},
         {"references,x\n1,2,3\n", "rows.csv:2: expected 2 columns as in the header, found 3"},
         {"references,x\n1\n", "rows.csv:2: expected 2 columns as in the header, found 1"},
     };

@@ -534,7 +534,16 @@ TEST(scenario_public_run_formats)
         } else {
             CHECK_EQ(rc, 0);
             CHECK_CONTAINS(buf, "P store A 8 0x7\n");
-            CHECK_CONTAINS(buf, fmt == VMS_JSON ? "\n{\"references\":1," : "\n  statistics:\n");
+            CHECK_CONTAINS(buf, fmt == VMS_JSON ? "\n{\"vmsim\":{\"version\":" : "\n  statistics:\n");
+            /* JSON: the provenance (the scenario's text is its input), then the statistics */
+            if (fmt == VMS_JSON) {
+                char want[160];
+                snprintf(want, sizeof want, "\"inputs\":[{\"path\":\"f.vms\",\"format\":\"vms\","
+                         "\"compression\":\"none\",\"bytes\":%zu,\"hash\":\"%016" PRIx64
+                         "\",\"complete\":true}],\"references\":1,", strlen(text),
+                         vms_input_hash(text, strlen(text)));
+                CHECK_CONTAINS(buf, want);
+            }
         }
         free(buf);
     }

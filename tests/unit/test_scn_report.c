@@ -134,3 +134,29 @@ TEST(gen_first_diff_byte)
     CHECK_EQ(gen_first_diff(0x1200, 0x3400), 1u);
     CHECK_EQ(gen_first_diff(0xff00000000000000ull, 0), 7u);
 }
+
+/* The working directory's file system: /proc is procfs, never a tmpfs, and a candidate that
+ * does not exist or is no directory is skipped; /dev/shm is chosen when it is a tmpfs. */
+TEST(scn_tmpfs_dir_picks_a_tmpfs)
+{
+#ifdef __linux__
+    char name[64];
+    CHECK(!scn_fs_is_tmpfs("/proc", name, sizeof name));
+    CHECK_STR(name, "proc");
+    CHECK(!scn_fs_is_tmpfs("/no/such/dir", name, sizeof name));
+    CHECK_STR(name, "unknown");
+    const char *none[] = {NULL, "", "/no/such/dir", "/proc", "/dev/null"};
+    CHECK(scn_tmpfs_dir(none, 5) == NULL);
+    CHECK(scn_tmpfs_dir(none, 0) == NULL);
+    bool shm = scn_fs_is_tmpfs("/dev/shm", name, sizeof name);
+    if (!shm) {
+        harness_skip("/dev/shm is not a tmpfs here (%s)", name);
+        return;
+    }
+    CHECK_STR(name, "tmpfs");
+    const char *cands[] = {"/no/such/dir", "/proc", "/dev/shm", "/tmp"};
+    CHECK_STR(scn_tmpfs_dir(cands, 4), "/dev/shm");
+#else
+    harness_skip("statfs file system types are Linux's");
+#endif
+}

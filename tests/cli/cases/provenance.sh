@@ -101,4 +101,55 @@ has "$tmp/pj" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":
 "$VMSIM" pages --ws-series --tau 2 --csv --file $refs > "$tmp/pc" || bad "pages --ws-series --csv"
 [ "$(grep -c ",1.0.0,.*,ws,2,$refs,refs,$(wc -c < $refs | tr -d ' '),$("$inhash" < $refs)\$" "$tmp/pc")" = "$(($(wc -l < "$tmp/pc") - 1))" ] ||
     bad "pages CSV rows"
+# translate --json: a first line with the provenance, the machine's every key (as
+# `vmsim machines --keys` gives them for the state's machine) and the state file's identity
+st=examples/csapp-small.state
+"$VMSIM" translate --json --sequential --access store --state $st 0x03d4 0x0020 > "$tmp/tj" || bad "translate --json"
+[ "$(wc -l < "$tmp/tj")" = 3 ] || bad "translate --json: $(wc -l < "$tmp/tj") lines, expected 3"
+head -1 "$tmp/tj" > "$tmp/tj1"
+has "$tmp/tj1" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"csapp-small\",\"config\":{\"va_bits\":\"14\",\"pa_bits\":\"12\","
+has "$tmp/tj1" "},\"access\":\"store\",\"sequential\":true},\"inputs\":\\[{\"path\":\"$st\",\"format\":\"state\",\"compression\":\"none\",\"bytes\":$(wc -c < $st | tr -d ' '),\"hash\":\"$("$inhash" < $st)\",\"complete\":true}\\],\"translations\":2}\$"
+"$VMSIM" machines --keys csapp-small | tail -n +2 | while read -r key val rest; do
+    grep -q "\"$key\":\"$val\"" "$tmp/tj1" || { echo "FAIL: translate: key $key=$val missing" >&2; exit 1; }
+done || fail=1
+sed -n 2p "$tmp/tj" | grep -q '^{"va":980,' || bad "translate --json: the first translation is not line 2"
+# pages text: the first line sums the same up (reference string as arguments, a file, the series)
+"$VMSIM" pages --frames 3 --policy clock --seed 4 7 0 1 2w > "$tmp/pt" || bad "pages"
+[ "$(head -1 "$tmp/pt")" = "vmsim 1.0.0 ($build): pages policy clock, frames 3, seed 4, tau 0, bits 0, tick 0; arguments 8 bytes hash $(printf '7 0 1 2w' | "$inhash")" ] ||
+    bad "pages text first line: $(head -1 "$tmp/pt")"
+[ "$(sed -n 2p "$tmp/pt")" = "clock with 3 frames" ] || bad "pages: the table does not follow"
+"$VMSIM" pages --ws-series --tau 2 --file $refs > "$tmp/pt" || bad "pages --ws-series"
+[ "$(head -1 "$tmp/pt")" = "vmsim 1.0.0 ($build): pages policy ws, tau 2; $refs $(wc -c < $refs | tr -d ' ') bytes hash $("$inhash" < $refs)" ] ||
+    bad "pages --ws-series text first line: $(head -1 "$tmp/pt")"
+# run --json: each stats object starts with the scenario's machine (every key, after the
+# machine line's overrides), its setup and the scenario file's identity
+printf 'machine csapp-2level tlb.l1d=8:2\nmemory 1MiB\nswap 2MiB\npolicy fifo\nspawn P\nP mmap A 1page rw- private anon\nP store A 8 1\nstats\n' > "$tmp/s.vms"
+"$VMSIM" run --json "$tmp/s.vms" > "$tmp/rj" || bad "run --json"
+tail -1 "$tmp/rj" > "$tmp/rj1"
+has "$tmp/rj1" "^{\"vmsim\":{\"version\":\"1.0.0\",\"build\":\"$build\"},\"run\":{\"machine\":\"csapp-2level\",\"config\":{\"va_bits\":\"32\","
+has "$tmp/rj1" "},\"memory\":1048576,\"swap\":2097152,\"policy\":\"fifo\",\"params\":{\"seed\":1,\"tau\":0},\"page_model\":\"zero-page\",\"quantum\":0,\"pcid\":false},\"inputs\":\\[{\"path\":\"$tmp/s.vms\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/s.vms" | tr -d ' '),\"hash\":\"$("$inhash" < "$tmp/s.vms")\",\"complete\":true}\\],"
+has "$tmp/rj1" '"references":1,'
+"$VMSIM" machines --keys csapp-2level --set tlb.l1d=8:2 | tail -n +2 | while read -r key val rest; do
+    grep -q "\"$key\":\"$val\"" "$tmp/rj1" || { echo "FAIL: run: key $key=$val missing" >&2; exit 1; }
+done || fail=1
+# standard input is "-"; the demonstration is demo.vms, its script's bytes
+"$VMSIM" run --json - < "$tmp/s.vms" | tail -1 > "$tmp/rj1" || bad "run --json -"
+has "$tmp/rj1" "\"inputs\":\\[{\"path\":\"-\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/s.vms" | tr -d ' '),"
+"$VMSIM" run --print-demo > "$tmp/demo.vms"
+"$VMSIM" run --json 2>/dev/null | tail -1 > "$tmp/rj1" || bad "run --json (demo)"
+has "$tmp/rj1" "\"run\":{\"machine\":\"core-i7\",.*\"memory\":65536,\"swap\":8388608,\"policy\":\"clock\",.*\"inputs\":\\[{\"path\":\"demo.vms\",\"format\":\"vms\",\"compression\":\"none\",\"bytes\":$(wc -c < "$tmp/demo.vms" | tr -d ' '),\"hash\":\"$("$inhash" < "$tmp/demo.vms")\""
+# trace --interval: every row carries the columns trace and the provenance's after the
+# running totals; an input's bytes and hash are empty while it is being read, and the last
+# row (written at the end) has every input's whole identity
+"$VMSIM" trace --interval 100 --memory 1M $d/small.lackey $d/pages.lackey > "$tmp/iv" || bad "trace --interval"
+head -1 "$tmp/iv" | grep -q '^references,ifetches,.*,cycles,amat,trace,vmsim.version,vmsim.build,run.machine,run.config.va_bits,.*,run.memory,run.swap,run.policy,run.params.seed,run.params.tau,run.page_model,run.quantum,run.pcid,input.format,input.compression,input.bytes,input.hash,input.complete$' ||
+    bad "interval header: $(head -1 "$tmp/iv" | cut -c1-200)"
+ncol=$(head -1 "$tmp/iv" | tr ',' '\n' | wc -l)
+tail -1 "$tmp/iv" | grep -q ",\"$d/small.lackey,$d/pages.lackey\",1.0.0,\"$build\",core-i7,48,.*,1048576,0,clock,1,0,frame-per-page,10000,false,\"lackey,lackey\",\"none,none\",\"$plain_bytes,$(wc -c < $d/pages.lackey | tr -d ' ')\",\"$plain_hash,$pages_hash\",\"true,true\"\$" ||
+    bad "interval last row: $(tail -1 "$tmp/iv" | rev | cut -c1-200 | rev)"
+sed -n 2p "$tmp/iv" | grep -q ',"lackey,lackey","none,none",",",",","false,false"$' ||
+    bad "interval first row (inputs being read): $(sed -n 2p "$tmp/iv" | rev | cut -c1-80 | rev)"
+# the rows still plot (the plot reads its columns by name and skips the others)
+"$VMSIM" trace --interval 100 --svg "$tmp/iv.svg" $d/small.lackey > /dev/null || bad "trace --interval --svg"
+grep -q '<svg' "$tmp/iv.svg" || bad "no SVG from rows with provenance"
 exit $fail

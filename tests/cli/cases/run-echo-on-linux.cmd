@@ -1,0 +1,1 @@
+$VMSIM run --echo --on-linux tests/scenarios/fork-cow.vms

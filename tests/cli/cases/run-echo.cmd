@@ -1,0 +1,1 @@
+printf '# a comment line is not echoed\nspawn P   # trailing comment dropped\n  P mmap A 1page rw- private anon\n\nP store A 8 0x5\nP load A 8\nP load 0x1000 8\nfork P Q\nQ expect A 8 0x6\n' | $VMSIM run --echo -

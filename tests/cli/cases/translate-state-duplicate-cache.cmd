@@ -1,0 +1,1 @@
+t=$(mktemp) && printf 'cache 0x5 0 tag=0x0d valid=1 bytes=36,72,f0,1d\n' | cat examples/csapp-small.state - > "$t" && $VMSIM translate --state "$t" 0x03d4 2>"$t.err"; rc=$?; sed "s|$t|STATE|" "$t.err" >&2; rm -f "$t" "$t.err"; exit $rc
