@@ -60,6 +60,42 @@ const char *vms_strerror(int code);
  * M/MiB or G/GiB suffix (powers of two). false when malformed or too large. */
 bool vms_parse_size(const char *s, uint64_t *out);
 
+/* Result files (every output file the CLI writes goes through these): written to a
+ * temporary file beside the target and renamed over it by commit, after fsync, so a failed
+ * or abandoned run leaves an old result as it was and never a half-written file; a target
+ * that exists and is not a regular file (/dev/null, a terminal, a FIFO) is written in
+ * place, "-" is standard output. A new file gets mode 0666 less the umask, a replaced one
+ * keeps its mode; a symlink is kept and the file it points to replaced (a hard link to the
+ * old file keeps the old contents). open refuses an output that is an existing file which
+ * is also one of the n inputs — compared by device and inode, so links and other spellings
+ * count; input "-" is standard input — with -VMS_EINVAL "OUT: is also an input (IN)". */
+struct vms_output;
+int vms_output_open(const char *path, const char *const *inputs, size_t n,
+                    struct vms_output **out, struct vms_error *e);
+/* The same check alone: 0, or -VMS_EINVAL "OUT: is also an input (IN)". */
+int vms_output_check(const char *path, const char *const *inputs, size_t n,
+                     struct vms_error *e);
+FILE *vms_output_stream(struct vms_output *o); /* NULL when out of host memory */
+/* The file another program should write (the temporary file, or the target written in
+ * place): a gnuplot script's "set output", say. */
+const char *vms_output_path(const struct vms_output *o);
+/* Flush, fsync, rename over the target; on failure remove the temporary file (-VMS_EIO
+ * "OUT: write error (why)"). Frees o either way (NULL: 0). */
+int vms_output_commit(struct vms_output *o, struct vms_error *e);
+/* Discard: remove the temporary file, leave the target as it was; frees o (NULL-safe). */
+void vms_output_abort(struct vms_output *o);
+/* Remove the temporary file of every output still open, without freeing anything:
+ * async-signal-safe, for a handler of a fatal signal. */
+void vms_output_abort_all(void);
+
+/* Whole input files: path ("-" = standard input) into *buf, NUL-terminated (*len bytes,
+ * the NUL not counted; release with vms_read_file_free). More than max bytes is -VMS_EINVAL
+ * "PATH: WHAT larger than N MiB", so an endless input (/dev/zero) fails instead of growing
+ * the process; the open never blocks (a FIFO without a writer reads as empty). */
+int vms_read_file(const char *path, const char *what, size_t max, char **buf, size_t *len,
+                  struct vms_error *e);
+void vms_read_file_free(char *buf); /* NULL-safe */
+
 /* Output formats shared by every printer. */
 enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
 
@@ -419,18 +455,22 @@ uint64_t vms_input_hash(const void *data, size_t n);
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out);
 const char *vms_trace_kind_name(unsigned kind); /* "I", "L", "S", "M" */
 
-/* Writers; source is stored in a binary trace's header (NULL = ""). close writes the end
- * marker and flushes; it frees w even on failure (NULL: 0). */
+/* Writers; source is stored in a binary trace's header (NULL = ""). A path's trace goes to
+ * a temporary file beside it (vms_output_open), renamed over path by a close that wrote
+ * everything. close writes the end marker and flushes; it frees w even on failure (NULL:
+ * 0). abort discards the trace (path is left as it was) and frees w (NULL-safe). */
 int vms_trace_writer_open(const char *path, enum vms_trace_format fmt, const char *source,
                           struct vms_trace_writer **out, struct vms_error *e);
 int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs, size_t n,
                     struct vms_error *e);
 uint64_t vms_trace_writer_count(const struct vms_trace_writer *w);
 int vms_trace_writer_close(struct vms_trace_writer *w, struct vms_error *e);
+void vms_trace_writer_abort(struct vms_trace_writer *w);
 
 /* Convert a trace (any input format/compression) to fmt. source NULL = keep the input's
- * binary source description or write "converted from IN". counts may be NULL. On error the
- * output may be partially written. */
+ * binary source description or write "converted from IN". counts may be NULL. An out that
+ * is the input file itself (vms_output_check) is refused before anything is read; on error
+ * an old out is left as it was (nothing half-written replaces it). */
 int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt,
                       unsigned flags, const char *source, struct vms_trace_counts *counts,
                       struct vms_error *e);

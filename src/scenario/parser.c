@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/infile.h"
 #include "base/parse.h"
 #include "base/slurp.h"
 #include "base/types.h"
@@ -909,10 +910,11 @@ int vms_scenario_parse(const char *text, size_t len, const char *filename,
 
 int vms_scenario_load(const char *path, struct vms_scenario **out, struct vms_error *e)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     *out = NULL;
+    /* a scenario is a regular file (or standard input); the open never blocks */
+    FILE *f = infile_fopen(path, INFILE_REGULAR, "scenario", e);
     if (!f)
-        return err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+        return e ? -e->code : -VMS_EIO;
     char *buf;
     size_t n;
     int rc = slurp_file(f, path, "scenario", SCENARIO_MAX_BYTES, &buf, &n, e);
