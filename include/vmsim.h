@@ -729,10 +729,13 @@ int vms_kernel_mprotect(struct vms_kernel *k, int pid, uint64_t va, uint64_t len
                         struct vms_error *e);
 int vms_kernel_msync(struct vms_kernel *k, int pid, uint64_t va, uint64_t len,
                      struct vms_error *e);
-/* Move the break by delta bytes (negative shrinks; 0 just asks); *heap_start (may be NULL)
- * receives the heap's start (start_brk), so the break is heap_start + the sum of deltas. */
-int vms_kernel_brk(struct vms_kernel *k, int pid, int64_t delta, uint64_t *heap_start,
-                   struct vms_error *e);
+/* Move the break by size bytes, up or (shrink) down; size is any 64-bit size (0 just
+ * asks). *heap_start (may be NULL) receives the heap's start (start_brk), so the break is
+ * heap_start + the growths - the shrinks. A shrink below the heap's start, a growth past
+ * user space or into a mapping fails as Linux's brk does: -VMS_EINVAL "brk: ... (ENOMEM)",
+ * the break unchanged. */
+int vms_kernel_brk(struct vms_kernel *k, int pid, bool shrink, uint64_t size,
+                   uint64_t *heap_start, struct vms_error *e);
 
 /* ---- accesses: the process's load, store or instruction fetch at va
  *

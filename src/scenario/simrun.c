@@ -180,8 +180,7 @@ static int sim_memory(struct sim_run *r, struct model_proc *p, const struct scn_
         return rc ? sim_syscall_failed(r, rc, &ke) : 0;
     case SCN_BRK: {
         uint64_t heap;
-        int64_t d = c->brk_shrink ? -(int64_t)c->size : (int64_t)c->size;
-        rc = vms_kernel_brk(k, t, d, &heap, &ke);
+        rc = vms_kernel_brk(k, t, c->brk_shrink, c->size, &heap, &ke); /* any 64-bit size */
         if (rc)
             return sim_syscall_failed(r, rc, &ke);
         return model_bind(p, "heap", heap) ? err_set(r->e, VMS_ENOMEM, "out of memory") : 0;
