@@ -15,6 +15,7 @@
 #ifndef VMSIM_H
 #define VMSIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -512,6 +513,10 @@ struct vms_tracesim_opts {
     /* Called about every 2^20 references and once at the end (NULL = never). */
     void (*progress)(void *ctx, const struct vms_tracesim_progress *p);
     void *progress_ctx;
+    /* Interruption: when stop is not NULL and *stop becomes non-zero (a signal handler
+     * sets it), vms_tracesim_run stops after the batch of records it is running and
+     * returns 0 with the statistics so far, marked VMS_MARK_INTERRUPTED. NULL = never. */
+    const volatile sig_atomic_t *stop;
 };
 
 struct vms_tracesim;
@@ -545,6 +550,7 @@ bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
 #define VMS_MARK_SKIPPED 0x4u /* malformed input lines were skipped (VMS_TRACE_SKIP_BAD) */
 #define VMS_MARK_EMPTY 0x8u   /* the trace held no records */
 #define VMS_MARK_PARTIAL 0x10u /* the run stopped at an error (the statistics are partial) */
+#define VMS_MARK_INTERRUPTED 0x20u /* the run was stopped (opts.stop): partial statistics */
 /* The marks of process proc, or of the whole run (proc 0: every process's, and PARTIAL). */
 unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc);
 /* The status word of marks into buf (n bytes): "ok", or the marks' names joined by '+' in

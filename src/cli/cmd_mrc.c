@@ -2,6 +2,7 @@
  * by each record) or a page reference string; text, CSV, JSON, SVG, or PNG via gnuplot. */
 #include "cli/cli.h"
 #include "cli/gnuplot.h"
+#include "cli/interrupt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -203,6 +204,7 @@ struct mrc_prov {
     uint64_t page_size;  /* a trace's; 0 for a reference string */
     const char *path, *format, *compression;
     uint64_t bytes, hash, skipped;
+    int interrupted; /* the signal that stopped the reading (the curves are the prefix's) */
     char trace_line[512]; /* text output: what the trace held */
 };
 
@@ -307,7 +309,9 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
         free(buf);
         return cli_usage_error("mrc: out of memory");
     }
-    const char *status = p->skipped ? "skipped" : "ok";
+    const char *status = p->interrupted ? (p->skipped ? "skipped+interrupted" : "interrupted")
+                         : p->skipped   ? "skipped"
+                                        : "ok";
     if (fmt == VMS_JSON && len > 0 && buf[0] == '{') {
         fputc('{', out);
         mrc_prov_json(out, p, status);
@@ -336,8 +340,11 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
                p->sizes, p->o->params.seed, p->o->params.tau, p->o->params.bits,
                p->o->params.tick, p->o->simulate ? ", simulated" : "",
                p->o->shards_rate > 0 ? ", shards" : "", p->path, p->bytes, p->hash);
-        if (p->skipped)
+        if (p->skipped || p->interrupted)
             fprintf(out, "status: %s\n", status);
+        if (p->interrupted)
+            fprintf(out, "partial: the reading was interrupted; the curves are those of the "
+                         "references read\n");
         fputs(p->trace_line, out);
         fwrite(buf, 1, len, out);
     }
@@ -360,9 +367,10 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
         vms_trace_close(t);
         return cli_usage_error("%s: out of memory", path);
     }
-    long got;
+    long got = 0;
     int rc = 0;
-    while ((got = vms_trace_read(t, buf, BATCH, &e)) > 0)
+    /* SIGINT/SIGTERM stop the reading: the curves of what was read, marked interrupted */
+    while (!cli_stop && (got = vms_trace_read(t, buf, BATCH, &e)) > 0)
         if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0 ||
             (refs && vms_refs_add_records(refs, buf, (size_t)got, page_size, &e) < 0)) {
             rc = cli_usage_error("mrc: out of memory");
@@ -390,6 +398,7 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
         vms_trace_identity(t, &p->bytes, &p->hash);
         p->skipped = c.bad_lines;
         p->page_size = page_size;
+        p->interrupted = cli_stop;
     }
     free(buf);
     vms_trace_close(t);
@@ -623,6 +632,7 @@ int cmd_mrc(int argc, char **argv)
     }
     struct mrc_prov prov = {.o = &o, .sizes = sizes_text ? sizes_text : "all",
                             .machine = machine};
+    cli_interrupt_install();
     if (trace)
         rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov, pl.ws ? &pl.refs : NULL);
     else
@@ -651,10 +661,15 @@ int cmd_mrc(int argc, char **argv)
         rc = cli_usage_error("stdout: write error (disk full?)");
     if (rc == 0 && prov.skipped)
         rc = 1;
+    if (rc == 0 && prov.interrupted) { /* -o keeps the partial curves; no plots */
+        fprintf(stderr, "vmsim: mrc: interrupted by %s: the curves are those of the "
+                        "references read before it\n", cli_interrupt_name(prov.interrupted));
+        rc = 128 + prov.interrupted;
+    }
     if (out_file && vms_output_commit(out_file, &e) < 0 && rc != 2)
         rc = cli_fail(&e);
     out_file = NULL;
-    if (rc != 2) {
+    if (rc != 2 && !prov.interrupted) {
         int d = mrc_draw(m, &pl);
         if (d)
             rc = d;

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/gnuplot.h"
+#include "cli/interrupt.h"
 
 static void trace_usage(FILE *f)
 {
@@ -272,6 +273,8 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         a->o.progress = progress_draw;
         a->o.progress_ctx = &pg;
     }
+    a->o.stop = &cli_stop; /* SIGINT/SIGTERM: the statistics so far, marked interrupted */
+    cli_interrupt_install();
     FILE *rows = NULL; /* --interval rows for the plots, copied to out after the run */
     if (a->o.interval && (a->svg || a->png) && !(rows = tmpfile())) {
         for (int j = 0; j < 3; j++)
@@ -320,6 +323,14 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
      * exits 1: its statistics are printed, marked in their status field. */
     if (rc == 0 && (vms_tracesim_marks(s, 0) & ~VMS_MARK_PARTIAL))
         status = 1;
+    /* Interrupted: the statistics so far are printed (status "interrupted") and -o gets
+     * them; the plots are not drawn. Exit status 128 + the signal. */
+    int stopped = rc == 0 && (vms_tracesim_marks(s, 0) & VMS_MARK_INTERRUPTED) ? cli_stop : 0;
+    if (stopped) {
+        fprintf(stderr, "vmsim: trace: interrupted by %s: the statistics are partial\n",
+                cli_interrupt_name(stopped));
+        status = 128 + stopped;
+    }
     char tmsg[256];
     if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
         fprintf(stderr, "vmsim: warning: %s\n", tmsg);
