@@ -610,6 +610,11 @@ struct vms_run_opts {
     /* Called before the command on each line runs (may be NULL): narration, tracing. */
     void (*before_line)(void *ctx, unsigned line, FILE *out);
     void *ctx;
+    /* Interruption: when stop is not NULL and *stop becomes non-zero (a signal handler
+     * sets it), the run ends before its next command and returns 2, with "FILE:LINE:
+     * interrupted before this line" in e; the working directory is cleaned up as after
+     * any run. NULL = never. */
+    const volatile sig_atomic_t *stop;
 };
 
 /* Run the scenario on the simulated machine and kernel (vms_config_* and vms_kernel_*). Its
@@ -624,6 +629,7 @@ struct vms_linux_opts {
     const char *workdir; /* run directory for the scenario's files; NULL: a fresh one */
     bool keep;           /* keep the fresh temporary directory (a given workdir is kept) */
     unsigned timeout_s;  /* seconds a worker may take over one command; 0: 60 */
+    const volatile sig_atomic_t *stop; /* as vms_run_opts.stop: the workers are ended */
 };
 
 /* Run the scenario on the host's kernel: each scenario process is a real process, faults are

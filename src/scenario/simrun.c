@@ -385,6 +385,12 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
         return rc;
     rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, opt && opt->keep, diag, e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
+        if (opt && opt->stop && *opt->stop) {
+            err_set(e, VMS_OK, "%s:%u: interrupted before this line", sc->filename,
+                    sc->cmds[i].line);
+            rc = 2;
+            break;
+        }
         if (opt && opt->before_line)
             opt->before_line(opt->ctx, sc->cmds[i].line, out);
         rc = sim_command(&r, &sc->cmds[i]);
@@ -401,7 +407,7 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
     vms_kernel_destroy(r.k);
     vms_config_destroy(r.cfg);
     scn_workdir_fini(&r.wd);
-    if (rc < 0)
+    if (rc < 0 || rc == 2)
         return rc;
     return r.o.failed ? 1 : 0;
 }
