@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 static void merge_usage(FILE *f)
 {
@@ -58,6 +59,7 @@ int cmd_merge(int argc, char **argv)
     struct vms_output *of = NULL;
     struct vms_error e = {0};
     if (outpath && strcmp(outpath, "-") != 0) {
+        cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
         if (vms_output_open(outpath, ins, nins, &of, &e) < 0)
             return e.code == VMS_EINVAL ? cli_fail(&e) : cli_usage_error("-o: %s", e.msg);
         if (!(out = vms_output_stream(of))) {

@@ -1,5 +1,6 @@
 /* vmsim pages: the classic reference-string exercise (and working-set series). */
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -282,6 +283,8 @@ int cmd_pages(int argc, char **argv)
         /* a temporary file, renamed over the SVG once it is drawn; never the input */
         FILE *svg = NULL;
         struct vms_output *svg_file = NULL;
+        if (svg_path)
+            cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
         if (svg_path && (vms_output_open(svg_path, &file, file ? 1 : 0, &svg_file, &e) < 0 ||
                          !(svg = vms_output_stream(svg_file)))) {
             vms_output_abort(svg_file);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 static void record_usage(FILE *f)
 {
@@ -103,6 +104,7 @@ int cmd_record(int argc, char **argv)
     record_describe(desc, sizeof desc, prog);
     struct vms_error e = {0};
     struct vms_trace_writer *w = NULL;
+    cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
     if (vms_trace_writer_open(out, VMS_TRACE_VMSIM, desc, &w, &e) < 0)
         return cli_fail(&e);
     int fds[2];

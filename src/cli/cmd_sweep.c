@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 extern char **environ;
 
@@ -562,6 +563,7 @@ int cmd_sweep(int argc, char **argv)
         struct vms_output *ofile = NULL;
         if (out && strcmp(out, "-") != 0) {
             struct vms_error e = {0};
+            cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
             if ((status = sweep_open_output(&g, out, &ofile, &e)) != 0)
                 goto done;
             of = vms_output_stream(ofile);

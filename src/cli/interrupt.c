@@ -29,6 +29,23 @@ void cli_interrupt_install(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+static void cli_cleanup_handler(int sig)
+{
+    vms_output_abort_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_interrupt_cleanup_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_cleanup_handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 const char *cli_interrupt_name(int sig)
 {
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";

@@ -11,6 +11,10 @@
 extern volatile sig_atomic_t cli_stop;
 /* Catch SIGINT and SIGTERM (system calls restart; the handler only sets cli_stop). */
 void cli_interrupt_install(void);
+/* For commands that do not stop early (sweep, merge, record, pages): SIGINT or SIGTERM
+ * removes the temporary files of the outputs open, then ends the process as the signal
+ * does (the old output files stay as they were). */
+void cli_interrupt_cleanup_install(void);
 /* "SIGINT" or "SIGTERM" for cli_stop's value. */
 const char *cli_interrupt_name(int sig);
 
