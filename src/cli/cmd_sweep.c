@@ -572,7 +572,7 @@ int cmd_sweep(int argc, char **argv)
         if (ofile) {
             /* a table, partial or not, replaces the old one; no table leaves it alone */
             struct vms_error e = {0};
-            if (ftell(of) <= 0)
+            if (status == 2 && ftell(of) <= 0)
                 vms_output_abort(ofile);
             else if (vms_output_commit(ofile, &e) < 0 && status != 2)
                 status = cli_fail(&e);
