@@ -91,10 +91,12 @@ void vms_output_abort_all(void);
 
 /* Whole input files: path ("-" = standard input) into *buf, NUL-terminated (*len bytes,
  * the NUL not counted; release with vms_read_file_free). More than max bytes is -VMS_EINVAL
- * "PATH: WHAT larger than N MiB", so an endless input (/dev/zero) fails instead of growing
- * the process; the open never blocks (a FIFO without a writer reads as empty). */
-int vms_read_file(const char *path, const char *what, size_t max, char **buf, size_t *len,
-                  struct vms_error *e);
+ * "PATH: WHAT larger than N MiB", so an endless input (a pipe from /dev/zero) fails instead
+ * of growing the process; the open never blocks (a FIFO without a writer reads as empty).
+ * regular: a path that is not a regular file (a device, FIFO, directory) is -VMS_EINVAL
+ * "PATH: not a regular file (...)" (standard input may still be a pipe). */
+int vms_read_file(const char *path, const char *what, size_t max, bool regular, char **buf,
+                  size_t *len, struct vms_error *e);
 void vms_read_file_free(char *buf); /* NULL-safe */
 
 /* Output formats shared by every printer. */

@@ -4,10 +4,10 @@
 #include "base/infile.h"
 #include "base/outfile.h"
 
-int vms_read_file(const char *path, const char *what, size_t max, char **buf, size_t *len,
-                  struct vms_error *e)
+int vms_read_file(const char *path, const char *what, size_t max, bool regular, char **buf,
+                  size_t *len, struct vms_error *e)
 {
-    return infile_slurp(path, 0, what, max, buf, len, e);
+    return infile_slurp(path, regular ? INFILE_REGULAR : 0, what, max, buf, len, e);
 }
 
 void vms_read_file_free(char *buf)

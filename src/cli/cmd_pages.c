@@ -55,7 +55,7 @@ static void pages_usage(FILE *f)
 char *cli_read_file(const char *path, size_t *len, struct vms_error *e)
 {
     char *buf;
-    if (vms_read_file(path, "reference string", CLI_REFS_MAX, &buf, len, e) < 0)
+    if (vms_read_file(path, "reference string", CLI_REFS_MAX, true, &buf, len, e) < 0)
         return NULL;
     return buf;
 }

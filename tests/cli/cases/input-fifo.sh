@@ -1,8 +1,9 @@
 #!/bin/sh
 # A FIFO that no process writes never blocks a command (before: every command waited in
-# open(2) forever). Where a regular file is required (scenarios, state files) it is refused;
-# a trace from such a FIFO is an empty trace (the warning, exit status 1, docs/trace.md);
-# a reference string or CSV file from it is empty input, refused as such. timeout 10: a
+# open(2) forever). Where a regular file is required (scenarios, state files, reference
+# strings, programs to exec) it is refused; a trace from such a FIFO is an empty trace (the
+# warning, exit status 1, docs/trace.md); a CSV file for merge from it is empty input,
+# refused as such. timeout 10: a
 # regression fails instead of hanging the suite.
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -23,8 +24,8 @@ expect 2 "$F: not a regular file (a FIFO; expected a state file)" "$VMSIM" trans
 expect 1 "$F: empty trace (no records)" "$VMSIM" trace "$F"
 expect 0 "records                  0" "$VMSIM" trace --count "$F"
 expect 2 "no page references" "$VMSIM" mrc --policy lru "$F"
-expect 2 "no page references" "$VMSIM" mrc --policy lru --file "$F"
-expect 2 "no page references" "$VMSIM" pages --frames 3 --file "$F"
+expect 2 "$F: not a regular file (a FIFO; expected a reference string)" "$VMSIM" mrc --policy lru --file "$F"
+expect 2 "$F: not a regular file (a FIFO; expected a reference string)" "$VMSIM" pages --frames 3 --file "$F"
 expect 2 "$F: empty file, expected a CSV header" "$VMSIM" merge "$F"
 expect 1 "empty" "$VMSIM" sweep --memory 1M "$F"
 # exec of the FIFO in a scenario
