@@ -527,6 +527,7 @@ int cmd_trace(int argc, char **argv)
         }
         struct vms_error e = {0};
         struct vms_trace_counts tc = {0};
+        cli_interrupt_cleanup_install(); /* a signal removes OUT's temporary file */
         if (vms_trace_convert(in, a.out, fmt, flags, source, &tc, &e) < 0)
             status = cli_fail(&e);
         else
