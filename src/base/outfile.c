@@ -135,6 +135,11 @@ int outfile_open(struct outfile *o, const char *path, const char *const *inputs,
         o->own_fd = true;
         return 0;
     }
+    if (exists && access(path, W_OK) != 0) { /* a read-only file stays read-only */
+        int err = errno;
+        outfile_free(o);
+        return err_set(e, VMS_EIO, "%s: %s", path, strerror(err));
+    }
     if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
         /* replace the file the link points to, keeping the link */
         char *real = realpath(path, NULL);

@@ -29,8 +29,9 @@ int outfile_check(const char *path, const char *const *inputs, size_t n, struct 
  * names an existing non-regular file (/dev/null, a terminal, a FIFO) is opened and written
  * in place. Otherwise a new temporary file in the target's directory (for a symlink: the
  * directory of the file it points to) takes the output: created with mode 0666 less the
- * umask as any new file, or with the mode of the file it will replace. Checks the inputs
- * first (outfile_check). On failure *o is unchanged except o->fd = -1. */
+ * umask as any new file, or with the mode of the file it will replace; a file this process
+ * may not write is refused (EACCES) as opening it would be. Checks the inputs first
+ * (outfile_check). On failure *o is unchanged except o->fd = -1. */
 int outfile_open(struct outfile *o, const char *path, const char *const *inputs, size_t n,
                  struct vms_error *e);
 /* A stdio stream over the output (made once; NULL with errno when there is no memory). */

@@ -58,6 +58,13 @@ cmp -s target m1 || { echo "FAIL: the symlink's target does not hold the result"
 old h1 && ln h1 h2
 "$VMSIM" trace --convert din -o h1 "$T" || fail=1
 cmp -s h1 m1 && [ "$(cat h2)" = "the old result" ] || { echo "FAIL: hard links" >&2; fail=1; }
+# A file we may not write is refused, not replaced (root may write anything: not checked).
+if [ "$(id -u)" != 0 ]; then
+    old ro && chmod 444 ro
+    "$VMSIM" trace --convert din -o ro "$T" 2>/dev/null && { echo "FAIL: a read-only file was replaced" >&2; fail=1; }
+    [ "$(cat ro)" = "the old result" ] || { echo "FAIL: the read-only file changed" >&2; fail=1; }
+    rm -f ro
+fi
 # A device is written in place.
 "$VMSIM" trace --convert din -o /dev/null "$T" || { echo "FAIL: -o /dev/null" >&2; fail=1; }
 [ -c /dev/null ] || { echo "FAIL: /dev/null is no longer a device" >&2; fail=1; }
