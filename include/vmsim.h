@@ -15,6 +15,7 @@
 #ifndef VMSIM_H
 #define VMSIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,44 @@ const char *vms_strerror(int code);
 /* A size as every option takes it: a number (decimal or 0x-hex) with an optional K/KiB,
  * M/MiB or G/GiB suffix (powers of two). false when malformed or too large. */
 bool vms_parse_size(const char *s, uint64_t *out);
+
+/* Result files (every output file the CLI writes goes through these): written to a
+ * temporary file beside the target and renamed over it by commit, after fsync, so a failed
+ * or abandoned run leaves an old result as it was and never a half-written file; a target
+ * that exists and is not a regular file (/dev/null, a terminal, a FIFO) is written in
+ * place, "-" is standard output. A new file gets mode 0666 less the umask, a replaced one
+ * keeps its mode; a symlink is kept and the file it points to replaced (a hard link to the
+ * old file keeps the old contents). open refuses an output that is an existing file which
+ * is also one of the n inputs — compared by device and inode, so links and other spellings
+ * count; input "-" is standard input — with -VMS_EINVAL "OUT: is also an input (IN)". */
+struct vms_output;
+int vms_output_open(const char *path, const char *const *inputs, size_t n,
+                    struct vms_output **out, struct vms_error *e);
+/* The same check alone: 0, or -VMS_EINVAL "OUT: is also an input (IN)". */
+int vms_output_check(const char *path, const char *const *inputs, size_t n,
+                     struct vms_error *e);
+FILE *vms_output_stream(struct vms_output *o); /* NULL when out of host memory */
+/* The file another program should write (the temporary file, or the target written in
+ * place): a gnuplot script's "set output", say. */
+const char *vms_output_path(const struct vms_output *o);
+/* Flush, fsync, rename over the target; on failure remove the temporary file (-VMS_EIO
+ * "OUT: write error (why)"). Frees o either way (NULL: 0). */
+int vms_output_commit(struct vms_output *o, struct vms_error *e);
+/* Discard: remove the temporary file, leave the target as it was; frees o (NULL-safe). */
+void vms_output_abort(struct vms_output *o);
+/* Remove the temporary file of every output still open, without freeing anything:
+ * async-signal-safe, for a handler of a fatal signal. */
+void vms_output_abort_all(void);
+
+/* Whole input files: path ("-" = standard input) into *buf, NUL-terminated (*len bytes,
+ * the NUL not counted; release with vms_read_file_free). More than max bytes is -VMS_EINVAL
+ * "PATH: WHAT larger than N MiB", so an endless input (a pipe from /dev/zero) fails instead
+ * of growing the process; the open never blocks (a FIFO without a writer reads as empty).
+ * regular: a path that is not a regular file (a device, FIFO, directory) is -VMS_EINVAL
+ * "PATH: not a regular file (...)" (standard input may still be a pipe). */
+int vms_read_file(const char *path, const char *what, size_t max, bool regular, char **buf,
+                  size_t *len, struct vms_error *e);
+void vms_read_file_free(char *buf); /* NULL-safe */
 
 /* Output formats shared by every printer. */
 enum vms_format { VMS_TEXT = 0, VMS_JSON = 1, VMS_CSV = 2 };
@@ -429,18 +468,22 @@ uint64_t vms_input_hash(const void *data, size_t n);
 bool vms_trace_format_parse(const char *name, enum vms_trace_format *out);
 const char *vms_trace_kind_name(unsigned kind); /* "I", "L", "S", "M" */
 
-/* Writers; source is stored in a binary trace's header (NULL = ""). close writes the end
- * marker and flushes; it frees w even on failure (NULL: 0). */
+/* Writers; source is stored in a binary trace's header (NULL = ""). A path's trace goes to
+ * a temporary file beside it (vms_output_open), renamed over path by a close that wrote
+ * everything. close writes the end marker and flushes; it frees w even on failure (NULL:
+ * 0). abort discards the trace (path is left as it was) and frees w (NULL-safe). */
 int vms_trace_writer_open(const char *path, enum vms_trace_format fmt, const char *source,
                           struct vms_trace_writer **out, struct vms_error *e);
 int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs, size_t n,
                     struct vms_error *e);
 uint64_t vms_trace_writer_count(const struct vms_trace_writer *w);
 int vms_trace_writer_close(struct vms_trace_writer *w, struct vms_error *e);
+void vms_trace_writer_abort(struct vms_trace_writer *w);
 
 /* Convert a trace (any input format/compression) to fmt. source NULL = keep the input's
- * binary source description or write "converted from IN". counts may be NULL. On error the
- * output may be partially written. */
+ * binary source description or write "converted from IN". counts may be NULL. An out that
+ * is the input file itself (vms_output_check) is refused before anything is read; on error
+ * an old out is left as it was (nothing half-written replaces it). */
 int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt,
                       unsigned flags, const char *source, struct vms_trace_counts *counts,
                       struct vms_error *e);
@@ -487,6 +530,10 @@ struct vms_tracesim_opts {
     /* Called about every 2^20 references and once at the end (NULL = never). */
     void (*progress)(void *ctx, const struct vms_tracesim_progress *p);
     void *progress_ctx;
+    /* Interruption: when stop is not NULL and *stop becomes non-zero (a signal handler
+     * sets it), vms_tracesim_run stops after the batch of records it is running and
+     * returns 0 with the statistics so far, marked VMS_MARK_INTERRUPTED. NULL = never. */
+    const volatile sig_atomic_t *stop;
 };
 
 struct vms_tracesim;
@@ -520,6 +567,7 @@ bool vms_tracesim_killed(const struct vms_tracesim *s, size_t proc);
 #define VMS_MARK_SKIPPED 0x4u /* malformed input lines were skipped (VMS_TRACE_SKIP_BAD) */
 #define VMS_MARK_EMPTY 0x8u   /* the trace held no records */
 #define VMS_MARK_PARTIAL 0x10u /* the run stopped at an error (the statistics are partial) */
+#define VMS_MARK_INTERRUPTED 0x20u /* the run was stopped (opts.stop): partial statistics */
 /* The marks of process proc, or of the whole run (proc 0: every process's, and PARTIAL). */
 unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc);
 /* The status word of marks into buf (n bytes): "ok", or the marks' names joined by '+' in
@@ -579,6 +627,11 @@ struct vms_run_opts {
     /* Called before the command on each line runs (may be NULL): narration, tracing. */
     void (*before_line)(void *ctx, unsigned line, FILE *out);
     void *ctx;
+    /* Interruption: when stop is not NULL and *stop becomes non-zero (a signal handler
+     * sets it), the run ends before its next command and returns 2, with "FILE:LINE:
+     * interrupted before this line" in e; the working directory is cleaned up as after
+     * any run. NULL = never. */
+    const volatile sig_atomic_t *stop;
 };
 
 /* Run the scenario on the simulated machine and kernel (vms_config_* and vms_kernel_*). Its
@@ -593,6 +646,7 @@ struct vms_linux_opts {
     const char *workdir; /* run directory for the scenario's files; NULL: a fresh one */
     bool keep;           /* keep the fresh temporary directory (a given workdir is kept) */
     unsigned timeout_s;  /* seconds a worker may take over one command; 0: 60 */
+    const volatile sig_atomic_t *stop; /* as vms_run_opts.stop: the workers are ended */
 };
 
 /* Run the scenario on the host's kernel: each scenario process is a real process, faults are
@@ -704,10 +758,13 @@ int vms_kernel_mprotect(struct vms_kernel *k, int pid, uint64_t va, uint64_t len
                         struct vms_error *e);
 int vms_kernel_msync(struct vms_kernel *k, int pid, uint64_t va, uint64_t len,
                      struct vms_error *e);
-/* Move the break by delta bytes (negative shrinks; 0 just asks); *heap_start (may be NULL)
- * receives the heap's start (start_brk), so the break is heap_start + the sum of deltas. */
-int vms_kernel_brk(struct vms_kernel *k, int pid, int64_t delta, uint64_t *heap_start,
-                   struct vms_error *e);
+/* Move the break by size bytes, up or (shrink) down; size is any 64-bit size (0 just
+ * asks). *heap_start (may be NULL) receives the heap's start (start_brk), so the break is
+ * heap_start + the growths - the shrinks. A shrink below the heap's start, a growth past
+ * user space or into a mapping fails as Linux's brk does: -VMS_EINVAL "brk: ... (ENOMEM)",
+ * the break unchanged. */
+int vms_kernel_brk(struct vms_kernel *k, int pid, bool shrink, uint64_t size,
+                   uint64_t *heap_start, struct vms_error *e);
 
 /* ---- accesses: the process's load, store or instruction fetch at va
  *

@@ -246,7 +246,7 @@ static int oom_part(const struct vms_config *c, const char *dir)
         }
     printf("store to page %u: %s; killed: %d\n", i - 1, vms_signal_name(sig),
            vms_kernel_killed(k, pid, &e));
-    if (vms_kernel_brk(k, pid, 4096, NULL, &e) < 0)
+    if (vms_kernel_brk(k, pid, false, 4096, NULL, &e) < 0)
         printf("brk: %s\n", e.msg);
     if (vms_kernel_exit(k, pid, &e) || vms_kernel_killed(k, pid, &e) != -VMS_EINVAL) {
         status = fail("exit", &e);

@@ -303,8 +303,8 @@ int vms_kernel_msync(struct vms_kernel *vk, int pid, uint64_t va, uint64_t len,
     return t ? kern_msync(vk->k, t, va, len, e) : -VMS_EINVAL;
 }
 
-int vms_kernel_brk(struct vms_kernel *vk, int pid, int64_t delta, uint64_t *heap_start,
-                   struct vms_error *e)
+int vms_kernel_brk(struct vms_kernel *vk, int pid, bool shrink, uint64_t size,
+                   uint64_t *heap_start, struct vms_error *e)
 {
     if (heap_start)
         *heap_start = 0;
@@ -312,7 +312,7 @@ int vms_kernel_brk(struct vms_kernel *vk, int pid, int64_t delta, uint64_t *heap
     if (!t)
         return -VMS_EINVAL;
     vaddr_t start = 0;
-    int rc = kern_brk(vk->k, t, delta, &start, e);
+    int rc = kern_brk_by(vk->k, t, shrink, size, &start, e);
     if (rc == 0 && heap_start)
         *heap_start = start;
     return rc;

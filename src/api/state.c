@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/infile.h"
 #include "base/parse.h"
 #include "base/slurp.h"
 
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tok {
     const char *s;
@@ -625,9 +627,13 @@ fail:
 
 static struct vms_state *state_load(const char *path, struct vms_error *e)
 {
-    FILE *f = fopen(path, "rb");
+    int fd = infile_open(path, INFILE_REGULAR, "state file", e); /* never hangs */
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!f) {
-        err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            err_set(e, VMS_ENOMEM, "%s: out of host memory", path);
+        }
         return NULL;
     }
     char *buf;

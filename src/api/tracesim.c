@@ -77,6 +77,7 @@ struct vms_tracesim {
     size_t np, cap;
     bool ran, have_stdin, sequential;
     bool failed; /* the run stopped at an error: the statistics are partial */
+    bool interrupted; /* the run was stopped by o.stop: the statistics are partial */
     unsigned bshift[2]; /* split granule (first cache level's block, or the page): [fetch] */
     uint64_t refs;      /* references so far, all processes */
     uint64_t switches;
@@ -543,6 +544,10 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
             ts_finish(s, p);
             return 0;
         }
+        if (s->o.stop && *s->o.stop) {
+            s->interrupted = true;
+            return 0;
+        }
         if (s->refs - start >= budget) {
             /* A slice that used up the batch looks at the next one: a process that has run
              * its whole trace exits now, not at its next turn (the others' frames). */
@@ -583,6 +588,10 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
     size_t cur = 0;
     int rc = 0;
     while (live) {
+        if (s->o.stop && *s->o.stop) {
+            s->interrupted = true;
+            break;
+        }
         struct ts_proc *p = &s->p[cur];
         if (!p->done && (p->killed || kern_task_killed(p->t))) {
             p->killed = true;
@@ -620,8 +629,8 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
         rc = err_set(e, VMS_ENOMEM, "--interval: out of host memory");
     if (s->o.progress)
         ts_progress(s);
-    if (rc < 0) {
-        s->failed = true;
+    if (rc < 0 || s->interrupted) {
+        s->failed = rc < 0;
         /* The other traces' reader threads stop here: what they read (counts, the input's
          * identity) is read by the printers from this thread. */
         for (size_t i = 0; i < s->np; i++)
@@ -691,8 +700,10 @@ static unsigned ts_proc_marks(const struct vms_tracesim *s, const struct ts_proc
         m |= VMS_MARK_KILLED;
     if (c->bad_lines)
         m |= VMS_MARK_SKIPPED;
-    if (s->ran && !s->failed && c->records == 0)
+    if (s->ran && !s->failed && !s->interrupted && c->records == 0)
         m |= VMS_MARK_EMPTY;
+    if (s->interrupted && !p->done)
+        m |= VMS_MARK_INTERRUPTED; /* the rest of its trace was not run */
     struct stats st;
     ts_proc_stats(s, p, &st);
     if (st.references && !st.faults_minor && !st.faults_major)
@@ -707,6 +718,8 @@ unsigned vms_tracesim_marks(const struct vms_tracesim *s, size_t proc)
     if (proc)
         return ts_proc_marks(s, &s->p[proc - 1]);
     unsigned m = s->failed ? VMS_MARK_PARTIAL : 0;
+    if (s->interrupted)
+        m |= VMS_MARK_INTERRUPTED;
     for (size_t i = 0; i < s->np; i++)
         m |= ts_proc_marks(s, &s->p[i]);
     return m;

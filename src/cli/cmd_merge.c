@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 static void merge_usage(FILE *f)
 {
@@ -47,15 +48,28 @@ int cmd_merge(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error("expected one or more CSV files");
+    /* OUT is a temporary file until the merge succeeded (an old OUT survives a failed
+     * one); an OUT that is one of the FILEs is refused before anything is read. */
+    const char *const *ins = (const char *const *)(argv + optind);
+    size_t nins = (size_t)(argc - optind);
     FILE *out = stdout;
-    if (outpath && strcmp(outpath, "-") != 0 && !(out = fopen(outpath, "w")))
-        return cli_usage_error("-o: %s: %s", outpath, strerror(errno));
+    struct vms_output *of = NULL;
     struct vms_error e = {0};
+    if (outpath && strcmp(outpath, "-") != 0) {
+        cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
+        if (vms_output_open(outpath, ins, nins, &of, &e) < 0)
+            return e.code == VMS_EINVAL ? cli_fail(&e) : cli_usage_error("-o: %s", e.msg);
+        if (!(out = vms_output_stream(of))) {
+            vms_output_abort(of);
+            return cli_usage_error("-o: %s: out of memory", outpath);
+        }
+    }
     int status = 0;
-    if (vms_stats_merge((const char *const *)(argv + optind), (size_t)(argc - optind), flags,
-                        out, &e) < 0)
+    if (vms_stats_merge(ins, nins, flags, out, &e) < 0)
         status = cli_fail(&e);
-    if (out != stdout && fclose(out) != 0 && status == 0)
-        status = cli_usage_error("-o: %s: write error (disk full?)", outpath);
+    if (of && status != 0)
+        vms_output_abort(of);
+    else if (of && vms_output_commit(of, &e) < 0)
+        status = cli_fail(&e);
     return status;
 }

@@ -2,6 +2,7 @@
  * by each record) or a page reference string; text, CSV, JSON, SVG, or PNG via gnuplot. */
 #include "cli/cli.h"
 #include "cli/gnuplot.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 
 #include <errno.h>
@@ -140,6 +141,7 @@ static const char *mrc_future_policy(const char *list, char *buf, size_t n)
 /* What the plots say: their options, and the second line of their title. */
 struct mrc_plots {
     const char *svg, *png, *ws, *title;
+    struct vms_output *file[3]; /* svg, png, ws: opened before the run, written at its end */
     enum vms_plot_scale x, y;
     uint64_t tau;         /* the window of ws (0: 10, 100, ...) */
     struct vms_refs refs; /* the page touches, for ws */
@@ -175,32 +177,23 @@ static int mrc_draw(const struct vms_mrc *m, struct mrc_plots *pl)
     int rc = 0;
     if (pl->svg) {
         struct vms_plot_opts o = {pl->title, pl->subtitle, pl->x, pl->y, NULL};
-        FILE *svg = fopen(pl->svg, "w");
-        if (!svg)
-            return cli_usage_error("--svg: %s: %s", pl->svg, strerror(errno));
-        vms_mrc_plot(m, &o, svg, &e); /* a write error shows at fclose */
-        if (fclose(svg) != 0)
-            return cli_usage_error("--svg: %s: write failed", pl->svg);
+        vms_mrc_plot(m, &o, vms_output_stream(pl->file[0]), &e); /* write errors: commit */
     }
     if (pl->png) {
-        struct mrc_gp g = {m, pl, pl->png, false};
-        if ((rc = cli_gnuplot_run(pl->gnuplot, "--png", mrc_gp_write, &g, pl->png)))
+        struct mrc_gp g = {m, pl, vms_output_path(pl->file[1]), false};
+        if ((rc = cli_gnuplot_run(pl->gnuplot, "--png", mrc_gp_write, &g, g.png)))
             return rc;
     }
     if (pl->ws) {
         size_t n = strlen(pl->ws);
         if (n > 4 && !strcmp(pl->ws + n - 4, ".png")) {
-            struct mrc_gp g = {m, pl, pl->ws, true};
-            return cli_gnuplot_run(pl->gnuplot, "--ws-series", mrc_gp_write, &g, pl->ws);
+            struct mrc_gp g = {m, pl, vms_output_path(pl->file[2]), true};
+            return cli_gnuplot_run(pl->gnuplot, "--ws-series", mrc_gp_write, &g, g.png);
         }
-        FILE *svg = fopen(pl->ws, "w");
-        if (!svg)
-            return cli_usage_error("--ws-series: %s: %s", pl->ws, strerror(errno));
         struct vms_plot_opts o = {pl->title, pl->subtitle, VMS_PLOT_AUTO, VMS_PLOT_AUTO, NULL};
-        rc = vms_ws_plot(&pl->refs, &pl->tau, pl->tau ? 1 : 0, &o, svg, &e);
-        if (fclose(svg) != 0 && rc == 0)
-            return cli_usage_error("--ws-series: %s: write failed", pl->ws);
-        if (rc < 0)
+        rc = vms_ws_plot(&pl->refs, &pl->tau, pl->tau ? 1 : 0, &o,
+                         vms_output_stream(pl->file[2]), &e);
+        if (rc < 0 && rc != -VMS_EIO) /* a write error is the commit's to report */
             return cli_fail(&e);
     }
     return 0;
@@ -215,13 +208,17 @@ struct mrc_prov {
     const char *path, *format, *compression;
     uint64_t bytes, hash, skipped;
     bool empty;           /* no references: a marked result without curves */
+    int interrupted;      /* the signal that stopped the reading (the curves are the prefix's) */
     char trace_line[512]; /* text output: what the trace held */
 };
 
 /* The result's status (docs/statistics.md, "Status"): ok, or its marks joined by '+'. */
 static const char *mrc_status(const struct mrc_prov *p)
 {
-    return p->skipped ? (p->empty ? "skipped+empty" : "skipped") : p->empty ? "empty" : "ok";
+    static const char *const name[8] = {"ok", "skipped", "empty", "skipped+empty",
+                                        "interrupted", "skipped+interrupted",
+                                        "empty+interrupted", "skipped+empty+interrupted"};
+    return name[(p->skipped ? 1 : 0) | (p->empty ? 2 : 0) | (p->interrupted ? 4 : 0)];
 }
 
 /* What vms_mrc_print prints for a run without references (which has no curves): JSON and
@@ -387,8 +384,11 @@ static int mrc_output(const struct vms_mrc *m, enum vms_format fmt, const struct
                p->sizes, p->o->params.seed, p->o->params.tau, p->o->params.bits,
                p->o->params.tick, p->o->simulate ? ", simulated" : "",
                p->o->shards_rate > 0 ? ", shards" : "", p->path, p->bytes, p->hash);
-        if (p->skipped || p->empty)
+        if (p->skipped || p->empty || p->interrupted)
             fprintf(out, "status: %s\n", status);
+        if (p->interrupted)
+            fprintf(out, "partial: the reading was interrupted; the curves are those of the "
+                         "references read\n");
         fputs(p->trace_line, out);
         fwrite(buf, 1, len, out);
     }
@@ -412,10 +412,11 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
         vms_trace_close(t);
         return cli_usage_error("%s: out of memory", path);
     }
-    long got;
+    long got = 0;
     int rc = 0;
     uint64_t nrec = 0;
-    while ((got = vms_trace_read(t, buf, BATCH, &e)) > 0) {
+    /* SIGINT/SIGTERM stop the reading: the curves of what was read, marked interrupted */
+    while (!cli_stop && (got = vms_trace_read(t, buf, BATCH, &e)) > 0) {
         if (vms_mrc_touch_records(m, buf, (size_t)got, page_size) < 0 ||
             (refs && vms_refs_add_records(refs, buf, (size_t)got, page_size, &e) < 0)) {
             rc = cli_usage_error("out of memory");
@@ -446,6 +447,7 @@ static int mrc_read_trace(struct vms_mrc *m, const char *path, unsigned flags,
         vms_trace_identity(t, &p->bytes, &p->hash);
         p->skipped = c.bad_lines;
         p->page_size = page_size;
+        p->interrupted = cli_stop;
     }
     free(buf);
     vms_trace_close(t);
@@ -458,18 +460,18 @@ static int mrc_read_refs(struct vms_mrc *m, const char *file, struct mrc_prov *p
                          struct vms_refs *keep)
 {
     size_t len;
-    char *text = cli_read_file(file, &len);
+    struct vms_error e = {0};
+    char *text = cli_read_file(file, &len, &e);
     if (!text)
-        return cli_usage_error("%s: %s", file, strerror(errno));
+        return cli_fail(&e);
     p->path = file;
     p->format = "refs";
     p->compression = "none";
     p->bytes = len;
     p->hash = vms_input_hash(text, len);
-    struct vms_error e = {0};
     struct vms_refs refs = {0};
     int r = vms_refs_parse(&refs, text, len, file, &e);
-    free(text);
+    vms_read_file_free(text);
     for (size_t i = 0; r == 0 && i < refs.n; i++)
         if (vms_mrc_touch(m, refs.page[i], refs.write[i]) < 0)
             r = -VMS_ENOMEM, snprintf(e.msg, sizeof e.msg, "out of memory");
@@ -514,6 +516,8 @@ int cmd_mrc(int argc, char **argv)
     static struct mrc_plots pl; /* static: its buffers are large */
     memset(&pl, 0, sizeof pl);
     FILE *out = stdout;
+    struct vms_output *out_file = NULL; /* -o OUT */
+    bool printed = false;               /* the results are in out_file */
     enum vms_format fmt = VMS_TEXT;
     uint32_t *sizes = NULL;
     size_t nsizes = 0;
@@ -650,22 +654,26 @@ int cmd_mrc(int argc, char **argv)
         const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
         snprintf(pl.subtitle, sizeof pl.subtitle, "reference string %s", base);
     }
+    /* Every output file is opened before the computation (a bad path fails at once): a
+     * temporary file each, renamed over its target once written, refused when it is the
+     * input itself. */
+    const char *input = trace ? trace : file;
     if (out_path && strcmp(out_path, "-") != 0) {
-        FILE *f = fopen(out_path, "w");
-        if (!f) {
-            cli_usage_error("-o: %s: %s", out_path, strerror(errno));
+        if (vms_output_open(out_path, &input, 1, &out_file, &e) < 0 ||
+            !(out = vms_output_stream(out_file))) {
+            out = stdout;
+            rc = e.code == VMS_EINVAL ? cli_fail(&e) : cli_usage_error("-o: %s", e.msg);
             goto out;
         }
-        out = f;
     }
-    /* The plot files are created before the computation too: a bad path fails at once
-     * (they are written at the end). */
     const char *plot_opt[] = {"--svg", "--png", "--ws-series"};
     const char *plot_path[] = {pl.svg, pl.png, pl.ws};
     for (int i = 0; i < 3; i++) {
-        FILE *f = plot_path[i] ? fopen(plot_path[i], "w") : NULL;
-        if (plot_path[i] && (!f || fclose(f) != 0)) {
-            cli_usage_error("%s: %s: %s", plot_opt[i], plot_path[i], strerror(errno));
+        if (plot_path[i] && (vms_output_open(plot_path[i], &input, 1, &pl.file[i], &e) < 0 ||
+                             !vms_output_stream(pl.file[i]))) {
+            rc = e.code == VMS_EINVAL ? cli_fail(&e)
+                                 : cli_usage_error("%s: %s", plot_opt[i],
+                                                   e.msg[0] ? e.msg : "out of memory");
             goto out;
         }
     }
@@ -683,6 +691,7 @@ int cmd_mrc(int argc, char **argv)
     }
     struct mrc_prov prov = {.o = &o, .sizes = sizes_text ? sizes_text : "all",
                             .machine = machine};
+    cli_interrupt_install();
     if (trace)
         rc = mrc_read_trace(m, trace, trace_flags, page_size, &prov, pl.ws ? &pl.refs : NULL,
                             &pg);
@@ -701,7 +710,7 @@ int cmd_mrc(int argc, char **argv)
         cli_message("%s: %" PRIu64 " malformed line%s skipped", prov.path, prov.skipped,
                     prov.skipped == 1 ? "" : "s");
     if (prov.empty)
-        cli_message("warning: %s: %s%s", prov.path,
+        cli_message("%s: warning: %s%s", prov.path,
                     trace ? "empty trace (no records)" : "empty reference string (no references)",
                     pl.svg || pl.png || pl.ws ? "; no plot drawn" : "");
     if (fmt == VMS_CSV && !prov.empty) { /* text and JSON say so themselves */
@@ -713,25 +722,40 @@ int cmd_mrc(int argc, char **argv)
                         "the cold misses", above, (unsigned long long)vms_mrc_footprint(m));
     }
     rc = mrc_output(prov.empty ? NULL : m, fmt, &prov, out);
-    if (fflush(out) != 0 || ferror(out))
-        rc = cli_usage_error("%s: write error (disk full?)",
-                             out_path ? out_path : "standard output");
+    printed = true;
+    if (out == stdout && (fflush(out) != 0 || ferror(out)))
+        rc = cli_usage_error("standard output: write error (disk full?)");
     if (rc == 0 && (prov.skipped || prov.empty))
         rc = 1;
-    if (prov.empty) { /* the plot files made at the start stay empty: remove them */
-        for (int i = 0; i < 3; i++)
-            if (plot_path[i])
-                unlink(plot_path[i]);
-    } else if (rc != 2) {
+    if (rc != 2 && prov.interrupted) { /* -o keeps the partial curves; no plots */
+        cli_message("interrupted by %s: the curves are those of the references read before it",
+                    cli_interrupt_name(prov.interrupted));
+        rc = 128 + prov.interrupted;
+    }
+    if (out_file && vms_output_commit(out_file, &e) < 0 && rc != 2)
+        rc = cli_fail(&e);
+    out_file = NULL;
+    /* an empty input draws nothing: the plot files' temporaries are removed below */
+    if (rc != 2 && !prov.interrupted && !prov.empty) {
         int d = mrc_draw(m, &pl);
         if (d)
             rc = d;
+        for (int i = 0; i < 3 && d == 0; i++) { /* drawn: they replace the old files */
+            if (pl.file[i] && vms_output_commit(pl.file[i], &e) < 0 && rc != 2)
+                rc = cli_fail(&e);
+            pl.file[i] = NULL;
+        }
     }
     vms_mrc_destroy(m);
 out:
     cli_progress_end(&pg);
-    if (out != stdout && fclose(out) != 0 && rc == 0)
-        rc = cli_usage_error("-o: %s: write error (disk full?)", out_path);
+    /* what was not written in full leaves the old files as they were */
+    if (printed && out_file && vms_output_commit(out_file, &e) < 0 && rc != 2)
+        rc = cli_fail(&e);
+    else if (!printed)
+        vms_output_abort(out_file);
+    for (int i = 0; i < 3; i++)
+        vms_output_abort(pl.file[i]);
     vms_refs_fini(&pl.refs);
     free(sizes);
     return rc;

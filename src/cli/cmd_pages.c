@@ -1,5 +1,6 @@
 /* vmsim pages: the classic reference-string exercise (and working-set series). */
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -50,34 +51,12 @@ static void pages_usage(FILE *f)
     }
 }
 
-/* Read a whole file (or stdin for "-") into a NUL-terminated buffer. */
-char *cli_read_file(const char *path, size_t *len)
+/* Read a whole reference string (cli.h). */
+char *cli_read_file(const char *path, size_t *len, struct vms_error *e)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f)
+    char *buf;
+    if (vms_read_file(path, "reference string", CLI_REFS_MAX, true, &buf, len, e) < 0)
         return NULL;
-    size_t cap = 4096, n = 0, r;
-    char *buf = malloc(cap);
-    while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    bool err = ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (!buf || err) {
-        free(buf);
-        if (err)
-            errno = EIO;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
     return buf;
 }
 
@@ -269,13 +248,13 @@ int cmd_pages(int argc, char **argv)
     int rc = 0;
     if (file) {
         size_t len;
-        char *text = cli_read_file(file, &len);
+        char *text = cli_read_file(file, &len, &e);
         if (!text)
-            return cli_usage_error("%s: %s", file, strerror(errno));
+            return cli_fail(&e);
         prov.bytes = len;
         prov.hash = vms_input_hash(text, len);
         rc = vms_refs_parse(&refs, text, len, file, &e);
-        free(text);
+        vms_read_file_free(text);
     } else {
         /* the arguments' identity: their text joined by single spaces */
         size_t len = 0;
@@ -308,17 +287,24 @@ int cmd_pages(int argc, char **argv)
         return cli_usage_error("no page references given (try 'vmsim help pages')");
     }
     if (series) {
+        /* a temporary file, renamed over the SVG once it is drawn; never the input */
         FILE *svg = NULL;
-        if (svg_path && !(svg = fopen(svg_path, "w"))) {
+        struct vms_output *svg_file = NULL;
+        if (svg_path)
+            cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
+        if (svg_path && (vms_output_open(svg_path, &file, file ? 1 : 0, &svg_file, &e) < 0 ||
+                         !(svg = vms_output_stream(svg_file)))) {
+            vms_output_abort(svg_file);
             vms_refs_fini(&refs);
-            return cli_usage_error("--svg: %s: %s", svg_path, strerror(errno));
+            return e.code == VMS_EINVAL ? cli_fail(&e)
+                                        : cli_usage_error("--svg: %s", e.msg[0] ? e.msg
+                                                                              : "out of memory");
         }
         char *buf = NULL;
         size_t blen = 0;
         FILE *mf = open_memstream(&buf, &blen);
         if (!mf) {
-            if (svg)
-                fclose(svg);
+            vms_output_abort(svg_file);
             vms_refs_fini(&refs);
             return cli_usage_error("out of memory");
         }
@@ -330,8 +316,10 @@ int cmd_pages(int argc, char **argv)
         else if (rc == 0)
             pages_output(buf, blen, fmt, &prov);
         free(buf);
-        if (svg && fclose(svg) != 0 && rc == 0)
-            rc = -VMS_EIO, snprintf(e.msg, sizeof e.msg, "--svg: %s: write failed", svg_path);
+        if (svg_file && rc < 0)
+            vms_output_abort(svg_file);
+        else if (svg_file && vms_output_commit(svg_file, &e) < 0)
+            rc = -VMS_EIO;
         vms_refs_fini(&refs);
         return rc < 0 ? cli_fail(&e) : 0;
     }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 
 static void record_usage(FILE *f)
@@ -93,21 +94,41 @@ int cmd_record(int argc, char **argv)
     if (i >= argc)
         return cli_usage_error("needs a PROGRAM to run (vmsim record -o FILE -- PROGRAM ARGS)");
     char **prog = argv + i;
+    {
+        /* OUT must not be the program itself (or its file under another name) */
+        struct vms_error e = {0};
+        const char *in = prog[0];
+        if (strchr(in, '/') && vms_output_check(out, &in, 1, &e) < 0)
+            return cli_fail(&e);
+    }
     if (!record_in_path("valgrind"))
         return cli_usage_error("valgrind not found in PATH; `vmsim record` runs the "
                                "program under Valgrind's lackey tool (Debian: apt-get install "
                                "valgrind)");
 
+    /* OUT (a temporary file beside it until the trace is whole) is opened before the
+     * program starts: a bad path fails at once */
+    char desc[1024];
+    record_describe(desc, sizeof desc, prog);
+    struct vms_error e = {0};
+    struct vms_trace_writer *w = NULL;
+    cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
+    if (vms_trace_writer_open(out, VMS_TRACE_VMSIM, desc, &w, &e) < 0)
+        return cli_fail(&e);
     int fds[2];
-    if (pipe(fds) != 0)
+    if (pipe(fds) != 0) {
+        vms_trace_writer_abort(w);
         return cli_usage_error("pipe: %s", strerror(errno));
+    }
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     char logfd[32];
     snprintf(logfd, sizeof logfd, "--log-fd=%d", fds[1]);
     int nprog = argc - i;
     char **vargv = calloc((size_t)nprog + 5, sizeof *vargv);
-    if (!vargv)
+    if (!vargv) {
+        vms_trace_writer_abort(w);
         return cli_usage_error("out of memory");
+    }
     static char valgrind[] = "valgrind", tool[] = "--tool=lackey", mem[] = "--trace-mem=yes";
     vargv[0] = valgrind;
     vargv[1] = tool;
@@ -119,6 +140,7 @@ int cmd_record(int argc, char **argv)
     pid_t pid = fork();
     if (pid < 0) {
         free(vargv);
+        vms_trace_writer_abort(w);
         return cli_usage_error("fork: %s", strerror(errno));
     }
     if (pid == 0) {
@@ -129,15 +151,10 @@ int cmd_record(int argc, char **argv)
     free(vargv);
     close(fds[1]);
 
-    char desc[1024];
-    record_describe(desc, sizeof desc, prog);
-    struct vms_error e = {0};
     int rc = 0;
-    struct vms_trace_writer *w = NULL;
     struct vms_trace *t;
-    if (vms_trace_open_fd(fds[0], "valgrind output", 0, &t, &e) == 0)
-        vms_trace_writer_open(out, VMS_TRACE_VMSIM, desc, &w, &e);
-    if (!t || !w) {
+    vms_trace_open_fd(fds[0], "valgrind output", 0, &t, &e);
+    if (!t) {
         rc = cli_fail(&e);
     } else {
         struct cli_progress pg;
@@ -157,8 +174,6 @@ int cmd_record(int argc, char **argv)
             rc = cli_fail(&e);
     }
     uint64_t records = w ? vms_trace_writer_count(w) : 0;
-    if (w && vms_trace_writer_close(w, rc ? NULL : &e) < 0 && rc == 0)
-        rc = cli_fail(&e);
     vms_trace_close(t); /* closes the pipe: valgrind cannot block on a full pipe */
     if (!t)
         close(fds[0]);
@@ -171,11 +186,14 @@ int cmd_record(int argc, char **argv)
         rc = cli_usage_error("valgrind produced no trace (exit status %d)",
                              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     }
+    /* OUT is a temporary file until here: renamed over OUT when the trace is whole,
+     * removed otherwise (an old OUT stays as it was; nothing half-written is left) */
     if (rc != 0) {
-        if (strcmp(out, "-") != 0)
-            unlink(out); /* no half-written or empty trace left behind */
+        vms_trace_writer_abort(w);
         return rc;
     }
+    if (vms_trace_writer_close(w, &e) < 0)
+        return cli_fail(&e);
     if (WIFSIGNALED(status))
         cli_message("note: the program was killed by signal %d", WTERMSIG(status));
     else if (WEXITSTATUS(status) != 0)

@@ -1,6 +1,7 @@
 /* vmsim run: parse a .vms scenario, then run it on one backend (--on-linux: the host's real
  * kernel; --check: none, validate only; default: the simulated kernel). */
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -135,8 +136,8 @@ int cmd_run(int argc, char **argv)
         prc = vms_scenario_parse(cli_demo_text, cli_demo_len, "demo.vms", &sc, &e);
     } else if (echo && !check) {
         const char *path = argv[optind];
-        if (!(text = cli_read_file(path, &script.len)))
-            return cli_usage_error("%s: %s", path, strerror(errno));
+        if (vms_read_file(path, "scenario", (size_t)64 << 20, true, &text, &script.len, &e) < 0)
+            return cli_fail(&e);
         script.text = text;
         prc = vms_scenario_parse(text, script.len, strcmp(path, "-") ? path : "<stdin>", &sc,
                                  &e);
@@ -144,27 +145,39 @@ int cmd_run(int argc, char **argv)
         prc = vms_scenario_load(argv[optind], &sc, &e);
     }
     if (prc < 0) {
-        free(text);
+        vms_read_file_free(text);
         /* Scenario errors are "FILE:LINE:COL: ..." like a compiler's, led by "vmsim run: ". */
         return run_status(-1, &e);
     }
-    int status;
+    int status, rc = 0;
+    /* SIGINT/SIGTERM: the run ends before its next command, cleans up (workers, working
+     * directory) and exits 128 + the signal */
+    cli_interrupt_install();
+    lopt.stop = &cli_stop;
     if (check) {
         status = 0;
     } else if (on_linux) {
         fflush(stdout);
-        status = run_status(vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e), &e);
+        rc = vms_scenario_run_on_linux(sc, &lopt, stdout, stderr, &e);
     } else {
-        struct vms_run_opts ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .audit = audit};
+        struct vms_run_opts ropt = {.workdir = lopt.workdir, .keep = lopt.keep, .audit = audit,
+                                    .stop = &cli_stop};
         if (script.echo) {
             ropt.before_line = cli_script_before_line;
             ropt.ctx = &script;
         }
         fflush(stdout);
-        status = run_status(
-            vms_scenario_run(sc, &ropt, stdout, json ? VMS_JSON : VMS_TEXT, stderr, &e), &e);
+        rc = vms_scenario_run(sc, &ropt, stdout, json ? VMS_JSON : VMS_TEXT, stderr, &e);
+    }
+    if (!check && cli_stop && (rc == 2 || rc < 0)) {
+        fflush(stdout);
+        fprintf(stderr, "vmsim run: interrupted by %s%s%s\n", cli_interrupt_name(cli_stop),
+                rc == 2 ? ": " : "", rc == 2 ? e.msg : "");
+        status = 128 + cli_stop;
+    } else if (!check) {
+        status = run_status(rc, &e);
     }
     vms_scenario_destroy(sc);
-    free(text);
+    vms_read_file_free(text);
     return status;
 }

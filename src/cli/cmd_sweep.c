@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 
 extern char **environ;
@@ -501,6 +502,37 @@ out:
     return status;
 }
 
+/* Open -o OUT (vms_output_open) against every trace of the grid (a TRACE argument may
+ * name several, comma-separated). Returns the exit status. */
+static int sweep_open_output(const struct grid *g, const char *out, struct vms_output **of,
+                             struct vms_error *e)
+{
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < g->ntraces; i++)
+        for (const char *p = g->traces[i]; p; p = strchr(p, ','), p = p ? p + 1 : p)
+            n++;
+    char **ins = calloc(n ? n : 1, sizeof *ins);
+    int status = ins ? 0 : cli_usage_error("out of memory");
+    for (size_t i = 0; i < g->ntraces && !status; i++)
+        for (const char *p = g->traces[i]; p && !status;) {
+            size_t len = strcspn(p, ",");
+            if (!(ins[k] = strndup(p, len)))
+                status = cli_usage_error("out of memory");
+            k++;
+            p = p[len] ? p + len + 1 : NULL;
+        }
+    if (!status && vms_output_open(out, (const char *const *)ins, k, of, e) < 0)
+        status = e->code == VMS_EINVAL ? cli_fail(e) : cli_usage_error("-o: %s", e->msg);
+    if (!status && !vms_output_stream(*of)) {
+        vms_output_abort(*of);
+        status = cli_usage_error("-o: %s: out of memory", out);
+    }
+    for (size_t i = 0; ins && i < k; i++)
+        free(ins[i]);
+    free(ins);
+    return status;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -602,15 +634,27 @@ int cmd_sweep(int argc, char **argv)
         }
         if (jobs > grid_size(&g))
             jobs = grid_size(&g);
-        /* The table's file is opened before the first run: a bad -o fails at once. */
+        /* The table's file is opened before the first run (a bad -o fails at once) as a
+         * temporary file, renamed over OUT once the table is in it; an OUT that is one of
+         * the traces is refused. */
         FILE *of = stdout;
-        if (out && strcmp(out, "-") != 0 && !(of = fopen(out, "w"))) {
-            status = cli_usage_error("-o: %s: %s", out, strerror(errno));
-            goto done;
+        struct vms_output *ofile = NULL;
+        if (out && strcmp(out, "-") != 0) {
+            struct vms_error e = {0};
+            cli_interrupt_cleanup_install(); /* a signal removes the temporary file */
+            if ((status = sweep_open_output(&g, out, &ofile, &e)) != 0)
+                goto done;
+            of = vms_output_stream(ofile);
         }
         status = run_grid(&g, self, (unsigned)jobs, progress, of);
-        if (of != stdout && fclose(of) != 0 && status == 0)
-            status = cli_usage_error("-o: %s: write error (disk full?)", out);
+        if (ofile) {
+            /* a table, partial or not, replaces the old one; no table leaves it alone */
+            struct vms_error e = {0};
+            if (status == 2 && ftell(of) <= 0)
+                vms_output_abort(ofile);
+            else if (vms_output_commit(ofile, &e) < 0 && status != 2)
+                status = cli_fail(&e);
+        }
     }
 done:
     if (g.machines.v != dm)

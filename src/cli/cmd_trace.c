@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/gnuplot.h"
+#include "cli/interrupt.h"
 #include "cli/progress.h"
 
 static void trace_usage(FILE *f)
@@ -163,9 +164,10 @@ static int interval_gp_write(void *ctx, FILE *f)
 }
 
 /* Copy the --interval rows to out, then (unless the run failed: status != 0) draw them
- * into a->svg and a->png. Returns the exit status. */
-static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, char **files,
-                          size_t nfiles, uint64_t page_size, int status)
+ * into svg (a->svg, opened before the run) and png (a->png's). Returns the exit status. */
+static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, FILE *svg,
+                          struct vms_output *png, char **files, size_t nfiles,
+                          uint64_t page_size, int status)
 {
     char sub[512], gnuplot[4096];
     size_t len = 0;
@@ -191,22 +193,16 @@ static int interval_plots(const struct sim_args *a, FILE *rows, FILE *out, char 
     if (status)
         return status;
     struct vms_error e = {0};
-    if (a->svg) {
-        FILE *f = fopen(a->svg, "w");
-        if (!f)
-            return cli_usage_error("--svg: %s: %s", a->svg, strerror(errno));
+    if (svg) {
         rewind(rows);
-        int rc = vms_interval_plot(rows, "--interval rows", &ip.o, f, &e);
-        if (fclose(f) != 0 && rc == 0)
-            return cli_usage_error("--svg: %s: write failed", a->svg);
-        if (rc < 0)
+        if (vms_interval_plot(rows, "--interval rows", &ip.o, svg, &e) < 0)
             return cli_fail(&e);
     }
-    if (a->png) {
+    if (png) {
         if (!cli_gnuplot_find(gnuplot, sizeof gnuplot))
             return cli_usage_error("--png: gnuplot not found; use --svg");
-        ip.o.png = a->png;
-        return cli_gnuplot_run(gnuplot, "--png", interval_gp_write, &ip, a->png);
+        ip.o.png = vms_output_path(png);
+        return cli_gnuplot_run(gnuplot, "--png", interval_gp_write, &ip, ip.o.png);
     }
     return 0;
 }
@@ -226,16 +222,37 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         vms_config_destroy(c);
         return cli_usage_error("--set: %s", e.msg);
     }
-    FILE *out = stdout;
-    if (a->out && strcmp(a->out, "-") != 0) {
-        out = fopen(a->out, "w");
-        if (!out) {
+    /* Every output is opened now, before the run: a temporary file each, renamed over
+     * its target at the end (an old file survives a failed run), refused when it is one
+     * of the traces. */
+    FILE *out = stdout, *svg = NULL;
+    struct vms_output *outs[3] = {NULL, NULL, NULL}; /* -o, --svg, --png */
+    const char *const paths[3] = {a->out && strcmp(a->out, "-") ? a->out : NULL, a->svg, a->png};
+    const char *const optname[3] = {"-o", "--svg", "--png"};
+    for (int i = 0; i < 3; i++) {
+        if (!paths[i])
+            continue;
+        if (vms_output_open(paths[i], (const char *const *)files, nfiles, &outs[i], &e) < 0 ||
+            !vms_output_stream(outs[i])) {
+            for (int j = 0; j < 3; j++)
+                vms_output_abort(outs[j]);
             vms_config_destroy(c);
-            return cli_usage_error("-o: %s: %s", a->out, strerror(errno));
+            if (e.code == VMS_EINVAL)
+                return cli_fail(&e);
+            return cli_usage_error("%s: %s", optname[i], e.msg[0] ? e.msg : "out of memory");
         }
     }
+    if (outs[0])
+        out = vms_output_stream(outs[0]);
+    if (outs[1])
+        svg = vms_output_stream(outs[1]);
+    bool printed = false; /* what outs hold is worth keeping (statistics, partial or not) */
+    a->o.stop = &cli_stop; /* SIGINT/SIGTERM: the statistics so far, marked interrupted */
+    cli_interrupt_install();
     FILE *rows = NULL; /* --interval rows for the plots, copied to out after the run */
     if (a->o.interval && (a->svg || a->png) && !(rows = tmpfile())) {
+        for (int j = 0; j < 3; j++)
+            vms_output_abort(outs[j]);
         vms_config_destroy(c);
         return cli_usage_error("--interval: no temporary file for the plot: %s", strerror(errno));
     }
@@ -283,13 +300,22 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
      * exits 1: its statistics are printed, marked in their status field. */
     if (rc == 0 && (vms_tracesim_marks(s, 0) & ~VMS_MARK_PARTIAL))
         status = 1;
+    /* Interrupted: the statistics so far are printed (status "interrupted") and -o gets
+     * them; the plots are not drawn. Exit status 128 + the signal. */
+    int stopped = rc == 0 && (vms_tracesim_marks(s, 0) & VMS_MARK_INTERRUPTED) ? cli_stop : 0;
+    if (stopped) {
+        cli_message("interrupted by %s: the statistics are partial",
+                    cli_interrupt_name(stopped));
+        status = 128 + stopped;
+    }
     char tmsg[256];
     if (vms_tracesim_thrashing(s, tmsg, sizeof tmsg))
         cli_message("warning: %s", tmsg);
     if (a->o.interval) {
         /* the rows are out already, or in rows for the plots */
         if (rows)
-            status = interval_plots(a, rows, out, files, nfiles, vms_config_page_size(c), status);
+            status = interval_plots(a, rows, out, svg, outs[2], files, nfiles,
+                                    vms_config_page_size(c), status);
     } else if (a->params) {
         char mem[32], swap[32], quantum[32], policy[64];
         snprintf(mem, sizeof mem, "%" PRIu64, a->o.memory ? a->o.memory : (uint64_t)256 << 20);
@@ -312,19 +338,29 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     }
     if (rc < 0 && a->fmt == VMS_CSV)
         cli_message("the statistics printed are partial (up to the error)");
+    printed = true;
 done:
     cli_progress_end(&pg);
     if (rows)
         fclose(rows);
     vms_tracesim_destroy(s);
     vms_config_destroy(c);
-    if (fflush(out) != 0 || ferror(out)) {
+    if (out == stdout && (fflush(out) != 0 || ferror(out))) {
         if (status != 2)
-            status = cli_usage_error("%s: write error (disk full?)",
-                                     a->out ? a->out : "standard output");
+            status = cli_usage_error("standard output: write error (disk full?)");
     }
-    if (out != stdout && fclose(out) != 0 && status != 2)
-        status = cli_usage_error("%s: write error (disk full?)", a->out);
+    /* Statistics (partial ones too: their status says so) replace the old files; a run
+     * that printed nothing leaves them as they were. The plots are drawn only when the
+     * run succeeded. */
+    for (int i = 0; i < 3; i++) {
+        if (!outs[i])
+            continue;
+        if (!printed || (i > 0 && status != 0)) {
+            vms_output_abort(outs[i]);
+        } else if (vms_output_commit(outs[i], &e) < 0 && status != 2) {
+            status = cli_fail(&e);
+        }
+    }
     return status;
 }
 
@@ -465,6 +501,7 @@ int cmd_trace(int argc, char **argv)
         }
         struct vms_error e = {0};
         struct vms_trace_counts tc = {0};
+        cli_interrupt_cleanup_install(); /* a signal removes OUT's temporary file */
         if (vms_trace_convert(in, a.out, fmt, flags, source, &tc, &e) < 0)
             status = cli_fail(&e);
         else

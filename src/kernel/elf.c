@@ -227,7 +227,8 @@ struct elf_host elf_host_current(void)
 
 static int read_file(const char *path, uint8_t **buf, size_t *len, struct vms_error *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* non-blocking: a FIFO opens at once (and is refused below) instead of waiting */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
     struct stat st;

@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/infile.h"
 #include "report/stats.h"
 
 #include <errno.h>
@@ -156,38 +157,14 @@ static int merge_record(const char *name, const char *buf, size_t len, size_t *p
     }
 }
 
+/* A CSV file larger than this is refused (an endless input cannot grow the process). */
+#define MERGE_MAX_BYTES ((size_t)256 << 20)
+
 static char *merge_read_file(const char *path, size_t *len, struct vms_error *e)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+    char *buf;
+    if (infile_slurp(path, 0, "CSV file", MERGE_MAX_BYTES, &buf, len, e) < 0)
         return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = vms_malloc(cap);
-    for (;;) {
-        if (!buf) {
-            fclose(f);
-            err_set(e, VMS_ENOMEM, "out of host memory");
-            return NULL;
-        }
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        char *nb = vms_realloc(buf, cap);
-        if (!nb)
-            vms_free(buf);
-        buf = nb;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        vms_free(buf);
-        err_set(e, VMS_EIO, "%s: read error", path);
-        return NULL;
-    }
-    *len = n;
     return buf;
 }
 

@@ -757,7 +757,8 @@ static void print_run_csv(const struct stats *total, const struct stats_proc *pr
 
 const char *vms_status_name(unsigned marks, char *buf, size_t n)
 {
-    static const char *const names[] = {"killed", "segv", "skipped", "empty", "partial"};
+    static const char *const names[] = {"killed", "segv",    "skipped",
+                                        "empty",  "partial", "interrupted"};
     if (n == 0)
         return buf;
     buf[0] = '\0';
@@ -786,7 +787,10 @@ static void print_run(const struct stats *total, const struct stats_proc *procs,
         if (meta && meta->prov)
             prov_text(meta->prov, out);
         if (partial)
-            fputs("partial statistics: the run stopped at an error\n", out);
+            fputs(meta && meta->marks & VMS_MARK_INTERRUPTED
+                      ? "partial statistics: the run was interrupted\n"
+                      : "partial statistics: the run stopped at an error\n",
+                  out);
         if (meta && meta->marks & ~VMS_MARK_PARTIAL)
             fprintf(out, "status: %s\n", vms_status_name(meta->marks, word, sizeof word));
         print_run_text(total, procs, n, out);
@@ -812,7 +816,8 @@ void stats_print_result(const struct stats *total, const struct stats_proc *proc
                         const struct stats_meta *meta, FILE *out, enum vms_format fmt,
                         bool csv_header)
 {
-    print_run(total, procs, n, meta->marks & VMS_MARK_PARTIAL, meta, out, fmt, csv_header);
+    print_run(total, procs, n, meta->marks & (VMS_MARK_PARTIAL | VMS_MARK_INTERRUPTED), meta,
+              out, fmt, csv_header);
 }
 
 static void print_row(const struct stats *s, const char *const *names,

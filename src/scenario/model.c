@@ -8,10 +8,8 @@
 
 struct model_proc *model_find(const struct model *m, const char *name)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (!strcmp(m->procs[i]->name, name))
-            return m->procs[i];
-    return NULL;
+    const size_t *i = names_get(&m->index, name);
+    return i ? m->procs[*i] : NULL;
 }
 
 struct model_proc *model_add(struct model *m, const char *name)
@@ -27,6 +25,10 @@ struct model_proc *model_add(struct model *m, const char *name)
     struct model_proc *p = vms_calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    if (names_put(&m->index, name, m->n) < 0) {
+        vms_free(p);
+        return NULL;
+    }
     p->name = name;
     p->state = MODEL_LIVE;
     m->procs[m->n++] = p;
@@ -35,6 +37,7 @@ struct model_proc *model_add(struct model *m, const char *name)
 
 static void model_free(struct model_proc *p)
 {
+    names_fini(&p->bind_index);
     vms_free(p->binds);
     vms_free(p);
 }
@@ -43,11 +46,14 @@ void model_remove(struct model *m, struct model_proc *p)
 {
     if (m->release)
         m->release(m->ctx, p);
-    for (size_t i = 0; i < m->n; i++)
-        if (m->procs[i] == p) {
-            m->procs[i] = m->procs[--m->n];
-            break;
-        }
+    size_t *ip = names_get(&m->index, p->name);
+    if (ip && m->procs[*ip] == p) {
+        size_t i = *ip;
+        names_remove(&m->index, p->name);
+        m->procs[i] = m->procs[--m->n];
+        if (i < m->n) /* the last one moved into the hole: index it there (cannot grow) */
+            *names_get(&m->index, m->procs[i]->name) = i;
+    }
     model_free(p);
 }
 
@@ -56,17 +62,18 @@ void model_fini(struct model *m)
     for (size_t i = 0; i < m->n; i++)
         model_free(m->procs[i]);
     vms_free(m->procs);
+    names_fini(&m->index);
     m->procs = NULL;
     m->n = m->cap = 0;
 }
 
 int model_bind(struct model_proc *p, const char *name, uint64_t va)
 {
-    for (size_t i = 0; i < p->nbinds; i++)
-        if (!strcmp(p->binds[i].name, name)) {
-            p->binds[i].va = va;
-            return 0;
-        }
+    size_t *i = names_get(&p->bind_index, name);
+    if (i) {
+        p->binds[*i].va = va;
+        return 0;
+    }
     if (p->nbinds == p->cap) {
         size_t ncap = p->cap ? p->cap * 2 : 8;
         struct model_bind *nb = vms_realloc(p->binds, ncap * sizeof *nb);
@@ -75,6 +82,8 @@ int model_bind(struct model_proc *p, const char *name, uint64_t va)
         p->binds = nb;
         p->cap = ncap;
     }
+    if (names_put(&p->bind_index, name, p->nbinds) < 0)
+        return -VMS_ENOMEM;
     p->binds[p->nbinds++] = (struct model_bind){name, va};
     return 0;
 }
@@ -90,16 +99,16 @@ int model_inherit(struct model_proc *child, const struct model_proc *parent)
 void model_unbind_all(struct model_proc *p)
 {
     p->nbinds = 0;
+    names_clear(&p->bind_index);
 }
 
 uint64_t model_addr(const struct model_proc *p, const struct scn_addr *a)
 {
     if (!a->name)
         return a->off;
-    for (size_t i = 0; i < p->nbinds; i++)
-        if (!strcmp(p->binds[i].name, a->name))
-            return p->binds[i].va + a->off;
-    return a->off; /* unreachable: the parser checked the binding */
+    const size_t *i = names_get(&p->bind_index, a->name);
+    return i ? p->binds[*i].va + a->off
+             : a->off; /* unreachable: the parser checked the binding */
 }
 
 void model_kill(struct model_proc *p, FILE *out)

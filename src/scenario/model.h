@@ -7,6 +7,7 @@
 #ifndef VMS_SCENARIO_MODEL_H
 #define VMS_SCENARIO_MODEL_H
 
+#include "scenario/names.h"
 #include "scenario/scenario.h"
 
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct model_proc {
     enum model_state state;
     struct model_bind *binds;
     size_t nbinds, cap;
+    struct names bind_index; /* mapping name -> its index in binds */
     union {
         int pid; /* the simulator: its pid in the simulated kernel (vms_kernel_*) */
         struct {
@@ -39,6 +41,7 @@ struct model_proc {
 struct model {
     struct model_proc **procs; /* each stays where it is until model_remove */
     size_t n, cap;
+    struct names index; /* process name -> its index in procs */
     /* Called by model_remove before a process is forgotten: the backend lets go of h. */
     void (*release)(void *ctx, struct model_proc *p);
     void *ctx;
@@ -46,7 +49,8 @@ struct model {
 
 /* The process named name, or NULL. */
 struct model_proc *model_find(const struct model *m, const char *name);
-/* A new LIVE process with no bindings and a zeroed handle; NULL on host OOM. */
+/* A new LIVE process with no bindings and a zeroed handle; NULL on host OOM. name must
+ * not be in the table already (the parser made sure). */
 struct model_proc *model_add(struct model *m, const char *name);
 /* Release p (m->release) and forget it. */
 void model_remove(struct model *m, struct model_proc *p);

@@ -478,11 +478,18 @@ int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_li
     if (rc == 0 && host_page > 0 && (uint64_t)host_page != sc->page_size)
         fprintf(out, "# page size: the scenario's machine has %" PRIu64 "-byte pages, Linux %ld\n",
                 sc->page_size, host_page);
-    for (size_t i = 0; rc == 0 && i < sc->ncmds; i++)
+    for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
+        if (opt && opt->stop && *opt->stop) {
+            err_set(e, VMS_OK, "%s:%u: interrupted before this line", sc->filename,
+                    sc->cmds[i].line);
+            rc = 2;
+            break;
+        }
         rc = onlinux_command(&run, &sc->cmds[i]);
+    }
     fflush(out);
-    onlinux_teardown(&run);
-    if (rc < 0)
+    onlinux_teardown(&run); /* ends the workers, removes a fresh working directory */
+    if (rc < 0 || rc == 2)
         return rc;
     return run.o.failed ? 1 : 0;
 }

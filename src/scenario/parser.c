@@ -8,10 +8,12 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/infile.h"
 #include "base/parse.h"
 #include "base/slurp.h"
 #include "base/types.h"
 #include "scenario/lexer.h"
+#include "scenario/names.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,14 +24,17 @@ struct parser_proc {
     const char *name;
     const char **binds; /* bound mapping names (arena strings) */
     size_t nbinds, cap;
+    struct names bound; /* the same names, for lookups */
 };
 
 struct parser_state {
     struct vms_scenario *sc;
     struct parser_proc *procs;
     size_t nprocs, cap;
+    struct names proc_index; /* process name -> its index in procs */
     const char **files; /* declared file names */
     size_t nfiles, fcap;
+    struct names file_index; /* the same names, for lookups */
     bool seen_process;  /* a spawn has been read: setup lines are over */
     size_t cmd_cap;
 };
@@ -253,10 +258,8 @@ static int parser_prot(struct parser_line *pl, unsigned *out)
 
 static struct parser_proc *parser_find_proc(struct parser_state *ps, const char *name)
 {
-    for (size_t i = 0; i < ps->nprocs; i++)
-        if (!strcmp(ps->procs[i].name, name))
-            return &ps->procs[i];
-    return NULL;
+    const size_t *i = names_get(&ps->proc_index, name);
+    return i ? &ps->procs[*i] : NULL;
 }
 
 static struct parser_proc *parser_new_proc(struct parser_state *ps, const char *name)
@@ -269,6 +272,8 @@ static struct parser_proc *parser_new_proc(struct parser_state *ps, const char *
         ps->procs = np;
         ps->cap = ncap;
     }
+    if (names_put(&ps->proc_index, name, ps->nprocs) < 0)
+        return NULL;
     struct parser_proc *p = &ps->procs[ps->nprocs++];
     *p = (struct parser_proc){.name = name};
     return p;
@@ -276,16 +281,18 @@ static struct parser_proc *parser_new_proc(struct parser_state *ps, const char *
 
 static void parser_drop_proc(struct parser_state *ps, struct parser_proc *p)
 {
+    size_t i = (size_t)(p - ps->procs);
+    names_remove(&ps->proc_index, p->name);
     vms_free(p->binds);
+    names_fini(&p->bound);
     *p = ps->procs[--ps->nprocs];
+    if (i < ps->nprocs) /* the last one moved into the hole */
+        *names_get(&ps->proc_index, p->name) = i;
 }
 
 static bool parser_is_bound(const struct parser_proc *p, const char *name)
 {
-    for (size_t i = 0; i < p->nbinds; i++)
-        if (!strcmp(p->binds[i], name))
-            return true;
-    return false;
+    return names_get(&p->bound, name) != NULL;
 }
 
 static int parser_bind(struct parser_proc *p, const char *name)
@@ -300,6 +307,8 @@ static int parser_bind(struct parser_proc *p, const char *name)
         p->binds = nb;
         p->cap = ncap;
     }
+    if (names_put(&p->bound, name, p->nbinds) < 0)
+        return -VMS_ENOMEM;
     p->binds[p->nbinds++] = name;
     return 0;
 }
@@ -325,10 +334,7 @@ static int parser_check_bound(struct parser_line *pl, const struct parser_proc *
 
 static bool parser_file_declared(const struct parser_state *ps, const char *name)
 {
-    for (size_t i = 0; i < ps->nfiles; i++)
-        if (!strcmp(ps->files[i], name))
-            return true;
-    return false;
+    return names_get(&ps->file_index, name) != NULL;
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -440,6 +446,8 @@ static int parser_file(struct parser_line *pl, struct scn_cmd *c)
             ps->files = nf;
             ps->fcap = ncap;
         }
+        if (names_put(&ps->file_index, c->name, ps->nfiles) < 0)
+            return err_set(pl->e, VMS_ENOMEM, "out of memory");
         ps->files[ps->nfiles++] = c->name;
     }
     return 0;
@@ -475,6 +483,7 @@ static int parser_process_cmd(struct parser_line *pl, struct scn_cmd *c)
             c->argv[i] = parser_take(pl)->s;
         c->argv[c->argc] = NULL;
         p->nbinds = 0; /* exec drops the bindings */
+        names_clear(&p->bound);
         return 0;
     }
     case SCN_FORK: {
@@ -780,10 +789,14 @@ static void parser_fini(struct parser_state *ps)
 {
     if (!ps)
         return;
-    for (size_t i = 0; i < ps->nprocs; i++)
+    for (size_t i = 0; i < ps->nprocs; i++) {
         vms_free(ps->procs[i].binds);
+        names_fini(&ps->procs[i].bound);
+    }
     vms_free(ps->procs);
+    names_fini(&ps->proc_index);
     vms_free(ps->files);
+    names_fini(&ps->file_index);
     vms_free(ps);
 }
 
@@ -911,10 +924,11 @@ int vms_scenario_parse(const char *text, size_t len, const char *filename,
 
 int vms_scenario_load(const char *path, struct vms_scenario **out, struct vms_error *e)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     *out = NULL;
+    /* a scenario is a regular file (or standard input); the open never blocks */
+    FILE *f = infile_fopen(path, INFILE_REGULAR, "scenario", e);
     if (!f)
-        return err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+        return e ? -e->code : -VMS_EIO;
     char *buf;
     size_t n;
     int rc = slurp_file(f, path, "scenario", SCENARIO_MAX_BYTES, &buf, &n, e);

@@ -183,8 +183,7 @@ static int sim_memory(struct sim_run *r, struct model_proc *p, const struct scn_
         return rc ? sim_syscall_failed(r, rc, &ke) : 0;
     case SCN_BRK: {
         uint64_t heap;
-        int64_t d = c->brk_shrink ? -(int64_t)c->size : (int64_t)c->size;
-        rc = vms_kernel_brk(k, t, d, &heap, &ke);
+        rc = vms_kernel_brk(k, t, c->brk_shrink, c->size, &heap, &ke); /* any 64-bit size */
         if (rc)
             return sim_syscall_failed(r, rc, &ke);
         return model_bind(p, "heap", heap) ? err_set(r->e, VMS_ENOMEM, "out of memory") : 0;
@@ -432,6 +431,12 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
     rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, NULL, opt && opt->keep, diag,
                           e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
+        if (opt && opt->stop && *opt->stop) {
+            err_set(e, VMS_OK, "%s:%u: interrupted before this line", sc->filename,
+                    sc->cmds[i].line);
+            rc = 2;
+            break;
+        }
         if (opt && opt->before_line)
             opt->before_line(opt->ctx, sc->cmds[i].line, out);
         rc = sim_command(&r, &sc->cmds[i]);
@@ -450,7 +455,7 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
     vms_kernel_destroy(r.k);
     vms_config_destroy(r.cfg);
     scn_workdir_fini(&r.wd);
-    if (rc < 0)
+    if (rc < 0 || rc == 2)
         return rc;
     return r.o.failed ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/outfile.h"
 #include "trace/input.h"
 #include "trace/trace.h"
 
@@ -169,13 +170,19 @@ int vms_trace_writer_close(struct vms_trace_writer *w, struct vms_error *e)
     return trace_writer_close(api_writer(w), e);
 }
 
+void vms_trace_writer_abort(struct vms_trace_writer *w)
+{
+    trace_writer_abort(api_writer(w));
+}
+
 int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt,
                       unsigned flags, const char *source, struct vms_trace_counts *counts,
                       struct vms_error *e)
 {
     enum { BATCH = 4096 };
-    if (strcmp(in, "-") != 0 && !strcmp(in, out))
-        return err_set(e, VMS_EINVAL, "%s: converting a trace onto itself would destroy it", in);
+    /* by device and inode, before anything is read or created */
+    if (outfile_check(out, &in, 1, e) < 0)
+        return -VMS_EINVAL;
     struct trace_reader *r = trace_open(in, flags, e);
     if (!r)
         return -(e ? e->code : VMS_EIO);
@@ -192,7 +199,8 @@ int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt
             source = desc;
         }
     }
-    struct trace_writer *w = trace_writer_open_format(out, (enum trace_format)fmt, source, e);
+    struct trace_writer *w =
+        trace_writer_open_output(out, (enum trace_format)fmt, source, &in, 1, e);
     if (!w) {
         vms_free(buf);
         trace_close(r);
@@ -207,9 +215,10 @@ int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt
     }
     if (got < 0)
         rc = (int)got;
-    int crc = trace_writer_close(w, rc < 0 ? NULL : e);
-    if (rc == 0)
-        rc = crc;
+    if (rc < 0)
+        trace_writer_abort(w); /* an old OUT stays as it was */
+    else
+        rc = trace_writer_close(w, e);
     if (counts)
         vms_trace_get_counts((const struct vms_trace *)r, counts);
     vms_free(buf);

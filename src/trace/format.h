@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/outfile.h"
 #include "base/types.h"
 #include "trace/input.h"
 #include "trace/trace.h"
@@ -56,6 +57,8 @@ struct trace_writer {
     const struct trace_format_ops *ops;
     int fd;
     bool own_fd;
+    struct outfile out; /* a path's output (temporary file, renamed at close); out.fd < 0
+                         * for a descriptor's */
     char *name;
     uint8_t *buf; /* TRACE_WBUF_SIZE bytes, flushed when less than TRACE_WREC_MAX remain */
     size_t len;

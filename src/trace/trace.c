@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/infile.h"
 
 #define X 0xff
 const uint8_t trace_hexval[256] = {
@@ -196,11 +197,10 @@ struct trace_reader *trace_open(const char *path, unsigned flags, struct vms_err
         }
         return trace_open_fd(fd, "-", flags, e);
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
+    /* non-blocking open: a FIFO without a writer is an empty trace, not a hang */
+    int fd = infile_open(path, 0, "trace", e);
+    if (fd < 0)
         return NULL;
-    }
     return trace_open_fd(fd, path, flags, e);
 }
 
@@ -338,9 +338,28 @@ struct trace_writer *trace_writer_open_fd(int fd, const char *name, enum trace_f
         return NULL;
     }
     w->fd = fd;
+    w->out.fd = -1;
     w->ops = trace_formats[fmt];
     if (w->ops->write_header)
         w->ops->write_header(w, source_description ? source_description : "");
+    return w;
+}
+
+struct trace_writer *trace_writer_open_output(const char *path, enum trace_format fmt,
+                                              const char *source_description,
+                                              const char *const *inputs, size_t n,
+                                              struct vms_error *e)
+{
+    if (!strcmp(path, "-"))
+        return trace_writer_open_fd(1, "-", fmt, source_description, e);
+    struct outfile of;
+    if (outfile_open(&of, path, inputs, n, e) < 0)
+        return NULL;
+    struct trace_writer *w = trace_writer_open_fd(of.fd, path, fmt, source_description, e);
+    if (w)
+        w->out = of;
+    else
+        outfile_abort(&of);
     return w;
 }
 
@@ -348,19 +367,7 @@ struct trace_writer *trace_writer_open_format(const char *path, enum trace_forma
                                               const char *source_description,
                                               struct vms_error *e)
 {
-    if (!strcmp(path, "-"))
-        return trace_writer_open_fd(1, "-", fmt, source_description, e);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        err_set(e, VMS_EIO, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct trace_writer *w = trace_writer_open_fd(fd, path, fmt, source_description, e);
-    if (w)
-        w->own_fd = true;
-    else
-        close(fd);
-    return w;
+    return trace_writer_open_output(path, fmt, source_description, NULL, 0, e);
 }
 
 struct trace_writer *trace_writer_open(const char *path, const char *source_description,
@@ -403,12 +410,31 @@ int trace_writer_close(struct trace_writer *w, struct vms_error *e)
         w->ops->write_end(w);
     if (rc == 0)
         rc = trace_flush(w, e);
-    if (w->own_fd && close(w->fd) < 0 && rc == 0)
+    if (w->out.fd >= 0) {
+        if (rc == 0)
+            rc = outfile_commit(&w->out, e);
+        else
+            outfile_abort(&w->out);
+    } else if (w->own_fd && close(w->fd) < 0 && rc == 0) {
         rc = err_set(e, VMS_EIO, "%s: close: %s", w->name, strerror(errno));
+    }
     vms_free(w->name);
     vms_free(w->buf);
     vms_free(w);
     return rc;
+}
+
+void trace_writer_abort(struct trace_writer *w)
+{
+    if (!w)
+        return;
+    if (w->out.fd >= 0)
+        outfile_abort(&w->out);
+    else if (w->own_fd)
+        close(w->fd);
+    vms_free(w->name);
+    vms_free(w->buf);
+    vms_free(w);
 }
 
 long trace_read_lines(struct trace_reader *r, struct trace_rec *out, size_t n,

@@ -76,12 +76,21 @@ struct trace_writer *trace_writer_open(const char *path, const char *source_desc
 struct trace_writer *trace_writer_open_format(const char *path, enum trace_format fmt,
                                               const char *source_description,
                                               struct vms_error *e);
+/* Same, refusing a path that is one of the n inputs (outfile_check). A path's output is a
+ * temporary file that trace_writer_close renames over path when everything was written
+ * (and removes otherwise); trace_writer_abort removes it. */
+struct trace_writer *trace_writer_open_output(const char *path, enum trace_format fmt,
+                                              const char *source_description,
+                                              const char *const *inputs, size_t n,
+                                              struct vms_error *e);
 /* Same, over a descriptor the writer does not close. */
 struct trace_writer *trace_writer_open_fd(int fd, const char *name, enum trace_format fmt,
                                           const char *source_description, struct vms_error *e);
 int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n,
                 struct vms_error *e);
 int trace_writer_close(struct trace_writer *w, struct vms_error *e);
+/* Discard what w wrote (a path's file is left as it was before the open); frees w. */
+void trace_writer_abort(struct trace_writer *w);
 /* Records written so far. */
 uint64_t trace_writer_count(const struct trace_writer *w);
 

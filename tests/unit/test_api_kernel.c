@@ -176,7 +176,7 @@ TEST(api_kernel_pids_spawn_exit)
     CHECK_EQ(vms_kernel_munmap(k, a, 0, PG, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_mprotect(k, a, 0, PG, RW, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_msync(k, a, 0, PG, &e), -VMS_EINVAL);
-    CHECK_EQ(vms_kernel_brk(k, a, 0, &addr, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_brk(k, a, false, 0, &addr, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_exec(k, a, "/bin/true", NULL, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_switch(k, a, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_killed(k, a, &e), -VMS_EINVAL);
@@ -370,17 +370,27 @@ TEST(api_kernel_brk)
     int p;
     uint64_t heap = 0, h2 = 0, v;
     CHECK_EQ(vms_kernel_spawn(k, &p, &e), 0);
-    CHECK_EQ(vms_kernel_brk(k, p, 0, &heap, &e), 0);
+    CHECK_EQ(vms_kernel_brk(k, p, false, 0, &heap, &e), 0);
     CHECK_EQ(heap, 0x10000000);
     CHECK_EQ(vms_kernel_load(k, p, heap, 1, &v, &e), VMS_SIG_SEGV_MAPERR);
-    CHECK_EQ(vms_kernel_brk(k, p, (int64_t)PG, &h2, &e), 0);
+    CHECK_EQ(vms_kernel_brk(k, p, false, PG, &h2, &e), 0);
     CHECK_EQ(h2, heap);
     CHECK_EQ(vms_kernel_store(k, p, heap, 8, 42, &e), VMS_SIG_NONE);
-    CHECK_EQ(vms_kernel_brk(k, p, -(int64_t)PG, NULL, &e), 0);
+    CHECK_EQ(vms_kernel_brk(k, p, true, PG, NULL, &e), 0);
     CHECK_EQ(vms_kernel_load(k, p, heap, 1, &v, &e), VMS_SIG_SEGV_MAPERR);
-    CHECK_EQ(vms_kernel_brk(k, p, -(int64_t)PG, &h2, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_brk(k, p, true, PG, &h2, &e), -VMS_EINVAL);
     CHECK_STR(e.msg, "brk: below the start of the heap (ENOMEM)");
     CHECK_EQ(h2, 0);
+    /* sizes past INT64_MAX (a shrink by 2^64 - 1 used to be taken as a growth by 1): ENOMEM
+     * both ways, the heap as it was */
+    CHECK_EQ(vms_kernel_brk(k, p, false, PG, NULL, &e), 0);
+    CHECK_EQ(vms_kernel_brk(k, p, true, UINT64_MAX, NULL, &e), -VMS_EINVAL);
+    CHECK_STR(e.msg, "brk: below the start of the heap (ENOMEM)");
+    CHECK_EQ(vms_kernel_brk(k, p, false, UINT64_MAX, NULL, &e), -VMS_EINVAL);
+    CHECK_STR(e.msg, "brk: out of address space (ENOMEM)");
+    CHECK_EQ(vms_kernel_brk(k, p, false, UINT64_C(1) << 63, NULL, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_store(k, p, heap + PG - 1, 1, 7, &e), VMS_SIG_NONE);
+    CHECK_EQ(vms_kernel_load(k, p, heap + PG, 1, &v, &e), VMS_SIG_SEGV_MAPERR);
     vms_kernel_destroy(k);
 }
 
@@ -435,7 +445,7 @@ TEST(api_kernel_oom_kill_keeps_the_pid_until_exit)
     int child;
     CHECK_EQ(vms_kernel_fork(k, big, &child, &e), -VMS_EINVAL);
     CHECK_EQ(child, -1);
-    CHECK_EQ(vms_kernel_brk(k, big, 0, NULL, &e), -VMS_EINVAL);
+    CHECK_EQ(vms_kernel_brk(k, big, false, 0, NULL, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_switch(k, big, &e), -VMS_EINVAL);
     CHECK_EQ(vms_kernel_maps_print(k, big, stdout, VMS_TEXT, &e), -VMS_EINVAL);
     CHECK_STR(e.msg, want);

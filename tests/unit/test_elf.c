@@ -365,3 +365,46 @@ TEST(elf_interp_padded_with_nuls)
     CHECK_EQ(elf_parse(b, sizeof b, "padded", &f, &e), -VMS_EINVAL);
     CHECK_CONTAINS(e.msg, "PT_INTERP");
 }
+
+/* exec of a FIFO, and of a program whose PT_INTERP names one, fails at once ("expected a
+ * regular file") instead of blocking forever in open(2) for a writer. alarm(10): a
+ * regression ends the test run with SIGALRM rather than hanging it. */
+TEST(elf_exec_fifo_refused)
+{
+    char dir[] = "/tmp/vmsim-elf-fifo-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char fifo[96], prog[96];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(prog, sizeof prog, "%s/prog", dir);
+    CHECK_EQ(mkfifo(fifo, 0600), 0);
+    /* the program of elf_interp_padded_with_nuls, its interpreter the FIFO */
+    uint8_t b[64 + 56 * 2 + 96];
+    memset(b, 0, sizeof b);
+    memcpy(b, "\177ELF", 4);
+    b[4] = 2, b[5] = 1, b[6] = 1, b[20] = 1;
+    b[16] = 2, b[18] = 62, b[32] = 64, b[54] = 56, b[56] = 2;
+    b[64] = 1, b[64 + 4] = 5, b[64 + 17] = 0x10, b[64 + 32] = 0x10, b[64 + 40] = 0x20;
+    b[120] = 3, b[120 + 8] = 176;
+    b[120 + 32] = (uint8_t)(strlen(fifo) + 1);
+    memcpy(b + 176, fifo, strlen(fifo) + 1);
+    FILE *f = fopen(prog, "wb");
+    CHECK(f && fwrite(b, 1, sizeof b, f) == sizeof b);
+    if (f)
+        fclose(f);
+    struct area_set set;
+    area_set_init(&set, NULL);
+    struct elf_exec x;
+    struct vms_error e = {0};
+    const char *argv[] = {"x"};
+    alarm(10);
+    CHECK(elf_exec_layout(&set, fifo, argv, 1, NULL, 0, NULL, &x, &e) < 0);
+    CHECK_CONTAINS(e.msg, "regular file");
+    CHECK(elf_exec_layout(&set, prog, argv, 1, NULL, 0, NULL, &x, &e) < 0);
+    CHECK_CONTAINS(e.msg, fifo);
+    CHECK_CONTAINS(e.msg, "regular file");
+    alarm(0);
+    area_set_fini(&set);
+    unlink(prog);
+    unlink(fifo);
+    rmdir(dir);
+}

@@ -13,7 +13,7 @@ hash=$("$(dirname "$VMSIM")/tools/inhash" < "$t/empty.lackey") || bad "inhash"
 
 "$VMSIM" mrc --policy lru,fifo "$t/empty.lackey" > "$t/out" 2> "$t/err"; rc=$?
 [ $rc = 1 ] || bad "text: exit status $rc, expected 1"
-[ "$(cat "$t/err")" = "vmsim mrc: warning: $t/empty.lackey: empty trace (no records)" ] || bad "text: stderr: $(cat "$t/err")"
+[ "$(cat "$t/err")" = "vmsim mrc: $t/empty.lackey: warning: empty trace (no records)" ] || bad "text: stderr: $(cat "$t/err")"
 printf '%s\n' "vmsim 1.0.0 ($build): mrc policies lru,fifo, page size 4096 bytes, sizes all, seed 0, tau 0, bits 0, tick 0; $t/empty.lackey 0 bytes hash $hash" \
     "status: empty" "trace $t/empty.lackey (lackey, none): 0 records (I 0, L 0, S 0, M 0), pages of 4096 bytes" \
     "0 references, footprint 0 pages: no curve" > "$t/want"
@@ -37,7 +37,7 @@ sed -n 3p "$t/c" | grep -q "^opt,,0,,empty," || bad "csv opt row"
 # a reference string, with a plot asked for: no plot file is left
 "$VMSIM" mrc --file "$t/empty.txt" --svg "$t/m.svg" > "$t/out" 2> "$t/err"; rc=$?
 [ $rc = 1 ] || bad "--file: exit status $rc"
-[ "$(cat "$t/err")" = "vmsim mrc: warning: $t/empty.txt: empty reference string (no references); no plot drawn" ] || bad "--file: stderr: $(cat "$t/err")"
+[ "$(cat "$t/err")" = "vmsim mrc: $t/empty.txt: warning: empty reference string (no references); no plot drawn" ] || bad "--file: stderr: $(cat "$t/err")"
 sed -n 2p "$t/out" | grep -qx 'status: empty' || bad "--file: no status line"
 [ ! -e "$t/m.svg" ] || bad "an empty plot file was left"
 

@@ -1,0 +1,52 @@
+/* The interruption flag and its handler (interrupt.h). */
+#include "cli/interrupt.h"
+
+#include "cli/cli.h"
+
+#include <string.h>
+
+volatile sig_atomic_t cli_stop;
+
+static void cli_interrupt_handler(int sig)
+{
+    if (cli_stop) { /* the second signal: no more waiting */
+        vms_output_abort_all();
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    cli_stop = sig;
+}
+
+void cli_interrupt_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_interrupt_handler;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void cli_cleanup_handler(int sig)
+{
+    vms_output_abort_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_interrupt_cleanup_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_cleanup_handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+const char *cli_interrupt_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
