@@ -261,6 +261,13 @@ int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
     return write_slow(pm, pa, size, val);
 }
 
+void physmem_prefetch(struct physmem *pm, paddr_t pa)
+{
+    struct frame_bytes *fb = lookup(pm, pa >> pm->page_shift);
+    if (fb)
+        __builtin_prefetch(fb->data + (pa & (pm->page_size - 1)));
+}
+
 bool physmem_known(struct physmem *pm, paddr_t pa)
 {
     uint64_t v;

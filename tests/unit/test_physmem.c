@@ -229,3 +229,27 @@ TEST(physmem_recent_frames_cache)
         physmem_destroy(pm);
     }
 }
+
+/* physmem_prefetch is a hint: it allocates nothing and changes no value, known or not,
+ * for frames with bytes, frames without, and after the frame's bytes were dropped. */
+TEST(physmem_prefetch_changes_nothing)
+{
+    for (int unknown = 0; unknown < 2; unknown++) {
+        struct physmem *pm = physmem_create(12, unknown);
+        CHECK(pm != NULL);
+        CHECK_EQ(physmem_write(pm, 0x3010, 8, 0x1122334455667788ull), 0);
+        physmem_prefetch(pm, 0x3010);
+        physmem_prefetch(pm, 0x9000); /* no bytes */
+        CHECK_EQ(physmem_resident(pm), 1);
+        uint64_t v = 0;
+        CHECK(physmem_read(pm, 0x3010, 8, &v) && v == 0x1122334455667788ull);
+        CHECK_EQ(physmem_read(pm, 0x9000, 8, &v), !unknown);
+        CHECK_EQ(physmem_read(pm, 0x3018, 1, &v), !unknown);
+        physmem_clear(pm, 3);
+        physmem_prefetch(pm, 0x3010);
+        CHECK_EQ(physmem_resident(pm), 0);
+        CHECK_EQ(physmem_read(pm, 0x3010, 8, &v), !unknown);
+        CHECK_EQ(v, 0);
+        physmem_destroy(pm);
+    }
+}
