@@ -93,7 +93,8 @@ static void prefetch_set(const struct cache_level *l, uint64_t line_addr)
     if (l->ways > 8)
         __builtin_prefetch(row + 8);
     /* A miss there scans the set's LRU stamps for the victim and rewrites a line: the
-     * lines' row too (16 ways: 384 bytes, six host lines). */
+     * lines' row too (16 ways: 384 bytes, every 64 bytes from its start; a row that does
+     * not start a host line ends in a seventh, not prefetched). */
     const char *ln = (const char *)&l->lines[base];
     for (size_t b = 0; b < l->ways * sizeof *l->lines; b += 64)
         __builtin_prefetch(ln + b);
