@@ -174,15 +174,15 @@ TEST(physmem_oom_is_reported)
 }
 
 /* The cache of recent frames in front of the hash map: frames that share a cache slot
- * (pfns 16 apart), alternating accesses, and the invalidations — a cleared frame reads
+ * (pfns a multiple of 1024 apart: 3, 1027 and 2^32 + 3; 4 and 2052), alternating accesses, and the invalidations — a cleared frame reads
  * zero and is allocated afresh, a copy from an absent frame clears the destination, a
  * copy into a cached frame is seen — checked against a naive map on a few frames so
  * that nearly every lookup goes through the cache. Unknown mode too. */
 TEST(physmem_recent_frames_cache)
 {
     for (int unknown = 0; unknown <= 1; unknown++) {
-        enum { NF = 6, WORDS = 8 };
-        static const pfn_t pfns[NF] = {3, 19, 35, 4, 20, 0x100000003ull};
+        enum { NF = 7, WORDS = 8 };
+        static const pfn_t pfns[NF] = {3, 1027, 19, 4, 2052, 0x100000003ull, 35};
         uint64_t naive[NF][WORDS] = {{0}};
         bool present[NF] = {false};
         struct physmem *pm = physmem_create(12, unknown);
