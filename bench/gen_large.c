@@ -5,10 +5,11 @@
  *   graph   a pull-style pass over a power-law graph in CSR form (1 Mi vertices,
  *           about 7 M edges): per vertex its two offsets, per edge its neighbour's id and
  *           the neighbour's 8-byte value, per vertex one store of the sum.
- * Every data access is preceded by the instruction fetches of the loop that makes it
- * (a code footprint of a few hundred bytes) and the loops keep a few stack slots.
- * Usage: gen_large [--scale PERCENT] random|graph OUT.vt (PERCENT scales the number of
- * iterations, not the footprint; default 100). Prints what it wrote. */
+ * Every data access sits among the instruction fetches of the loop that makes it (a code
+ * footprint of a few hundred bytes); a few stack slots are touched at the start and end.
+ * Usage: gen_large [--scale PERCENT] random|graph OUT.vt: PERCENT (default 100) scales
+ * the increments and the chase's steps of random (not its footprint) or the vertices that
+ * graph's pass visits. Prints what it wrote. */
 #include "base/alloc.h"
 #include "vmsim.h"
 
