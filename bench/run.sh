@@ -1,15 +1,57 @@
 #!/bin/sh
 # Runs every benchmark program built under BUILD_DIR/bench/ (measured, never pass/fail),
-# then the trace measurements on the traces in bench/traces (or $VMSIM_TRACES; the sort trace
+# then the large-footprint traces that bench/gen_large makes (docs/performance.md), then
+# the trace measurements on the traces in bench/traces (or $VMSIM_TRACES; the sort trace
 # is made first when missing and Valgrind is installed: bench/traces/README.md),
 # decompressed once into a temporary directory; skipped with a message when absent.
 # Usage: bench/run.sh BUILD_DIR
 out=$1
 for b in "$out"/bench/*; do
     [ -x "$b" ] || continue
-    case $(basename "$b") in trace_parse | tracesim) continue ;; esac # given files below
+    case $(basename "$b") in trace_parse | tracesim | gen_large | ceiling) continue ;; esac # given files below
     echo "== $(basename "$b")"
     "$b" || echo "bench: $(basename "$b") exited with status $?"
+done
+
+vmsim=$out/vmsim
+now() { date +%s.%N; }
+elapsed() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.3f", e - s }'; } # START END
+less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; } # of stdin
+machine() {
+    echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs," \
+         "load average $(cut -d' ' -f1 /proc/loadavg)"
+}
+
+# The large-footprint traces of issue 13 (bench/gen_large.c), made here in the vmsim binary
+# format: VMSIM_LARGE_SCALE=PERCENT scales their length (default 100), VMSIM_LARGE_RUNS the
+# runs of each measurement (default 3; the median of whole-process wall-clock times).
+large=$(mktemp -d)
+trap 'rm -rf "$large"' EXIT
+scale=${VMSIM_LARGE_SCALE:-100}
+lruns=${VMSIM_LARGE_RUNS:-3}
+machine
+for shape in random graph; do
+    s=$(now)
+    "$out/bench/gen_large" --scale "$scale" "$shape" "$large/$shape.vt" || continue
+    echo "   (generated in $(elapsed "$s" "$(now)") s)"
+    echo "== $shape: vmsim trace, core-i7, median of $lruns whole-process runs"
+    for opts in "--memory 2G" "--memory 256M --swap 2G"; do
+        : > "$large/times"
+        for i in $(seq "$lruns"); do
+            # shellcheck disable=SC2086 # opts is a list of options
+            s=$(now); "$vmsim" trace --no-progress $opts "$large/$shape.vt" > "$large/out"; e=$(now)
+            elapsed "$s" "$e" >> "$large/times"; echo >> "$large/times"
+        done
+        t=$(median < "$large/times")
+        refs=$(awk '$1 == "references" { print $2 }' "$large/out")
+        swapins=$(awk '$1 == "swap.ins" { print $2 }' "$large/out")
+        walks=$(awk '$1 == "walks.count" { print $2 }' "$large/out")
+        printf '%-7s %-24s %s refs, %s walks, %s swap-ins: %.2f s, %.1f M refs/s\n' "$shape" \
+            "$opts" "$refs" "$walks" "$swapins" "$t" "$(awk -v r="$refs" -v t="$t" 'BEGIN { print r / t / 1e6 }')"
+    done
+    "$out/bench/ceiling" "$lruns" "$large/$shape.vt" || echo "bench: ceiling exited with status $?"
+    rm -f "$large/$shape.vt"
 done
 
 dir=${VMSIM_TRACES:-bench/traces}
@@ -21,14 +63,9 @@ if ! ls "$dir"/*.lackey.xz >/dev/null 2>&1; then
     echo "== traces: no $dir/*.lackey.xz here: trace benchmarks skipped"
     exit 0
 fi
-vmsim=$out/vmsim
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-now() { date +%s.%N; }
-elapsed() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.3f", e - s }'; } # START END
-less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) CPUs," \
-     "load average $(cut -d' ' -f1 /proc/loadavg)"
+trap 'rm -rf "$tmp" "$large"' EXIT
+machine
 for t in "$dir"/*.lackey.xz; do
     n=$(basename "$t" .lackey.xz)
     xz -dc "$t" > "$tmp/$n.lackey" && "$vmsim" trace --convert vmsim -o "$tmp/$n.vt" "$tmp/$n.lackey"

@@ -83,6 +83,23 @@ struct cache_line *cache_probe(struct cache_level *l, paddr_t pa)
     return cache_find(l, pa >> l->block_shift);
 }
 
+/* The rows (keys and lines) of the set of block line_addr at level l, prefetched into the
+ * host's caches: the outer levels' sets are far beyond them. */
+static void prefetch_set(const struct cache_level *l, uint64_t line_addr)
+{
+    size_t base = (size_t)(line_addr & l->set_mask) * l->ways;
+    const uint64_t *row = &l->keys[base];
+    __builtin_prefetch(row);
+    if (l->ways > 8)
+        __builtin_prefetch(row + 8);
+    /* A miss there scans the set's LRU stamps for the victim and rewrites a line: the
+     * lines' row too (16 ways: 384 bytes, every 64 bytes from its start; a row that does
+     * not start a host line ends in a seventh, not prefetched). */
+    const char *ln = (const char *)&l->lines[base];
+    for (size_t b = 0; b < l->ways * sizeof *l->lines; b += 64)
+        __builtin_prefetch(ln + b);
+}
+
 static uint32_t victim(struct cache_level *l, size_t base)
 {
     /* An invalid way first (key 0), lowest first. */
@@ -184,13 +201,9 @@ static int access_from(struct caches *c, paddr_t pa, bool write, int first, bool
     int path[CACHE_N], np = 0;
     path[np++] = first;
     for (int i = next_level(c, first); i < CACHE_N; i = next_level(c, i)) {
-        /* The outer levels' keys are often not in the host's caches (an 8 MiB L3 has
-         * 1 MiB of them): start loading every level's set at once. */
-        const struct cache_level *l = &c->lvl[i];
-        const uint64_t *row = &l->keys[((pa >> l->block_shift) & l->set_mask) * l->ways];
-        __builtin_prefetch(row);
-        if (l->ways > 8)
-            __builtin_prefetch(row + 8);
+        /* The outer levels' sets are often not in the host's caches (an 8 MiB L3 has
+         * 1 MiB of keys and 3 MiB of lines): start loading every level's set at once. */
+        prefetch_set(&c->lvl[i], pa >> c->lvl[i].block_shift);
         path[np++] = i;
     }
     int hit = -1;

@@ -222,6 +222,9 @@ enum xlate_status mmu_walk(struct mmu *m, paddr_t root, vaddr_t va, enum access_
         s->index = idx;
         s->pte_pa = pte_pa;
         s->cache_level = -1;
+        /* The PTE's bytes are often not in the host's caches (a leaf table's line is read
+         * once per walk): start loading them while the cache model looks the PTE up. */
+        physmem_prefetch(m->pm, pte_pa);
         if (m->cfg.walk_through_cache && m->caches.lvl[CACHE_L1D].present) {
             s->cache_level = caches_access(&m->caches, pte_pa, false, false);
             m->st.cycles += s->cache_level >= CACHE_N ? m->cfg.lat.dram

@@ -18,9 +18,11 @@ struct slot {
 };
 
 /* Recently used frames, indexed by the low bits of the frame number: a loop over a few
- * frames (a copy between two, a fill of an array) finds them with one compare. The
- * frames' bytes never move, so only dropping a frame (physmem_clear) invalidates. */
-#define RECENT_N 16
+ * frames (a copy between two, a fill of an array) finds them with one compare, and so do
+ * the walker's reads of up to about a thousand page-table pages (a few GiB mapped: 16
+ * slots made most of a large trace's PTE reads probe the hash). The frames' bytes never
+ * move, so only dropping a frame (physmem_clear) invalidates. */
+#define RECENT_N 1024
 
 struct physmem {
     unsigned page_shift;
@@ -259,6 +261,13 @@ int physmem_write(struct physmem *pm, paddr_t pa, unsigned size, uint64_t val)
         store_le(r->fb->data + (pa & (pm->page_size - 1)), size, val))
         return 0;
     return write_slow(pm, pa, size, val);
+}
+
+void physmem_prefetch(struct physmem *pm, paddr_t pa)
+{
+    struct frame_bytes *fb = lookup(pm, pa >> pm->page_shift);
+    if (fb)
+        __builtin_prefetch(fb->data + (pa & (pm->page_size - 1)));
 }
 
 bool physmem_known(struct physmem *pm, paddr_t pa)

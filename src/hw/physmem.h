@@ -28,6 +28,9 @@ int physmem_write_pieces(struct physmem *pm, const paddr_t *pas, const unsigned 
 /* Byte ranges, may cross frames. read returns true when all bytes are known. */
 bool physmem_read_bytes(struct physmem *pm, paddr_t pa, uint8_t *buf, size_t n);
 int physmem_write_bytes(struct physmem *pm, paddr_t pa, const uint8_t *buf, size_t n);
+/* A hint, no effect on what reads return: starts loading the host memory that holds the
+ * bytes at pa (a PTE that a walk is about to read, say). */
+void physmem_prefetch(struct physmem *pm, paddr_t pa);
 /* Is the byte at pa known? */
 bool physmem_known(struct physmem *pm, paddr_t pa);
 

@@ -174,15 +174,15 @@ TEST(physmem_oom_is_reported)
 }
 
 /* The cache of recent frames in front of the hash map: frames that share a cache slot
- * (pfns 16 apart), alternating accesses, and the invalidations — a cleared frame reads
+ * (pfns a multiple of 1024 apart: 3, 1027 and 2^32 + 3; 4 and 2052), alternating accesses, and the invalidations — a cleared frame reads
  * zero and is allocated afresh, a copy from an absent frame clears the destination, a
  * copy into a cached frame is seen — checked against a naive map on a few frames so
  * that nearly every lookup goes through the cache. Unknown mode too. */
 TEST(physmem_recent_frames_cache)
 {
     for (int unknown = 0; unknown <= 1; unknown++) {
-        enum { NF = 6, WORDS = 8 };
-        static const pfn_t pfns[NF] = {3, 19, 35, 4, 20, 0x100000003ull};
+        enum { NF = 7, WORDS = 8 };
+        static const pfn_t pfns[NF] = {3, 1027, 19, 4, 2052, 0x100000003ull, 35};
         uint64_t naive[NF][WORDS] = {{0}};
         bool present[NF] = {false};
         struct physmem *pm = physmem_create(12, unknown);
@@ -226,6 +226,30 @@ TEST(physmem_recent_frames_cache)
         for (unsigned i = 0; i < NF; i++)
             resident += present[i];
         CHECK_EQ(physmem_resident(pm), resident);
+        physmem_destroy(pm);
+    }
+}
+
+/* physmem_prefetch is a hint: it allocates nothing and changes no value, known or not,
+ * for frames with bytes, frames without, and after the frame's bytes were dropped. */
+TEST(physmem_prefetch_changes_nothing)
+{
+    for (int unknown = 0; unknown < 2; unknown++) {
+        struct physmem *pm = physmem_create(12, unknown);
+        CHECK(pm != NULL);
+        CHECK_EQ(physmem_write(pm, 0x3010, 8, 0x1122334455667788ull), 0);
+        physmem_prefetch(pm, 0x3010);
+        physmem_prefetch(pm, 0x9000); /* no bytes */
+        CHECK_EQ(physmem_resident(pm), 1);
+        uint64_t v = 0;
+        CHECK(physmem_read(pm, 0x3010, 8, &v) && v == 0x1122334455667788ull);
+        CHECK_EQ(physmem_read(pm, 0x9000, 8, &v), !unknown);
+        CHECK_EQ(physmem_read(pm, 0x3018, 1, &v), !unknown);
+        physmem_clear(pm, 3);
+        physmem_prefetch(pm, 0x3010);
+        CHECK_EQ(physmem_resident(pm), 0);
+        CHECK_EQ(physmem_read(pm, 0x3010, 8, &v), !unknown);
+        CHECK_EQ(v, 0);
         physmem_destroy(pm);
     }
 }
