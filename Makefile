@@ -10,7 +10,8 @@
 #   make bench      throughput benchmarks (measured, never a pass/fail)
 #   make asan       the tests under ASan + UBSan only
 #   make tsan       the threaded tests under ThreadSanitizer only
-#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (FUZZ_TARGETS: some)
+#   make soak       SOAK_REFS (10^9) references with the audit and host RSS sampled
 #   make format     clang-format every source file
 #   make clang      build with clang too (zero warnings expected)
 #
@@ -207,6 +208,16 @@ fuzz:
 	  fi; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
+
+# A long run (not part of CI): SOAK_REFS references through the kernel and the hardware of
+# 8 swapping processes, every loaded value checked, the audit and the host RSS sampled every
+# SOAK_SAMPLE references (tests/soak/soak.c; docs/testing.md says how long it takes).
+SOAK_REFS ?= 1000000000
+SOAK_SAMPLE ?= 100000000
+soak: $(LIB)
+	@mkdir -p $(OUT)/soak
+	$(CC) $(STD) -Iinclude $(OPT) $(WARN) $(LDFLAGS) -o $(OUT)/soak/soak tests/soak/soak.c $(LIB) $(LDLIBS)
+	$(OUT)/soak/soak $(SOAK_REFS) $(SOAK_SAMPLE)
 
 clang:
 	@$(MAKE) --no-print-directory CC=clang MODE=clang OPT="-O2 -g" check-build
