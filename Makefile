@@ -199,7 +199,7 @@ fuzz:
 	       -artifact_prefix=fuzz/corpus/$$n/ build/fuzz/$$n.new fuzz/corpus/$$n \
 	       >build/fuzz/$$n.log 2>&1; then \
 	    ./build/fuzz/$$n -merge=1 fuzz/corpus/$$n build/fuzz/$$n.new >/dev/null 2>&1 || exit 1; \
-	    grep -E '^#[0-9]+ +DONE' build/fuzz/$$n.log | tail -n 1; \
+	    grep -E '^#[0-9]+[[:space:]]+DONE' build/fuzz/$$n.log | tail -n 1; \
 	    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' build/fuzz/$$n.log; \
 	  else \
 	    echo "FAIL $$n: its input is in fuzz/corpus/$$n/ (see build/fuzz/$$n.log)"; \
