@@ -51,6 +51,7 @@ struct proc {
     int pid;
     struct area a[MAX_AREAS];
     int na;
+    int64_t brk_moved; /* the sum of the deltas of the successful brk calls since exec */
 };
 
 struct shadow {
@@ -264,8 +265,10 @@ static bool step(struct world *w, struct input *in, const char *file)
             break;
         const char *argv[] = {prog, "fuzz", NULL};
         rc = vms_kernel_exec(w->k, p->pid, prog, in_u8(in) & 1 ? argv : NULL, &e);
-        if (rc == 0)
+        if (rc == 0) {
             proc_cut(w, p, 0, UINT64_MAX);
+            p->brk_moved = 0;
+        }
         break;
     }
     case 5:
@@ -309,7 +312,14 @@ static bool step(struct world *w, struct input *in, const char *file)
         int64_t delta = (int8_t)in_u8(in) * (int64_t)w->pg / 2;
         if (in_u8(in) == 0xff)
             delta = (int64_t)in_u64(in, 8);
-        rc = vms_kernel_brk(w->k, p->pid, delta, NULL, &e);
+        uint64_t start = 0;
+        rc = vms_kernel_brk(w->k, p->pid, delta, &start, &e);
+        if (rc == 0 && delta) { /* what the break moved over is the heap's now, or nothing */
+            uint64_t from = start + (uint64_t)p->brk_moved, to = from + (uint64_t)delta;
+            uint64_t lo = from < to ? from : to, hi = from < to ? to : from;
+            proc_cut(w, p, lo & ~(w->pg - 1), (hi + w->pg - 1) & ~(w->pg - 1));
+            p->brk_moved += delta;
+        }
         break;
     }
     case 11:
