@@ -193,7 +193,7 @@ static void arc_insert(struct policy *p, uint32_t slot, uint64_t page, bool writ
         arc_move(a, ent, ARC_T2);
     } else {
         /* Keep the pool bounded even when the driver skipped access(): forget ghosts. */
-        if (!a->nfree && a->nslots < a->c) /* when the driver did not reserve */
+        if (!a->nfree && a->nslots < a->c) /* pool short before memory is full: grow it */
             (void)arc_reserve(p, a->nslots * 2 > a->c ? a->c : a->nslots * 2 + 1);
         while (!a->nfree) {
             if (a->l[ARC_B2].len)

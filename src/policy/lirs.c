@@ -220,7 +220,7 @@ static void lirs_insert(struct policy *p, uint32_t slot, uint64_t page, bool wri
         l->status[ent] = LIRS_LIR;
         l->nlir++;
     } else {
-        if (!l->nfree && l->nslots < l->c) /* when the driver did not reserve */
+        if (!l->nfree && l->nslots < l->c) /* pool short before memory is full: grow it */
             (void)lirs_reserve(p, l->nslots * 2 > l->c ? l->c : l->nslots * 2 + 1);
         if (!l->nfree) { /* only when the driver skipped the protocol: forget a ghost */
             uint32_t old = slotlist_pop_tail(&l->kq, &l->g);

@@ -1,11 +1,12 @@
 /* `make soak`: a long run through the public API (kernel and hardware), not part of CI.
  * Eight processes of 6 MiB each (48 MiB) share 16 MiB of memory and 64 MiB of swap, so the
  * run swaps all the time; references move through a drifting hot window (256 pages a
- * process, 8 MiB in all) with one in 1024 uniform over the whole area, 30% of them 8-byte stores of a value that depends only on the word, so every
- * load checks its value (the word's value if it was ever stored, else 0): no byte may be
- * lost. Now and then a process forks a child that reads and writes copy-on-write, then
- * exits. Every SAMPLE references the kernel audit runs and the host's resident memory is
- * printed; it must not grow after the first sample. Usage: soak [REFERENCES [SAMPLE]]. */
+ * process, 8 MiB in all) with one in 1024 uniform over the whole area; 30% are 8-byte
+ * stores of a value that depends only on the word, so every load checks its value (the
+ * word's value if it was ever stored, else 0): no byte may be lost. Every 10^7 references
+ * a process forks a child that reads (checked) and writes copy-on-write, then exits. Every
+ * SAMPLE references the kernel audit runs and the host's resident memory is printed; it
+ * must not grow after the first sample. Usage: soak [REFERENCES [SAMPLE]]. */
 #include "vmsim.h"
 
 #include <inttypes.h>
