@@ -10,7 +10,8 @@
 #   make bench      throughput benchmarks (measured, never a pass/fail)
 #   make asan       the tests under ASan + UBSan only
 #   make tsan       the threaded tests under ThreadSanitizer only
-#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (FUZZ_TARGETS: some)
+#   make soak       SOAK_REFS (10^9) references with the audit and host RSS sampled
 #   make format     clang-format every source file
 #   make clang      build with clang too (zero warnings expected)
 #
@@ -81,7 +82,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1
 
-.PHONY: all test test-one test-tsan asan tsan demo bench fuzz format clang clean check-build \
+.PHONY: all test test-one test-tsan asan tsan demo bench fuzz soak format clang clean check-build \
         install
 all: $(BIN) $(LIB)
 
@@ -173,20 +174,50 @@ demo: $(BIN)
 bench: $(BIN) $(BENCH_BIN)
 	@sh bench/run.sh $(OUT)
 
-# libFuzzer builds need clang.
+# libFuzzer builds need clang. The library is built once (build/fuzzlib/, instrumented for
+# coverage and ASan + UBSan), then each target is linked with libFuzzer and run for
+# FUZZ_SECONDS; FUZZ_TARGETS picks targets (default: every fuzz/fuzz_*.c). New inputs that
+# add coverage are merged into fuzz/corpus/TARGET/. A crash, leak or timeout leaves its input
+# (crash-*, leak-*, timeout-*) in fuzz/corpus/TARGET/ itself, so `make test` replays it from
+# then on; the remaining targets still run and `make fuzz` fails at the end. Each run's log
+# is build/fuzz/TARGET.log (its last line: runs, coverage, features, corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_CC ?= clang
+FUZZ_TARGETS ?= $(FUZZ_SRC:fuzz/%.c=%)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz:
-	@mkdir -p build/fuzz
-	@for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); \
-	  $(FUZZ_CC) $(STD) $(DEFS) -Iinclude -Isrc -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o build/fuzz/$$n $$f $(LIB_SRC) $(LDLIBS) || exit 1; \
+	@$(MAKE) --no-print-directory MODE=fuzzlib CC=$(FUZZ_CC) \
+	  OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  build/fuzzlib/libvmsim-internal.a
+	@mkdir -p build/fuzz; failed=; \
+	for n in $(FUZZ_TARGETS); do \
+	  $(FUZZ_CC) $(STD) $(DEFS) -Iinclude -Isrc -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) \
+	    -o build/fuzz/$$n fuzz/$$n.c build/fuzzlib/libvmsim-internal.a $(LDLIBS) || exit 1; \
 	  mkdir -p fuzz/corpus/$$n build/fuzz/$$n.new; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
-	  ./build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) build/fuzz/$$n.new fuzz/corpus/$$n || exit 1; \
-	  ./build/fuzz/$$n -merge=1 fuzz/corpus/$$n build/fuzz/$$n.new >/dev/null 2>&1 || exit 1; \
-	done
+	  if ./build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	       -artifact_prefix=fuzz/corpus/$$n/ build/fuzz/$$n.new fuzz/corpus/$$n \
+	       >build/fuzz/$$n.log 2>&1; then \
+	    ./build/fuzz/$$n -merge=1 fuzz/corpus/$$n build/fuzz/$$n.new >/dev/null 2>&1 || exit 1; \
+	    grep -E '^#[0-9]+[[:space:]]+DONE' build/fuzz/$$n.log | tail -n 1; \
+	    grep -E '^stat::(number_of_executed_units|peak_rss_mb)' build/fuzz/$$n.log; \
+	  else \
+	    echo "FAIL $$n: its input is in fuzz/corpus/$$n/ (see build/fuzz/$$n.log)"; \
+	    grep -E '^(==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' build/fuzz/$$n.log; \
+	    failed="$$failed $$n"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi
+
+# A long run (not part of CI): SOAK_REFS references through the kernel and the hardware of
+# 8 swapping processes, every loaded value checked, the audit and the host RSS sampled every
+# SOAK_SAMPLE references (tests/soak/soak.c; docs/testing.md says how long it takes).
+SOAK_REFS ?= 1000000000
+SOAK_SAMPLE ?= 100000000
+soak: $(LIB)
+	@mkdir -p $(OUT)/soak
+	$(CC) $(STD) -Iinclude $(OPT) $(WARN) $(LDFLAGS) -o $(OUT)/soak/soak tests/soak/soak.c $(LIB) $(LDLIBS)
+	$(OUT)/soak/soak $(SOAK_REFS) $(SOAK_SAMPLE)
 
 clang:
 	@$(MAKE) --no-print-directory CC=clang MODE=clang OPT="-O2 -g" check-build

@@ -229,6 +229,13 @@ int kern_exec(struct kernel *k, struct task *t, const char *path, const char *co
     k->actor = t;
     if (t->killed || t->dead)
         return err_set(e, VMS_EINVAL, "exec: the process was killed");
+    /* an x86-64 program needs x86-64's user space (its stack top is 0x7ffffffff000): other
+     * machines refuse it, as a kernel without x86-64 support does (ENOEXEC) */
+    if (k->mmu.cfg.va_bits < 48 || k->mmu.cfg.page_shift != 12)
+        return err_set(e, VMS_EINVAL,
+                       "exec: %s: an x86-64 program needs a machine with 4 KiB pages and at "
+                       "least 48-bit addresses (Linux: ENOEXEC)",
+                       path ? path : "(null)");
     struct area_set ns;
     struct area_layout l = layout_for(k);
     area_set_init(&ns, &l);

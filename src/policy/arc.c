@@ -18,44 +18,50 @@ struct arc {
     uint64_t *page;
     uint32_t *slot;           /* resident entries only */
     uint8_t *list;
-    uint32_t *freelist, nfree, cap;
-    uint32_t *slot_entry;
+    uint32_t *freelist, nfree, cap; /* cap entries: 2 * nslots + 2 (at most 2c + 2) */
+    uint32_t *slot_entry, nslots;   /* nslots: slots with state (c, or those reserved) */
     uint32_t c, p;            /* cache size, target size of T1 */
     uint64_t pending;         /* the page of the announced miss */
     bool pending_valid, pending_in_b2, drop_t1;
 };
 
-static int arc_create(struct policy *p, struct vms_error *e)
+/* Grows one array to n elements of size sz (vms_realloc); false, array as it was, when out
+ * of memory. */
+static bool arc_grow_array(void *arr, size_t n, size_t sz)
+{
+    void **pp = arr;
+    void *np = vms_realloc(*pp, n * sz);
+    if (!np)
+        return false;
+    *pp = np;
+    return true;
+}
+
+/* State for slots 0 .. n-1 and 2n + 2 entries (the pool of the whole cache at n = c, which
+ * is all ARC ever holds: c resident pages and at most c + 2 ghosts in flight). */
+static int arc_reserve(struct policy *p, uint32_t n)
 {
     struct arc *a = p->state;
-    a->c = p->nframes;
-    a->cap = 2 * a->c + 2;
-    a->k.prev = vms_malloc(a->cap * sizeof(uint32_t));
-    a->k.next = vms_malloc(a->cap * sizeof(uint32_t));
-    a->page = vms_malloc(a->cap * sizeof *a->page);
-    a->slot = vms_malloc(a->cap * sizeof *a->slot);
-    a->list = vms_malloc(a->cap);
-    a->freelist = vms_malloc(a->cap * sizeof(uint32_t));
-    a->slot_entry = vms_malloc(a->c * sizeof(uint32_t));
-    bool ok = a->k.prev && a->k.next && a->page && a->slot && a->list && a->freelist &&
-              a->slot_entry && pmap_init(&a->index, a->cap);
-    if (!ok) {
-        vms_free(a->k.prev);
-        vms_free(a->k.next);
-        vms_free(a->page);
-        vms_free(a->slot);
-        vms_free(a->list);
-        vms_free(a->freelist);
-        vms_free(a->slot_entry);
-        return err_set(e, VMS_ENOMEM, "out of memory creating policy arc");
-    }
-    for (uint32_t i = 0; i < a->cap; i++) {
-        a->freelist[i] = a->cap - 1 - i;
+    if (n > a->c)
+        n = a->c;
+    if (n <= a->nslots)
+        return 0;
+    uint32_t cap = 2 * n + 2;
+    if (!arc_grow_array(&a->k.prev, cap, sizeof(uint32_t)) ||
+        !arc_grow_array(&a->k.next, cap, sizeof(uint32_t)) ||
+        !arc_grow_array(&a->page, cap, sizeof *a->page) ||
+        !arc_grow_array(&a->slot, cap, sizeof *a->slot) ||
+        !arc_grow_array(&a->list, cap, 1) ||
+        !arc_grow_array(&a->freelist, cap, sizeof(uint32_t)) ||
+        !arc_grow_array(&a->slot_entry, n, sizeof(uint32_t)))
+        return -VMS_ENOMEM;
+    /* new entries are taken lowest first, after those already free */
+    for (uint32_t i = cap; i-- > a->cap;) {
+        a->freelist[a->nfree++] = i;
         a->list[i] = ARC_FREE;
     }
-    a->nfree = a->cap;
-    for (int i = 0; i < ARC_NLISTS; i++)
-        slotlist_init(&a->l[i]);
+    a->cap = cap;
+    a->nslots = n;
     return 0;
 }
 
@@ -70,6 +76,23 @@ static void arc_destroy(struct policy *p)
     vms_free(a->list);
     vms_free(a->freelist);
     vms_free(a->slot_entry);
+}
+
+/* The whole table at once, or (params.grow, the kernel's) only as slots are reserved, so
+ * that host memory follows the frames used, not the memory configured. */
+static int arc_create(struct policy *p, struct vms_error *e)
+{
+    struct arc *a = p->state;
+    a->c = p->nframes;
+    for (int i = 0; i < ARC_NLISTS; i++)
+        slotlist_init(&a->l[i]);
+    bool ok = pmap_init(&a->index, p->params.grow ? 16 : 2 * (size_t)a->c + 2) &&
+              (p->params.grow || arc_reserve(p, a->c) == 0);
+    if (!ok) {
+        arc_destroy(p);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy arc");
+    }
+    return 0;
 }
 
 /* Take entry off its list and forget it. */
@@ -170,6 +193,8 @@ static void arc_insert(struct policy *p, uint32_t slot, uint64_t page, bool writ
         arc_move(a, ent, ARC_T2);
     } else {
         /* Keep the pool bounded even when the driver skipped access(): forget ghosts. */
+        if (!a->nfree && a->nslots < a->c) /* pool short before memory is full: grow it */
+            (void)arc_reserve(p, a->nslots * 2 > a->c ? a->c : a->nslots * 2 + 1);
         while (!a->nfree) {
             if (a->l[ARC_B2].len)
                 arc_drop_lru(a, ARC_B2);
@@ -208,4 +233,5 @@ const struct policy_ops policy_arc_ops = {
     .remove = arc_remove,
     .victim = arc_victim,
     .access = arc_access,
+    .reserve = arc_reserve,
 };

@@ -19,51 +19,49 @@ struct lirs {
     uint64_t *page;
     uint32_t *slot;
     uint8_t *status, *in_s;
-    uint32_t *freelist, nfree, cap;
-    uint32_t *slot_entry;
-    uint32_t llir, nlir, maxghost;
+    uint32_t *freelist, nfree, cap; /* cap entries: 3 * nslots + 2 (at most 3c + 2) */
+    uint32_t *slot_entry, nslots;   /* nslots: slots with state (c, or those reserved) */
+    uint32_t c, llir, nlir, maxghost;
 };
 
-static int lirs_create(struct policy *p, struct vms_error *e)
+/* Grows one array to n elements of size sz; false, array as it was, when out of memory. */
+static bool lirs_grow_array(void *arr, size_t n, size_t sz)
+{
+    void **pp = arr;
+    void *np = vms_realloc(*pp, n * sz);
+    if (!np)
+        return false;
+    *pp = np;
+    return true;
+}
+
+/* State for slots 0 .. n-1 and 3n + 2 entries: at n = c the pool of the whole cache (c
+ * resident pages, 2c ghosts, 2 in flight); before memory is full there are no ghosts. */
+static int lirs_reserve(struct policy *p, uint32_t n)
 {
     struct lirs *l = p->state;
-    uint32_t c = p->nframes;
-    uint32_t lhir = c / 100 ? c / 100 : 1;
-    l->llir = c - lhir;
-    l->maxghost = 2 * c;
-    l->cap = c + l->maxghost + 2;
-    l->ks.prev = vms_malloc(l->cap * sizeof(uint32_t));
-    l->ks.next = vms_malloc(l->cap * sizeof(uint32_t));
-    l->kq.prev = vms_malloc(l->cap * sizeof(uint32_t));
-    l->kq.next = vms_malloc(l->cap * sizeof(uint32_t));
-    l->page = vms_malloc(l->cap * sizeof *l->page);
-    l->slot = vms_malloc(l->cap * sizeof *l->slot);
-    l->status = vms_malloc(l->cap);
-    l->in_s = vms_calloc(l->cap, 1);
-    l->freelist = vms_malloc(l->cap * sizeof(uint32_t));
-    l->slot_entry = vms_malloc(c * sizeof(uint32_t));
-    bool ok = l->ks.prev && l->ks.next && l->kq.prev && l->kq.next && l->page && l->slot &&
-              l->status && l->in_s && l->freelist && l->slot_entry &&
-              pmap_init(&l->index, l->cap);
-    if (!ok) {
-        vms_free(l->ks.prev);
-        vms_free(l->ks.next);
-        vms_free(l->kq.prev);
-        vms_free(l->kq.next);
-        vms_free(l->page);
-        vms_free(l->slot);
-        vms_free(l->status);
-        vms_free(l->in_s);
-        vms_free(l->freelist);
-        vms_free(l->slot_entry);
-        return err_set(e, VMS_ENOMEM, "out of memory creating policy lirs");
+    if (n > l->c)
+        n = l->c;
+    if (n <= l->nslots)
+        return 0;
+    uint32_t cap = 3 * n + 2;
+    if (!lirs_grow_array(&l->ks.prev, cap, sizeof(uint32_t)) ||
+        !lirs_grow_array(&l->ks.next, cap, sizeof(uint32_t)) ||
+        !lirs_grow_array(&l->kq.prev, cap, sizeof(uint32_t)) ||
+        !lirs_grow_array(&l->kq.next, cap, sizeof(uint32_t)) ||
+        !lirs_grow_array(&l->page, cap, sizeof *l->page) ||
+        !lirs_grow_array(&l->slot, cap, sizeof *l->slot) ||
+        !lirs_grow_array(&l->status, cap, 1) || !lirs_grow_array(&l->in_s, cap, 1) ||
+        !lirs_grow_array(&l->freelist, cap, sizeof(uint32_t)) ||
+        !lirs_grow_array(&l->slot_entry, n, sizeof(uint32_t)))
+        return -VMS_ENOMEM;
+    /* new entries are taken lowest first, after those already free */
+    for (uint32_t i = cap; i-- > l->cap;) {
+        l->freelist[l->nfree++] = i;
+        l->in_s[i] = 0;
     }
-    for (uint32_t i = 0; i < l->cap; i++)
-        l->freelist[i] = l->cap - 1 - i;
-    l->nfree = l->cap;
-    slotlist_init(&l->s);
-    slotlist_init(&l->q);
-    slotlist_init(&l->g);
+    l->cap = cap;
+    l->nslots = n;
     return 0;
 }
 
@@ -81,6 +79,27 @@ static void lirs_destroy(struct policy *p)
     vms_free(l->in_s);
     vms_free(l->freelist);
     vms_free(l->slot_entry);
+}
+
+/* The whole table at once, or (params.grow, the kernel's) only as slots are reserved, so
+ * that host memory follows the frames used, not the memory configured. */
+static int lirs_create(struct policy *p, struct vms_error *e)
+{
+    struct lirs *l = p->state;
+    l->c = p->nframes;
+    uint32_t lhir = l->c / 100 ? l->c / 100 : 1;
+    l->llir = l->c - lhir;
+    l->maxghost = 2 * l->c;
+    slotlist_init(&l->s);
+    slotlist_init(&l->q);
+    slotlist_init(&l->g);
+    bool ok = pmap_init(&l->index, p->params.grow ? 16 : 3 * (size_t)l->c + 2) &&
+              (p->params.grow || lirs_reserve(p, l->c) == 0);
+    if (!ok) {
+        lirs_destroy(p);
+        return err_set(e, VMS_ENOMEM, "out of memory creating policy lirs");
+    }
+    return 0;
 }
 
 static void lirs_free(struct lirs *l, uint32_t ent)
@@ -201,6 +220,8 @@ static void lirs_insert(struct policy *p, uint32_t slot, uint64_t page, bool wri
         l->status[ent] = LIRS_LIR;
         l->nlir++;
     } else {
+        if (!l->nfree && l->nslots < l->c) /* pool short before memory is full: grow it */
+            (void)lirs_reserve(p, l->nslots * 2 > l->c ? l->c : l->nslots * 2 + 1);
         if (!l->nfree) { /* only when the driver skipped the protocol: forget a ghost */
             uint32_t old = slotlist_pop_tail(&l->kq, &l->g);
             VMS_INVARIANT(old != SLOTLIST_NIL, "lirs: entry pool exhausted");
@@ -251,4 +272,5 @@ const struct policy_ops policy_lirs_ops = {
     .remove = lirs_remove,
     .victim = lirs_victim,
     .access = lirs_access,
+    .reserve = lirs_reserve,
 };

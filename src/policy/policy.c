@@ -82,6 +82,8 @@ int policy_reserve(struct policy *p, uint32_t n)
     uint32_t cap = p->ocap > p->nframes / 2 ? p->nframes : 2 * p->ocap;
     if (cap < n)
         cap = n;
+    if (p->ops->reserve && p->ops->reserve(p, cap) < 0)
+        return -VMS_ENOMEM;
     uint8_t *o = vms_realloc(p->occupied, cap);
     if (!o)
         return -VMS_ENOMEM;

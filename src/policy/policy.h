@@ -77,6 +77,10 @@ struct policy_ops {
     void (*access)(struct policy *p, uint32_t slot, uint64_t page, bool write); /* idealized */
     void (*tick)(struct policy *p, const struct policy_env *env);               /* may be NULL */
     int (*set_future)(struct policy *p, const uint64_t *pages, size_t n, struct vms_error *e);
+    /* With params.grow: make per-slot state for slots 0 .. n-1 (n <= nframes), called by
+     * policy_reserve before those slots are used; 0, or -VMS_ENOMEM with the state as it
+     * was. NULL when the policy's state does not depend on nframes. */
+    int (*reserve)(struct policy *p, uint32_t n);
     /* Slots the policy wants freed now (ws: pages that left the window); may be NULL. */
     uint32_t (*trim)(struct policy *p, const struct policy_env *env, uint32_t *slots,
                      uint32_t max);
