@@ -313,7 +313,9 @@ static bool step(struct world *w, struct input *in, const char *file)
         if (in_u8(in) == 0xff)
             delta = (int64_t)in_u64(in, 8);
         uint64_t start = 0;
-        rc = vms_kernel_brk(w->k, p->pid, delta, &start, &e);
+        bool shrink = delta < 0;
+        uint64_t size = shrink ? (uint64_t)0 - (uint64_t)delta : (uint64_t)delta;
+        rc = vms_kernel_brk(w->k, p->pid, shrink, size, &start, &e);
         if (rc == 0 && delta) { /* what the break moved over is the heap's now, or nothing */
             uint64_t from = start + (uint64_t)p->brk_moved, to = from + (uint64_t)delta;
             uint64_t lo = from < to ? from : to, hi = from < to ? to : from;
