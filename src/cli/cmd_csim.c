@@ -15,24 +15,23 @@
 
 static void help(FILE *f)
 {
-    fprintf(f,
-            "usage: vmsim csim [-hv] -s S -E E -b B -t TRACE\n"
-            "\n"
-            "The cache simulator of the CS:APP cache lab: runs the data references of a\n"
-            "memory trace (Valgrind lackey; I lines are ignored, L and S are one access,\n"
-            "M a load then a store; din and vmsim traces and compressed ones are read too)\n"
-            "through one cache of 2^S sets of E lines of 2^B bytes with LRU replacement,\n"
-            "addresses as the trace gives them, and prints hits:H misses:M evictions:E.\n"
-            "Like the lab's printSummary it also writes \"H M E\" to the file .csim_results\n"
-            "of the current directory, which the lab's graders read.\n"
-            "\n"
-            "  -s S       set index bits (0-63; 0 = one set, fully associative)\n"
-            "  -E E       lines per set (at least 1)\n"
-            "  -b B       block offset bits (0-63; S + B at most 64)\n"
-            "  -t TRACE   the trace file (- = standard input)\n"
-            "  -v         print each reference's outcome: the trace line's operation,\n"
-            "             address and size, then miss, eviction and hit as they happen\n"
-            "  -h         print this help\n");
+    fprintf(f, "usage: vmsim csim [-hv] -s S -E E -b B -t TRACE\n"
+               "\n"
+               "The cache simulator of the CS:APP cache lab: runs the data references of a\n"
+               "memory trace (Valgrind lackey; I lines are ignored, L and S are one access,\n"
+               "M a load then a store; din and vmsim traces and compressed ones are read too)\n"
+               "through one cache of 2^S sets of E lines of 2^B bytes with LRU replacement,\n"
+               "addresses as the trace gives them, and prints hits:H misses:M evictions:E.\n"
+               "Like the lab's printSummary it also writes \"H M E\" to the file .csim_results\n"
+               "of the current directory, which the lab's graders read.\n"
+               "\n"
+               "  -s S       set index bits (0-63; 0 = one set, fully associative)\n"
+               "  -E E       lines per set (at least 1)\n"
+               "  -b B       block offset bits (0-63; S + B at most 64)\n"
+               "  -t TRACE   the trace file (- = standard input)\n"
+               "  -v         print each reference's outcome: the trace line's operation,\n"
+               "             address and size, then miss, eviction and hit as they happen\n"
+               "  -h         print this help\n");
 }
 
 struct csim_line {
@@ -118,8 +117,7 @@ static int csim_number(char opt, const char *arg, uint64_t min, uint64_t max, ui
     errno = 0;
     unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
     if (arg[0] < '0' || arg[0] > '9' || *end || errno || v < min || v > max)
-        return cli_usage_error("-%c: expected a number from %" PRIu64 " to %" PRIu64
-                               ", found '%s'",
+        return cli_usage_error("-%c: expected a number from %" PRIu64 " to %" PRIu64 ", found '%s'",
                                opt, min, max, arg);
     *out = v;
     return 0;
@@ -154,10 +152,17 @@ int cmd_csim(int argc, char **argv)
                 return rc;
             have_b = true;
             break;
-        case 't': path = optarg; break;
-        case 'v': verbose = true; break;
-        case 'h': help(stdout); return 0;
-        default: return cli_option_error(ch, argv, opts);
+        case 't':
+            path = optarg;
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        case 'h':
+            help(stdout);
+            return 0;
+        default:
+            return cli_option_error(ch, argv, opts);
         }
     }
     if (optind < argc)
