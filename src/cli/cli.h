@@ -10,6 +10,8 @@ int cmd_machines(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
+int cmd_csim(int argc, char **argv);
+int cmd_ostep(int argc, char **argv);
 int cmd_mrc(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_record(int argc, char **argv);

@@ -1,0 +1,1 @@
+t=tests/data/csim/yi.trace; for a in "-s 4 -E 1 -b 4" "-s 4 -E 1 -t $t" "-s -1 -E 1 -b 4 -t $t" "-s 4 -E 0 -b 4 -t $t" "-s 4 -E 1x -b 4 -t $t" "-s 64 -E 1 -b 0 -t $t" "-s 40 -E 1 -b 25 -t $t" "-s 20 -E 17 -b 4 -t $t" "-s 4 -E 1 -b 4 -t $t extra" "-x" "-b" "--verbose"; do $VMSIM csim $a; echo "$?"; done; [ ! -e .csim_results ]

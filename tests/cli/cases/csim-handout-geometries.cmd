@@ -1,0 +1,1 @@
+t=$PWD/tests/data/csim/yi.trace; d=$(mktemp -d) && cd "$d" && for g in "-s 4 -E 2 -b 4" "-s 1 -E 1 -b 1" "-s 0 -E 4 -b 0" "-s 2 -E 1 -b 4"; do echo "$g"; $VMSIM csim $g -t "$t" && cat .csim_results && $VMSIM csim $g -t - <"$t" || break; done; rc=$?; cd / && rm -rf "$d"; exit $rc

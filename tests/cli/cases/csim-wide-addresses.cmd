@@ -1,0 +1,1 @@
+t=$PWD/tests/data/csim/wide.trace; d=$(mktemp -d) && cd "$d" && for g in "-s 1 -E 1 -b 4" "-s 1 -E 2 -b 4" "-s 4 -E 1 -b 60" "-s 0 -E 1 -b 63"; do echo "$g"; $VMSIM csim -v $g -t "$t" || break; done; rc=$?; cd / && rm -rf "$d"; exit $rc

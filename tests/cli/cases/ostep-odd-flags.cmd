@@ -1,0 +1,1 @@
+$VMSIM ostep paging-policy -C -1 -n 12 -m 5 -c -p FIFO && $VMSIM ostep paging-policy -C 1 -a 1,-1,2,-1,-1 -c -p LRU && $VMSIM ostep paging-policy -m -5 -n 6 && $VMSIM ostep paging-policy -b 0x2 -b 010 -p CLOCK -s 3 -n 15 -c && $VMSIM ostep paging-policy -n 0 -p NONE && $VMSIM ostep paging-policy -cN -s 9 -n 40 -C 6 -p OPT --addresses=-1

@@ -1,0 +1,1 @@
+$VMSIM ostep paging-policy -p SECOND-CHANCE -c -s 4
