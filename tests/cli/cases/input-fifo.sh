@@ -39,9 +39,12 @@ cat "$tmp/t" >&3
 "$VMSIM" trace --count "$F" > "$tmp/out" 2>&1 3>&- &
 pid=$!
 i=0
-while [ $i -lt 100 ] && ! ls -l /proc/$pid/fd 2>/dev/null | grep -q "$F"; do sleep 0.1; i=$((i + 1)); done
+# (the shell's end must stay open until vmsim has its own: a FIFO that nobody holds open
+# drops its bytes; a loaded machine may take seconds to start vmsim under ASan)
+while [ $i -lt 600 ] && ! ls -l /proc/$pid/fd 2>/dev/null | grep -q "$F"; do sleep 0.1; i=$((i + 1)); done
+[ $i -lt 600 ] || { echo "FAIL: vmsim did not open the FIFO within a minute" >&2; fail=1; }
 exec 3>&-
-(sleep 10; kill $pid 2>/dev/null) >/dev/null 2>&1 &
+(sleep 30; kill $pid 2>/dev/null) >/dev/null 2>&1 &
 killer=$!
 wait $pid; rc=$?
 kill $killer 2>/dev/null
