@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/io.h"
 
 #include <errno.h>
 #include <string.h>
@@ -121,7 +122,7 @@ int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *
         a->st.swap_outs++;
     if (zero)
         return 0;
-    ssize_t n = pwrite(k->swap_fd, b, k->psize, (off_t)(s * k->psize));
+    ssize_t n = io_pwrite(k->swap_fd, b, k->psize, (off_t)s * (off_t)k->psize, "swap file");
     if (n != (ssize_t)k->psize)
         return err_set(e, VMS_EIO, "swap file: write failed: %s",
                        n < 0 ? strerror(errno) : "short write");
@@ -147,7 +148,7 @@ int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e
     uint8_t *b = kern_frame_bytes(k, f);
     if (!b)
         return err_set(e, VMS_ENOMEM, "out of host memory");
-    ssize_t n = pread(k->swap_fd, b, k->psize, (off_t)(s * k->psize));
+    ssize_t n = io_pread(k->swap_fd, b, k->psize, (off_t)s * (off_t)k->psize, "swap file");
     if (n != (ssize_t)k->psize)
         return err_set(e, VMS_EIO, "swap file: read failed: %s",
                        n < 0 ? strerror(errno) : "short read");
