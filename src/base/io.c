@@ -18,11 +18,11 @@ static atomic_bool io_fired;   /* the fault has been injected */
 static char io_filter[256];
 static pthread_once_t io_once = PTHREAD_ONCE_INIT;
 
-static void io_env(void)
+static void io_fault_set_now(enum io_fault kind, long n, const char *filter);
+
+/* io_fault_parse's work, setting the injection with io_fault_set_now. */
+static int io_fault_parse_now(const char *v)
 {
-    const char *v = getenv("VMSIM_IO_FAULT");
-    if (!v || !*v)
-        return;
     static const char *const kinds[] = {"", "eio", "enospc", "eintr", "short"};
     const char *colon = strchr(v, ':');
     int kind = 0;
@@ -30,21 +30,25 @@ static void io_env(void)
         if (strlen(kinds[i]) == (size_t)(colon - v) && !strncmp(v, kinds[i], (size_t)(colon - v)))
             kind = i;
     char *end = NULL;
-    long n = colon ? strtol(colon + 1, &end, 10) : 0;
-    if (!kind || n < 1 || !end || (*end && *end != ':') ||
-        (*end == ':' && strlen(end + 1) >= sizeof io_filter)) {
-        atomic_store(&io_kind, -1);
-        return;
-    }
-    if (*end == ':')
-        strcpy(io_filter, end + 1);
-    atomic_store(&io_at, n);
-    atomic_store(&io_kind, kind);
+    long n = kind && colon[1] >= '0' && colon[1] <= '9' ? strtol(colon + 1, &end, 10) : 0;
+    if (n < 1 || !end || (*end && *end != ':'))
+        return -1;
+    if (*end == ':' && strlen(end + 1) >= sizeof io_filter)
+        return -1;
+    io_fault_set_now((enum io_fault)kind, n, *end == ':' ? end + 1 : NULL);
+    return 0;
 }
 
-void io_fault_set(enum io_fault kind, long n, const char *filter)
+static void io_env(void)
 {
-    pthread_once(&io_once, io_env); /* the environment does not override this later */
+    const char *v = getenv("VMSIM_IO_FAULT");
+    if (v && *v && io_fault_parse_now(v) < 0)
+        atomic_store(&io_kind, -1);
+}
+
+/* io_fault_set without reading the environment first. */
+static void io_fault_set_now(enum io_fault kind, long n, const char *filter)
+{
     size_t len = filter ? strlen(filter) : 0;
     if (len >= sizeof io_filter)
         len = sizeof io_filter - 1;
@@ -55,6 +59,18 @@ void io_fault_set(enum io_fault kind, long n, const char *filter)
     atomic_store(&io_fired, false);
     atomic_store(&io_at, n);
     atomic_store(&io_kind, n < 1 ? IO_FAULT_NONE : (int)kind);
+}
+
+void io_fault_set(enum io_fault kind, long n, const char *filter)
+{
+    pthread_once(&io_once, io_env); /* the environment does not override this later */
+    io_fault_set_now(kind, n, filter);
+}
+
+int io_fault_parse(const char *spec)
+{
+    pthread_once(&io_once, io_env);
+    return io_fault_parse_now(spec);
 }
 
 long io_fault_calls(void)

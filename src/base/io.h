@@ -39,6 +39,9 @@ int io_fsync(int fd, const char *name);
  * "": every call); kind IO_FAULT_NONE or n < 1 turns injection off. Resets the count. Call
  * it while no other thread does I/O. */
 void io_fault_set(enum io_fault kind, long n, const char *filter);
+/* Sets the injection from a VMSIM_IO_FAULT value, "KIND:N[:SUBSTRING]": 0, or -1 (nothing
+ * changed) when it is malformed. */
+int io_fault_parse(const char *spec);
 /* Calls counted (matching the filter) since injection was last set. */
 long io_fault_calls(void);
 /* Whether the fault has been injected since it was last set. */
