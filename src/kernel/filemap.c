@@ -146,9 +146,14 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
         if (!b && chunk > sizeof zeros)
             chunk = sizeof zeros;
         ssize_t w = io_pwrite(kf->fd, src, chunk, (off_t)(off + done), kf->path);
-        if (w <= 0)
-            return err_set(e, VMS_EIO, "%s: write failed: %s", kf->path,
-                           w < 0 ? strerror(errno) : "short write");
+        if (w < 0) { /* the caller keeps the page dirty; msync reports it (kf->wb_error) */
+            int err = errno;
+            k->st.writeback_errors++;
+            if (a)
+                a->st.writeback_errors++;
+            kf->wb_error = err;
+            return err_set(e, VMS_EIO, "%s: write failed: %s", kf->path, strerror(err));
+        }
         done += (uint64_t)w;
     }
     return 0;
