@@ -1,7 +1,11 @@
 /* Result files through a temporary file and a rename; the same-file check (outfile.h). */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* fopencookie (glibc): the stream's writes go through io.c */
+#endif
 #include "base/outfile.h"
 
 #include "base/alloc.h"
+#include "base/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +81,7 @@ static void outfile_free(struct outfile *o)
     o->f = NULL;
     o->fd = -1;
     o->own_fd = false;
+    o->stream_owns_fd = false;
 }
 
 /* Create the temporary file beside target: "DIR/.BASE.tmpN", exclusively, mode 0666 less
@@ -165,10 +170,27 @@ int outfile_open(struct outfile *o, const char *path, const char *const *inputs,
     return 0;
 }
 
+#if defined(__GLIBC__)
+/* The stream's writes, through the I/O hook (a cookie stream; closing it leaves fd open). */
+static ssize_t outfile_cookie_write(void *cookie, const char *buf, size_t n)
+{
+    struct outfile *o = cookie;
+    ssize_t w = io_write(o->fd, buf, n, o->name);
+    return w < 0 ? -1 : w; /* glibc: -1 marks the stream's error (errno kept) */
+}
+#endif
+
 FILE *outfile_stream(struct outfile *o)
 {
-    if (!o->f && o->fd >= 0)
-        o->f = fdopen(o->fd, "w");
+    if (!o->f && o->fd >= 0) {
+#if defined(__GLIBC__)
+        o->f = fopencookie(o, "w", (cookie_io_functions_t){.write = outfile_cookie_write});
+#else
+        o->f = fdopen(o->fd, "w"); /* elsewhere only fsync goes through the hook */
+        if (o->f)
+            o->stream_owns_fd = true;
+#endif
+    }
     return o->f;
 }
 
@@ -202,10 +224,12 @@ int outfile_commit(struct outfile *o, struct vms_error *e)
     int rc = 0, err = 0;
     if (o->f && (fflush(o->f) != 0 || ferror(o->f)))
         err = errno ? errno : EIO, rc = -1;
-    if (rc == 0 && o->tmp && fsync(o->fd) != 0)
+    if (rc == 0 && o->tmp && io_fsync(o->fd, o->name) != 0)
         err = errno, rc = -1;
     if (o->own_fd) {
-        int c = o->f ? fclose(o->f) : close(o->fd);
+        if (o->f && !o->stream_owns_fd)
+            fclose(o->f); /* flushed above; fd stays open */
+        int c = o->f && o->stream_owns_fd ? fclose(o->f) : close(o->fd);
         if (c != 0 && rc == 0)
             err = errno, rc = -1;
     }
@@ -236,7 +260,7 @@ void outfile_abort(struct outfile *o)
     if (o->own_fd) {
         if (o->f)
             fclose(o->f);
-        else
+        if (!o->f || !o->stream_owns_fd)
             close(o->fd);
     } else if (o->f) {
         fflush(o->f);

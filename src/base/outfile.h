@@ -17,6 +17,7 @@ struct outfile {
     char *target; /* the file the temporary replaces; NULL when written in place */
     char *tmp;    /* the temporary file's path; NULL when written in place */
     bool own_fd;  /* fd is ours to close (not standard output) */
+    bool stream_owns_fd; /* f was made over fd by fdopen: closing f closes fd */
 };
 
 /* -VMS_EINVAL "OUT: is also an input (IN)" when path names an existing file that is also
@@ -34,7 +35,9 @@ int outfile_check(const char *path, const char *const *inputs, size_t n, struct 
  * (outfile_check). On failure *o is unchanged except o->fd = -1. */
 int outfile_open(struct outfile *o, const char *path, const char *const *inputs, size_t n,
                  struct vms_error *e);
-/* A stdio stream over the output (made once; NULL with errno when there is no memory). */
+/* A stdio stream over the output (made once; NULL with errno when there is no memory). Its
+ * writes go through the I/O hook (io.h) on glibc, and it refers to *o: o must not move
+ * while the stream is in use. */
 FILE *outfile_stream(struct outfile *o);
 /* The path a program other than this one should write to (the temporary file's, or the
  * target's when written in place). */

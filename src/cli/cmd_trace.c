@@ -286,7 +286,13 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         if (tc.bad_lines)
             cli_message("%s: %" PRIu64 " malformed line%s skipped",
                         vms_tracesim_trace_name(s, p), tc.bad_lines, tc.bad_lines == 1 ? "" : "s");
-        if (vms_tracesim_killed(s, p))
+        double sigbus = 0;
+        if (vms_tracesim_killed(s, p) &&
+            vms_tracesim_stat(s, p, "swap.in_errors", &sigbus, NULL) == 0 && sigbus > 0)
+            cli_message("%s: process %zu killed by SIGBUS: a swap-in failed (an I/O error of "
+                        "the swap file; the rest of its trace was not run)",
+                        vms_tracesim_trace_name(s, p), p);
+        else if (vms_tracesim_killed(s, p))
             cli_message("%s: process %zu killed by the out-of-memory killer (the rest of its "
                         "trace was not run)", vms_tracesim_trace_name(s, p), p);
         unsigned m = rc < 0 ? 0 : vms_tracesim_marks(s, p);

@@ -149,6 +149,27 @@ static void count_fault(struct kernel *k, struct task *t, bool major)
 
 /* The end of every case: rc from its steps (0, 1 = the faulting task was killed, < 0 a host
  * error with vf->e filled) as the result, the fault counted when it was resolved. */
+/* A swap-in of the faulting task failed with an I/O error (rc; swap_in_errors counted, the
+ * frame given back): Linux's do_swap_page answers VM_FAULT_SIGBUS, whose default action
+ * ends the process; so the task is killed here (faults.sigbus counts it), only it, and
+ * the run goes on. Other errors (host memory) go up. */
+static int swap_in_failed(struct fault *vf, int rc, uint64_t errors_before)
+{
+    struct kernel *k = vf->k;
+    if (k->st.swap_in_errors == errors_before)
+        return rc;
+    if (vf->e) { /* survived: no error goes up */
+        vf->e->code = 0;
+        vf->e->msg[0] = '\0';
+    }
+    k->st.faults_sigbus++;
+    vf->t->st.faults_sigbus++;
+    vf->t->sigbus_io = true;
+    kern_oom_kill(k, vf->t);
+    k->faulting_killed = true;
+    return 1;
+}
+
 static enum fault_result fault_end(struct fault *vf, int rc)
 {
     if (rc > 0 || vf->k->faulting_killed)
@@ -196,9 +217,10 @@ static enum fault_result do_swap_page(struct fault *vf, uint32_t slot)
             kern_frame_put(k, f);
             f = kern_slot(k, slot)->cache;
         } else {
+            uint64_t errors = k->st.swap_in_errors;
             if ((rc = kern_swap_read(k, slot, f, e)) != 0) {
                 kern_frame_put(k, f);
-                return fault_end(vf, rc);
+                return fault_end(vf, swap_in_failed(vf, rc, errors));
             }
             kern_slot(k, slot)->cache = f;
             kern_frame(k, f)->slot = slot;
@@ -250,9 +272,10 @@ static enum fault_result do_file_page(struct fault *vf)
             return fault_end(vf, rc);
         if (pv < 0) { /* a shmem page on swap */
             uint32_t s = (uint32_t)(-pv - 1);
+            uint64_t errors = k->st.swap_in_errors;
             if ((rc = kern_swap_read(k, s, f, e)) != 0) {
                 kern_frame_put(k, f);
-                return fault_end(vf, rc);
+                return fault_end(vf, swap_in_failed(vf, rc, errors));
             }
             kern_swap_put(k, s);
             kern_frame(k, f)->flags |= FR_DIRTY;
@@ -267,6 +290,13 @@ static enum fault_result do_file_page(struct fault *vf)
             uint64_t before = k->st.faults_file_read;
             if ((rc = kern_file_fill(k, kf, index, f, e)) != 0) {
                 kern_frame_put(k, f);
+                if (rc == -VMS_EIO) { /* the file could not be read: SIGBUS, as Linux */
+                    e->code = 0;
+                    e->msg[0] = '\0';
+                    k->st.faults_sigbus++;
+                    t->st.faults_sigbus++;
+                    return FAULT_SIGBUS;
+                }
                 return fault_end(vf, rc);
             }
             vf->major = k->st.faults_file_read != before;

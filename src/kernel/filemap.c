@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,7 +103,7 @@ int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t 
     if (!b)
         return err_set(e, VMS_ENOMEM, "out of host memory");
     k->st.faults_file_read++;
-    ssize_t got = pread(kf->fd, b, n, (off_t)off);
+    ssize_t got = io_pread(kf->fd, b, n, (off_t)off, kf->path);
     if (got < 0)
         return err_set(e, VMS_EIO, "%s: read failed: %s", kf->path, strerror(errno));
     if ((uint64_t)got < n)
@@ -144,10 +145,15 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
         uint64_t chunk = n - done;
         if (!b && chunk > sizeof zeros)
             chunk = sizeof zeros;
-        ssize_t w = pwrite(kf->fd, src, chunk, (off_t)(off + done));
-        if (w <= 0)
-            return err_set(e, VMS_EIO, "%s: write failed: %s", kf->path,
-                           w < 0 ? strerror(errno) : "short write");
+        ssize_t w = io_pwrite(kf->fd, src, chunk, (off_t)(off + done), kf->path);
+        if (w < 0) { /* the caller keeps the page dirty; msync reports it (kf->wb_error) */
+            int err = errno;
+            k->st.writeback_errors++;
+            if (a)
+                a->st.writeback_errors++;
+            kf->wb_error = err;
+            return err_set(e, VMS_EIO, "%s: write failed: %s", kf->path, strerror(err));
+        }
         done += (uint64_t)w;
     }
     return 0;
@@ -247,9 +253,9 @@ int kern_file_read(struct kernel *k, const char *path, uint64_t off, uint8_t *bu
             kern_frame(k, f)->flags |= FR_REFERENCED;
             physmem_read_bytes(k->mmu.pm, ((paddr_t)f << k->pshift) + in, buf + *got, chunk);
         } else {
-            ssize_t r = pread(kf->fd, buf + *got, chunk, (off_t)pos);
+            ssize_t r = io_pread(kf->fd, buf + *got, chunk, (off_t)pos, kf->path);
             if (r < 0)
-                return err_set(e, VMS_EIO, "%s: read failed", path);
+                return err_set(e, VMS_EIO, "%s: read failed: %s", path, strerror(errno));
             if ((size_t)r < chunk)
                 memset(buf + *got + r, 0, chunk - (size_t)r);
         }

@@ -119,6 +119,7 @@ struct kfile {
     int fd;                        /* -1 for shmem; read-only until fd_rw */
     bool writable;                 /* the host file may be written (shmem: true) */
     bool fd_rw;                    /* fd was reopened for writing (first write-back) */
+    int wb_error;                  /* errno of a failed write-back msync has not reported */
     unsigned dev_major, dev_minor; /* the host file's device */
     uint64_t ino;                  /* its inode (shmem: a counter) */
     uint64_t size;                 /* bytes */
@@ -132,7 +133,8 @@ struct kfile {
 struct task {
     int pid;               /* 1, 2, ... */
     uint16_t asid;         /* its PCID: (pid - 1) % 4095 + 1 */
-    bool killed;           /* by the out-of-memory killer */
+    bool killed;           /* by the out-of-memory killer (or SIGBUS: sigbus_io) */
+    bool sigbus_io;        /* killed by SIGBUS: a swap-in of its page failed (I/O error) */
     bool dead;             /* torn down (kept for the caller until kern_exit) */
     paddr_t root;          /* its top-level page table (CR3); 0 once dead */
     struct area_set areas; /* its address space's areas */
@@ -305,13 +307,21 @@ static inline struct swap_slot *kern_slot(const struct kernel *k, uint32_t s)
 {
     return &k->slot_dir[s >> KERN_LEAF_SHIFT][s & (KERN_LEAF - 1)];
 }
+/* The I/O errors of swap-outs and file write-backs so far (reclaim survives those). */
+static inline uint64_t kern_io_errors(const struct kernel *k)
+{
+    return k->st.swap_out_errors + k->st.writeback_errors;
+}
 
 void kern_swap_table_free(struct kernel *k);            /* frees the slot table (kern_destroy) */
 void kern_swap_free_slot(struct kernel *k, uint32_t s); /* a slot no one uses any more */
 void kern_swap_cache_del(struct kernel *k, uint32_t s); /* s's frame leaves the swap cache */
 void kern_swap_put(struct kernel *k, uint32_t slot);    /* one reference dropped */
-/* Writes frame f to slot s (an all-zero page is only noted). 0 or < 0. */
+/* Writes frame f to slot s (an all-zero page is only noted). 0 or < 0 (an I/O error is
+ * counted in swap_out_errors; the slot keeps what it held). */
 int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e);
+/* Reads slot into frame f: 0, or < 0 (-VMS_EIO counted in swap_in_errors: the caller sends
+ * SIGBUS). */
 int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
 /* Writes frame f to a newly allocated slot *s: 1, 0 when swap is full, or < 0. */
 int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e);

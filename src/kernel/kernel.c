@@ -176,6 +176,9 @@ static void add_kernel_counts(struct stats *s, const struct stats *ks)
     s->swap_ins += ks->swap_ins;
     s->swap_outs += ks->swap_outs;
     s->file_writebacks += ks->file_writebacks;
+    s->swap_out_errors += ks->swap_out_errors;
+    s->swap_in_errors += ks->swap_in_errors;
+    s->writeback_errors += ks->writeback_errors;
 }
 
 void kern_stats(struct kernel *k, struct stats *s)
@@ -221,6 +224,9 @@ void kern_task_stats(struct kernel *k, struct task *t, struct stats *s)
     s->swap_ins += ks.swap_ins;
     s->swap_outs += ks.swap_outs;
     s->file_writebacks += ks.file_writebacks;
+    s->swap_out_errors += ks.swap_out_errors;
+    s->swap_in_errors += ks.swap_in_errors;
+    s->writeback_errors += ks.writeback_errors;
 }
 
 bool kern_thrashing(const struct kernel *k, char *msg, size_t n)

@@ -4,6 +4,8 @@
 #include "base/alloc.h"
 #include "base/err.h"
 
+#include <string.h>
+
 struct piece_ctx {
     struct kernel *k;
     struct task *t;
@@ -157,8 +159,20 @@ int kern_msync(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, struc
             if (index >= kf->npages || kf->pages[index] <= 0)
                 continue;
             uint32_t f = (uint32_t)(kf->pages[index] - 1);
-            if (kern_frame_dirty(k, f, true) && (rc = kern_file_writeback(k, kf, f, e)) != 0)
+            if (kern_frame_dirty(k, f, true) && (rc = kern_file_writeback(k, kf, f, e)) != 0) {
+                kern_frame(k, f)->flags |= FR_DIRTY; /* not on its file: still dirty */
+                if (kf->wb_error) {
+                    kf->wb_error = 0; /* reported now */
+                    err_prefix(e, "msync (EIO)");
+                }
                 return rc;
+            }
+        }
+        if (kf->wb_error) { /* a write-back of reclaim failed since the last msync */
+            int err = kf->wb_error;
+            kf->wb_error = 0;
+            return err_set(e, VMS_EIO, "msync (EIO): %s: an earlier write-back failed: %s",
+                           kf->path, strerror(err));
         }
     }
     return 0;

@@ -120,6 +120,8 @@ static int zap_one(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte
         /* a dirty shared file page reaches its file when a mapper goes (munmap, exit) */
         kern_frame_dirty(k, f, true);
         int rc = kern_file_writeback(k, fr->file, f, z->e);
+        if (rc)
+            fr->flags |= FR_DIRTY; /* not on its file: still dirty */
         if (rc && !z->rc)
             z->rc = rc;
     }

@@ -22,26 +22,44 @@ static void unmap_all(struct kernel *k, uint32_t f, pte_t repl, uint32_t slot)
     }
 }
 
-/* Evicts frame f. 1 = evicted, 0 = cannot (no swap space), negative on host errors. */
+/* A swap-out or write-back of frame f failed with an I/O error (counted where it failed):
+ * as Linux re-dirties a page whose write-back failed, f stays resident and dirty, and
+ * reclaim looks for another victim. Other errors (host memory) go up. */
+static int evict_failed(struct kernel *k, uint32_t f, int rc, struct vms_error *e,
+                        const struct vms_error *ioe, uint64_t errors_before)
+{
+    if (kern_io_errors(k) != errors_before) {
+        kern_frame(k, f)->flags |= FR_DIRTY;
+        return 0;
+    }
+    if (e)
+        *e = *ioe;
+    return rc;
+}
+
+/* Evicts frame f. 1 = evicted, 0 = cannot (no swap space, or its swap-out or write-back
+ * failed: docs/kernel.md "I/O errors"), negative on host errors. */
 int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
 {
+    struct vms_error ioe = {0};
+    uint64_t errors = kern_io_errors(k);
     struct frame *fr = kern_frame(k, f);
     bool dirty = kern_frame_dirty(k, f, false);
     if (fr->flags & FR_FILE) {
         struct kfile *kf = fr->file;
         if (kf->shmem) {
             uint32_t s;
-            int rc = kern_swap_out_new(k, f, &s, e);
+            int rc = kern_swap_out_new(k, f, &s, &ioe);
             if (rc != 1)
-                return rc;
+                return rc < 0 ? evict_failed(k, f, rc, e, &ioe, errors) : rc;
             unmap_all(k, f, 0, 0);
             kf->pages[fr->index] = -(int64_t)s - 1;
             kern_slot(k, s)->count = 1;
         } else {
             if (dirty) {
-                int rc = kern_file_writeback(k, kf, f, e);
+                int rc = kern_file_writeback(k, kf, f, &ioe);
                 if (rc)
-                    return rc;
+                    return evict_failed(k, f, rc, e, &ioe, errors);
             }
             if (kern_file_save_tail(k, kf, f))
                 return err_set(e, VMS_ENOMEM, "out of host memory");
@@ -56,13 +74,13 @@ int kern_evict(struct kernel *k, uint32_t f, struct vms_error *e)
     /* anonymous */
     uint32_t s = fr->slot;
     if (s == KNONE) {
-        int rc = kern_swap_out_new(k, f, &s, e);
+        int rc = kern_swap_out_new(k, f, &s, &ioe);
         if (rc != 1)
-            return rc;
+            return rc < 0 ? evict_failed(k, f, rc, e, &ioe, errors) : rc;
     } else if (dirty) {
-        int rc = kern_swap_write(k, s, f, e);
+        int rc = kern_swap_write(k, s, f, &ioe);
         if (rc)
-            return rc;
+            return evict_failed(k, f, rc, e, &ioe, errors);
     }
     fr->refcount++; /* hold it while the mappings and the swap-cache link go */
     unmap_all(k, f, kern_pte_swap(s), s);

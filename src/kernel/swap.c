@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/io.h"
 
 #include <errno.h>
 #include <string.h>
@@ -113,25 +114,41 @@ int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *
     if (b)
         for (uint64_t i = 0; i < k->psize && zero; i++)
             zero = b[i] == 0;
+    struct task *a = kern_actor(k);
+    if (!zero && io_pwrite(k->swap_fd, b, k->psize, (off_t)s * (off_t)k->psize, "swap file") < 0) {
+        /* the slot keeps what it held: the caller keeps the page resident and dirty */
+        k->st.swap_out_errors++;
+        if (a)
+            a->st.swap_out_errors++;
+        return err_set(e, VMS_EIO, "swap file: write failed: %s", strerror(errno));
+    }
     kern_slot(k, s)->zero = zero;
     kern_slot(k, s)->stamp = k->evictions;
     k->st.swap_outs++;
-    struct task *a = kern_actor(k);
     if (a)
         a->st.swap_outs++;
-    if (zero)
-        return 0;
-    ssize_t n = pwrite(k->swap_fd, b, k->psize, (off_t)(s * k->psize));
-    if (n != (ssize_t)k->psize)
-        return err_set(e, VMS_EIO, "swap file: write failed: %s",
-                       n < 0 ? strerror(errno) : "short write");
     return 0;
 }
 
 int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e)
 {
-    k->st.swap_ins++;
     struct task *a = kern_actor(k);
+    if (!kern_slot(k, s)->zero) {
+        uint8_t *b = kern_frame_bytes(k, f);
+        if (!b)
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        errno = 0;
+        if (io_pread(k->swap_fd, b, k->psize, (off_t)s * (off_t)k->psize, "swap file") !=
+            (ssize_t)k->psize) {
+            int err = errno;
+            k->st.swap_in_errors++;
+            if (a)
+                a->st.swap_in_errors++;
+            return err_set(e, VMS_EIO, "swap file: read failed: %s",
+                           err ? strerror(err) : "end of file");
+        }
+    }
+    k->st.swap_ins++;
     if (a)
         a->st.swap_ins++;
     /* Refault distance (Linux mm/workingset.c): had memory been larger by the evictions
@@ -140,17 +157,8 @@ int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e
     k->refaults++;
     if (k->evictions - kern_slot(k, s)->stamp <= k->nframes)
         k->ws_refaults++;
-    if (kern_slot(k, s)->zero) {
+    if (kern_slot(k, s)->zero)
         physmem_clear(k->mmu.pm, f);
-        return 0;
-    }
-    uint8_t *b = kern_frame_bytes(k, f);
-    if (!b)
-        return err_set(e, VMS_ENOMEM, "out of host memory");
-    ssize_t n = pread(k->swap_fd, b, k->psize, (off_t)(s * k->psize));
-    if (n != (ssize_t)k->psize)
-        return err_set(e, VMS_EIO, "swap file: read failed: %s",
-                       n < 0 ? strerror(errno) : "short read");
     return 0;
 }
 

@@ -199,6 +199,7 @@ void stats_accumulate(struct stats *dst, const struct stats *now, const struct s
         ACC(cache_writebacks[c]);
     }
     ACC(dram_reads); ACC(dram_writes); ACC(swap_ins); ACC(swap_outs); ACC(file_writebacks);
+    ACC(swap_out_errors); ACC(swap_in_errors); ACC(writeback_errors);
     ACC(cycles);
 #undef ACC
 }
@@ -282,6 +283,9 @@ static void emit(const struct stats *s, struct emitter *em)
     em_u64(em, "ins", s->swap_ins);
     em_u64(em, "outs", s->swap_outs);
     em_u64(em, "file_writebacks", s->file_writebacks);
+    em_u64(em, "out_errors", s->swap_out_errors);
+    em_u64(em, "in_errors", s->swap_in_errors);
+    em_u64(em, "writeback_errors", s->writeback_errors);
     em_end(em);
     em_u64(em, "cycles", s->cycles);
     em_num(em, "amat", stats_amat(s), false);

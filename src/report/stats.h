@@ -33,6 +33,9 @@ struct stats {
     uint64_t cache_hits[CACHE_N], cache_misses[CACHE_N], cache_writebacks[CACHE_N];
     uint64_t dram_reads, dram_writes;
     uint64_t swap_ins, swap_outs, file_writebacks;
+    /* I/O errors survived (docs/kernel.md "I/O errors"): swap-outs and file write-backs
+     * that failed (the page stayed resident and dirty), swap-ins that failed (SIGBUS) */
+    uint64_t swap_out_errors, swap_in_errors, writeback_errors;
     uint64_t cycles;
 };
 

@@ -111,12 +111,12 @@ uint64_t model_addr(const struct model_proc *p, const struct scn_addr *a)
              : a->off; /* unreachable: the parser checked the binding */
 }
 
-void model_kill(struct model_proc *p, FILE *out)
+void model_kill(struct model_proc *p, const char *why, FILE *out)
 {
     if (p->state == MODEL_KILLED)
         return;
     p->state = MODEL_KILLED;
-    fprintf(out, "%s killed: out of memory\n", p->name);
+    fprintf(out, "%s killed: %s\n", p->name, why);
 }
 
 struct model_proc *model_target(struct model *m, const struct scn_cmd *c, FILE *out)

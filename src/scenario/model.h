@@ -67,7 +67,7 @@ void model_unbind_all(struct model_proc *p);
 uint64_t model_addr(const struct model_proc *p, const struct scn_addr *a);
 
 /* p was killed for want of memory: the "P killed: out of memory" line on out, once. */
-void model_kill(struct model_proc *p, FILE *out);
+void model_kill(struct model_proc *p, const char *why, FILE *out);
 /* The process a process or memory command c runs in, or NULL when it cannot run: the
  * process is gone (killed), which prints "P: no such process" on out; `exit` of a killed
  * process then forgets it (model_remove). */

@@ -99,7 +99,7 @@ static int onlinux_call(struct onlinux_run *run, struct model_proc *p, int passf
 gone:
     /* Workers exit only when told to or killed; a kill by the kernel is the OOM killer. */
     onlinux_release(run, p);
-    model_kill(p, run->out);
+    model_kill(p, "out of memory", run->out);
     return 0;
 }
 

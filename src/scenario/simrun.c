@@ -52,9 +52,15 @@ static int sim_syscall_failed(struct sim_run *r, int rc, const struct vms_error 
 static void sim_on_kill(void *ctx, int pid)
 {
     struct sim_run *r = ctx;
+    /* the kernel kills for two reasons: memory, or a swap-in that failed (SIGBUS) */
+    double sigbus = 0;
+    bool io = vms_kernel_stat(r->k, pid, "swap.in_errors", &sigbus, NULL) == 0 && sigbus > 0;
     for (size_t i = 0; i < r->m.n; i++)
         if (r->m.procs[i]->h.pid == pid)
-            model_kill(r->m.procs[i], r->o.out);
+            model_kill(r->m.procs[i],
+                       io ? "SIGBUS (a swap-in failed: an I/O error of the swap file)"
+                          : "out of memory",
+                       r->o.out);
 }
 
 /* model_remove's release: the process exits (a killed one too; its pid is valid until then,

@@ -20,6 +20,7 @@
 
 #include "base/alloc.h"
 #include "base/feed.h"
+#include "base/io.h"
 #include "base/err.h"
 
 #define RAW_SIZE (1u << 18)
@@ -199,15 +200,11 @@ static long input_raw(struct trace_input *in, unsigned char *dst, size_t cap,
         in->raw_bytes += n;
         return (long)n;
     }
-    for (;;) {
-        ssize_t n = read(in->fd, dst, cap);
-        if (n >= 0) {
-            in->raw_bytes += (uint64_t)n;
-            return (long)n;
-        }
-        if (errno != EINTR)
-            return err_set(e, VMS_EIO, "%s: read: %s", in->name, strerror(errno));
-    }
+    ssize_t n = io_read(in->fd, dst, cap, in->name); /* EINTR and short reads: io.c */
+    if (n < 0)
+        return err_set(e, VMS_EIO, "%s: read: %s", in->name, strerror(errno));
+    in->raw_bytes += (uint64_t)n;
+    return (long)n;
 }
 
 /* Refills in->raw when it is empty. Returns 0, or -VMS_EIO. */

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/infile.h"
+#include "base/io.h"
 
 #define X 0xff
 const uint8_t trace_hexval[256] = {
@@ -302,16 +303,8 @@ const char *trace_kind_name(unsigned kind)
 
 static int trace_flush(struct trace_writer *w, struct vms_error *e)
 {
-    size_t off = 0;
-    while (off < w->len) {
-        ssize_t n = write(w->fd, w->buf + off, w->len - off);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return err_set(e, VMS_EIO, "%s: write: %s", w->name, strerror(errno));
-        }
-        off += (size_t)n;
-    }
+    if (w->len && io_write(w->fd, w->buf, w->len, w->name) < 0)
+        return err_set(e, VMS_EIO, "%s: write: %s", w->name, strerror(errno));
     w->len = 0;
     return 0;
 }

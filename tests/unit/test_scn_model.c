@@ -69,8 +69,8 @@ TEST(scn_model_target_and_kill)
     struct scn_cmd load = {.kind = SCN_LOAD, .proc = "P"};
     struct scn_cmd exitp = {.kind = SCN_EXIT, .proc = "P"};
     CHECK(model_target(&m, &load, out) == p);
-    model_kill(p, out);
-    model_kill(p, out); /* once */
+    model_kill(p, "out of memory", out);
+    model_kill(p, "out of memory", out); /* once */
     CHECK_EQ(p->state, MODEL_KILLED);
     CHECK(model_target(&m, &load, out) == NULL);
     CHECK(model_find(&m, "P") == p); /* a load does not forget it */
