@@ -9,25 +9,12 @@
 #include "hw/mmu.h"
 #include "vmsim.h"
 
+#include "common.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static pfn_t bump_alloc(void *ctx, unsigned npages)
-{
-    pfn_t *next = ctx;
-    pfn_t p = *next;
-    *next += npages;
-    return p;
-}
-
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static inline int access1(struct mmu *m, struct pt_alloc *al, vaddr_t va, unsigned size,
                           enum access_kind k)

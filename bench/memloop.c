@@ -7,25 +7,12 @@
 #include "base/err.h"
 #include "hw/mmu.h"
 
+#include "common.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static pfn_t bump_alloc(void *ctx, unsigned npages)
-{
-    pfn_t *next = ctx;
-    pfn_t p = *next;
-    *next += npages;
-    return p;
-}
-
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* One store sweep and one load/check sweep over n 8-byte words at va. Returns mismatches
  * plus faults (0 when all is well). */

@@ -9,29 +9,12 @@
 #include "base/err.h"
 #include "hw/mmu.h"
 
+#include "common.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct bump {
-    pfn_t next;
-};
-
-static pfn_t bump_alloc(void *ctx, unsigned npages)
-{
-    struct bump *b = ctx;
-    pfn_t p = b->next;
-    b->next += npages;
-    return p;
-}
-
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Rates by wall-clock time and by the process's CPU time: on a host shared with other
  * jobs the second is the one that does not depend on how much of a CPU we got. */
@@ -74,7 +57,7 @@ static struct rate run(struct mmu *m, const struct ref *refs, double seconds, ui
     return (struct rate){(double)n / (clock_s(CLOCK_MONOTONIC) - t0), (double)n / c};
 }
 
-static int setup(struct mmu *m, struct bump *b, struct pt_alloc *al, paddr_t *root)
+static int setup(struct mmu *m, pfn_t *b, struct pt_alloc *al, paddr_t *root)
 {
     struct vms_config c;
     struct vms_error e = {0};
@@ -82,7 +65,7 @@ static int setup(struct mmu *m, struct bump *b, struct pt_alloc *al, paddr_t *ro
         fprintf(stderr, "translate: %s\n", e.msg);
         return -1;
     }
-    b->next = 0x1000000;
+    *b = 0x1000000;
     *al = (struct pt_alloc){bump_alloc, b};
     if (pt_create_root(m, al, root))
         return -1;
@@ -129,7 +112,7 @@ int main(int argc, char **argv)
     /* TLB-hit-dominated: 4 pages (16 KiB), loads and 1 in 4 stores. */
     if (do_hit) {
         struct mmu m;
-        struct bump b;
+        pfn_t b;
         struct pt_alloc al;
         paddr_t root;
         if (setup(&m, &b, &al, &root) || map_pages(&m, &al, root, 0x400000, 4))
@@ -165,7 +148,7 @@ int main(int argc, char **argv)
     /* Page-walk-dominated: random pages over 1 GiB (262144 pages), loads. */
     if (do_walk) {
         struct mmu m;
-        struct bump b;
+        pfn_t b;
         struct pt_alloc al;
         paddr_t root;
         enum { NPAGES = 1 << 18 };

@@ -64,25 +64,29 @@ int cli_fail(const struct vms_error *e)
     return 2;
 }
 
+/* One line "vmsim CMD: MESSAGE" on stderr. */
+static void cli_vmessage(const char *fmt, va_list ap)
+{
+    cli_prefix();
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
     va_list ap;
-    cli_prefix();
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return 2;
 }
 
 void cli_message(const char *fmt, ...)
 {
     va_list ap;
-    cli_prefix();
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_unknown_option(const char *word)
