@@ -3,6 +3,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "hw/config.h"
 #include "hw/mmu.h"
 
 #include <inttypes.h>
@@ -514,16 +515,15 @@ static void print_run_text(const struct stats *total, const struct stats_proc *p
 int stats_prov_machine(const struct vms_config *cfg, struct stats_kv **config, size_t *n,
                        char **changed, struct vms_error *e)
 {
-    size_t nk = vms_config_key_count();
-    struct vms_config *preset = NULL;
-    vms_config_create(vms_config_name(cfg), &preset, NULL); /* NULL: nothing to compare */
+    size_t nk = config_key_count();
+    struct vms_config preset;
+    bool have_preset = config_preset(&preset, cfg->name, NULL) == 0; /* nothing to compare */
     struct stats_kv *kv = vms_calloc(nk ? nk : 1, sizeof *kv);
     size_t clen = 1;
     for (size_t i = 0; i < nk; i++)
-        clen += strlen(vms_config_key_name(i)) + 66;
+        clen += strlen(config_key(i)->key) + 66;
     char *ch = vms_malloc(clen);
     if (!kv || !ch) {
-        vms_config_destroy(preset);
         vms_free(kv);
         vms_free(ch);
         return err_set(e, VMS_ENOMEM, "out of host memory");
@@ -531,19 +531,18 @@ int stats_prov_machine(const struct vms_config *cfg, struct stats_kv **config, s
     size_t cl = 0;
     ch[0] = '\0';
     for (size_t i = 0; i < nk; i++) {
-        kv[i].key = vms_config_key_name(i);
-        vms_config_get(cfg, kv[i].key, kv[i].value, sizeof kv[i].value, NULL);
+        kv[i].key = config_key(i)->key;
+        config_get(cfg, kv[i].key, kv[i].value, sizeof kv[i].value);
         char was[64] = "";
-        if (preset)
-            vms_config_get(preset, kv[i].key, was, sizeof was, NULL);
-        if (preset && strcmp(was, kv[i].value) != 0) {
+        if (have_preset)
+            config_get(&preset, kv[i].key, was, sizeof was);
+        if (have_preset && strcmp(was, kv[i].value) != 0) {
             int w = snprintf(ch + cl, clen - cl, "%s%s=%s", cl ? " " : "", kv[i].key,
                              kv[i].value);
             if (w > 0 && (size_t)w < clen - cl)
                 cl += (size_t)w;
         }
     }
-    vms_config_destroy(preset);
     *config = kv;
     *n = nk;
     *changed = ch;
