@@ -429,7 +429,7 @@ static void print_key(struct vms_machine *vm, enum access_kind kind, const struc
     if (!x->pa_known)
         snprintf(v, sizeof v, "%s", none);
     else if (kind == ACCESS_FETCH)
-        snprintf(v, sizeof v, "- (an instruction fetch)");
+        snprintf(v, sizeof v, "- (a fetch: the book asks for no byte)");
     else if (x->byte_known)
         snprintf(v, sizeof v, "0x%02X", x->byte);
     else
@@ -531,7 +531,7 @@ static void print_hints(struct vms_machine *vm, enum access_kind kind, const str
     fprintf(out, "  7. Cache hit?: look in the cache set numbered CI for a valid line whose tag is "
                  "the CT.\n");
     if (kind == ACCESS_FETCH)
-        fprintf(out, "  8. Byte returned: a fetch returns an instruction, not a byte to give.\n");
+        fprintf(out, "  8. Byte returned: a fetch reads an instruction: the book asks for no byte.\n");
     else
         fprintf(out, "  8. Byte returned: on a hit, the byte at offset CO of that line's block; "
                      "on a miss, the tables give it only when they give that memory.\n");
@@ -671,7 +671,7 @@ static void print_steps(struct vms_machine *vm, enum access_kind kind, const str
                     b3);
     }
     if (kind == ACCESS_FETCH)
-        fprintf(out, "  8. A fetch returns an instruction, not a byte.\n");
+        fprintf(out, "  8. A fetch reads an instruction: the book asks for no byte.\n");
     else if (x->byte_known && x->byte_from_cache)
         fprintf(out, "  8. The byte at offset %s of the line's block: 0x%02X.\n",
                 hexw(b1, sizeof b1, x->co, x->cache >= 0 ? m->caches.lvl[x->cache].block_shift : 0),
