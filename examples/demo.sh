@@ -12,7 +12,7 @@ say "CSAPP 9.6.4's small memory system: how its addresses split"
 say "VA 0x03d4 on CSAPP Figure 9.20's state: TLB hit, cache hit"
 "$vmsim" translate --state examples/csapp-small.state 0x03d4
 say "VA 0x0020: TLB miss, page-table walk, cache miss"
-"$vmsim" translate --state examples/csapp-small.state 0x0020
+"$vmsim" translate --explain steps --state examples/csapp-small.state 0x0020
 say "The same two, as JSON Lines"
 "$vmsim" translate --json --state examples/csapp-small.state 0x03d4 0x0020
 say "A Core i7's 48-bit address: four 9-bit VPN fields"

@@ -244,6 +244,23 @@ enum vms_access { VMS_LOAD = 0, VMS_STORE = 1, VMS_FETCH = 2 };
 int vms_translator_create(const struct vms_state *st, bool sequential, enum vms_access access,
                           struct vms_translator **out, struct vms_error *e);
 void vms_translator_destroy(struct vms_translator *t);
+/* What the text of vms_translate shows (docs/teaching.md):
+ *   BOOK    the textbook's layout (CS:APP 3e 9.6.4), the default: the VA's bit strip with
+ *           the field brackets under it (VPN | VPO, TLBT | TLBI, VPN1..VPNk), the PA's
+ *           (PPN | PPO, CT | CI | CO), then every question the book asks, answered;
+ *   ANSWER  the key only: the questions and their answers;
+ *   HINTS   the VA's bit strip and one hint per step, without the answers;
+ *   STEPS   the bit strips, then every step with its reasoning (which table, set, tag,
+ *           PTE address and bits), then the key;
+ *   LIST    the step list printed before the textbook layout (`--layout list`). */
+enum vms_explain {
+    VMS_EXPLAIN_BOOK = 0,
+    VMS_EXPLAIN_ANSWER = 1,
+    VMS_EXPLAIN_HINTS = 2,
+    VMS_EXPLAIN_STEPS = 3,
+    VMS_EXPLAIN_LIST = 4
+};
+void vms_translator_set_explain(struct vms_translator *t, enum vms_explain how);
 /* Translate the VA written in va_text ("0x03d4"), printing every step (text) or one
  * JSON object on one line (VMS_JSON). -VMS_EINVAL for a malformed or too-wide VA.
  * With out == NULL only the VA is checked. -VMS_EIO on a write error. */

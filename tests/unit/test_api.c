@@ -101,6 +101,30 @@ TEST(api_state_and_translator_shapes)
             CHECK_EQ(vms_translate(t, "0x3d4", ro, VMS_JSON, &e), -VMS_EIO);
             fclose(ro);
         }
+        /* each text layout says what it is for (docs/teaching.md) */
+        static const struct {
+            enum vms_explain how;
+            const char *has, *lacks;
+        } lay[] = {
+            {VMS_EXPLAIN_BOOK, "  Byte returned 0x36", "Steps"},
+            {VMS_EXPLAIN_ANSWER, "  TLBT          0x03", "[---------VPN"},
+            {VMS_EXPLAIN_HINTS, "Hints", "0x36"},
+            {VMS_EXPLAIN_STEPS, "holds a valid line with tag 0x0D", "Hints"},
+            {VMS_EXPLAIN_LIST, "byte 0x36 (from the cache)", "Answers"},
+        };
+        for (size_t k = 0; k < sizeof lay / sizeof lay[0]; k++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            if (!f)
+                continue;
+            vms_translator_set_explain(t, lay[k].how);
+            CHECK_EQ(vms_translate(t, "0x3d4", f, VMS_TEXT, &e), 0);
+            fclose(f);
+            CHECK_CONTAINS(buf, lay[k].has);
+            CHECK(strstr(buf, lay[k].lacks) == NULL);
+            free(buf);
+        }
         vms_translator_destroy(t);
     }
     vms_translator_destroy(NULL);

@@ -1,1 +1,1 @@
-$VMSIM translate --state examples/csapp-2level.state --access store 0x00400010
+$VMSIM translate --layout list --state examples/csapp-2level.state --access store 0x00400010

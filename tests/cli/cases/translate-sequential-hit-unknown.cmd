@@ -1,1 +1,1 @@
-$VMSIM translate --sequential --state examples/csapp-small.state 0x0020 0x0020
+$VMSIM translate --layout list --sequential --state examples/csapp-small.state 0x0020 0x0020

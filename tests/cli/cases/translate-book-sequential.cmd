@@ -1,0 +1,1 @@
+$VMSIM translate --explain answer --sequential --state examples/csapp-small.state 0x0020 0x0020
