@@ -1,0 +1,1 @@
+for f in "-p 1" "-a 0" "-p 16k" "-p 1g" "-a 1g -p 2g" "-a 16k -P 3k" "-p 66k -P 4k" "-a 12k -p 64k -P 4k" "-a 16k -P 6k -p 96k" "-a 16k -p 64k -P 32k -c"; do $VMSIM ostep paging-linear-translate $f; echo "status $?"; done

@@ -1,0 +1,1 @@
+for f in '-a 32k -p 1m -P 1k -n 8 -u 75' '-a 1m -p 512m -P 64k -v -u 10' '-a 64 -p 256 -P 16 -u 100 -n 12' '-u 0' '-u 150 -n 2' '-a 2 -p 4 -P 1 -n 3 -v' '-a 8K -p 1M -P 512 -u 30 -n 6'; do s=0; while [ $s -lt 8 ]; do $VMSIM ostep paging-linear-translate -s $s $f -c || exit; s=$((s + 1)); done; done

@@ -1,0 +1,1 @@
+s=0; while [ $s -lt 50 ]; do $VMSIM ostep paging-linear-translate -s $s -c || exit; s=$((s + 1)); done

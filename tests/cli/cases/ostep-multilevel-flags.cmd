@@ -1,0 +1,1 @@
+for f in '' '-a 10 -n 20 -c' '-a 0 -c' '-a 50 -n 3 -c' '-a -2 -n 5' '-n 0 -c' '-n 40 -a 64 -c' '-a 1 -n 4 --solve' '--seed=0x10 --allocated=020 --addresses=0b101 -c' '-s -3 -n 12 x -c'; do s=0; while [ $s -lt 2 ]; do $VMSIM ostep paging-multilevel-translate -s $s $f || exit; s=$((s + 1)); done; done

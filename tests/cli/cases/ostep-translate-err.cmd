@@ -1,0 +1,1 @@
+for a in "-s08" "-n x" "-u 1.5" "-a 16x" "-a" "-p k" "-P 0" "-P -4k" "-A 1,x -c" "-A 70000 -c" "-A 1,,2" "-a 99999999999999999999" "-q" "-s"; do $VMSIM ostep paging-linear-translate $a; echo "$?"; done; for a in "-s x" "-a 100" "-a 1000000 -c" "-n 0x" "--bogus" "-n"; do $VMSIM ostep paging-multilevel-translate $a; echo "$?"; done
