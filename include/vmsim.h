@@ -826,6 +826,12 @@ int vms_kernel_pagetable_print(struct vms_kernel *k, int pid, bool has_va, uint6
 /* Whether the run thrashes: most swap-ins (at least 64) refault pages evicted so recently
  * that the resident working sets exceed memory; true with a sentence in msg (n bytes). */
 bool vms_kernel_thrashing(const struct vms_kernel *k, char *msg, size_t n);
+/* Write every dirty page of the file cache back to its host file, as a shutdown does (and
+ * vms_kernel_destroy, which cannot report a failure): 0, or -VMS_EIO when a page could not
+ * be written (it is given up, its stores lost; *lost, which may be NULL, counts such
+ * pages) or when an earlier write-back (munmap, exit, eviction) failed unreported by msync
+ * (*lost 0); each failed write-back is counted in swap.writeback_errors. */
+int vms_kernel_sync(struct vms_kernel *k, uint64_t *lost, struct vms_error *e);
 /* Check every invariant of the kernel's state (page tables against frames, swap counts,
  * TLB against page tables, areas): 0, or -VMS_EINVAL naming the first violation. Slow. */
 int vms_kernel_audit(struct vms_kernel *k, struct vms_error *e);

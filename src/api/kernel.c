@@ -159,6 +159,11 @@ void vms_kernel_destroy(struct vms_kernel *vk)
     vms_free(vk);
 }
 
+int vms_kernel_sync(struct vms_kernel *vk, uint64_t *lost, struct vms_error *e)
+{
+    return kern_sync(vk->k, true, lost, e);
+}
+
 uint64_t vms_kernel_page_size(const struct vms_kernel *vk)
 {
     return kern_page_size(vk->k);

@@ -330,11 +330,75 @@ static int emit_jobs(const struct grid *g, const char *dir, const char *prog)
     return 0;
 }
 
-/* A running child. */
-struct child {
-    pid_t pid;
-    size_t run;
+/* The running children: pids[k] (0: a free slot; read by the signal handler, which sends
+ * SIGINT/SIGTERM on to them) runs run[k]. */
+struct children {
+    volatile sig_atomic_t *pids;
+    size_t *run;
 };
+
+/* What became of a run. */
+enum run_state { RUN_PENDING, RUN_OK, RUN_FAILED };
+
+/* One CSV field, quoted when it must be (RFC 4180). */
+static void put_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* The row of run i that was not run (the sweep was interrupted before it started or while
+ * it started), written to path: its parameters as `vmsim trace --params` writes them, status
+ * not-run, no statistics. 0, or -1 with errno. */
+static int write_not_run(const struct grid *g, size_t i, const char *path)
+{
+    struct grid_pos c = grid_pos(g, i);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    uint64_t mem = 0, swap = 0;
+    vms_parse_size(g->memory.v[c.m], &mem);
+    vms_parse_size(g->swap.v[c.w], &swap);
+    fputs("machine,set,memory,swap,policy,quantum,trace,status,killed\n", f);
+    put_csv_field(f, g->machines.v[c.mach]);
+    fputc(',', f);
+    size_t len = 0;
+    for (size_t k = 0; k < g->nsets; k++)
+        len += strlen(g->sets[k]) + 1;
+    char *set = malloc(len + 1);
+    if (!set) {
+        fclose(f);
+        errno = ENOMEM;
+        return -1;
+    }
+    set[0] = '\0';
+    for (size_t k = 0; k < g->nsets; k++) {
+        if (k)
+            strcat(set, " ");
+        strcat(set, g->sets[k]);
+    }
+    put_csv_field(f, set);
+    free(set);
+    fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", mem, swap);
+    put_csv_field(f, g->policy.v[c.p]);
+    /* the quantum as the run would print it (grid_check has checked the number) */
+    fprintf(f, ",%llu,", strtoull(g->quantum.v[c.q], NULL, 10));
+    put_csv_field(f, g->traces[c.t]);
+    fputs(",not-run,\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return -1;
+    return 0;
+}
 
 /* What run r wrote on stderr (the file errpath), each line on stderr led by the run's cell
  * (and without the run's own "vmsim trace: "); the file is removed. */
@@ -369,10 +433,11 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
     if (!mkdtemp(dir))
         return cli_usage_error("cannot create a temporary directory: %s", strerror(errno));
     char **paths = calloc(n, sizeof *paths);
-    bool *ok = calloc(n, sizeof *ok);
-    struct child *kids = calloc(jobs, sizeof *kids);
+    enum run_state *state = calloc(n, sizeof *state);
+    sig_atomic_t *pidmem = calloc(jobs, sizeof *pidmem);
+    struct children kids = {pidmem, calloc(jobs, sizeof *kids.run)};
     int status = 0;
-    if (!paths || !ok || !kids) {
+    if (!paths || !state || !kids.pids || !kids.run) {
         status = cli_usage_error("out of memory");
         goto out;
     }
@@ -387,10 +452,15 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
     struct cli_progress pg;
     cli_progress_start(&pg, progress);
     char errpath[PATH_MAX + 8];
-    size_t next = 0, done = 0, running = 0, failed = 0, marked = 0;
+    size_t next = 0, done = 0, running = 0, failed = 0, marked = 0, stopped = 0,
+           finished = 0;
     fflush(NULL);
+    /* SIGINT/SIGTERM from now on: sent on to the running children, which end with the
+     * statistics so far (marked interrupted); no new run starts; the rows not run are
+     * marked not-run. */
+    cli_interrupt_forward_install(kids.pids, jobs);
     while (done < n) {
-        while (running < jobs && next < n && !failed) {
+        while (running < jobs && next < n && !failed && !cli_stop) {
             char *tcopy;
             char **v = grid_argv(g, next, self, paths[next], &tcopy);
             if (!v) {
@@ -400,15 +470,25 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
             }
             /* the run's stderr goes to a file, printed with its cell when it ends */
             snprintf(errpath, sizeof errpath, "%s.err", paths[next]);
+            /* Each child in a process group of its own: a Ctrl-C on the terminal reaches
+             * the sweep alone, which sends it on once (a second signal would end the child
+             * at once, without its statistics). */
             posix_spawn_file_actions_t fa;
+            posix_spawnattr_t sa;
             pid_t pid;
-            int rc = posix_spawn_file_actions_init(&fa);
+            int rc = posix_spawnattr_init(&sa);
             if (rc == 0) {
-                rc = posix_spawn_file_actions_addopen(&fa, 2, errpath,
-                                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                rc = posix_spawnattr_setpgroup(&sa, 0);
                 if (rc == 0)
-                    rc = posix_spawn(&pid, self, &fa, NULL, v, environ);
-                posix_spawn_file_actions_destroy(&fa);
+                    rc = posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETPGROUP);
+                if (rc == 0 && (rc = posix_spawn_file_actions_init(&fa)) == 0) {
+                    rc = posix_spawn_file_actions_addopen(&fa, 2, errpath,
+                                                          O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                    if (rc == 0)
+                        rc = posix_spawn(&pid, self, &fa, &sa, v, environ);
+                    posix_spawn_file_actions_destroy(&fa);
+                }
+                posix_spawnattr_destroy(&sa);
             }
             free(v);
             free(tcopy);
@@ -419,10 +499,13 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
                 break;
             }
             for (unsigned k = 0; k < jobs; k++)
-                if (kids[k].pid == 0) {
-                    kids[k] = (struct child){pid, next};
+                if (kids.pids[k] == 0) {
+                    kids.run[k] = next;
+                    kids.pids[k] = pid;
                     break;
                 }
+            if (cli_stop) /* the signal came before the handler could see this child */
+                kill(pid, (int)cli_stop);
             running++;
             next++;
         }
@@ -437,17 +520,26 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
             break;
         }
         for (unsigned k = 0; k < jobs; k++)
-            if (kids[k].pid == pid) {
-                size_t r = kids[k].run;
-                kids[k].pid = 0;
+            if (kids.pids[k] == pid) {
+                size_t r = kids.run[k];
+                kids.pids[k] = 0;
                 running--;
                 done++;
                 snprintf(errpath, sizeof errpath, "%s.err", paths[r]);
                 run_messages(g, r, errpath);
-                if (WIFEXITED(ws) && WEXITSTATUS(ws) <= 1) {
-                    ok[r] = true; /* 1: completed, its row marked in its status column */
-                    marked += WEXITSTATUS(ws) == 1;
+                int es = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+                if (es == 0 || es == 1) {
+                    state[r] = RUN_OK; /* 1: completed, its row marked in its status column */
+                    marked += es == 1;
+                    finished++;
+                } else if (cli_stop && (es == 128 + SIGINT || es == 128 + SIGTERM)) {
+                    state[r] = RUN_OK; /* stopped by the signal sent on: row interrupted */
+                    stopped++;
+                } else if (cli_stop && WIFSIGNALED(ws) &&
+                           (WTERMSIG(ws) == SIGINT || WTERMSIG(ws) == SIGTERM)) {
+                    /* the signal came before the run could catch it: not run */
                 } else {
+                    state[r] = RUN_FAILED;
                     char cell[1024];
                     grid_cell(g, r, cell, sizeof cell);
                     failed++;
@@ -461,10 +553,22 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
             }
     }
     cli_progress_end(&pg);
+    /* Interrupted: every run that did not finish has a row marked not-run. */
+    size_t notrun = 0;
+    if (cli_stop)
+        for (size_t i = 0; i < n; i++)
+            if (state[i] == RUN_PENDING) {
+                if (write_not_run(g, i, paths[i]) < 0) {
+                    status = cli_usage_error("%s: %s", paths[i], strerror(errno));
+                    break;
+                }
+                state[i] = RUN_OK;
+                notrun++;
+            }
     /* Join what finished (a partial table when some failed: said so on stderr). */
     size_t nok = 0;
     for (size_t i = 0; i < n; i++)
-        if (ok[i]) {
+        if (state[i] == RUN_OK) {
             paths[nok++] = paths[i];
         } else {
             unlink(paths[i]);
@@ -476,6 +580,13 @@ static int run_grid(const struct grid *g, const char *self, unsigned jobs, bool 
         struct vms_error e = {0};
         if (vms_stats_merge_csv((const char *const *)paths, nok, out, &e) < 0)
             status = cli_fail(&e);
+    }
+    if (cli_stop && status == 0) {
+        cli_message("interrupted by %s: %zu of %zu runs finished, %zu stopped (status "
+                    "interrupted), %zu not run (status not-run)%s",
+                    cli_interrupt_name((int)cli_stop), finished, n, stopped, notrun,
+                    failed ? "; some runs failed (above)" : "");
+        status = 128 + (int)cli_stop;
     }
     if (marked && !failed && status == 0) {
         cli_message("%zu of %zu runs completed with marks (their status column says which: "
@@ -497,8 +608,9 @@ out:
             }
     rmdir(dir);
     free(paths);
-    free(ok);
-    free(kids);
+    free(state);
+    free(pidmem);
+    free(kids.run);
     return status;
 }
 

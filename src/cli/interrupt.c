@@ -3,7 +3,9 @@
 
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/types.h>
 
 volatile sig_atomic_t cli_stop;
 
@@ -41,6 +43,34 @@ void cli_interrupt_cleanup_install(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = cli_cleanup_handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The children a forwarding handler sends its signals to (cli_interrupt_forward_install). */
+static volatile sig_atomic_t *fwd_pids;
+static size_t fwd_n;
+
+static void cli_forward_handler(int sig)
+{
+    int saved = errno;
+    if (!cli_stop)
+        cli_stop = sig;
+    for (size_t i = 0; i < fwd_n; i++)
+        if (fwd_pids[i] > 0)
+            kill((pid_t)fwd_pids[i], sig);
+    errno = saved;
+}
+
+void cli_interrupt_forward_install(volatile sig_atomic_t *pids, size_t n)
+{
+    fwd_pids = pids;
+    fwd_n = n;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_forward_handler;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

@@ -159,6 +159,53 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
     return 0;
 }
 
+int kern_sync(struct kernel *k, bool last, uint64_t *lost, struct vms_error *e)
+{
+    uint64_t nlost = 0, first_lost = 0;
+    const struct kfile *lost_file = NULL, *earlier_file = NULL;
+    int earlier_err = 0;
+    struct vms_error first = {0};
+    for (struct kfile *kf = k->files; kf; kf = kf->next) {
+        if (kf->shmem)
+            continue;
+        for (uint64_t i = 0; i < kf->npages; i++) {
+            if (kf->pages[i] <= 0)
+                continue;
+            uint32_t f = (uint32_t)(kf->pages[i] - 1);
+            if (!kern_frame_dirty(k, f, true))
+                continue;
+            struct vms_error we = {0};
+            if (kern_file_writeback(k, kf, f, &we) == 0)
+                continue;
+            if (!last)
+                kern_frame(k, f)->flags |= FR_DIRTY; /* not on its file: still dirty */
+            if (!lost_file) {
+                lost_file = kf;
+                first_lost = i;
+                first = we;
+            }
+            nlost++;
+        }
+        if (kf->wb_error && !earlier_file && kf != lost_file) {
+            earlier_file = kf;
+            earlier_err = kf->wb_error;
+        }
+        kf->wb_error = 0; /* reported here */
+    }
+    if (lost)
+        *lost = nlost;
+    if (lost_file)
+        return err_set(e, VMS_EIO, "%llu dirty page%s not written back (the first at offset "
+                       "0x%llx of %s): %s", (unsigned long long)nlost, nlost == 1 ? "" : "s",
+                       (unsigned long long)(first_lost << k->pshift), lost_file->path,
+                       first.msg);
+    if (earlier_file)
+        return err_set(e, VMS_EIO, "%s: a write-back failed (%s) and no msync reported it; "
+                       "the page stayed dirty and has been written since",
+                       earlier_file->path, strerror(earlier_err));
+    return 0;
+}
+
 /* Saves the bytes past EOF of frame f (the object's last page) before it is dropped. */
 int kern_file_save_tail(struct kernel *k, struct kfile *kf, uint32_t f)
 {

@@ -123,19 +123,14 @@ void kern_destroy(struct kernel *k)
         return;
     while (k->tasks)
         kern_exit(k, k->tasks);
+    /* dirty shared pages still cached reach their file (kern_sync, which a caller that
+     * reports failures calls first; here nobody is left to tell) */
+    struct vms_error ignore = {0};
+    kern_sync(k, true, NULL, &ignore);
     while (k->files) {
         struct kfile *kf = k->files;
         k->files = kf->next;
         if (!kf->shmem) {
-            /* dirty shared pages still cached reach their file */
-            for (uint64_t i = 0; i < kf->npages; i++) {
-                if (kf->pages[i] > 0) {
-                    uint32_t f = (uint32_t)(kf->pages[i] - 1);
-                    struct vms_error ignore;
-                    if (kern_frame(k, f)->flags & FR_DIRTY)
-                        kern_file_writeback(k, kf, f, &ignore);
-                }
-            }
             if (kf->fd >= 0)
                 close(kf->fd);
             vms_free(kf->path);

@@ -63,6 +63,14 @@ const char *kern_sig_name(enum kern_sig s); /* "SIGSEGV maperr", ... */
 int kern_create(const struct vms_config *cfg, const struct kern_options *o, struct kernel **out,
                 struct vms_error *e);
 void kern_destroy(struct kernel *k); /* NULL-safe; frees every task */
+/* Writes every dirty page of the file cache back to its file, as sync(2) does, or with
+ * `last` as a shutdown does: a page that cannot be written is then given up (marked clean:
+ * its stores are lost; kern_destroy does this once the tasks are gone, and would retry
+ * any page a last sync has not given up). Returns 0, or -VMS_EIO when a page could not be
+ * written (without `last` it stays dirty; counted in writeback_errors either way) or when
+ * an earlier write-back (munmap, exit, eviction) failed and no msync reported it; e says
+ * which, the file and the error, and *lost (may be NULL) counts the pages not written. */
+int kern_sync(struct kernel *k, bool last, uint64_t *lost, struct vms_error *e);
 
 /* ---- tasks */
 

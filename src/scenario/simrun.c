@@ -42,11 +42,28 @@ struct sim_run {
 };
 
 /* A system call that failed: "FILE:LINE: why", and the run stops with status 2. */
+/* msg into buf (n bytes) with the working directory's "DIR/" taken out of the host paths
+ * in it: a file is named as the scenario names it. */
+static const char *sim_paths(const struct sim_run *r, const char *msg, char *buf, size_t n)
+{
+    size_t dl = strlen(r->wd.path), o = 0;
+    while (*msg && o + 1 < n) {
+        if (dl && !strncmp(msg, r->wd.path, dl) && msg[dl] == '/') {
+            msg += dl + 1;
+            continue;
+        }
+        buf[o++] = *msg++;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static int sim_syscall_failed(struct sim_run *r, int rc, const struct vms_error *ke)
 {
     /* a host out-of-memory is the host's trouble ("vmsim: ..."); anything else is the line's */
+    char msg[sizeof ke->msg];
     return err_set(r->e, rc == -VMS_ENOMEM ? VMS_ENOMEM : VMS_EINVAL, "%s:%u: %s",
-                   r->sc->filename, r->cmd->line, ke->msg);
+                   r->sc->filename, r->cmd->line, sim_paths(r, ke->msg, msg, sizeof msg));
 }
 
 static void sim_on_kill(void *ctx, int pid)
@@ -457,6 +474,17 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
         /* a note, not a warning: the run is complete (a student meets it in the demo) */
         fprintf(diag, "vmsim run: note: %s (the run is complete and its results are correct: "
                       "this says it spent its time paging)\n", tmsg);
+    /* The end of the run is a shutdown: the file cache is written back, and a page that
+     * cannot be (or a write-back that failed unreported) is said, not ignored. */
+    uint64_t lost = 0;
+    struct vms_error se = {0};
+    if (r.k && vms_kernel_sync(r.k, &lost, &se) < 0) {
+        char msg[sizeof se.msg];
+        fprintf(diag, "vmsim run: warning: at the end of the run: %s%s\n",
+                sim_paths(&r, se.msg, msg, sizeof msg), lost ? " (their last stores are lost)" : "");
+        if (lost)
+            r.o.failed++;
+    }
     model_fini(&r.m); /* the kernel's end ends every process */
     vms_kernel_destroy(r.k);
     vms_config_destroy(r.cfg);

@@ -3,6 +3,7 @@
 
 #include "base/alloc.h"
 #include "base/err.h"
+#include "base/io.h"
 #include "base/parse.h"
 #include "base/slurp.h"
 
@@ -161,4 +162,36 @@ TEST(base_slurp_bounded)
         CHECK_STR(e.msg, "/dev/zero: state file larger than 1 MiB");
         fclose(f);
     }
+}
+
+/* slurp_file reads through the I/O hook: an injected EIO fails it naming the input; an
+ * interrupted or short read changes nothing. */
+TEST(base_slurp_io_fault)
+{
+    struct vms_error e = {0};
+    char *buf;
+    size_t n;
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 10000; i++)
+        fputc('a' + i % 26, f);
+    rewind(f);
+    io_fault_set(IO_FAULT_EIO, 2, "slurp.vms"); /* the second read */
+    CHECK_EQ(slurp_file(f, "slurp.vms", "scenario", 1 << 20, &buf, &n, &e), -VMS_EIO);
+    CHECK(io_fault_fired());
+    CHECK(buf == NULL);
+    CHECK_STR(e.msg, "slurp.vms: read: Input/output error");
+    for (int kind = IO_FAULT_EINTR; kind <= IO_FAULT_SHORT; kind++) {
+        rewind(f);
+        io_fault_set((enum io_fault)kind, 1, "slurp.vms");
+        CHECK_EQ(slurp_file(f, "slurp.vms", "scenario", 1 << 20, &buf, &n, &e), 0);
+        CHECK(io_fault_fired());
+        CHECK_EQ(n, 10000);
+        CHECK_EQ(buf[9999], 'a' + 9999 % 26);
+        vms_free(buf);
+    }
+    io_fault_set(IO_FAULT_NONE, 0, NULL);
+    fclose(f);
 }

@@ -193,3 +193,84 @@ TEST(kernel_iofault_writeback_stays_dirty)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* The end of a run (kern_sync, before kern_destroy): a dirty shared page that cannot be
+ * written is reported, counted and kept dirty, not dropped in silence. */
+TEST(kernel_iofault_sync_reports_lost_page)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    const char *path = kt_file(&x, "s.bin", 2 * PG, 5);
+    struct task *t = kern_spawn(k, NULL);
+    vaddr_t a = KMMAP(k, t, 0, 2 * PG, RW, KMAP_SHARED, path, 0);
+    KSTORE(k, t, a + PG + 3, 1, 0xab);
+    struct vms_error e = {0};
+    uint64_t lost = 99;
+    CHECK_EQ(kern_sync(k, false, &lost, &e), 0); /* one dirty page, written */
+    CHECK_EQ(lost, 0);
+    KSTORE(k, t, a + PG + 3, 1, 0xcd);
+    io_fault_set(IO_FAULT_EIO, 1, "s.bin");
+    CHECK_EQ(kern_sync(k, false, &lost, &e), -VMS_EIO);
+    CHECK(io_fault_fired());
+    CHECK_EQ(lost, 1);
+    CHECK_CONTAINS(e.msg, "1 dirty page not written back (the first at offset 0x1000 of");
+    CHECK_CONTAINS(e.msg, "write failed: Input/output error");
+    CHECK_EQ(k->st.writeback_errors, 1);
+    uint8_t b = 0;
+    CHECK_EQ(kt_disk(path, PG + 3, &b, 1), 1);
+    CHECK_EQ(b, 0xab); /* the last store is not on disk */
+    uint32_t f = kt_frame(k, t, a + PG);
+    CHECK(f != KNONE && kern_frame_dirty(k, f, false));
+    io_fault_set(IO_FAULT_NONE, 0, NULL);
+    CHECK_EQ(kern_sync(k, false, &lost, &e), 0); /* still dirty: the retry writes it */
+    CHECK_EQ(lost, 0);
+    CHECK_EQ(kt_disk(path, PG + 3, &b, 1), 1);
+    CHECK_EQ(b, 0xcd);
+    /* the last sync (a shutdown) gives a page it cannot write up: nothing retries it */
+    KSTORE(k, t, a + PG + 3, 1, 0xef);
+    io_fault_set(IO_FAULT_EIO, 1, "s.bin");
+    CHECK_EQ(kern_sync(k, true, &lost, &e), -VMS_EIO);
+    io_fault_set(IO_FAULT_NONE, 0, NULL);
+    CHECK_EQ(lost, 1);
+    CHECK_EQ(k->st.writeback_errors, 2);
+    CHECK(!kern_frame_dirty(k, f, false));
+    CHECK_EQ(kern_sync(k, true, &lost, &e), 0);
+    CHECK_EQ(kt_disk(path, PG + 3, &b, 1), 1);
+    CHECK_EQ(b, 0xcd);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
+
+/* A write-back that fails when the last mapper exits is counted and, with no msync to
+ * report it, said by the next kern_sync (which writes the page, still dirty). */
+TEST(kernel_iofault_exit_writeback_reported)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    const char *path = kt_file(&x, "x.bin", PG, 6);
+    struct task *t = kern_spawn(k, NULL);
+    vaddr_t a = KMMAP(k, t, 0, PG, RW, KMAP_SHARED, path, 0);
+    KSTORE(k, t, a + 7, 1, 0x5a);
+    io_fault_set(IO_FAULT_EIO, 1, "x.bin");
+    kern_exit(k, t);
+    CHECK(io_fault_fired());
+    io_fault_set(IO_FAULT_NONE, 0, NULL);
+    CHECK_EQ(k->st.writeback_errors, 1);
+    uint8_t b = 0;
+    CHECK_EQ(kt_disk(path, 7, &b, 1), 1);
+    CHECK_EQ(b, kt_pat(7, 6));
+    struct vms_error e = {0};
+    uint64_t lost = 99;
+    CHECK_EQ(kern_sync(k, false, &lost, &e), -VMS_EIO);
+    CHECK_EQ(lost, 0);
+    CHECK_CONTAINS(e.msg, "a write-back failed (Input/output error) and no msync reported it");
+    CHECK_EQ(kt_disk(path, 7, &b, 1), 1);
+    CHECK_EQ(b, 0x5a);
+    CHECK_EQ(kern_sync(k, false, &lost, &e), 0); /* reported once */
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
