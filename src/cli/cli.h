@@ -31,6 +31,8 @@ int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out);
  * "FILE:LINE:COL: what was expected" (docs/vmsim.1, DIAGNOSTICS). */
 extern const char *cli_command;
 
+/* One CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+void cli_csv_field(FILE *f, const char *s);
 /* Print "vmsim CMD: MESSAGE" for a library error and return exit status 2. */
 int cli_fail(const struct vms_error *e);
 /* Print "vmsim CMD: " + printf message and return exit status 2. */

@@ -248,22 +248,6 @@ static char *mrc_print_empty(const struct mrc_prov *p, enum vms_format fmt, size
     return buf;
 }
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void mrc_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* A JSON string (the names here are paths, policy lists and library strings). */
 static void mrc_json_string(FILE *f, const char *s)
 {
@@ -316,18 +300,18 @@ static const char mrc_prov_head[] =
 static void mrc_prov_csv(FILE *f, const struct mrc_prov *p, const char *status)
 {
     fprintf(f, ",%s,", status);
-    mrc_csv_field(f, vms_version());
+    cli_csv_field(f, vms_version());
     fputc(',', f);
-    mrc_csv_field(f, vms_build());
+    cli_csv_field(f, vms_build());
     fputc(',', f);
-    mrc_csv_field(f, p->o->policies);
+    cli_csv_field(f, p->o->policies);
     fprintf(f, ",%" PRIu64 ",", p->page_size);
-    mrc_csv_field(f, p->machine ? p->machine : "");
+    cli_csv_field(f, p->machine ? p->machine : "");
     fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%u,%" PRIu32 ",", p->o->params.seed, p->o->params.tau,
             p->o->params.bits, p->o->params.tick);
-    mrc_csv_field(f, p->sizes);
+    cli_csv_field(f, p->sizes);
     fprintf(f, ",%g,%s,", p->o->shards_rate, p->o->simulate ? "true" : "false");
-    mrc_csv_field(f, p->path);
+    cli_csv_field(f, p->path);
     fprintf(f, ",%s,%s,%" PRIu64 ",%016" PRIx64 ",true", p->format, p->compression, p->bytes,
             p->hash);
 }

@@ -100,21 +100,6 @@ static void pages_json_string(const char *s)
     putchar('"');
 }
 
-static void pages_csv_field(const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
-
 static void pages_output(const char *buf, size_t len, enum vms_format fmt,
                          const struct pages_prov *p)
 {
@@ -147,9 +132,9 @@ static void pages_output(const char *buf, size_t len, enum vms_format fmt,
                       "input.format,input.bytes,input.hash", stdout);
             } else {
                 printf(",%s,", vms_version());
-                pages_csv_field(vms_build());
+                cli_csv_field(stdout, vms_build());
                 printf(",%s,%" PRIu64 ",", policy, p->o->params.tau);
-                pages_csv_field(p->path);
+                cli_csv_field(stdout, p->path);
                 printf(",refs,%" PRIu64 ",%016" PRIx64, p->bytes, p->hash);
             }
             putchar('\n');

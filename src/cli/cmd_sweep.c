@@ -340,22 +340,6 @@ struct children {
 /* What became of a run. */
 enum run_state { RUN_PENDING, RUN_OK, RUN_FAILED };
 
-/* One CSV field, quoted when it must be (RFC 4180). */
-static void put_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* The row of run i that was not run (the sweep was interrupted before it started or while
  * it started), written to path: its parameters as `vmsim trace --params` writes them, status
  * not-run, no statistics. 0, or -1 with errno. */
@@ -369,7 +353,7 @@ static int write_not_run(const struct grid *g, size_t i, const char *path)
     vms_parse_size(g->memory.v[c.m], &mem);
     vms_parse_size(g->swap.v[c.w], &swap);
     fputs("machine,set,memory,swap,policy,quantum,trace,status,killed\n", f);
-    put_csv_field(f, g->machines.v[c.mach]);
+    cli_csv_field(f, g->machines.v[c.mach]);
     fputc(',', f);
     size_t len = 0;
     for (size_t k = 0; k < g->nsets; k++)
@@ -386,13 +370,13 @@ static int write_not_run(const struct grid *g, size_t i, const char *path)
             strcat(set, " ");
         strcat(set, g->sets[k]);
     }
-    put_csv_field(f, set);
+    cli_csv_field(f, set);
     free(set);
     fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", mem, swap);
-    put_csv_field(f, g->policy.v[c.p]);
+    cli_csv_field(f, g->policy.v[c.p]);
     /* the quantum as the run would print it (grid_check has checked the number) */
     fprintf(f, ",%llu,", strtoull(g->quantum.v[c.q], NULL, 10));
-    put_csv_field(f, g->traces[c.t]);
+    cli_csv_field(f, g->traces[c.t]);
     fputs(",not-run,\n", f);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)

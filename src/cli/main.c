@@ -57,6 +57,21 @@ static void cli_prefix(void)
         fprintf(stderr, "vmsim %s: ", cli_command);
 }
 
+void cli_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 int cli_fail(const struct vms_error *e)
 {
     cli_prefix();
