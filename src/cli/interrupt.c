@@ -9,6 +9,18 @@
 
 volatile sig_atomic_t cli_stop;
 
+/* Install handler for SIGINT and SIGTERM, with the sigaction flags given. */
+static void on_stop_signals(void (*handler)(int), int flags)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sa.sa_flags = flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 static void cli_interrupt_handler(int sig)
 {
     if (cli_stop) { /* the second signal: no more waiting */
@@ -22,13 +34,7 @@ static void cli_interrupt_handler(int sig)
 
 void cli_interrupt_install(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = cli_interrupt_handler;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    on_stop_signals(cli_interrupt_handler, SA_RESTART);
 }
 
 static void cli_cleanup_handler(int sig)
@@ -40,12 +46,7 @@ static void cli_cleanup_handler(int sig)
 
 void cli_interrupt_cleanup_install(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = cli_cleanup_handler;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    on_stop_signals(cli_cleanup_handler, 0);
 }
 
 /* The children a forwarding handler sends its signals to (cli_interrupt_forward_install). */
@@ -67,13 +68,7 @@ void cli_interrupt_forward_install(volatile sig_atomic_t *pids, size_t n)
 {
     fwd_pids = pids;
     fwd_n = n;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = cli_forward_handler;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    on_stop_signals(cli_forward_handler, SA_RESTART);
 }
 
 const char *cli_interrupt_name(int sig)

@@ -479,9 +479,7 @@ int vms_scenario_run_on_linux(const struct vms_scenario *sc, const struct vms_li
         fprintf(out, "# page size: the scenario's machine has %" PRIu64 "-byte pages, Linux %ld\n",
                 sc->page_size, host_page);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
-        if (opt && opt->stop && *opt->stop) {
-            err_set(e, VMS_OK, "%s:%u: interrupted before this line", sc->filename,
-                    sc->cmds[i].line);
+        if (scn_stopped(opt ? opt->stop : NULL, sc, i, e)) {
             rc = 2;
             break;
         }

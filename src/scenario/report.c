@@ -259,3 +259,12 @@ int scn_workdir_make_file(struct scn_workdir *w, const struct vms_scenario *sc,
     w->files[w->nfiles++] = c->name;
     return 0;
 }
+
+bool scn_stopped(const volatile sig_atomic_t *stop, const struct vms_scenario *sc, size_t i,
+                 struct vms_error *e)
+{
+    if (!stop || !*stop)
+        return false;
+    err_set(e, VMS_OK, "%s:%u: interrupted before this line", sc->filename, sc->cmds[i].line);
+    return true;
+}

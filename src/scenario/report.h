@@ -7,6 +7,7 @@
 #include "scenario/scenario.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 
 enum scn_outcome { SCN_RES_OK, SCN_RES_FAULT, SCN_RES_MISMATCH };
@@ -25,6 +26,11 @@ struct scn_out {
     FILE *out, *diag;
     unsigned failed; /* failed expectations so far */
 };
+
+/* Has the run been stopped (*stop set by a signal handler; stop may be NULL) before
+ * command i? Then e says "FILE:LINE: interrupted before this line" and it returns true. */
+bool scn_stopped(const volatile sig_atomic_t *stop, const struct vms_scenario *sc, size_t i,
+                 struct vms_error *e);
 
 /* Prints the contract line for c with result r; a failed expect/check also writes
  * "FILE:LINE: ..." to diag and counts in o->failed. */

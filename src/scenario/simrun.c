@@ -454,9 +454,7 @@ int vms_scenario_run(const struct vms_scenario *sc, const struct vms_run_opts *o
     rc = scn_workdir_init(&r.wd, sc, opt ? opt->workdir : NULL, NULL, opt && opt->keep, diag,
                           e);
     for (size_t i = 0; rc == 0 && i < sc->ncmds; i++) {
-        if (opt && opt->stop && *opt->stop) {
-            err_set(e, VMS_OK, "%s:%u: interrupted before this line", sc->filename,
-                    sc->cmds[i].line);
+        if (scn_stopped(opt ? opt->stop : NULL, sc, i, e)) {
             rc = 2;
             break;
         }
