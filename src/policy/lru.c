@@ -59,6 +59,19 @@ static void lru_access(struct policy *p, uint32_t slot, uint64_t page, bool writ
         slotlist_move_head(&l->k, &l->l, slot);
 }
 
+/* The LRU stack, most recent on top: its last entry is the next victim. */
+static void lru_describe(const struct policy *p, const struct policy_env *env,
+                         const struct policy_describer *d)
+{
+    (void)env;
+    const struct lru *l = p->state;
+    d->note(d->ctx, "stack: the frames' pages by last use; stack 1 is the most recently used, "
+                    "the last one the next victim");
+    uint32_t i = 1;
+    for (uint32_t s = l->l.head; s != SLOTLIST_NIL; s = l->k.next[s])
+        policy_describe_slot(d, "stack", i++, s, "");
+}
+
 const struct policy_ops policy_lru_ops = {
     .name = "lru",
     .summary = "least recently used, exact (idealized: observes every reference)",
@@ -71,4 +84,5 @@ const struct policy_ops policy_lru_ops = {
     .remove = lru_remove,
     .victim = lru_victim,
     .access = lru_access,
+    .describe = lru_describe,
 };
