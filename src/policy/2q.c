@@ -123,12 +123,15 @@ static void q2_describe(const struct policy *p, const struct policy_env *env,
                     "ghosts of pages evicted from A1in; newest first, the last of A1in or Am "
                     "goes");
     uint32_t i = 1;
+    policy_describe_list(d, "A1in");
     for (uint32_t s = q->a1in.head; s != SLOTLIST_NIL; s = q->k.next[s])
         policy_describe_slot(d, "A1in", i++, s, "");
     i = 1;
+    policy_describe_list(d, "Am");
     for (uint32_t s = q->am.head; s != SLOTLIST_NIL; s = q->k.next[s])
         policy_describe_slot(d, "Am", i++, s, "");
     i = 1;
+    policy_describe_list(d, "A1out");
     for (uint32_t k = q->ring_len; k-- > 0;) {
         uint32_t pos = (q->ring_head + k) % q->kout;
         uint32_t *v = pmap_get(&q->out, q->ring[pos]);

@@ -233,6 +233,7 @@ static void arc_describe(const struct policy *p, const struct policy_env *env,
     policy_describe_num(d, "p", POLICY_NO_INDEX, a->p);
     for (int l = 0; l < ARC_NLISTS; l++) {
         uint32_t i = 1;
+        policy_describe_list(d, names[l]);
         for (uint32_t ent = a->l[l].head; ent != SLOTLIST_NIL; ent = a->k.next[ent])
             policy_describe_page(d, names[l], i++, a->page[ent], "");
     }

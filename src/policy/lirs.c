@@ -270,9 +270,11 @@ static void lirs_describe(const struct policy *p, const struct policy_env *env,
     d->note(d->ctx, "S: the recency stack, top first (L: LIR, H: resident HIR, n: non-resident "
                     "HIR); Q: the resident HIR pages, newest first, the last goes");
     uint32_t i = 1;
+    policy_describe_list(d, "S");
     for (uint32_t ent = l->s.head; ent != SLOTLIST_NIL; ent = l->ks.next[ent])
         policy_describe_page(d, "S", i++, l->page[ent], mark[l->status[ent]]);
     i = 1;
+    policy_describe_list(d, "Q");
     for (uint32_t ent = l->q.head; ent != SLOTLIST_NIL; ent = l->kq.next[ent])
         policy_describe_page(d, "Q", i++, l->page[ent], "");
 }

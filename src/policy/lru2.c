@@ -116,9 +116,11 @@ static void lru2_describe(const struct policy *p, const struct policy_env *env,
     d->note(d->ctx, "active, inactive: the two lists, newest first, reclaim scans from the "
                     "last; r: marked referenced once (the next young look activates it)");
     uint32_t i = 1;
+    policy_describe_list(d, "active");
     for (uint32_t s = l->active.head; s != SLOTLIST_NIL; s = l->k.next[s])
         policy_describe_slot(d, "active", i++, s, l->referenced[s] ? "r" : "");
     i = 1;
+    policy_describe_list(d, "inactive");
     for (uint32_t s = l->inactive.head; s != SLOTLIST_NIL; s = l->k.next[s])
         policy_describe_slot(d, "inactive", i++, s, l->referenced[s] ? "r" : "");
 }

@@ -481,6 +481,28 @@ static void pages_print_row(FILE *f, const struct vms_pages *p, const struct pag
     fputc('\n', f);
 }
 
+/* "state: " and the policy's note, its words wrapped at width (0: not wrapped). */
+static void pages_print_note(FILE *f, const char *note, unsigned width)
+{
+    fputs("\nstate:", f);
+    size_t col = 6;
+    for (const char *w = note; *w;) {
+        while (*w == ' ')
+            w++;
+        size_t n = strcspn(w, " ");
+        if (!n)
+            break;
+        if (width && col > 6 && col + 1 + n > width) {
+            fputs("\n      ", f);
+            col = 6;
+        }
+        fprintf(f, " %.*s", (int)n, w);
+        col += 1 + n;
+        w += n;
+    }
+    fputc('\n', f);
+}
+
 /* The textbook table (and the state rows under it), in blocks of columns that fit
  * p->width. */
 static void pages_print_table(FILE *f, const struct vms_pages *p)
@@ -539,7 +561,7 @@ static void pages_print_table(FILE *f, const struct vms_pages *p)
             pages_print_row(f, p, &rows[r], lw, a, b, w);
     }
     if (p->st && p->st->note && p->st->note[0])
-        fprintf(f, "\nstate: %s\n", p->st->note);
+        pages_print_note(f, p->st->note, p->width);
     vms_free(rows);
 }
 

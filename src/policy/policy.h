@@ -189,6 +189,13 @@ static inline void policy_describe_slot(const struct policy_describer *d, const 
                          suffix);
 }
 
+/* For describe: a list named label begins (its entries follow as rows label 1, 2, ...). An
+ * empty row that no driver shows: it keeps the order of the lists while one is empty. */
+static inline void policy_describe_list(const struct policy_describer *d, const char *label)
+{
+    d->row(d->ctx, label, POLICY_NO_INDEX, "");
+}
+
 /* For describe: row (label, index) holding a number. */
 static inline void policy_describe_num(const struct policy_describer *d, const char *label,
                                        uint32_t index, uint64_t v)
