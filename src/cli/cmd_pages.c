@@ -32,7 +32,7 @@ static void pages_usage(FILE *f)
             "                  '#' starts a comment)\n"
             "  --table         print the table however long the string is\n"
             "  --state         also the policy's own state after every reference, as rows\n"
-            "                  under the table (FIFO queue, LRU stack, clock hand and\n"
+            "                  under the table (FIFO queue, LRU order, clock hand and\n"
             "                  reference bits, OPT next-use distances, aging counters, ...)\n"
             "                  and in every JSON step; implies --table\n"
             "  --width W       the table in blocks at most W characters wide (default 80;\n"
