@@ -128,8 +128,9 @@ TEST(policy_state_lru_ostep)
 
 /* Figure 22.1 (the optimal policy): misses on 0, 1, 2, then 3 evicts 2 (used farthest
  * ahead: at reference 10, while 0 comes back at 7 and 1 at 9), then at reference 10 page 2
- * evicts a page never used again: OSTEP picks 3, vmsim the lowest frame among pages never
- * used again (0, in frame 0); both then hit on 1: 6 hits. The next-use distances, by hand
+ * evicts a page never used again: 0 and 3 both qualify, vmsim takes the lowest frame (0, in
+ * frame 0), as the course's published solution to this problem draws it; then 1 hits:
+ * 6 hits. The next-use distances, by hand
  * (position of the next use minus the current one; frames 0, 1, 2 hold 0, 1, 2 and later
  * 3 in frame 2, 2 in frame 0):
  *   after ref 1 (pos 0): 0 next at 3 -> 3.  ref 2: 0 -> 2, 1 next at 4 -> 3.
@@ -162,7 +163,7 @@ TEST(policy_state_opt_ostep)
  *      R = 1 0 0.   0: frame 1 has R = 0: evicts 1; hand 2; R = 1 1 0.
  *   3: hit, R(0) already 1.   1: frame 2 (R 0) evicts 2; hand 0; R = 1 1 1.
  *   2: clears 0, 1, 2, evicts 3 in frame 0; hand 1; R = 1 0 0.   1: hit in frame 2: 1 0 1.
- * 7 faults (OSTEP's Figure 22.x clock uses random probes instead; its counts differ). */
+ * 7 faults. (OSTEP's paging-policy.py CLOCK probes random pages instead: another algorithm.) */
 TEST(policy_state_clock_by_hand)
 {
     static const char *const want[11] = {
