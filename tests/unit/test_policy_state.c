@@ -453,3 +453,52 @@ TEST(policy_state_belady_sweep)
     CHECK(s == NULL);
     vms_refs_fini(&r);
 }
+
+/* Every allocation of a run with its state and of a sweep may fail: -VMS_ENOMEM, nothing
+ * leaked (ASan), and at last a complete run. */
+TEST(policy_state_alloc_failures)
+{
+    static const char *const pols[] = {"fifo", "arc", "lirs", "clock-pro", "2q"};
+    for (size_t k = 0; k < sizeof pols / sizeof *pols; k++) {
+        bool done = false;
+        for (long n = 0; n < 400 && !done; n++) {
+            struct vms_refs r = {0};
+            struct vms_error e = {0};
+            parse(&r, "1 2 3 4 1 2 5 1 2 3 4 5 6 1 7 2");
+            struct vms_pages_opts o = {.policy = pols[k], .frames = 3, .table = true,
+                                       .state = true, .width = 30};
+            struct vms_pages *p = NULL;
+            alloc_fail_after(n);
+            int rc = vms_pages_run(&o, &r, &p, &e);
+            alloc_fail_after(-1);
+            if (rc == 0) {
+                done = true;
+                CHECK_EQ(vms_pages_faults(p) + vms_pages_hits(p), 16);
+            } else {
+                CHECK_EQ(-rc, VMS_ENOMEM);
+                CHECK(p == NULL);
+            }
+            vms_pages_destroy(p);
+            vms_refs_fini(&r);
+        }
+        CHECK(done);
+    }
+    bool done = false;
+    for (long n = 0; n < 200 && !done; n++) {
+        struct vms_refs r = {0};
+        struct vms_error e = {0};
+        parse(&r, "1 2 3 4 1 2 5 1 2 3 4 5");
+        struct vms_pages_opts o = {.policy = "arc"};
+        struct vms_pages_sweep *s = NULL;
+        alloc_fail_after(n);
+        int rc = vms_pages_sweep(&o, &r, 0, &s, &e);
+        alloc_fail_after(-1);
+        if (rc == 0)
+            done = vms_pages_sweep_max(s) == 5;
+        else
+            CHECK_EQ(-rc, VMS_ENOMEM);
+        vms_pages_sweep_destroy(s);
+        vms_refs_fini(&r);
+    }
+    CHECK(done);
+}
