@@ -338,6 +338,9 @@ struct vms_pages_opts {
     uint32_t frames;                 /* >= 1; ignored by ws (sized by params.tau) */
     struct vms_policy_params params; /* ws: params.tau required */
     bool table;                      /* vms_pages_print's text has the textbook table */
+    bool state;    /* keep the policy's own state after every reference (its rows are
+                    * printed under the table and in every JSON step) */
+    unsigned width;/* the text table in blocks of columns at most this wide (0: one block) */
 };
 /* Run the policy over the whole string (the result keeps every step). -VMS_EINVAL naming
  * the option for an unknown policy, frames 0, ws without tau, or an empty string. */
@@ -353,6 +356,22 @@ uint64_t vms_pages_hits(const struct vms_pages *p);
  * -VMS_EINVAL for VMS_CSV. */
 int vms_pages_print(const struct vms_pages *p, FILE *out, enum vms_format fmt,
                     struct vms_error *e);
+
+/* Belady's sweep: the policy of o (o->frames ignored) over r at every frame count 1..max
+ * (max_frames, or 0 for the number of distinct pages); -VMS_EINVAL for ws (sized by tau),
+ * an unknown policy, an empty string or a sweep too large for it (use mrc). */
+struct vms_pages_sweep;
+int vms_pages_sweep(const struct vms_pages_opts *o, const struct vms_refs *r,
+                    uint32_t max_frames, struct vms_pages_sweep **out, struct vms_error *e);
+void vms_pages_sweep_destroy(struct vms_pages_sweep *s);
+/* The largest frame count swept, and the faults with k frames (1 <= k <= that). */
+uint32_t vms_pages_sweep_max(const struct vms_pages_sweep *s);
+uint64_t vms_pages_sweep_faults(const struct vms_pages_sweep *s, uint32_t k);
+/* VMS_TEXT: a row per frame count, those with more faults than one frame fewer marked, and
+ * a line naming the anomalies; VMS_JSON: one object (policy, references, distinct, sweep,
+ * anomalies); -VMS_EINVAL for VMS_CSV. */
+int vms_pages_sweep_print(const struct vms_pages_sweep *s, FILE *out, enum vms_format fmt,
+                          struct vms_error *e);
 
 /* Working-set size |W(t, tau)| after each reference t: the number of distinct pages among
  * the last tau references (Denning 1968). out has r->n entries. */

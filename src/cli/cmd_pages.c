@@ -13,13 +13,16 @@
 static void pages_usage(FILE *f)
 {
     fprintf(f,
-            "usage: vmsim pages --frames N --policy P [--table] [--json] REFS... | --file F\n"
+            "usage: vmsim pages --frames N --policy P [--table] [--state] [--width W] [--json]\n"
+            "                   REFS... | --file F\n"
             "       vmsim pages --policy ws --tau T REFS...\n"
+            "       vmsim pages --belady [--max-frames N] --policy P [--json] REFS...\n"
             "       vmsim pages --ws-series --tau T [--csv|--json] [--svg OUT] REFS...\n\n"
             "Runs one replacement policy over a page reference string and prints the\n"
             "textbook table: one column per reference, the page in every frame after it,\n"
             "faults marked '*', the evicted page named; then the totals. The table is\n"
-            "printed for strings of up to %d references, or always with --table.\n\n"
+            "printed for strings of up to %d references, or always with --table, in\n"
+            "blocks of columns that fit the width (80 characters, or --width).\n\n"
             "REFS are page numbers (decimal or 0x hex) as arguments or one argument,\n"
             "separated by spaces or commas; '3w' marks a write (sets the D bit), '3r' a read.\n\n"
             "options:\n"
@@ -28,6 +31,16 @@ static void pages_usage(FILE *f)
             "  --file F        read the reference string from F ('-': standard input;\n"
             "                  '#' starts a comment)\n"
             "  --table         print the table however long the string is\n"
+            "  --state         also the policy's own state after every reference, as rows\n"
+            "                  under the table (FIFO queue, LRU order, clock hand and\n"
+            "                  reference bits, OPT next-use distances, aging counters, ...)\n"
+            "                  and in every JSON step; implies --table\n"
+            "  --width W       the table in blocks at most W characters wide (default 80;\n"
+            "                  0: one block however wide)\n"
+            "  --belady        faults at every frame count from 1 to the number of distinct\n"
+            "                  pages (or --max-frames), marking where more frames give more\n"
+            "                  faults (Belady's anomaly)\n"
+            "  --max-frames N  with --belady: the largest frame count swept\n"
             "  --json          one JSON object: policy, frames, references, faults, hits, steps\n"
             "  --tau T         window in references for ws (required) and wsclock\n"
             "  --seed S        seed for random and nru (default 1)\n"
@@ -164,10 +177,14 @@ int cmd_pages(int argc, char **argv)
         {"tau", required_argument, NULL, 'T'},    {"seed", required_argument, NULL, 's'},
         {"bits", required_argument, NULL, 'b'},   {"tick", required_argument, NULL, 'k'},
         {"ws-series", no_argument, NULL, 'w'},    {"svg", required_argument, NULL, 'S'},
+        {"state", no_argument, NULL, 'X'},        {"width", required_argument, NULL, 'W'},
+        {"belady", no_argument, NULL, 'B'},       {"max-frames", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     struct vms_pages_opts o = {.policy = "clock"};
     const char *file = NULL, *svg_path = NULL;
-    bool table = false, have_frames = false, series = false;
+    bool table = false, have_frames = false, series = false, belady = false;
+    uint32_t max_frames = 0;
+    o.width = 80;
     enum vms_format fmt = VMS_TEXT;
     uint64_t v;
     int c;
@@ -211,6 +228,22 @@ int cmd_pages(int argc, char **argv)
             break;
         case 'w': series = true; break;
         case 'S': svg_path = optarg; break;
+        case 'X': o.state = true; break;
+        case 'W':
+            if (cli_number("--width", optarg, 0, &v))
+                return 2;
+            if (v > UINT32_MAX)
+                return cli_usage_error("--width: too wide: %s", optarg);
+            o.width = (unsigned)v;
+            break;
+        case 'B': belady = true; break;
+        case 'M':
+            if (cli_number("--max-frames", optarg, 1, &v))
+                return 2;
+            if (v > UINT32_MAX / 2)
+                return cli_usage_error("--max-frames: too many frames: %s", optarg);
+            max_frames = (uint32_t)v;
+            break;
         case 'h': pages_usage(stdout); return 0;
         default: return cli_option_error(c, argv, longopts);
         }
@@ -219,7 +252,17 @@ int cmd_pages(int argc, char **argv)
     if (!series && !vms_policy_lookup(o.policy, &pi))
         return cli_usage_error("--policy: unknown policy '%s' (see `vmsim pages --help`)",
                                o.policy);
-    if (!series && !pi.uses_tau && !have_frames)
+    if (belady && (series || have_frames || table || o.state || fmt == VMS_CSV))
+        return cli_usage_error("--belady sweeps the frame counts itself: it goes without %s",
+                               series ? "--ws-series" : have_frames ? "--frames (use --max-frames)"
+                               : fmt == VMS_CSV ? "--csv" : "--table and --state");
+    if (max_frames && !belady)
+        return cli_usage_error("--max-frames goes with --belady");
+    if (belady && pi.uses_tau)
+        return cli_usage_error("--belady: %s sizes itself by --tau, not by frames", o.policy);
+    if (series && o.state)
+        return cli_usage_error("--state goes with a policy's run, not --ws-series");
+    if (!series && !belady && !pi.uses_tau && !have_frames)
         return cli_usage_error("--frames N is required for policy %s", o.policy);
     if ((series || (!series && pi.uses_tau)) && !o.params.tau)
         return cli_usage_error("--tau T is required for %s",
@@ -312,8 +355,31 @@ int cmd_pages(int argc, char **argv)
         vms_refs_fini(&refs);
         return cli_usage_error("--csv goes with --ws-series (use --json for a run)");
     }
+    if (belady) {
+        struct vms_pages_sweep *sw;
+        rc = vms_pages_sweep(&o, &refs, max_frames, &sw, &e);
+        vms_refs_fini(&refs);
+        if (rc < 0)
+            return cli_fail(&e);
+        o.frames = vms_pages_sweep_max(sw); /* the provenance names the largest */
+        char *buf = NULL;
+        size_t blen = 0;
+        FILE *mf = open_memstream(&buf, &blen);
+        if (mf) {
+            vms_pages_sweep_print(sw, mf, fmt, &e); /* cannot fail but for memory */
+            if (fclose(mf) == 0 && buf)
+                pages_output(buf, blen, fmt, &prov);
+            else
+                rc = cli_usage_error("out of memory");
+            free(buf);
+        } else {
+            rc = cli_usage_error("out of memory");
+        }
+        vms_pages_sweep_destroy(sw);
+        return rc;
+    }
     struct vms_pages *res;
-    o.table = table || refs.n <= PAGES_TABLE_MAX;
+    o.table = table || o.state || refs.n <= PAGES_TABLE_MAX;
     rc = vms_pages_run(&o, &refs, &res, &e);
     if (rc < 0) {
         vms_refs_fini(&refs);

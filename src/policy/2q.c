@@ -113,6 +113,33 @@ static uint32_t q2_victim(struct policy *p, const struct policy_env *env)
     return slotlist_pop_tail(&q->k, &q->am);
 }
 
+/* A1in and Am (resident) and the ghosts of A1out, newest first. */
+static void q2_describe(const struct policy *p, const struct policy_env *env,
+                        const struct policy_describer *d)
+{
+    (void)env;
+    struct q2 *q = p->state;
+    d->note(d->ctx, "A1in: first-time pages, a FIFO; Am: pages seen again, an LRU list; A1out: "
+                    "ghosts of pages evicted from A1in; newest first, the last of A1in or Am "
+                    "goes");
+    uint32_t i = 1;
+    policy_describe_list(d, "A1in");
+    for (uint32_t s = q->a1in.head; s != SLOTLIST_NIL; s = q->k.next[s])
+        policy_describe_slot(d, "A1in", i++, s, "");
+    i = 1;
+    policy_describe_list(d, "Am");
+    for (uint32_t s = q->am.head; s != SLOTLIST_NIL; s = q->k.next[s])
+        policy_describe_slot(d, "Am", i++, s, "");
+    i = 1;
+    policy_describe_list(d, "A1out");
+    for (uint32_t k = q->ring_len; k-- > 0;) {
+        uint32_t pos = (q->ring_head + k) % q->kout;
+        uint32_t *v = pmap_get(&q->out, q->ring[pos]);
+        if (v && *v == pos) /* still remembered (a refault takes it out) */
+            policy_describe_page(d, "A1out", i++, q->ring[pos], "");
+    }
+}
+
 const struct policy_ops policy_2q_ops = {
     .name = "2q",
     .summary = "2Q: FIFO probation queue, ghost queue, LRU main queue (idealized)",
@@ -125,4 +152,5 @@ const struct policy_ops policy_2q_ops = {
     .remove = q2_remove,
     .victim = q2_victim,
     .access = q2_access,
+    .describe = q2_describe,
 };

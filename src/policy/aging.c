@@ -79,6 +79,30 @@ static void aging_tick(struct policy *p, const struct policy_env *env)
     }
 }
 
+/* Every occupied frame's counter (binary up to 8 bits, else hex) and A bit. */
+static void aging_describe(const struct policy *p, const struct policy_env *env,
+                           const struct policy_describer *d)
+{
+    const struct aging *a = p->state;
+    d->note(d->ctx, "age frame N: the counter of the page in frame N, shifted right at every "
+                    "tick with R on top; R frame N: referenced since the last tick (counts as "
+                    "newest); the smallest goes");
+    for (uint32_t s = 0; s < p->hw; s++) {
+        if (!policy_slot_used(p, s))
+            continue;
+        char b[POLICY_CELL_MAX];
+        if (a->bits <= 8) {
+            for (unsigned i = 0; i < a->bits; i++)
+                b[i] = (a->counter[s] >> (a->bits - 1 - i)) & 1 ? '1' : '0';
+            b[a->bits] = '\0';
+        } else {
+            snprintf(b, sizeof b, "0x%0*x", (int)(a->bits + 3) / 4, (unsigned)a->counter[s]);
+        }
+        d->row(d->ctx, "age frame", s, b);
+        policy_describe_num(d, "R frame", s, env->test_young(env->ctx, s));
+    }
+}
+
 const struct policy_ops policy_aging_ops = {
     .name = "aging",
     .summary = "n-bit aging counters shifted each tick with the A bit; evicts the smallest",
@@ -91,4 +115,5 @@ const struct policy_ops policy_aging_ops = {
     .remove = aging_remove,
     .victim = aging_victim,
     .tick = aging_tick,
+    .describe = aging_describe,
 };

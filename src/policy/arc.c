@@ -221,6 +221,24 @@ static void arc_remove(struct policy *p, uint32_t slot)
     arc_drop(a, a->slot_entry[slot]);
 }
 
+/* The target p and the four lists, most recent first. */
+static void arc_describe(const struct policy *p, const struct policy_env *env,
+                         const struct policy_describer *d)
+{
+    (void)env;
+    const struct arc *a = p->state;
+    static const char *const names[ARC_NLISTS] = {"T1", "T2", "B1", "B2"};
+    d->note(d->ctx, "p: the target size of T1; T1: pages seen once, T2: seen twice or more "
+                    "(resident); B1, B2: ghosts of pages evicted from them; most recent first");
+    policy_describe_num(d, "p", POLICY_NO_INDEX, a->p);
+    for (int l = 0; l < ARC_NLISTS; l++) {
+        uint32_t i = 1;
+        policy_describe_list(d, names[l]);
+        for (uint32_t ent = a->l[l].head; ent != SLOTLIST_NIL; ent = a->k.next[ent])
+            policy_describe_page(d, names[l], i++, a->page[ent], "");
+    }
+}
+
 const struct policy_ops policy_arc_ops = {
     .name = "arc",
     .summary = "adaptive replacement cache: recency and frequency lists with ghosts (idealized)",
@@ -234,4 +252,5 @@ const struct policy_ops policy_arc_ops = {
     .victim = arc_victim,
     .access = arc_access,
     .reserve = arc_reserve,
+    .describe = arc_describe,
 };

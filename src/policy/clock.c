@@ -37,6 +37,19 @@ static uint32_t clock_victim(struct policy *p, const struct policy_env *env)
     }
 }
 
+/* The hand and the reference (A) bit of every occupied frame. */
+static void clock_describe(const struct policy *p, const struct policy_env *env,
+                           const struct policy_describer *d)
+{
+    const struct clock *c = p->state;
+    d->note(d->ctx, "hand: the frame the hand points at; R frame N: the reference (A) bit of "
+                    "the page in frame N");
+    policy_describe_num(d, "hand", POLICY_NO_INDEX, c->hand);
+    for (uint32_t s = 0; s < p->hw; s++)
+        if (policy_slot_used(p, s))
+            policy_describe_num(d, "R frame", s, env->test_young(env->ctx, s));
+}
+
 const struct policy_ops policy_clock_ops = {
     .name = "clock",
     .summary = "second chance: a hand clears A bits and evicts the first page without one",
@@ -46,4 +59,5 @@ const struct policy_ops policy_clock_ops = {
     .insert = clock_insert,
     .remove = clock_remove,
     .victim = clock_victim,
+    .describe = clock_describe,
 };

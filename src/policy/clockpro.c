@@ -362,6 +362,32 @@ static void clockpro_tick(struct policy *p, const struct policy_env *env)
     cp_balance(p, env);
 }
 
+/* The clock from HAND_hot on, each entry marked with its status, the other two hands and
+ * m_c. */
+static void clockpro_describe(const struct policy *p, const struct policy_env *env,
+                              const struct policy_describer *d)
+{
+    (void)env;
+    const struct clockpro *c = p->state;
+    d->note(d->ctx, "clock: the list from HAND_hot on (H: hot, c: cold, t: cold in its test "
+                    "period, n: non-resident in its test period); hand cold, hand test: the "
+                    "entries those hands point at; m_c: memory for cold pages");
+    policy_describe_num(d, "m_c", POLICY_NO_INDEX, c->cold_target);
+    if (c->hand_hot == CP_NIL)
+        return;
+    uint32_t i = 1, id = c->hand_hot;
+    do {
+        const char *m = c->status[id] == CP_HOT    ? "H"
+                        : c->status[id] == CP_GHOST ? "n"
+                        : c->test[id]               ? "t"
+                                                    : "c";
+        policy_describe_page(d, "clock", i++, c->page[id], m);
+        id = c->next[id];
+    } while (id != c->hand_hot);
+    policy_describe_page(d, "hand cold", POLICY_NO_INDEX, c->page[c->hand_cold], "");
+    policy_describe_page(d, "hand test", POLICY_NO_INDEX, c->page[c->hand_test], "");
+}
+
 const struct policy_ops policy_clockpro_ops = {
     .name = "clock-pro",
     .summary = "hot and cold pages plus non-resident test pages on one clock, three hands",
@@ -374,4 +400,5 @@ const struct policy_ops policy_clockpro_ops = {
     .remove = clockpro_remove,
     .victim = clockpro_victim,
     .tick = clockpro_tick,
+    .describe = clockpro_describe,
 };

@@ -46,6 +46,22 @@ static uint32_t eclock_victim(struct policy *p, const struct policy_env *env)
     }
 }
 
+/* The hand and the (A, D) bits of every occupied frame. */
+static void eclock_describe(const struct policy *p, const struct policy_env *env,
+                            const struct policy_describer *d)
+{
+    const struct eclock *c = p->state;
+    d->note(d->ctx, "hand: the frame the hand points at; RM frame N: the reference (A) and "
+                    "modify (D) bits of the page in frame N, the class (0,0) goes first");
+    policy_describe_num(d, "hand", POLICY_NO_INDEX, c->hand);
+    for (uint32_t s = 0; s < p->hw; s++)
+        if (policy_slot_used(p, s)) {
+            char b[3] = {env->test_young(env->ctx, s) ? '1' : '0',
+                         env->is_dirty(env->ctx, s) ? '1' : '0', '\0'};
+            d->row(d->ctx, "RM frame", s, b);
+        }
+}
+
 const struct policy_ops policy_eclock_ops = {
     .name = "eclock",
     .summary = "enhanced second chance on (A, D): evicts clean unreferenced pages first",
@@ -55,4 +71,5 @@ const struct policy_ops policy_eclock_ops = {
     .insert = eclock_insert,
     .remove = eclock_remove,
     .victim = eclock_victim,
+    .describe = eclock_describe,
 };

@@ -51,6 +51,19 @@ static uint32_t fifo_victim(struct policy *p, const struct policy_env *env)
     return slotlist_pop_tail(&f->k, &f->q);
 }
 
+/* The queue, first in first: queue 1 is the next victim. */
+static void fifo_describe(const struct policy *p, const struct policy_env *env,
+                          const struct policy_describer *d)
+{
+    (void)env;
+    const struct fifo *f = p->state;
+    d->note(d->ctx, "queue: the frames' pages in load order; queue 1 is the first in, the next "
+                    "victim");
+    uint32_t i = 1;
+    for (uint32_t s = f->q.tail; s != SLOTLIST_NIL; s = f->k.prev[s])
+        policy_describe_slot(d, "queue", i++, s, "");
+}
+
 const struct policy_ops policy_fifo_ops = {
     .name = "fifo",
     .summary = "first in, first out: evicts the oldest load; shows Belady's anomaly",
@@ -61,4 +74,5 @@ const struct policy_ops policy_fifo_ops = {
     .insert = fifo_insert,
     .remove = fifo_remove,
     .victim = fifo_victim,
+    .describe = fifo_describe,
 };

@@ -119,6 +119,22 @@ static uint32_t lfu_victim(struct policy *p, const struct policy_env *env)
     return pick;
 }
 
+/* The reference count of every occupied frame's page (counted over the whole run). */
+static void lfu_describe(const struct policy *p, const struct policy_env *env,
+                         const struct policy_describer *d)
+{
+    (void)env;
+    const struct lfu *l = p->state;
+    d->note(d->ctx, "count frame N: references to the page in frame N so far, also before an "
+                    "eviction; the fewest goes, the least recent among equals");
+    for (uint32_t s = 0; s < p->hw; s++) {
+        if (!policy_slot_used(p, s))
+            continue;
+        uint32_t ent = l->slot_entry[s];
+        policy_describe_num(d, "count frame", s, ent == UINT32_MAX ? 0 : l->pages[ent].count);
+    }
+}
+
 const struct policy_ops policy_lfu_ops = {
     .name = "lfu",
     .summary = "least frequently used, counts kept across evictions (idealized)",
@@ -131,4 +147,5 @@ const struct policy_ops policy_lfu_ops = {
     .remove = lfu_remove,
     .victim = lfu_victim,
     .access = lfu_access,
+    .describe = lfu_describe,
 };

@@ -260,6 +260,25 @@ static void lirs_remove(struct policy *p, uint32_t slot)
     lirs_prune(l);
 }
 
+/* The stack S (top first) with each entry's status, and the queue Q. */
+static void lirs_describe(const struct policy *p, const struct policy_env *env,
+                          const struct policy_describer *d)
+{
+    (void)env;
+    const struct lirs *l = p->state;
+    static const char *const mark[] = {"L", "H", "n"};
+    d->note(d->ctx, "S: the recency stack, top first (L: LIR, H: resident HIR, n: non-resident "
+                    "HIR); Q: the resident HIR pages, newest first, the last goes");
+    uint32_t i = 1;
+    policy_describe_list(d, "S");
+    for (uint32_t ent = l->s.head; ent != SLOTLIST_NIL; ent = l->ks.next[ent])
+        policy_describe_page(d, "S", i++, l->page[ent], mark[l->status[ent]]);
+    i = 1;
+    policy_describe_list(d, "Q");
+    for (uint32_t ent = l->q.head; ent != SLOTLIST_NIL; ent = l->kq.next[ent])
+        policy_describe_page(d, "Q", i++, l->page[ent], "");
+}
+
 const struct policy_ops policy_lirs_ops = {
     .name = "lirs",
     .summary = "low inter-reference recency set: LIR pages stay, HIR pages pass (idealized)",
@@ -273,4 +292,5 @@ const struct policy_ops policy_lirs_ops = {
     .victim = lirs_victim,
     .access = lirs_access,
     .reserve = lirs_reserve,
+    .describe = lirs_describe,
 };

@@ -59,6 +59,20 @@ static void lru_access(struct policy *p, uint32_t slot, uint64_t page, bool writ
         slotlist_move_head(&l->k, &l->l, slot);
 }
 
+/* The pages by last use, least recent first (as OSTEP's chapter 22 lists them): lru 1 is
+ * the next victim, the last one the most recently used (the top of Mattson's stack). */
+static void lru_describe(const struct policy *p, const struct policy_env *env,
+                         const struct policy_describer *d)
+{
+    (void)env;
+    const struct lru *l = p->state;
+    d->note(d->ctx, "lru: the frames' pages by last use; lru 1 is the least recently used, the "
+                    "next victim, the last one the most recent");
+    uint32_t i = 1;
+    for (uint32_t s = l->l.tail; s != SLOTLIST_NIL; s = l->k.prev[s])
+        policy_describe_slot(d, "lru", i++, s, "");
+}
+
 const struct policy_ops policy_lru_ops = {
     .name = "lru",
     .summary = "least recently used, exact (idealized: observes every reference)",
@@ -71,4 +85,5 @@ const struct policy_ops policy_lru_ops = {
     .remove = lru_remove,
     .victim = lru_victim,
     .access = lru_access,
+    .describe = lru_describe,
 };

@@ -107,6 +107,24 @@ static uint32_t lru2_victim(struct policy *p, const struct policy_env *env)
     }
 }
 
+/* Both lists, head (newest) first; r marks a page's second-touch flag. */
+static void lru2_describe(const struct policy *p, const struct policy_env *env,
+                          const struct policy_describer *d)
+{
+    (void)env;
+    const struct lru2 *l = p->state;
+    d->note(d->ctx, "active, inactive: the two lists, newest first, reclaim scans from the "
+                    "last; r: marked referenced once (the next young look activates it)");
+    uint32_t i = 1;
+    policy_describe_list(d, "active");
+    for (uint32_t s = l->active.head; s != SLOTLIST_NIL; s = l->k.next[s])
+        policy_describe_slot(d, "active", i++, s, l->referenced[s] ? "r" : "");
+    i = 1;
+    policy_describe_list(d, "inactive");
+    for (uint32_t s = l->inactive.head; s != SLOTLIST_NIL; s = l->k.next[s])
+        policy_describe_slot(d, "inactive", i++, s, l->referenced[s] ? "r" : "");
+}
+
 const struct policy_ops policy_lru2_ops = {
     .name = "lru2",
     .summary = "Linux-like active/inactive lists on A bits, two touches to activate",
@@ -117,4 +135,5 @@ const struct policy_ops policy_lru2_ops = {
     .insert = lru2_insert,
     .remove = lru2_remove,
     .victim = lru2_victim,
+    .describe = lru2_describe,
 };

@@ -56,6 +56,20 @@ static void nru_tick(struct policy *p, const struct policy_env *env)
             (void)env->test_and_clear_young(env->ctx, s);
 }
 
+/* The class (A, D) of every occupied frame. */
+static void nru_describe(const struct policy *p, const struct policy_env *env,
+                         const struct policy_describer *d)
+{
+    d->note(d->ctx, "class frame N: 2 x R + M of the page in frame N (0: not referenced, clean; "
+                    "3: referenced, modified); a random page of the lowest class goes; ticks "
+                    "clear R");
+    for (uint32_t s = 0; s < p->hw; s++)
+        if (policy_slot_used(p, s))
+            policy_describe_num(d, "class frame", s,
+                                (env->test_young(env->ctx, s) ? 2u : 0u) +
+                                    (env->is_dirty(env->ctx, s) ? 1u : 0u));
+}
+
 const struct policy_ops policy_nru_ops = {
     .name = "nru",
     .summary = "not recently used: random page of the lowest (A, D) class; tick clears A",
@@ -67,4 +81,5 @@ const struct policy_ops policy_nru_ops = {
     .remove = nru_remove,
     .victim = nru_victim,
     .tick = nru_tick,
+    .describe = nru_describe,
 };

@@ -134,6 +134,34 @@ static uint32_t opt_victim(struct policy *p, const struct policy_env *env)
     return pick;
 }
 
+/* How far ahead each frame's page is used next (the lazy cursors are not moved). */
+static void opt_describe(const struct policy *p, const struct policy_env *env,
+                         const struct policy_describer *d)
+{
+    const struct opt *o = p->state;
+    d->note(d->ctx, "next frame N: references until the page in frame N is used again (-: never); "
+                    "the farthest is the next victim");
+    uint64_t now = env->now(env->ctx);
+    now = now ? now - 1 : 0; /* the position of the reference just handled */
+    for (uint32_t s = 0; s < p->hw; s++) {
+        if (!policy_slot_used(p, s))
+            continue;
+        uint32_t id = o->slot_id[s];
+        uint64_t nx = UINT64_MAX;
+        if (id != UINT32_MAX) {
+            uint64_t c = o->cursor[s], end = o->start[id + 1];
+            while (c < end && o->pos[c] <= now)
+                c++;
+            if (c < end)
+                nx = o->pos[c];
+        }
+        if (nx == UINT64_MAX)
+            d->row(d->ctx, "next frame", s, "-");
+        else
+            policy_describe_num(d, "next frame", s, nx - now);
+    }
+}
+
 const struct policy_ops policy_opt_ops = {
     .name = "opt",
     .summary = "Belady's optimal: evicts the page used farthest in the future (idealized)",
@@ -146,4 +174,5 @@ const struct policy_ops policy_opt_ops = {
     .remove = opt_remove,
     .victim = opt_victim,
     .set_future = opt_set_future,
+    .describe = opt_describe,
 };

@@ -25,6 +25,9 @@
 #include "base/err.h"
 #include "base/types.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define POLICY_NO_SLOT UINT32_MAX
 
 enum policy_flags {
@@ -61,6 +64,26 @@ struct policy_params {
 
 struct policy;
 
+/* Where a policy describes its own state for display (`vmsim pages --state`): the driver's
+ * callbacks. A description is a sequence of rows, each a label, an index and a short cell
+ * (at most POLICY_CELL_MAX - 1 characters); a driver showing the state after every
+ * reference lines the rows up by (label, index), so a policy emits its rows in the same
+ * order at every call (a list emits only the entries it holds; a row not emitted is an
+ * empty cell). */
+#define POLICY_NO_INDEX UINT32_MAX
+#define POLICY_CELL_MAX 24
+struct policy_describer {
+    void *ctx;
+    /* One row: label (a string literal), index (POLICY_NO_INDEX: none), cell text. */
+    void (*row)(void *ctx, const char *label, uint32_t index, const char *text);
+    /* One line on how to read the rows, or why there are none: the same at every call. */
+    void (*note)(void *ctx, const char *text);
+    /* The driver's name for a page, as the driver passed it to insert or access. */
+    void (*page_name)(void *ctx, uint64_t page, char *buf, size_t n);
+    /* The page in an occupied slot, as the driver passed it to insert. */
+    uint64_t (*slot_page)(void *ctx, uint32_t slot);
+};
+
 struct policy_ops {
     const char *name;      /* CLI name */
     const char *summary;   /* one line for `vmsim pages --help` */
@@ -84,6 +107,10 @@ struct policy_ops {
     /* Slots the policy wants freed now (ws: pages that left the window); may be NULL. */
     uint32_t (*trim)(struct policy *p, const struct policy_env *env, uint32_t *slots,
                      uint32_t max);
+    /* Describe the state between references through d (policy_describe); it changes
+     * nothing: of env it calls only test_young, is_dirty and now. NULL: says it has none. */
+    void (*describe)(const struct policy *p, const struct policy_env *env,
+                     const struct policy_describer *d);
 };
 
 /* One instance. Drivers treat it as opaque and go through the wrappers below. */
@@ -127,6 +154,55 @@ static inline bool policy_is_idealized(const struct policy *p)
 static inline bool policy_slot_used(const struct policy *p, uint32_t slot)
 {
     return slot < p->ocap && p->occupied[slot] != 0;
+}
+
+/* The policy's state, as rows through d (see struct policy_describer). */
+static inline void policy_describe(const struct policy *p, const struct policy_env *env,
+                                   const struct policy_describer *d)
+{
+    if (p->ops->describe)
+        p->ops->describe(p, env, d);
+    else
+        d->note(d->ctx, "this policy keeps no per-reference state to show");
+}
+
+/* For describe: row (label, index) naming page with suffix appended (a mark such as "*");
+ * an empty cell when page is UINT64_MAX. */
+static inline void policy_describe_page(const struct policy_describer *d, const char *label,
+                                        uint32_t index, uint64_t page, const char *suffix)
+{
+    char buf[POLICY_CELL_MAX] = "";
+    if (page != UINT64_MAX) {
+        d->page_name(d->ctx, page, buf, sizeof buf);
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, "%s", suffix ? suffix : "");
+    }
+    d->row(d->ctx, label, index, buf);
+}
+
+/* For describe: row (label, index) naming the page in slot (none: POLICY_NO_SLOT). */
+static inline void policy_describe_slot(const struct policy_describer *d, const char *label,
+                                        uint32_t index, uint32_t slot, const char *suffix)
+{
+    policy_describe_page(d, label, index,
+                         slot == POLICY_NO_SLOT ? UINT64_MAX : d->slot_page(d->ctx, slot),
+                         suffix);
+}
+
+/* For describe: a list named label begins (its entries follow as rows label 1, 2, ...). An
+ * empty row that no driver shows: it keeps the order of the lists while one is empty. */
+static inline void policy_describe_list(const struct policy_describer *d, const char *label)
+{
+    d->row(d->ctx, label, POLICY_NO_INDEX, "");
+}
+
+/* For describe: row (label, index) holding a number. */
+static inline void policy_describe_num(const struct policy_describer *d, const char *label,
+                                       uint32_t index, uint64_t v)
+{
+    char buf[POLICY_CELL_MAX];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    d->row(d->ctx, label, index, buf);
 }
 
 /* splitmix64: the seeded generator policies and tests share. */

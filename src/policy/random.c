@@ -36,6 +36,15 @@ static uint32_t random_victim(struct policy *p, const struct policy_env *env)
     return s;
 }
 
+/* Nothing but the generator, which is no reading aid. */
+static void random_describe(const struct policy *p, const struct policy_env *env,
+                            const struct policy_describer *d)
+{
+    (void)p, (void)env;
+    d->note(d->ctx, "random keeps no per-reference state: each victim is drawn uniformly from "
+                    "a generator seeded with --seed");
+}
+
 const struct policy_ops policy_random_ops = {
     .name = "random",
     .summary = "uniformly random victim, seeded (--seed) so runs repeat",
@@ -45,4 +54,5 @@ const struct policy_ops policy_random_ops = {
     .insert = random_insert,
     .remove = random_remove,
     .victim = random_victim,
+    .describe = random_describe,
 };

@@ -131,6 +131,20 @@ static uint32_t ws_victim(struct policy *p, const struct policy_env *env)
     return pick;
 }
 
+/* Every resident page's idle time as of the last tick, and the set's size. */
+static void ws_describe(const struct policy *p, const struct policy_env *env,
+                        const struct policy_describer *d)
+{
+    (void)env;
+    const struct ws *w = p->state;
+    d->note(d->ctx, "idle frame N: references since the page in frame N was last seen "
+                    "referenced (at the last tick); it leaves the working set at tau");
+    policy_describe_num(d, "ws size", POLICY_NO_INDEX, w->n);
+    for (uint32_t s = 0; s < p->hw; s++)
+        if (policy_slot_used(p, s))
+            policy_describe_num(d, "idle frame", s, w->now - w->last[s]);
+}
+
 const struct policy_ops policy_ws_ops = {
     .name = "ws",
     .summary = "working set: keeps the pages referenced in the last --tau references",
@@ -145,4 +159,5 @@ const struct policy_ops policy_ws_ops = {
     .victim = ws_victim,
     .tick = ws_tick,
     .trim = ws_trim,
+    .describe = ws_describe,
 };

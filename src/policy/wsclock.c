@@ -69,6 +69,28 @@ static uint32_t wsclock_victim(struct policy *p, const struct policy_env *env)
     return s;
 }
 
+/* The hand, every frame's time of last use and its (A, D) bits. */
+static void wsclock_describe(const struct policy *p, const struct policy_env *env,
+                             const struct policy_describer *d)
+{
+    const struct wsclock *w = p->state;
+    d->note(d->ctx, "hand: the frame the hand points at; last frame N: the time (references "
+                    "so far) the hand last saw the page in frame N referenced (-: not yet); "
+                    "RM frame N: its A and D bits; clean pages idle over tau go first");
+    policy_describe_num(d, "hand", POLICY_NO_INDEX, w->hand);
+    for (uint32_t s = 0; s < p->hw; s++) {
+        if (!policy_slot_used(p, s))
+            continue;
+        if (w->last[s] == WSCLOCK_UNSTAMPED)
+            d->row(d->ctx, "last frame", s, "-");
+        else
+            policy_describe_num(d, "last frame", s, w->last[s]);
+        char b[3] = {env->test_young(env->ctx, s) ? '1' : '0',
+                     env->is_dirty(env->ctx, s) ? '1' : '0', '\0'};
+        d->row(d->ctx, "RM frame", s, b);
+    }
+}
+
 const struct policy_ops policy_wsclock_ops = {
     .name = "wsclock",
     .summary = "working-set clock: evicts clean pages idle longer than --tau first",
@@ -79,4 +101,5 @@ const struct policy_ops policy_wsclock_ops = {
     .insert = wsclock_insert,
     .remove = wsclock_remove,
     .victim = wsclock_victim,
+    .describe = wsclock_describe,
 };

@@ -1,0 +1,1 @@
+$VMSIM pages --belady --policy fifo 1 2 3 4 1 2 5 1 2 3 4 5
