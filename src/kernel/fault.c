@@ -333,7 +333,7 @@ static enum fault_result do_anonymous_page(struct fault *vf)
     struct kernel *k = vf->k;
     struct task *t = vf->t;
     bool own = k->opt.frame_per_page;
-    uint32_t f;
+    uint32_t f, hw = k->frames_hw;
     if (!own && vf->kind != ACCESS_STORE) {
         kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, k->zero_pfn, vf->a, false));
         k->st.faults_zero_fill++;
@@ -345,7 +345,8 @@ static enum fault_result do_anonymous_page(struct fault *vf)
         return fault_end(vf, rc);
     if (own) { /* content the model does not move: no line of the frame's past may hit */
         physmem_clear(k->mmu.pm, f);
-        mmu_kernel_forget(&k->mmu, kern_frame_pa(k, f), k->psize);
+        if (f < hw) /* a frame from the high-water mark was never used: no line holds it */
+            mmu_kernel_forget(&k->mmu, kern_frame_pa(k, f), k->psize);
     } else {
         kern_frame_zero(k, f);
     }
