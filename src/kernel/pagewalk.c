@@ -11,8 +11,8 @@
  * entries are skipped from the table's bytes without a lookup each; present non-leaf
  * entries are descended into. Each entry read is a kernel load through the caches (the
  * skipped ones are not: they stand for Linux's walks, which visit only the areas' ranges,
- * where a table's entries are mostly in use). fn may change physical memory (PTEs, new tables of another
- * task), so the table's bytes are looked up again after each call. */
+ * where a table's entries are mostly in use). fn may change physical memory (PTEs, new
+ * tables of another task), so the table's bytes are looked up again after each call. */
 static int walk_level(struct kernel *k, struct task *t, paddr_t table, unsigned lvl, vaddr_t base,
                       vaddr_t start, vaddr_t end, kern_pte_fn fn, void *ctx)
 {
