@@ -285,3 +285,107 @@ bool cache_read_byte(struct cache_level *l, paddr_t pa, uint8_t *out)
     *out = l->data[off];
     return true;
 }
+
+/* ---- the kernel's traffic and DMA ---- */
+
+int caches_kernel_access(struct caches *c, paddr_t pa, bool write)
+{
+    struct cache_stats user[CACHE_N];
+    for (int i = 0; i < CACHE_N; i++)
+        user[i] = c->lvl[i].st;
+    uint64_t reads = c->dram_reads, writes = c->dram_writes;
+    int lv = caches_access(c, pa, write, false);
+    /* Move what the access counted to the kernel's columns. */
+    for (int i = 0; i < CACHE_N; i++) {
+        struct cache_stats *s = &c->lvl[i].st;
+        c->kst[i].hits += s->hits - user[i].hits;
+        c->kst[i].misses += s->misses - user[i].misses;
+        c->kst[i].writebacks += s->writebacks - user[i].writebacks;
+        *s = user[i];
+    }
+    c->kdram_reads += c->dram_reads - reads;
+    c->kdram_writes += c->dram_writes - writes;
+    c->dram_reads = reads;
+    c->dram_writes = writes;
+    return lv;
+}
+
+/* The block size of the level that talks to DRAM (the last present one), 0 without
+ * caches: DMA transfers are counted in its blocks. */
+static unsigned dram_block_shift(const struct caches *c)
+{
+    for (int i = CACHE_N - 1; i >= 0; i--)
+        if (c->lvl[i].present)
+            return c->lvl[i].block_shift;
+    return 0;
+}
+
+/* Blocks of 2^shift bytes that [pa, pa + len) touches (len > 0). */
+static uint64_t blocks_of(paddr_t pa, uint64_t len, unsigned shift)
+{
+    return ((pa + len - 1) >> shift) - (pa >> shift) + 1;
+}
+
+/* Invalidate line ln of l in place: no way holds its block any more. Its tag becomes one
+ * no block has (physical line addresses are below 2^64 - 1), so that a struct mmu_last
+ * (src/hw/mmu.h), which checks the tag, sees the line as replaced. */
+static void line_invalidate(struct cache_level *l, struct cache_line *ln)
+{
+    memo_forget(l, ln);
+    l->keys[ln - l->lines] = 0;
+    ln->valid = 0;
+    ln->dirty = 0;
+    ln->tag = UINT64_MAX;
+}
+
+void caches_dma_write(struct caches *c, paddr_t pa, uint64_t len, bool count)
+{
+    if (!len)
+        return;
+    for (int i = 0; i < CACHE_N; i++) {
+        struct cache_level *l = &c->lvl[i];
+        if (!l->present)
+            continue;
+        uint64_t first = pa >> l->block_shift, n = blocks_of(pa, len, l->block_shift);
+        for (uint64_t b = 0; b < n; b++) {
+            /* Duplicates exist only in textbook states: drop every way holding it. */
+            struct cache_line *ln;
+            while ((ln = cache_find(l, first + b)))
+                line_invalidate(l, ln);
+        }
+    }
+    unsigned shift = dram_block_shift(c);
+    if (count && shift)
+        c->kdram_writes += blocks_of(pa, len, shift);
+}
+
+void caches_dma_read(struct caches *c, paddr_t pa, uint64_t len)
+{
+    unsigned shift = dram_block_shift(c);
+    if (!len || !shift)
+        return;
+    uint64_t first = pa >> shift, n = blocks_of(pa, len, shift);
+    for (uint64_t b = 0; b < n; b++) {
+        paddr_t bpa = (first + b) << shift;
+        bool dirty = false;
+        for (int i = 0; i < CACHE_N; i++) {
+            struct cache_level *l = &c->lvl[i];
+            if (!l->present)
+                continue;
+            /* The level's blocks inside this DRAM block (one when the sizes agree). */
+            uint64_t lf = bpa >> l->block_shift, ln_n = blocks_of(bpa, (uint64_t)1 << shift,
+                                                                  l->block_shift);
+            for (uint64_t j = 0; j < ln_n; j++) {
+                struct cache_line *ln = cache_find(l, lf + j);
+                if (ln && ln->dirty) {
+                    ln->dirty = 0;
+                    c->kst[i].writebacks++;
+                    dirty = true;
+                }
+            }
+        }
+        if (dirty)
+            c->kdram_writes++;
+        c->kdram_reads++;
+    }
+}

@@ -65,6 +65,11 @@ struct cache_level {
 struct caches {
     struct cache_level lvl[CACHE_N];
     uint64_t dram_reads, dram_writes;
+    /* The kernel's own traffic (caches_kernel_access, the DMA functions), counted apart
+     * from the program's (lvl[i].st, dram_reads, dram_writes): docs/machines.md, "Kernel
+     * memory traffic". */
+    struct cache_stats kst[CACHE_N];
+    uint64_t kdram_reads, kdram_writes;
     struct physmem *pm; /* for filling data-carrying lines */
     int next[CACHE_N];  /* the present level after each (CACHE_N: DRAM), set by caches_init */
 };
@@ -81,6 +86,23 @@ int caches_access(struct caches *c, paddr_t pa, bool write, bool ifetch);
 /* The same when the caller knows that the first level does not hold pa (cache_l1_hit
  * just returned false; there is a first level): skips probing it again. */
 int caches_access_missed(struct caches *c, paddr_t pa, bool write, bool ifetch);
+
+/* ---- the kernel's traffic and DMA (docs/machines.md, "Kernel memory traffic") ----
+ * Out of the hit path: each is called a few times per page the kernel works on. */
+
+/* caches_access (a data access) counted in c->kst and c->kdram_* instead of the
+ * program's counters: a load or store of the kernel through its direct map. */
+int caches_kernel_access(struct caches *c, paddr_t pa, bool write);
+/* A device wrote [pa, pa + len) to memory (coherent DMA): every level's lines of those
+ * blocks are invalidated, dirty ones dropped unwritten (the device replaced their bytes),
+ * and each block written counts a kernel DRAM write (blocks of the last level; none
+ * without caches). count false: the lines are only invalidated, nothing is counted. */
+void caches_dma_write(struct caches *c, paddr_t pa, uint64_t len, bool count);
+/* A device read [pa, pa + len) from memory (coherent DMA, snooping): every dirty line of
+ * those blocks, at any level, is written to memory first and stays valid and clean (a
+ * kernel write-back at its level; one kernel DRAM write per block however many levels
+ * held it dirty), then each block read counts a kernel DRAM read. */
+void caches_dma_read(struct caches *c, paddr_t pa, uint64_t len);
 
 /* The level an access starts at (L1i for fetches when present, else L1d); -1 if none. */
 static inline int caches_first(const struct caches *c, bool ifetch)

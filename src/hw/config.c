@@ -58,6 +58,7 @@ static const struct key_def keys[] = {
     {{"latency.minor_fault", "cycles for a minor page fault"}, K_U64, OFF(lat.minor_fault)},
     {{"latency.major_fault", "cycles for a major page fault (10 ms at 3 GHz)"}, K_U64, OFF(lat.major_fault)},
     {{"seed", "seed for random replacement"}, K_U64, OFF(seed)},
+    {{"kernel_traffic", "the kernel's memory work (zeroing, copies, PTEs, DMA) goes through the caches, counted apart (on/off)"}, K_BOOL, OFF(kernel_traffic)},
 };
 
 size_t config_key_count(void)
@@ -153,6 +154,7 @@ int config_preset(struct vms_config *c, const char *name, struct vms_error *e)
     memset(c, 0, sizeof *c);
     common_latency(c);
     c->seed = 1;
+    c->kernel_traffic = true;
     if (!strcmp(name, "csapp-small")) {
         c->va_bits = 14;
         c->pa_bits = 12;

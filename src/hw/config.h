@@ -61,6 +61,7 @@ struct vms_config {
     struct cache_cfg cache[CACHE_N];
     enum repl cache_repl;
     bool walk_through_cache; /* page-walk PTE reads go through the data caches */
+    bool kernel_traffic;     /* the kernel's memory work goes through the caches (mmu.h) */
     bool psc;                /* paging-structure caches on */
     uint32_t psc_entries[MAX_LEVELS]; /* per non-leaf level, counted from the leaf: [1]=PDE ... */
     bool pcid;               /* TLB entries survive a CR3 load (tagged by ASID/PCID) */

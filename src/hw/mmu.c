@@ -408,6 +408,65 @@ enum xlate_status mmu_access_slow(struct mmu *m, vaddr_t va, enum access_kind k,
     return XL_OK;
 }
 
+/* ---- the kernel's own memory traffic ---- */
+
+void mmu_kernel_touch(struct mmu *m, paddr_t pa, uint64_t len, bool write)
+{
+    if (!m->cfg.kernel_traffic || !len)
+        return;
+    unsigned shift = m->kind[ACCESS_LOAD].lshift;
+    for (paddr_t b = pa >> shift, end = (pa + len - 1) >> shift; b <= end; b++)
+        caches_kernel_access(&m->caches, b << shift, write);
+}
+
+void mmu_kernel_copy(struct mmu *m, paddr_t dst, paddr_t src, uint64_t len)
+{
+    if (!m->cfg.kernel_traffic)
+        return;
+    uint64_t bs = UINT64_C(1) << m->kind[ACCESS_LOAD].lshift;
+    for (uint64_t off = 0; off < len; off += bs) {
+        uint64_t n = len - off < bs ? len - off : bs;
+        mmu_kernel_touch(m, src + off, n, false);
+        mmu_kernel_touch(m, dst + off, n, true);
+    }
+}
+
+/* Page-table memory goes through the caches where the walker's reads do. */
+static bool pt_cached(const struct mmu *m)
+{
+    return m->cfg.kernel_traffic && m->cfg.walk_through_cache && m->caches.lvl[CACHE_L1D].present;
+}
+
+void mmu_kernel_pte(struct mmu *m, paddr_t pte_pa, bool write)
+{
+    if (pt_cached(m))
+        caches_kernel_access(&m->caches, pte_pa, write);
+}
+
+void mmu_kernel_table_zero(struct mmu *m, paddr_t pa, uint64_t len)
+{
+    if (pt_cached(m))
+        mmu_kernel_touch(m, pa, len, true);
+}
+
+void mmu_dma_to_memory(struct mmu *m, paddr_t pa, uint64_t len)
+{
+    if (m->cfg.kernel_traffic)
+        caches_dma_write(&m->caches, pa, len, true);
+}
+
+void mmu_dma_from_memory(struct mmu *m, paddr_t pa, uint64_t len)
+{
+    if (m->cfg.kernel_traffic)
+        caches_dma_read(&m->caches, pa, len);
+}
+
+void mmu_kernel_forget(struct mmu *m, paddr_t pa, uint64_t len)
+{
+    if (m->cfg.kernel_traffic)
+        caches_dma_write(&m->caches, pa, len, false);
+}
+
 /* ---- page-table editing ---- */
 
 static pfn_t alloc_table(struct mmu *m, const struct pt_alloc *al, unsigned npages)
@@ -418,6 +477,9 @@ static pfn_t alloc_table(struct mmu *m, const struct pt_alloc *al, unsigned npag
     for (unsigned i = 0; i < npages; i++)
         if (!physmem_frame(m->pm, pfn + i)) /* bytes allocated, zeroed and known */
             return (pfn_t)-1;
+    if (m->kernel_tables) /* the kernel zeroes the new table */
+        mmu_kernel_table_zero(m, pfn << m->cfg.page_shift,
+                              (uint64_t)npages << m->cfg.page_shift);
     return pfn;
 }
 
@@ -442,6 +504,8 @@ int pt_map(struct mmu *m, const struct pt_alloc *al, paddr_t root, vaddr_t va, i
         uint64_t idx = bits_of(va, g->index_shift[lvl - 1], g->index_bits[lvl - 1]);
         paddr_t pte_pa = table + idx * m->fmt->size;
         struct pte_info pi;
+        if (m->kernel_tables)
+            mmu_kernel_pte(m, pte_pa, false);
         m->fmt->decode(pt_read(m, pte_pa), &pi);
         if (!pi.present) {
             pfn_t t = alloc_table(m, al, 1);
@@ -451,6 +515,8 @@ int pt_map(struct mmu *m, const struct pt_alloc *al, paddr_t root, vaddr_t va, i
                                    .readable = true, .pfn = t};
             if (pt_write(m, pte_pa, m->fmt->encode(&pi)))
                 return err_set(e, VMS_ENOMEM, "out of host memory");
+            if (m->kernel_tables)
+                mmu_kernel_pte(m, pte_pa, true);
         } else if (pi.huge && m->cfg.pte_fmt != PTE_FMT_TEACH) {
             return err_set(e, VMS_EINVAL, "a larger page already maps this address");
         }
@@ -466,7 +532,7 @@ int pt_map(struct mmu *m, const struct pt_alloc *al, paddr_t root, vaddr_t va, i
     return 0;
 }
 
-paddr_t pt_lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz)
+static paddr_t lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz, bool traffic)
 {
     const struct geometry *g = &m->g;
     paddr_t table = root;
@@ -478,6 +544,8 @@ paddr_t pt_lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz)
             return pte_pa;
         }
         struct pte_info pi;
+        if (traffic)
+            mmu_kernel_pte(m, pte_pa, false);
         m->fmt->decode(pt_read(m, pte_pa), &pi);
         if (!pi.present)
             return 0;
@@ -488,4 +556,14 @@ paddr_t pt_lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz)
         table = pi.pfn << m->cfg.page_shift;
     }
     return 0;
+}
+
+paddr_t pt_lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz)
+{
+    return lookup(m, root, va, psz, false);
+}
+
+paddr_t pt_lookup_kernel(struct mmu *m, paddr_t root, vaddr_t va, int *psz)
+{
+    return lookup(m, root, va, psz, true);
 }

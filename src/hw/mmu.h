@@ -118,6 +118,11 @@ struct mmu {
     paddr_t root;               /* CR3: physical address of the root table */
     uint16_t asid;              /* current PCID/ASID */
     bool user;                  /* accesses are user-mode (U/S enforced): see mmu_set_user */
+    /* The page tables are a simulated kernel's: pt_create_root and pt_map count the
+     * zeroing of each new table page, the reads of the entries above the leaf and the
+     * writes of the entries that link new tables as kernel traffic (mmu_kernel_touch,
+     * mmu_kernel_pte); not the leaf, which their caller writes. False after mmu_init. */
+    bool kernel_tables;
     struct mmu_stats st;
     uint64_t psc_clock;
     uint64_t va_hi; /* VA bits above va_bits (0 when va_bits = 64), set by mmu_init */
@@ -160,7 +165,8 @@ struct mmu {
  * The cache side needs no epoch: the caches hold no translation, and whether a line still
  * holds its block is checked exactly, by its tag (struct mmu_last.tag). Lines are
  * replaced only by installs (a miss fills the levels on its path; write-backs go outwards;
- * outer levels are non-inclusive), which give the line a new tag; a block is installed
+ * outer levels are non-inclusive), which give the line a new tag, and invalidated only by
+ * DMA (caches_dma_write), which gives it a tag no block has; a block is installed
  * only where no way holds it, so a line that kept its tag is still the one (lowest) way
  * the lookup would find. Only cache_set_line (textbook states) can invalidate a line in
  * place or place a duplicate: its callers advance the epoch (or load a state before any
@@ -362,6 +368,35 @@ HOT_INLINE enum xlate_status mmu_access_last(struct mmu *m, vaddr_t va, enum acc
     return mmu_access_hit_(m, va, k, pa, x, last);
 }
 
+/* ---- the kernel's own memory traffic (docs/machines.md, "Kernel memory traffic") ----
+ * What the kernel does to memory besides the program's references: zeroing and copying
+ * frames, reading and writing PTEs, and the DMA of swap and file I/O. The kernel reaches
+ * memory through its direct map, modelled as physical addressing: no TLB lookup, no walk,
+ * no cycles (the fault latencies stand for the kernel's time). The caches count it in
+ * their kernel columns (struct caches kst, kdram_*). Every function here does nothing when
+ * cfg.kernel_traffic is off; none is on the hit path. None advances the epoch: lines they
+ * replace or invalidate change their tags, which a struct mmu_last checks. */
+
+/* Kernel loads (write false) or stores of [pa, pa + len): one access per block of the
+ * first data cache level. */
+void mmu_kernel_touch(struct mmu *m, paddr_t pa, uint64_t len, bool write);
+/* A kernel copy of len bytes from src to dst, block by block: a load of each source
+ * block, then a store of the destination's. */
+void mmu_kernel_copy(struct mmu *m, paddr_t dst, paddr_t src, uint64_t len);
+/* A PTE the kernel reads or writes: through the caches only on machines whose walks go
+ * through them (walk_through_cache), as the walker's reads do. */
+void mmu_kernel_pte(struct mmu *m, paddr_t pte_pa, bool write);
+/* The kernel zeroes page-table memory [pa, pa + len) (a new table, a cleared root): stores
+ * as mmu_kernel_touch, on the machines where mmu_kernel_pte goes through the caches. */
+void mmu_kernel_table_zero(struct mmu *m, paddr_t pa, uint64_t len);
+/* Coherent DMA (caches_dma_write, caches_dma_read): a device writes [pa, pa + len) into
+ * memory (swap-in, a file read) or reads it from memory (swap-out, a file write-back). */
+void mmu_dma_to_memory(struct mmu *m, paddr_t pa, uint64_t len);
+void mmu_dma_from_memory(struct mmu *m, paddr_t pa, uint64_t len);
+/* Lines of [pa, pa + len) invalidated with nothing counted: a frame given content the
+ * model does not move (a frame-per-page first touch, docs/kernel.md). */
+void mmu_kernel_forget(struct mmu *m, paddr_t pa, uint64_t len);
+
 /* ---- splitting an access into block pieces ----
  * An access goes to the TLB and the caches in pieces, each within one block of its kind's
  * first cache level (within one base page when there is no cache: blocks are never larger
@@ -426,6 +461,9 @@ int pt_map(struct mmu *m, const struct pt_alloc *al, paddr_t root, vaddr_t va, i
 /* The physical address of the leaf PTE mapping va (0 when a table on the way is
  * missing), and its size class. No A/D side effects, no cache traffic. */
 paddr_t pt_lookup(struct mmu *m, paddr_t root, vaddr_t va, int *psz);
+/* pt_lookup as the kernel's software walk: every entry above the leaf that it reads is a
+ * kernel load (mmu_kernel_pte); the leaf is not read. */
+paddr_t pt_lookup_kernel(struct mmu *m, paddr_t root, vaddr_t va, int *psz);
 /* Read/write a PTE at a physical address in the machine's format. */
 pte_t pt_read(struct mmu *m, paddr_t pte_pa);
 int pt_write(struct mmu *m, paddr_t pte_pa, pte_t v);

@@ -14,7 +14,7 @@ static bool rmap_test_bits(struct kernel *k, uint32_t f, pte_t mask, bool clear)
         paddr_t p = kern_pte_pa(k, t, fr->rmap[i].va);
         if (!p)
             continue;
-        pte_t v = pt_read(&k->mmu, p);
+        pte_t v = kern_pte_get(k, p);
         if (v & mask) {
             any = true;
             if (clear)

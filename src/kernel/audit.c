@@ -98,7 +98,8 @@ static void audit_tlb_entry(void *ctx, int psz, uint64_t vpn, pfn_t pfn, uint16_
     if (!t || (!k->mmu.cfg.pcid && t != k->cur))
         return; /* a stale ASID: it cannot match while no live space uses it */
     vaddr_t va = vpn << k->pshift;
-    paddr_t pa = kern_pte_pa(k, t, va);
+    int lsz;
+    paddr_t pa = pt_lookup(&k->mmu, t->root, va, &lsz); /* not kern_pte_pa: no traffic */
     pte_t v = pa ? pt_read(&k->mmu, pa) : 0;
     struct pte_info pi;
     k->mmu.fmt->decode(v, &pi);

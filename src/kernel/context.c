@@ -11,6 +11,21 @@ void kern_hw_stats(struct kernel *k, struct stats *s)
     stats_from_mmu(s, &k->mmu);
 }
 
+bool kern_charge_begin(struct kernel *k, struct stats *before)
+{
+    if (k->cur)
+        return false;
+    kern_hw_stats(k, before);
+    return true;
+}
+
+void kern_charge_end(struct kernel *k, struct task *t, const struct stats *before)
+{
+    struct stats now;
+    kern_hw_stats(k, &now);
+    stats_accumulate(&t->hw, &now, before);
+}
+
 void kern_switch(struct kernel *k, struct task *t)
 {
     if (k->cur == t)

@@ -90,7 +90,7 @@ static int do_wp(struct fault *vf, pfn_t old)
         int rc = alloc_locked(k, &f, e);
         if (rc)
             return rc;
-        physmem_clear(k->mmu.pm, f);
+        kern_frame_zero(k, f);
         kern_frame(k, f)->flags |= FR_ANON;
         if (kern_rmap_add(k, f, t, va)) {
             kern_frame_put(k, f); /* frees it: nothing maps it yet */
@@ -109,7 +109,7 @@ static int do_wp(struct fault *vf, pfn_t old)
             kern_swap_cache_del(k, of->slot);
         if (of->refcount == 1) {
             /* the PTE as it is now (a swap-in may have just written it) */
-            pte_t v = pt_read(&k->mmu, ptp);
+            pte_t v = kern_pte_get(k, ptp);
             pte_t nv =
                 kern_pte_make(k, o, a, true) | (v & (k->mmu.fmt->a_mask | k->mmu.fmt->d_mask));
             kern_pte_set(k, t, va, ptp, nv);
@@ -126,6 +126,7 @@ static int do_wp(struct fault *vf, pfn_t old)
         kern_frame_put(k, f); /* frees the unused copy */
         return err_set(e, VMS_ENOMEM, "out of host memory");
     }
+    mmu_kernel_copy(&k->mmu, kern_frame_pa(k, f), kern_frame_pa(k, o), k->psize);
     kern_frame_put(k, f);
     kern_pte_set(k, t, va, ptp, kern_pte_make(k, f, a, true));
     kern_rmap_del(k, o, t, va);
@@ -283,7 +284,7 @@ static enum fault_result do_file_page(struct fault *vf)
             k->st.faults_swap_in++;
             t->st.faults_swap_in++;
         } else if (kf->shmem) {
-            physmem_clear(k->mmu.pm, f);
+            kern_frame_zero(k, f);
             k->st.faults_zero_fill++;
             t->st.faults_zero_fill++;
         } else {
@@ -332,7 +333,7 @@ static enum fault_result do_anonymous_page(struct fault *vf)
     struct kernel *k = vf->k;
     struct task *t = vf->t;
     bool own = k->opt.frame_per_page;
-    uint32_t f;
+    uint32_t f, hw = k->frames_hw;
     if (!own && vf->kind != ACCESS_STORE) {
         kern_pte_set(k, t, vf->va, vf->ptp, kern_pte_make(k, k->zero_pfn, vf->a, false));
         k->st.faults_zero_fill++;
@@ -342,7 +343,13 @@ static enum fault_result do_anonymous_page(struct fault *vf)
     int rc = alloc_locked(k, &f, vf->e);
     if (rc)
         return fault_end(vf, rc);
-    physmem_clear(k->mmu.pm, f);
+    if (own) { /* content the model does not move: no line of the frame's past may hit */
+        physmem_clear(k->mmu.pm, f);
+        if (f < hw) /* a frame from the high-water mark was never used: no line holds it */
+            mmu_kernel_forget(&k->mmu, kern_frame_pa(k, f), k->psize);
+    } else {
+        kern_frame_zero(k, f);
+    }
     kern_frame(k, f)->flags |= FR_ANON;
     if (kern_rmap_add(k, f, t, vf->va)) {
         kern_frame_put(k, f); /* frees it: nothing maps it yet */
@@ -388,7 +395,7 @@ enum fault_result kern_fault(struct kernel *k, struct task *t, vaddr_t va, enum 
         return FAULT_SEGV_ACCERR;
     if (kern_pte_slot(k, t, vf.va, &vf.ptp, e))
         return FAULT_ERROR;
-    vf.pte = pt_read(&k->mmu, vf.ptp);
+    vf.pte = kern_pte_get(k, vf.ptp);
     k->mmu.fmt->decode(vf.pte, &vf.pi);
     uint32_t slot;
     if (vf.pi.present)

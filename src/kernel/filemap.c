@@ -97,8 +97,10 @@ int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t 
     if (n > k->psize)
         n = k->psize;
     physmem_clear(k->mmu.pm, f);
-    if (n == 0 && !(kf->tail && index == kf->npages - 1))
+    if (n == 0 && !(kf->tail && index == kf->npages - 1)) {
+        mmu_kernel_touch(&k->mmu, kern_frame_pa(k, f), k->psize, true); /* zeroed */
         return 0;
+    }
     uint8_t *b = kern_frame_bytes(k, f);
     if (!b)
         return err_set(e, VMS_ENOMEM, "out of host memory");
@@ -110,6 +112,7 @@ int kern_file_fill(struct kernel *k, struct kfile *kf, uint64_t index, uint32_t 
         memset(b + got, 0, n - (uint64_t)got);
     if (kf->tail && index == kf->npages - 1)
         memcpy(b + n, kf->tail, k->psize - n);
+    mmu_dma_to_memory(&k->mmu, kern_frame_pa(k, f), k->psize); /* the read, by the device */
     return 0;
 }
 
@@ -156,6 +159,8 @@ int kern_file_writeback(struct kernel *k, struct kfile *kf, uint32_t f, struct v
         }
         done += (uint64_t)w;
     }
+    if (n) /* the device read the file's part of the frame */
+        mmu_dma_from_memory(&k->mmu, kern_frame_pa(k, f), n);
     return 0;
 }
 

@@ -221,11 +221,28 @@ pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writ
 
 /* The small PTE helpers are inline: reclaim and the reverse-map walks call them per PTE. */
 
-/* The leaf PTE slot of va in t's tables; 0 if no table holds it. */
+/* The leaf PTE slot of va in t's tables; 0 if no table holds it. The entries read on the
+ * way are the kernel's memory traffic (pt_lookup_kernel); the audit and the dumps, which
+ * are no part of the simulated system, use pt_lookup. */
 static inline paddr_t kern_pte_pa(struct kernel *k, struct task *t, vaddr_t va)
 {
     int psz;
-    return pt_lookup(&k->mmu, t->root, va, &psz);
+    return pt_lookup_kernel(&k->mmu, t->root, va, &psz);
+}
+
+/* The kernel reads the PTE at pte_pa (a kernel load through the caches, mmu_kernel_pte). */
+static inline pte_t kern_pte_get(struct kernel *k, paddr_t pte_pa)
+{
+    mmu_kernel_pte(&k->mmu, pte_pa, false);
+    return pt_read(&k->mmu, pte_pa);
+}
+
+/* The kernel writes v at pte_pa with no INVLPG (a PTE no TLB entry can hold yet): a
+ * kernel store through the caches. */
+static inline void kern_pte_put(struct kernel *k, paddr_t pte_pa, pte_t v)
+{
+    pt_write(&k->mmu, pte_pa, v);
+    mmu_kernel_pte(&k->mmu, pte_pa, true);
 }
 
 /* Swap entries live in non-present PTEs: bit 0 (P / valid) clear, slot + 1 above it. */
@@ -242,16 +259,22 @@ static inline bool kern_pte_is_swap(pte_t v, uint32_t *slot)
     return true;
 }
 
-/* Writes a PTE of t and invalidates its TLB entry (INVLPG in t's PCID). */
+/* Writes a PTE of t (kern_pte_put) and invalidates its TLB entry (INVLPG in t's PCID). */
 static inline void kern_pte_set(struct kernel *k, struct task *t, vaddr_t va, paddr_t pte_pa,
                                 pte_t v)
 {
-    pt_write(&k->mmu, pte_pa, v);
+    kern_pte_put(k, pte_pa, v);
     mmu_invlpg(&k->mmu, va, t->asid);
 }
 
 /* context.c: the MMU context (kern_switch is in kernel.h) */
 void kern_hw_stats(struct kernel *k, struct stats *s); /* the MMU's counters now */
+/* Work done for task t while no task is current (its root made, its teardown): between
+ * kern_charge_begin, true when no task is current (the counters then in *before), and
+ * kern_charge_end, the hardware counters' change is added to t's. While a task is
+ * current its counters take everything, so begin returns false and end must not run. */
+bool kern_charge_begin(struct kernel *k, struct stats *before);
+void kern_charge_end(struct kernel *k, struct task *t, const struct stats *before);
 
 /* frame.c: frames and reverse maps */
 /* Frame f's metadata: two loads. f must be below k->frames_hw (handed out at least once:
@@ -262,6 +285,20 @@ static inline struct frame *kern_frame(const struct kernel *k, uint32_t f)
 }
 
 uint8_t *kern_frame_bytes(struct kernel *k, uint32_t f); /* allocating; NULL = OOM */
+
+/* The physical address of frame (or pool page) f. */
+static inline paddr_t kern_frame_pa(const struct kernel *k, pfn_t f)
+{
+    return (paddr_t)f << k->pshift;
+}
+
+/* The kernel zero-fills frame f: its bytes cleared, and a store to every block of it
+ * through the caches (kernel traffic, src/hw/mmu.h). */
+static inline void kern_frame_zero(struct kernel *k, uint32_t f)
+{
+    physmem_clear(k->mmu.pm, f);
+    mmu_kernel_touch(&k->mmu, kern_frame_pa(k, f), k->psize, true);
+}
 /* Frees an unmapped frame: out of the policy, bytes cleared, onto the freed list. */
 void kern_frame_free(struct kernel *k, uint32_t f);
 /* A free frame (refcount 1, inserted into the policy), without reclaim: 1, 0 when none is

@@ -60,6 +60,7 @@ int kern_create(const struct vms_config *cfg, const struct kern_options *o, stru
     k->free_head = KNONE;
     k->nfree = k->nframes;
     k->ptal = (struct pt_alloc){kern_pool_alloc_cb, k};
+    k->mmu.kernel_tables = true;
     k->zero_pfn = kern_pool_alloc(k);
     if (k->zero_pfn == (pfn_t)-1 || !physmem_frame(k->mmu.pm, k->zero_pfn))
         goto oom;
@@ -199,6 +200,7 @@ void kern_task_stats(struct kernel *k, struct task *t, struct stats *s)
             s->cache_present[i] = now.cache_present[i];
         s->levels = now.levels;
         s->psc = now.psc;
+        s->kernel_traffic = now.kernel_traffic;
     }
     struct stats ks = t->st;
     /* the kernel-side counters of t: only those fields are set in t->st */

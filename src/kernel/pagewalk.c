@@ -9,8 +9,10 @@
 
 /* The entries of one table (level lvl, mapping from base) that lie in [start, end): zero
  * entries are skipped from the table's bytes without a lookup each; present non-leaf
- * entries are descended into. fn may change physical memory (PTEs, new tables of another
- * task), so the table's bytes are looked up again after each call. */
+ * entries are descended into. Each entry read is a kernel load through the caches (the
+ * skipped ones are not: they stand for Linux's walks, which visit only the areas' ranges,
+ * where a table's entries are mostly in use). fn may change physical memory (PTEs, new
+ * tables of another task), so the table's bytes are looked up again after each call. */
 static int walk_level(struct kernel *k, struct task *t, paddr_t table, unsigned lvl, vaddr_t base,
                       vaddr_t start, vaddr_t end, kern_pte_fn fn, void *ctx)
 {
@@ -39,7 +41,7 @@ static int walk_level(struct kernel *k, struct task *t, paddr_t table, unsigned 
         }
         if (!raw)
             continue;
-        pte_t v = pt_read(&k->mmu, pa);
+        pte_t v = kern_pte_get(k, pa);
         int rc;
         if (lvl == L) {
             rc = fn(k, t, va, pa, v, ctx);
@@ -77,11 +79,14 @@ static void free_tables(struct kernel *k, paddr_t table, unsigned lvl, bool self
     if (lvl < L) {
         uint64_t n = UINT64_C(1) << g->index_bits[lvl - 1];
         for (uint64_t i = 0; i < n; i++) {
-            pte_t v = pt_read(&k->mmu, table + i * k->mmu.fmt->size);
+            paddr_t pa = table + i * k->mmu.fmt->size;
+            pte_t v = pt_read(&k->mmu, pa);
             struct pte_info pi;
             k->mmu.fmt->decode(v, &pi);
-            if (pi.present && !pi.huge)
+            if (pi.present && !pi.huge) { /* read as the walks read: the entries in use */
+                mmu_kernel_pte(&k->mmu, pa, false);
                 free_tables(k, pi.pfn << k->pshift, lvl + 1, true);
+            }
         }
     }
     if (self) {
@@ -170,6 +175,7 @@ void kern_drop_image(struct kernel *k, struct task *t)
     /* the root stays: clear it */
     for (unsigned i = 0; i < k->mmu.g.root_pages; i++)
         physmem_clear(k->mmu.pm, (t->root >> k->pshift) + i);
+    mmu_kernel_table_zero(&k->mmu, t->root, (uint64_t)k->mmu.g.root_pages << k->pshift);
     area_set_fini(&t->areas);
     mmu_flush_asid(&k->mmu, t->asid);
 }
@@ -180,8 +186,13 @@ void kern_task_teardown(struct kernel *k, struct task *t)
         return;
     if (k->cur == t)
         kern_switch(k, NULL);
+    /* The teardown's memory traffic (the tables read, the PTEs cleared) is t's */
+    struct stats before;
+    bool charge = kern_charge_begin(k, &before);
     kern_drop_image(k, t);
     free_tables(k, t->root, 1, true);
+    if (charge)
+        kern_charge_end(k, t, &before);
     t->root = 0;
     t->dead = true;
 }

@@ -124,6 +124,9 @@ int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *
     }
     kern_slot(k, s)->zero = zero;
     kern_slot(k, s)->stamp = k->evictions;
+    /* The device reads the page (an all-zero one too: not writing it is the swap file's
+     * economy, not the machine's) */
+    mmu_dma_from_memory(&k->mmu, kern_frame_pa(k, f), k->psize);
     k->st.swap_outs++;
     if (a)
         a->st.swap_outs++;
@@ -148,6 +151,7 @@ int kern_swap_read(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *e
                            err ? strerror(err) : "end of file");
         }
     }
+    mmu_dma_to_memory(&k->mmu, kern_frame_pa(k, f), k->psize); /* as swap-out: every page */
     k->st.swap_ins++;
     if (a)
         a->st.swap_ins++;

@@ -43,11 +43,15 @@ static struct task *task_new(struct kernel *k, struct vms_error *e)
         err_set(e, VMS_ENOMEM, "out of host memory");
         return NULL;
     }
+    struct stats before; /* the root's zeroing is t's */
+    bool charge = kern_charge_begin(k, &before);
     if (pt_create_root(&k->mmu, &k->ptal, &t->root)) {
         vms_free(t);
         err_set(e, VMS_ENOMEM, "out of memory for a root page table");
         return NULL;
     }
+    if (charge)
+        kern_charge_end(k, t, &before);
     t->pid = k->next_pid++;
     t->asid = (uint16_t)((t->pid - 1) % 4095 + 1);
     struct area_layout l = layout_for(k);
@@ -113,7 +117,7 @@ static int fork_one(struct kernel *k, struct task *p, vaddr_t va, paddr_t pa, pt
     uint32_t slot;
     if (kern_pte_is_swap(v, &slot)) {
         kern_slot(k, slot)->count++;
-        pt_write(&k->mmu, cpa, v);
+        kern_pte_put(k, cpa, v);
         return 0;
     }
     struct pte_info pi;
@@ -128,7 +132,7 @@ static int fork_one(struct kernel *k, struct task *p, vaddr_t va, paddr_t pa, pt
         kern_pte_set(k, p, va, pa, pv);
     }
     pte_t cv = pv & ~k->mmu.fmt->a_mask;
-    pt_write(&k->mmu, cpa, cv);
+    kern_pte_put(k, cpa, cv);
     if (pi.pfn != k->zero_pfn && pi.pfn < k->nframes) {
         if (kern_rmap_add(k, (uint32_t)pi.pfn, fc->child, va))
             return fc->rc = err_set(fc->e, VMS_ENOMEM, "out of host memory");
@@ -194,11 +198,12 @@ static int kwrite(struct kernel *k, struct task *t, vaddr_t va, const uint8_t *b
             paddr_t pa = kern_pte_pa(k, t, vp);
             if (pa) {
                 struct pte_info pi;
-                k->mmu.fmt->decode(pt_read(&k->mmu, pa), &pi);
+                k->mmu.fmt->decode(kern_pte_get(k, pa), &pi);
                 if (pi.present && pi.writable) {
-                    if (physmem_write_bytes(k->mmu.pm, (pi.pfn << k->pshift) + (va - vp), buf,
-                                            chunk))
+                    paddr_t dst = (pi.pfn << k->pshift) + (va - vp);
+                    if (physmem_write_bytes(k->mmu.pm, dst, buf, chunk))
                         return err_set(e, VMS_ENOMEM, "out of host memory");
+                    mmu_kernel_touch(&k->mmu, dst, chunk, true); /* kernel stores */
                     break;
                 }
             }

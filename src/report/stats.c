@@ -167,6 +167,14 @@ void stats_from_mmu(struct stats *s, const struct mmu *m)
     }
     s->dram_reads = m->caches.dram_reads;
     s->dram_writes = m->caches.dram_writes;
+    s->kernel_traffic = m->cfg.kernel_traffic;
+    for (int c = 0; c < CACHE_N; c++) {
+        s->kcache_hits[c] = m->caches.kst[c].hits;
+        s->kcache_misses[c] = m->caches.kst[c].misses;
+        s->kcache_writebacks[c] = m->caches.kst[c].writebacks;
+    }
+    s->kdram_reads = m->caches.kdram_reads;
+    s->kdram_writes = m->caches.kdram_writes;
     s->cycles = m->st.cycles;
 }
 
@@ -198,7 +206,12 @@ void stats_accumulate(struct stats *dst, const struct stats *now, const struct s
         ACC(cache_hits[c]);
         ACC(cache_misses[c]);
         ACC(cache_writebacks[c]);
+        ACC(kcache_hits[c]);
+        ACC(kcache_misses[c]);
+        ACC(kcache_writebacks[c]);
     }
+    dst->kernel_traffic = now->kernel_traffic;
+    ACC(kdram_reads); ACC(kdram_writes);
     ACC(dram_reads); ACC(dram_writes); ACC(swap_ins); ACC(swap_outs); ACC(file_writebacks);
     ACC(swap_out_errors); ACC(swap_in_errors); ACC(writeback_errors);
     ACC(cycles);
@@ -273,11 +286,24 @@ static void emit(const struct stats *s, struct emitter *em)
         em_u64(em, "hits", s->cache_hits[c]);
         em_u64(em, "misses", s->cache_misses[c]);
         em_u64(em, "writebacks", s->cache_writebacks[c]);
+        if (s->kernel_traffic) {
+            em_begin(em, "kernel");
+            em_u64(em, "hits", s->kcache_hits[c]);
+            em_u64(em, "misses", s->kcache_misses[c]);
+            em_u64(em, "writebacks", s->kcache_writebacks[c]);
+            em_end(em);
+        }
         em_end(em);
     }
     em_begin(em, "dram");
     em_u64(em, "reads", s->dram_reads);
     em_u64(em, "writes", s->dram_writes);
+    if (s->kernel_traffic) {
+        em_begin(em, "kernel");
+        em_u64(em, "reads", s->kdram_reads);
+        em_u64(em, "writes", s->kdram_writes);
+        em_end(em);
+    }
     em_end(em);
     em_end(em);
     em_begin(em, "swap");
@@ -347,6 +373,7 @@ void stats_all_keys(stats_visit_fn fn, void *ctx)
     s.levels = MAX_LEVELS;
     s.psc = true;
     s.has_switches = true;
+    s.kernel_traffic = true;
     stats_visit(&s, fn, ctx);
 }
 

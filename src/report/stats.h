@@ -32,6 +32,12 @@ struct stats {
     bool cache_present[CACHE_N];
     uint64_t cache_hits[CACHE_N], cache_misses[CACHE_N], cache_writebacks[CACHE_N];
     uint64_t dram_reads, dram_writes;
+    /* The kernel's own memory traffic (docs/machines.md, "Kernel memory traffic"), apart
+     * from the program's above: cache.LEVEL.kernel.* and cache.dram.kernel.*, printed when
+     * the machine has it (kernel_traffic on). */
+    bool kernel_traffic;
+    uint64_t kcache_hits[CACHE_N], kcache_misses[CACHE_N], kcache_writebacks[CACHE_N];
+    uint64_t kdram_reads, kdram_writes;
     uint64_t swap_ins, swap_outs, file_writebacks;
     /* I/O errors survived (docs/kernel.md "I/O errors"): swap-outs and file write-backs
      * that failed (the page stayed resident and dirty), swap-ins that failed (SIGBUS) */

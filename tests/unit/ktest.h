@@ -222,12 +222,14 @@ static inline vaddr_t kt_mmap_at(struct kernel *k, struct task *t, vaddr_t hint,
         (void)E;                                                                                   \
     } while (0)
 
-/* The leaf PTE of va in t, decoded; false when there is no leaf slot. */
+/* The leaf PTE of va in t, decoded; false when there is no leaf slot. An inspection: no
+ * kernel memory traffic (pt_lookup, not kern_pte_pa). */
 static inline bool kt_pte(struct kernel *k, struct task *t, vaddr_t va, struct pte_info *pi,
                           pte_t *raw)
 {
     memset(pi, 0, sizeof *pi);
-    paddr_t p = kern_pte_pa(k, t, va & ~(k->psize - 1));
+    int psz;
+    paddr_t p = pt_lookup(&k->mmu, t->root, va & ~(k->psize - 1), &psz);
     if (!p)
         return false;
     pte_t v = pt_read(&k->mmu, p);

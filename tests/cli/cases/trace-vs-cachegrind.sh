@@ -5,7 +5,8 @@
 # (a matrix multiply and a strided walk). Each is recorded with `vmsim record` (lackey) and
 # run under cachegrind with core-i7's L1 geometry (32 KiB, 8-way, 64-byte lines, LRU,
 # write-allocate), both under `env -i` with the program's output to /dev/null, and the
-# trace runs with walks kept out of the caches (walk_through_cache=off).
+# trace runs with walks and the kernel's own memory traffic kept out of the caches
+# (walk_through_cache=off kernel_traffic=off: cachegrind sees the program's references only).
 #  * References must be equal: both tools instrument the same program under Valgrind.
 #    cachegrind counts an M (modify) as one read: I refs = ifetches, Dr = loads (L + M),
 #    Dw = stores - M.
@@ -43,8 +44,8 @@ for p in code data mm; do
         --I1=32768,8,64 --D1=32768,8,64 --LL=8388608,16,64 --cachegrind-out-file=/dev/null \
         ./$p) >/dev/null 2>"$tmp/$p.cg" || { cat "$tmp/$p.cg" >&2; exit 1; }
     "$VMSIM" trace --count "$tmp/$p.vt" >"$tmp/$p.count" || exit 1
-    "$VMSIM" trace --set walk_through_cache=off "$tmp/$p.vt" >"$tmp/$p.vm" || exit 1
-    "$VMSIM" trace --zero-page --set walk_through_cache=off "$tmp/$p.vt" >"$tmp/$p.zp" || exit 1
+    "$VMSIM" trace --set walk_through_cache=off --set kernel_traffic=off "$tmp/$p.vt" >"$tmp/$p.vm" || exit 1
+    "$VMSIM" trace --zero-page --set walk_through_cache=off --set kernel_traffic=off "$tmp/$p.vt" >"$tmp/$p.zp" || exit 1
     grep -q ', page model frame-per-page,' "$tmp/$p.vm" || bad "$p: not the frame-per-page model"
     m=$(val "$tmp/$p.count" M)
     ir=$(cg "$tmp/$p.cg" "I   refs"); i1=$(cg "$tmp/$p.cg" "I1  misses")
