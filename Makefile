@@ -255,9 +255,13 @@ web/dist/vmsim.wasm: $(WEB_OBJ)
 	  $(WASI_LIB)/crt1-reactor.o $(WEB_OBJ) -lc -lwasi-emulated-signal -lwasi-emulated-getpid $(WASM_RT) \
 	  -Wl,--export=malloc -Wl,--export=free -Wl,--strip-debug
 
-web: web/dist/vmsim.wasm $(WEB_PAGE)
-	@mkdir -p web/dist
+# The page's example inputs are the tree's own (examples/).
+WEB_EXAMPLES := examples/csapp-small.state examples/csapp-2level.state examples/fork-cow.vms
+
+web: web/dist/vmsim.wasm $(WEB_PAGE) $(WEB_EXAMPLES)
+	@mkdir -p web/dist/examples
 	cp $(WEB_PAGE) web/dist/
+	cp $(WEB_EXAMPLES) web/dist/examples/
 
 # The web tests under Node and headless Chromium (tests/web/run.sh; skipped, saying so,
 # without the toolchain).

@@ -395,8 +395,11 @@ static int call_pages(const struct jsonin *req, struct sb *b, struct vms_error *
     if (!refs)
         return missing(e, req, "refs", "a reference string, or an array of references");
     struct vms_refs r = {0};
+    const char *rname;
+    if ((rc = get_str(req, "name", false, "refs", &rname, e)))
+        return rc;
     if (refs->kind == JSONIN_STRING) {
-        rc = vms_refs_parse(&r, refs->str, refs->len, "refs", e);
+        rc = vms_refs_parse(&r, refs->str, refs->len, rname, e);
     } else if (refs->kind == JSONIN_ARRAY) {
         /* each item as `vmsim pages` takes each argument */
         for (size_t i = 0; i < refs->n && !rc; i++) {
