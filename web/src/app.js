@@ -129,9 +129,9 @@ function parseState(text) {
 }
 
 function stepKind(text) {
-  if (/^\d+\. .*pages?: VPO/.test(text) || /VPO = /.test(text.split('\n')[0])) return 'split';
+  if (/^\d+\. \d+-byte pages/.test(text)) return 'split';
   if (/^\d+\. TLB \w+: \d+ sets?/.test(text)) return 'tlbsplit';
-  if (/^\d+\. TLB/.test(text)) return 'tlb';
+  if (/^\d+\. (The )?TLB/.test(text)) return 'tlb';
   if (/page-table walk|page table/i.test(text.split('\n')[0])) return 'walk';
   if (/^\d+\. PA = /.test(text)) return 'pa';
   if (/^\d+\. Cache \w+: \d+ sets?/.test(text)) return 'cachesplit';
