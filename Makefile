@@ -3,7 +3,7 @@
 #   make            build/vmsim and build/libvmsim.a (optimized)
 #   make test       everything CI runs: unit, CLI golden and fuzz-corpus tests,
 #                   optimized and under AddressSanitizer + UBSan, then the threaded
-#                   tests under ThreadSanitizer
+#                   tests under ThreadSanitizer, then the web build's (make test-web)
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/vmsim, include/vmsim.h,
 #                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc
 #   make demo       build and run the bundled demonstration
@@ -150,6 +150,7 @@ test:
 	@$(MAKE) --no-print-directory MODE=release test-one
 	@$(MAKE) --no-print-directory MODE=asan test-one
 	@$(MAKE) --no-print-directory MODE=tsan test-tsan
+	@$(MAKE) --no-print-directory test-web
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-one
@@ -266,6 +267,7 @@ web: web/dist/vmsim.wasm $(WEB_PAGE) $(WEB_EXAMPLES)
 # The web tests under Node and headless Chromium (tests/web/run.sh; skipped, saying so,
 # without the toolchain).
 test-web:
+	@mkdir -p build
 	@sh tests/web/run.sh
 
 clean:

@@ -20,7 +20,7 @@
 /* Reference strings longer than this print the table only when asked (as `vmsim pages`). */
 #define CALL_TABLE_MAX 64
 /* A stepped scenario: at most this many commands (each step reruns the lines before it). */
-#define CALL_STEPS_MAX 400
+#define CALL_STEPS_MAX 200
 
 /* ---- a growing response buffer; a failed allocation sticks (checked at the end) */
 
