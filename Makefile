@@ -273,4 +273,4 @@ test-web:
 clean:
 	rm -rf build web/dist
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(wildcard $(WEB_OUT)/obj/src/*/*.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(wildcard $(WEB_OUT)/obj/src/*/*.d $(WEB_OUT)/obj/web/shim/*.d)

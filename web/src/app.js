@@ -73,14 +73,20 @@ const T_FIELDS = [
   ['cache_index', 'CI'], ['cache_tag', 'CT'], ['cache_hit', 'Cache hit?'], ['byte', 'Byte'],
 ];
 
+// A configuration size as vmsim prints it: 64, 4K, 2M, 1G.
+function size(s) {
+  const m = /^(\d+)([KMG]?)$/i.exec(String(s || '0'));
+  return m ? Number(m[1]) * { '': 1, K: 1024, M: 1 << 20, G: 1 << 30 }[m[2].toUpperCase()] : 0;
+}
+
 function geometry(cfg) {
-  const g = { va: +cfg.va_bits, pa: +cfg.pa_bits, page: +cfg.page_size, levels: +cfg.levels };
+  const g = { va: +cfg.va_bits, pa: +cfg.pa_bits, page: size(cfg.page_size), levels: +cfg.levels };
   g.vpo = log2(g.page);
-  const [te, tw] = (cfg['tlb.l1d'] || '0:1').split(':').map(Number);
+  const [te, tw] = (cfg['tlb.l1d'] || '0:1').split(':').map(size);
   g.tlbWays = tw || 1;
   g.tlbSets = te ? te / g.tlbWays : 0;
   g.tlbi = g.tlbSets ? log2(g.tlbSets) : 0;
-  const [cs, cw, cb] = (cfg['cache.l1d'] || '0:1:1').split(':').map(Number);
+  const [cs, cw, cb] = (cfg['cache.l1d'] || '0:1:1').split(':').map(size);
   g.cacheWays = cw || 1;
   g.block = cb || 1;
   g.cacheSets = cs ? cs / (g.cacheWays * g.block) : 0;
@@ -91,7 +97,7 @@ function geometry(cfg) {
 
 // A bit strip: bits from width-1 down to 0, with two rows of field brackets.
 function strip(value, width, rows) {
-  const box = el('div', { class: 'strip' });
+  const box = el('div', { class: width > 16 ? 'strip narrow' : 'strip' });
   for (let b = width - 1; b >= 0; b--) {
     const bit = el('div', { class: 'bit', 'data-bit': String(b) });
     bit.append(el('span', { class: 'num', text: String(b) }));
@@ -249,7 +255,8 @@ function renderTranslate() {
     }
     ct.append(tr);
   }
-  $('t-cache').replaceChildren(g.cacheSets ? ct : el('p', { class: 'empty', text: 'no L1 data cache' }));
+  $('t-cache').replaceChildren(!g.cacheSets ? el('p', { class: 'empty', text: 'no L1 data cache' })
+    : T.state.cache.length ? ct : el('p', { class: 'empty', text: 'The state gives no cache lines: every set is empty, so the access misses.' }));
 
   // the stepper
   $('t-stepno').textContent = `step ${T.step} of ${T.steps.length}`;
@@ -573,7 +580,7 @@ function renderScenario() {
       const info = entryInfo(e);
       const who = `${p.name} ${e.va} ${info.writable ? 'rw' : 'ro'}`;
       if (info.present && info.frame != null) frames.set(info.frame, [...(frames.get(info.frame) || []), who]);
-      if (info.slot != null) slots.set(info.slot, [...(slots.get(info.slot) || []), who]);
+      if (info.slot != null) slots.set(info.slot, [...(slots.get(info.slot) || []), `${p.name} ${e.va}`]);
     }
   for (const p of prev ? prev.processes : [])
     for (const e of p.entries) {
