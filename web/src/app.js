@@ -216,22 +216,45 @@ function renderTranslate() {
   }
   $('t-tlb').replaceChildren(g.tlbSets ? tlb : el('p', { class: 'empty', text: 'no L1 data TLB' }));
 
-  // page table: the state's PTEs (and PDEs), the walked one highlighted
+  // page table: the state's PTEs (and PDEs), as a tree on a multi-level machine; the
+  // entries the walk reads highlighted
   $('t-pt-geom').textContent = `${g.levels} level${g.levels > 1 ? 's' : ''}, ${g.page}-byte pages`;
   const prot = T.state.pte.some((p) => p.prot);
   const pt = el('table', { class: 't', id: 't-pt-table' },
-    el('tr', {}, el('th', { text: 'VPN' }), el('th', { text: 'PPN' }), el('th', { text: 'valid' }), prot ? el('th', { text: 'prot' }) : null));
-  for (const p of T.state.pde)
-    pt.append(el('tr', {}, el('td', { text: `L${p.level}[${hex(p.index)}]` }), el('td', { text: p.ppn || '-' }), el('td', { text: p.valid || '' }), prot ? el('td', { text: 'table' }) : null));
-  for (const p of T.state.pte) {
-    const tr = el('tr', {}, el('td', { text: hex(p.vpn, Math.ceil(vpnBits / 4)) }), el('td', { text: p.ppn || '-' }),
+    el('tr', {}, el('th', { text: 'entry' }), el('th', { text: 'VPN' }), el('th', { text: 'PPN' }), el('th', { text: 'valid' }),
+      prot ? el('th', { text: 'prot' }) : null));
+  const w = g.levels > 1 && vpnBits % g.levels === 0 ? vpnBits / g.levels : 0;
+  const top = (vpn) => (w ? Math.floor(vpn / 2 ** (w * (g.levels - 1))) : 0);
+  const low = (vpn) => (w ? vpn % 2 ** w : vpn);
+  const walking = kind === 'walk';
+  const pteRow = (p) => {
+    const tr = el('tr', {}, el('td', { class: w ? 'lvl2' : '', text: `L${g.levels}[${hex(low(p.vpn))}]` }),
+      el('td', { text: hex(p.vpn, Math.ceil(vpnBits / 4)) }), el('td', { text: p.ppn || '-' }),
       el('td', { class: p.valid === '1' ? '' : 'invalid', text: p.valid || '' }), prot ? el('td', { text: p.prot || '' }) : null);
-    if (kind === 'walk' && p.vpn === r.vpn) {
+    if (walking && p.vpn === r.vpn) {
       tr.classList.add('lit');
-      tr.children[1].classList.add('decide', r.page_fault ? 'miss' : 'hit');
+      tr.children[2].classList.add('decide', r.page_fault ? 'miss' : 'hit');
     }
-    pt.append(tr);
-  }
+    return tr;
+  };
+  if (w) {
+    const groups = new Map();
+    for (const p of T.state.pte) groups.set(top(p.vpn), [...(groups.get(top(p.vpn)) || []), p]);
+    for (const d of T.state.pde) if (d.level === 1 && !groups.has(top(d.index))) groups.set(top(d.index), []);
+    for (const [t, ptes] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+      const d = T.state.pde.find((x) => x.level === 1 && top(x.index) === t);
+      const valid = d ? d.valid : '1';
+      const tr = el('tr', { class: 'table-row' }, el('td', { text: `L1[${hex(t)}]` }), el('td', { text: '' }),
+        el('td', { text: valid === '1' ? 'table' : '-' }), el('td', { class: valid === '1' ? '' : 'invalid', text: valid }),
+        prot ? el('td', { text: '' }) : null);
+      if (walking && t === top(r.vpn)) {
+        tr.classList.add('lit');
+        if (valid !== '1') tr.children[2].classList.add('decide', 'miss');
+      }
+      pt.append(tr);
+      for (const p of ptes) pt.append(pteRow(p));
+    }
+  } else for (const p of T.state.pte) pt.append(pteRow(p));
   $('t-pt').replaceChildren(pt);
 
   // cache: sets x ways, each a tag, valid bit and the block's bytes
@@ -561,7 +584,7 @@ function renderScenario() {
       const info = entryInfo(e);
       const key = `${p.name} ${e.level} ${e.va}`;
       const changed = k > 1 && before.get(key) !== e.pte;
-      const tr = el('tr', {}, el('td', { text: `L${e.level}[${hex(e.index)}]` }), el('td', { text: e.va }), el('td', { text: e.pte }),
+      const tr = el('tr', {}, el('td', { class: `lvl${e.level}`, text: `L${e.level}[${hex(e.index)}]` }), el('td', { text: e.va }), el('td', { text: e.pte }),
         el('td', { text: info.slot != null ? `swap ${info.slot}` : info.frame != null ? hex(info.frame) : '-' }),
         el('td', { text: !e.leaf ? 'table' : info.present ? (info.writable ? 'read-write' : 'read-only') : 'not present' }),
         el('td', { class: 'desc', text: e.desc }));
