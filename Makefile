@@ -268,7 +268,7 @@ web: web/dist/vmsim.wasm $(WEB_PAGE) $(WEB_EXAMPLES)
 # without the toolchain).
 test-web:
 	@mkdir -p build
-	@sh tests/web/run.sh
+	+@sh tests/web/run.sh
 
 clean:
 	rm -rf build web/dist

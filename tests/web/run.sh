@@ -28,8 +28,8 @@ if [ -n "$missing" ]; then
     exit 0
 fi
 make --no-print-directory web >build/web.log 2>&1 || { cat build/web.log >&2; echo "FAIL make web" >&2; exit 1; }
-if grep -q 'warning:' build/web.log; then
-    grep 'warning:' build/web.log >&2
+if grep -Eq '^[^ ]+:[0-9]+:[0-9]+: warning:|^wasm-ld.*warning' build/web.log; then
+    grep -E '^[^ ]+:[0-9]+:[0-9]+: warning:|^wasm-ld.*warning' build/web.log >&2
     echo "FAIL make web: warnings" >&2
     exit 1
 fi
