@@ -237,6 +237,9 @@ WASI_INC  ?= /usr/include/wasm32-wasi
 WASI_LIB  ?= /usr/lib/wasm32-wasi
 WASM_RT   ?= $(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a))
 WEB_OUT   := build/web
+# The module's stack, below its data (--stack-first: an overflow traps instead of
+# overwriting static data); the core keeps paths and line buffers on the stack.
+WEB_STACK ?= 1048576
 WEB_SRC   := $(filter-out src/base/feed.c src/scenario/onlinux.c src/scenario/worker.c,$(LIB_SRC)) \
              $(wildcard web/shim/*.c)
 WEB_OBJ   := $(WEB_SRC:%.c=$(WEB_OUT)/obj/%.o)
@@ -254,7 +257,7 @@ web/dist/vmsim.wasm: $(WEB_OBJ)
 	@mkdir -p web/dist
 	$(WEB_CC) --target=wasm32-wasi -mexec-model=reactor -nostdlib -L$(WASI_LIB) -o $@ \
 	  $(WASI_LIB)/crt1-reactor.o $(WEB_OBJ) -lc -lwasi-emulated-signal -lwasi-emulated-getpid $(WASM_RT) \
-	  -Wl,--export=malloc -Wl,--export=free -Wl,--strip-debug
+	  -Wl,--export=malloc -Wl,--export=free -Wl,--strip-debug -Wl,--stack-first -Wl,-z,stack-size=$(WEB_STACK)
 
 # The page's example inputs are the tree's own (examples/).
 WEB_EXAMPLES := examples/csapp-small.state examples/csapp-2level.state examples/fork-cow.vms

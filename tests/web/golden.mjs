@@ -4,10 +4,12 @@
 // case's .out (the answer: text layout, JSON objects, the pages table) and .err/.rc (a
 // failing case fails in the web build too; a library error has the same message). Cases
 // that are shell scripts (temporary files, pipes) or ask for what the API does not do
-// (--help, --ws-series) are listed as not compared. Ends with "web-golden: N passed, N failed".
+// (--help, --ws-series) are listed as not compared. Then the scenarios of tests/scenarios,
+// run whole, against the build's `vmsim run`. Ends with "web-golden: N passed, N failed".
 // Usage: node tests/web/golden.mjs (from the top of the tree, after make web)
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import { load } from '../../web/dist/vmsim.mjs';
 
 const dir = 'tests/cli/cases';
@@ -121,6 +123,26 @@ for (const file of cases) {
     check(name, r.text === want.slice(want.indexOf('\n') + 1),
           `text differs:\n--- CLI\n${want}\n--- web\n${r.text}`);
   }
+}
+// The scenarios of tests/scenarios (docs/scenario.md): the module's whole run prints what
+// `vmsim run` prints (the CLI binary of the build, $VMSIM or build/vmsim) and exits alike.
+// Scenarios that exec a program need host ELF files, which the web build has not.
+const bin = process.env.VMSIM || 'build/vmsim';
+if (existsSync(bin)) {
+  let ran = 0;
+  for (const f of readdirSync('tests/scenarios').filter((x) => x.endsWith('.vms')).sort()) {
+    const path = `tests/scenarios/${f}`;
+    const text = readFileSync(path, 'utf8');
+    if (/^\s*\w+\s+exec\b|^\s*exec\b/m.test(text)) { skipped.push(`${path} (exec)`); continue; }
+    const cli = spawnSync(bin, ['run', path], { encoding: 'utf8' });
+    const r = vm.call({ cmd: 'scenario', text, name: path, steps: false });
+    ran++;
+    check(path, r.ok && r.output === cli.stdout && r.status === cli.status,
+          `CLI exit ${cli.status}, web ${r.ok ? r.status : r.error}\n--- CLI\n${cli.stdout}--- web\n${r.output}`);
+  }
+  if (ran < 20) { console.error(`FAIL: only ${ran} scenarios compared`); fail++; }
+} else {
+  skipped.push(`tests/scenarios (no ${bin})`);
 }
 console.log(`web-golden: not compared (${skipped.length}): ${skipped.join(', ')}`);
 // the comparison must cover most cases: a parser change that skipped them all would pass
