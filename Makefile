@@ -3,7 +3,7 @@
 #   make            build/vmsim and build/libvmsim.a (optimized)
 #   make test       everything CI runs: unit, CLI golden and fuzz-corpus tests,
 #                   optimized and under AddressSanitizer + UBSan, then the threaded
-#                   tests under ThreadSanitizer
+#                   tests under ThreadSanitizer, then the web build's (make test-web)
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/vmsim, include/vmsim.h,
 #                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc
 #   make demo       build and run the bundled demonstration
@@ -14,6 +14,7 @@
 #   make soak       SOAK_REFS (10^9) references with the audit and host RSS sampled
 #   make format     clang-format every source file
 #   make clang      build with clang too (zero warnings expected)
+#   make web        the C core as WebAssembly and the page: web/dist/ (docs/web.md)
 #
 # Variants build under build/ (release), build/asan/ and build/tsan/.
 #
@@ -83,7 +84,7 @@ DESTDIR ?=
 VERSION := 0.1
 
 .PHONY: all test test-one test-tsan asan tsan demo bench fuzz soak format clang clean check-build \
-        install
+        install web test-web
 all: $(BIN) $(LIB)
 
 $(OUT)/obj/%.o: %.c
@@ -149,6 +150,7 @@ test:
 	@$(MAKE) --no-print-directory MODE=release test-one
 	@$(MAKE) --no-print-directory MODE=asan test-one
 	@$(MAKE) --no-print-directory MODE=tsan test-tsan
+	@$(MAKE) --no-print-directory test-web
 
 asan:
 	@$(MAKE) --no-print-directory MODE=asan test-one
@@ -225,7 +227,53 @@ clang:
 format:
 	clang-format -i $$(find include src tests fuzz bench -name '*.[ch]')
 
-clean:
-	rm -rf build
+# The web build (docs/web.md): the library compiled by clang for wasm32-wasi against Debian's
+# wasi-libc (web/setup.sh installs it) into one reactor module, web/dist/vmsim.wasm, with the
+# loader and the page. Left out: the feed's threads (base/feed.c) and the scenario runs on
+# Linux (onlinux.c, worker.c: fork, signals, setjmp); VMS_WEB compiles trace/input.c without
+# decompression; web/shim/ has the few POSIX headers wasi-libc lacks.
+WEB_CC    ?= clang
+WASI_INC  ?= /usr/include/wasm32-wasi
+WASI_LIB  ?= /usr/lib/wasm32-wasi
+WASM_RT   ?= $(firstword $(wildcard /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a))
+WEB_OUT   := build/web
+# The module's stack, below its data (--stack-first: an overflow traps instead of
+# overwriting static data); the core keeps paths and line buffers on the stack.
+WEB_STACK ?= 1048576
+WEB_SRC   := $(filter-out src/base/feed.c src/scenario/onlinux.c src/scenario/worker.c,$(LIB_SRC)) \
+             $(wildcard web/shim/*.c)
+WEB_OBJ   := $(WEB_SRC:%.c=$(WEB_OUT)/obj/%.o)
+WEB_FLAGS := --target=wasm32-wasi -nostdlibinc -Iweb/shim -isystem $(WASI_INC) \
+             -include web/shim/wasi_posix.h -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_GETPID \
+             -DVMS_WEB=1 -Iinclude -Isrc -MMD -MP
+WEB_PAGE  := $(wildcard web/src/*)
+WEB_HDRS  := $(wildcard web/shim/*.h web/shim/sys/*.h)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+$(WEB_OUT)/obj/%.o: %.c $(WEB_HDRS)
+	@mkdir -p $(dir $@)
+	$(WEB_CC) $(WEB_FLAGS) $(STD) -O2 $(WARN) -c $< -o $@
+
+web/dist/vmsim.wasm: $(WEB_OBJ)
+	@mkdir -p web/dist
+	$(WEB_CC) --target=wasm32-wasi -mexec-model=reactor -nostdlib -L$(WASI_LIB) -o $@ \
+	  $(WASI_LIB)/crt1-reactor.o $(WEB_OBJ) -lc -lwasi-emulated-signal -lwasi-emulated-getpid $(WASM_RT) \
+	  -Wl,--export=malloc -Wl,--export=free -Wl,--strip-debug -Wl,--stack-first -Wl,-z,stack-size=$(WEB_STACK)
+
+# The page's example inputs are the tree's own (examples/).
+WEB_EXAMPLES := examples/csapp-small.state examples/csapp-2level.state examples/fork-cow.vms
+
+web: web/dist/vmsim.wasm $(WEB_PAGE) $(WEB_EXAMPLES)
+	@mkdir -p web/dist/examples
+	cp $(WEB_PAGE) web/dist/
+	cp $(WEB_EXAMPLES) web/dist/examples/
+
+# The web tests under Node and headless Chromium (tests/web/run.sh; skipped, saying so,
+# without the toolchain).
+test-web:
+	@mkdir -p build
+	+@sh tests/web/run.sh
+
+clean:
+	rm -rf build web/dist
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(wildcard $(WEB_OUT)/obj/src/*/*.d $(WEB_OUT)/obj/web/shim/*.d)

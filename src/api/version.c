@@ -13,7 +13,9 @@ const char *vms_version(void)
 
 const char *vms_build(void)
 {
-#ifdef VMS_HAVE_ZSTD
+#if defined(VMS_WEB) /* the web build: no compression libraries (docs/web.md) */
+    return "wasm32-wasi";
+#elif defined(VMS_HAVE_ZSTD)
     return "zlib,liblzma,libzstd";
 #else
     return "zlib,liblzma";

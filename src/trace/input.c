@@ -9,17 +9,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <lzma.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+/* The web build (VMS_WEB: wasm32-wasi, docs/web.md) has neither the decompression
+ * libraries nor threads: plain input only, decoded in the caller's thread. */
+#ifndef VMS_WEB
+#include <lzma.h>
 #include <zlib.h>
+#endif
 #ifdef VMS_HAVE_ZSTD
 #include <zstd.h>
 #endif
 
 #include "base/alloc.h"
+#ifndef VMS_WEB
 #include "base/feed.h"
+#endif
 #include "base/io.h"
 #include "base/err.h"
 
@@ -41,8 +47,10 @@ struct trace_input {
     bool started;    /* decoder initialised */
     uint64_t raw_bytes;   /* bytes taken from the source so far */
     uint64_t raw_total;   /* size of a regular file or memory source; 0 = unknown */
+#ifndef VMS_WEB
     z_stream z;
     lzma_stream x;
+#endif
 #ifdef VMS_HAVE_ZSTD
     ZSTD_DStream *zs;
     size_t zs_last; /* last ZSTD_decompressStream result: 0 = at a frame boundary */
@@ -161,6 +169,7 @@ uint64_t input_hash_final(const struct input_hash *h)
     return x;
 }
 
+#ifndef VMS_WEB
 static voidpf input_zalloc(voidpf opaque, uInt items, uInt size)
 {
     (void)opaque;
@@ -186,6 +195,7 @@ static void input_lzfree(void *opaque, void *p)
 }
 
 static const lzma_allocator input_lzma_allocator = {input_lzalloc, input_lzfree, NULL};
+#endif
 
 /* Raw bytes from the source into dst; 0 at end, -VMS_EIO on error. */
 static long input_raw(struct trace_input *in, unsigned char *dst, size_t cap,
@@ -207,6 +217,7 @@ static long input_raw(struct trace_input *in, unsigned char *dst, size_t cap,
     return (long)n;
 }
 
+#ifndef VMS_WEB /* only the decoders refill */
 /* Refills in->raw when it is empty. Returns 0, or -VMS_EIO. */
 static int input_refill(struct trace_input *in, struct vms_error *e)
 {
@@ -221,6 +232,7 @@ static int input_refill(struct trace_input *in, struct vms_error *e)
         in->raw_eof = true;
     return 0;
 }
+#endif
 
 /* Reads the first few raw bytes and picks the codec. */
 static int input_sniff(struct trace_input *in, struct vms_error *e)
@@ -244,6 +256,13 @@ static int input_sniff(struct trace_input *in, struct vms_error *e)
     else
         in->codec = CODEC_NONE;
     switch (in->codec) {
+#ifdef VMS_WEB
+    case CODEC_GZIP:
+    case CODEC_XZ:
+        return err_set(e, VMS_EUNSUPPORTED,
+                       "%s: compressed trace but this build (the web build) has no decompressors",
+                       in->name);
+#else
     case CODEC_GZIP:
         in->z.zalloc = input_zalloc;
         in->z.zfree = input_zfree;
@@ -256,6 +275,7 @@ static int input_sniff(struct trace_input *in, struct vms_error *e)
         if (lzma_stream_decoder(&in->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
             return err_set(e, VMS_ENOMEM, "%s: cannot start the xz decoder", in->name);
         break;
+#endif
     case CODEC_ZSTD:
 #ifdef VMS_HAVE_ZSTD
         in->zs = ZSTD_createDStream();
@@ -357,6 +377,7 @@ static long input_read_plain(struct trace_input *in, unsigned char *dst, size_t 
     return n;
 }
 
+#ifndef VMS_WEB
 static long input_read_gzip(struct trace_input *in, unsigned char *dst, size_t cap,
                             struct vms_error *e)
 {
@@ -417,6 +438,8 @@ static long input_read_xz(struct trace_input *in, unsigned char *dst, size_t cap
     return (long)(cap - in->x.avail_out);
 }
 
+#endif
+
 #ifdef VMS_HAVE_ZSTD
 static long input_read_zstd(struct trace_input *in, unsigned char *dst, size_t cap,
                             struct vms_error *e)
@@ -460,6 +483,7 @@ static long input_decode(struct trace_input *in, void *dst, size_t cap, struct v
     long n;
     size_t made = 0; /* bytes decoded by a call that then failed */
     switch (in->codec) {
+#ifndef VMS_WEB
     case CODEC_GZIP:
         n = input_read_gzip(in, dst, cap, &le);
         made = cap - in->z.avail_out;
@@ -468,6 +492,7 @@ static long input_decode(struct trace_input *in, void *dst, size_t cap, struct v
         n = input_read_xz(in, dst, cap, &le);
         made = cap - in->x.avail_out;
         break;
+#endif
 #ifdef VMS_HAVE_ZSTD
     case CODEC_ZSTD:
         n = input_read_zstd(in, dst, cap, &le);
@@ -493,6 +518,13 @@ static long input_decode(struct trace_input *in, void *dst, size_t cap, struct v
     return n;
 }
 
+#ifdef VMS_WEB
+int input_decode_ahead(struct trace_input *in, struct vms_error *e)
+{
+    (void)in, (void)e;
+    return 0; /* no threads: input_read decodes in the caller's thread */
+}
+#else
 static long input_ahead_fill(void *ctx, unsigned slot)
 {
     struct input_ahead *a = ctx;
@@ -552,10 +584,15 @@ static long input_read_ahead(struct input_ahead *a, unsigned char *dst, size_t c
     a->off += n;
     return (long)n;
 }
+#endif
 
 long input_read(struct trace_input *in, void *dst, size_t cap, struct vms_error *e)
 {
+#ifdef VMS_WEB
+    long n = input_decode(in, dst, cap, e);
+#else
     long n = in->ahead ? input_read_ahead(in->ahead, dst, cap, e) : input_decode(in, dst, cap, e);
+#endif
     if (n > 0)
         input_hash_update(&in->hash, dst, (size_t)n);
     else if (n == 0)
@@ -594,6 +631,7 @@ void input_close(struct trace_input *in)
 {
     if (!in)
         return;
+#ifndef VMS_WEB
     if (in->ahead) {
         feed_stop(in->ahead->feed);
         input_ahead_free(in->ahead);
@@ -609,6 +647,7 @@ void input_close(struct trace_input *in)
             ZSTD_freeDStream(in->zs);
 #endif
     }
+#endif
     if (in->own_fd && in->fd >= 0)
         close(in->fd);
     vms_free(in->raw);
