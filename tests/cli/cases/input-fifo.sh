@@ -41,7 +41,12 @@ pid=$!
 i=0
 # (the shell's end must stay open until vmsim has its own: a FIFO that nobody holds open
 # drops its bytes; a loaded machine may take seconds to start vmsim under ASan)
-while [ $i -lt 600 ] && ! ls -l /proc/$pid/fd 2>/dev/null | grep -q "$F"; do sleep 0.1; i=$((i + 1)); done
+# (and it must be vmsim's own: until the exec, the forked shell still has fd 3 on the FIFO)
+opened() {
+    [ "$(readlink /proc/$pid/exe 2>/dev/null)" = "$(readlink -f "$VMSIM")" ] &&
+        ls -l /proc/$pid/fd 2>/dev/null | grep -q "$F"
+}
+while [ $i -lt 600 ] && ! opened; do sleep 0.1; i=$((i + 1)); done
 [ $i -lt 600 ] || { echo "FAIL: vmsim did not open the FIFO within a minute" >&2; fail=1; }
 exec 3>&-
 (sleep 30; kill $pid 2>/dev/null) >/dev/null 2>&1 &
