@@ -126,6 +126,7 @@ static int header(struct lex *l, uint64_t seed, struct vms_exercise **out, struc
         return lex_err(l, w, e, "expected the kind of exercise: translate, pages or run");
     bool have_seed = false;
     char machine[64] = "", want[300] = "";
+    const char *at_machine = l->start, *at_want = l->start, *at_count = l->start;
     while ((n = word(l, &w)) > 0) {
         const char *eq = memchr(w, '=', n);
         if (!eq)
@@ -148,12 +149,15 @@ static int header(struct lex *l, uint64_t seed, struct vms_exercise **out, struc
             if (!number(v, vn, UINT32_MAX, &num) || num == 0)
                 return lex_err(l, v, e, "expected count=K, a number of at least 1");
             o.count = (unsigned)num;
+            at_count = v;
         } else if (is(w, kn, "machine") && vn > 0 && vn < sizeof machine) {
             memcpy(machine, v, vn);
             machine[vn] = '\0';
+            at_machine = v;
         } else if (is(w, kn, "want") && vn > 0 && vn < sizeof want) {
             memcpy(want, v, vn);
             want[vn] = '\0';
+            at_want = v;
         } else {
             return lex_err(l, w, e, "expected seed=N, machine=M, count=K or want=W");
         }
@@ -165,9 +169,21 @@ static int header(struct lex *l, uint64_t seed, struct vms_exercise **out, struc
     o.want = want[0] ? want : NULL;
     int rc = vms_exercise_create(&o, out, e);
     if (rc < 0 && rc != -VMS_ENOMEM) {
+        /* "--want: why" of the generator: at the want= value, "want=: why" */
         char msg[sizeof e->msg];
-        snprintf(msg, sizeof msg, "%s", e->msg);
-        return err_set(e, VMS_EINVAL, "%s:%u:1: %s", l->name, l->line, msg);
+        const char *at = l->start, *why = e->msg;
+        static const char *const opt[] = {"--want: ", "--machine: ", "--count: "};
+        const char *const pos[] = {at_want, at_machine, at_count};
+        for (size_t i = 0; i < 3; i++)
+            if (!strncmp(why, opt[i], strlen(opt[i]))) {
+                at = pos[i];
+                snprintf(msg, sizeof msg, "%.*s=: %s", (int)strlen(opt[i]) - 4, opt[i] + 2,
+                         why + strlen(opt[i]));
+                break;
+            }
+        if (at == l->start)
+            snprintf(msg, sizeof msg, "%s", why);
+        return lex_err(l, at, e, msg);
     }
     return rc;
 }
@@ -390,7 +406,7 @@ static void problem_text(const struct vms_grade *g, size_t i, FILE *f, const cha
     for (size_t k = 0; k < p->nfields; k++) {
         const struct answer *a = &g->a[i][k];
         fprintf(f, "%s%-14s %-12s %s\n", indent, p->f[k].label,
-                a->r == UNANSWERED ? "?" : a->text, result_name(a->r));
+                a->r == UNANSWERED || !a->text[0] ? "?" : a->text, result_name(a->r));
     }
     int fw = g->first_wrong[i];
     if (fw >= 0)
