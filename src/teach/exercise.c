@@ -153,13 +153,27 @@ bool teach_normalize(enum teach_type t, const char *in, char *out, size_t n)
         }
         return true;
     }
-    case TEACH_WORD:
+    case TEACH_WORD: {
+        uint64_t v;
         if (!s[0])
             return false;
-        for (size_t i = 0; s[i]; i++)
-            s[i] = (char)tolower((unsigned char)s[i]);
-        snprintf(out, n, "%s", s);
+        if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && parse_hex(s, &v)) {
+            snprintf(out, n, "0x%" PRIX64, v);
+            return true;
+        }
+        /* words: lower case, one blank between them */
+        size_t len = 0;
+        for (size_t i = 0; s[i] && len + 1 < n; i++) {
+            if (s[i] == ' ' || s[i] == '\t') {
+                if (len && out[len - 1] != ' ')
+                    out[len++] = ' ';
+                continue;
+            }
+            out[len++] = (char)tolower((unsigned char)s[i]);
+        }
+        out[len] = '\0';
         return true;
+    }
     }
     return false;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
-# vmsim check on right, wrong and partial answers in each mode, for translate and pages
-# exercises: the key scores full marks (exit 0); one wrong field costs one point per field,
+# vmsim check on right, wrong and partial answers in each mode, for translate, pages and
+# run exercises: the key scores full marks (exit 0); one wrong field costs one point per field,
 # the rest of its problem through-first, its whole problem all-or-nothing (exit 1); the
 # JSON report and Gradescope's results.json have their documented shape (python3; the
 # shape check is skipped, saying so, without it).
@@ -15,7 +15,8 @@ score() {
 expect() { # WHAT GOT WANT
     [ "$2" = "$3" ] || { echo "$1: got '$2', expected '$3'" >&2; fail=1; }
 }
-for kind in "translate --machine csapp-2level --count 5:60:12" "pages --count 10:20:2"; do
+for kind in "translate --machine csapp-2level --count 5:60:12" "pages --count 10:20:2" \
+            "run --want shared --count 4:4:1" "run --want swap --count 3:3:1"; do
     fields=${kind##*:}; kind=${kind%:*}; max=${kind##*:}; kind=${kind%:*}
     for seed in 3 77 18446744073709551615; do
         # shellcheck disable=SC2086
@@ -24,23 +25,25 @@ for kind in "translate --machine csapp-2level --count 5:60:12" "pages --count 10
             expect "$kind $seed $mode right" "$(score "$tmp/key" $seed $mode)" "$max/$max"
             expect "$kind $seed $mode right status" "$(cat "$tmp/rc")" 0
         done
-        # Problem 2's second field wrong (a different value of the same type).
-        awk '$1 == "problem" && $2 == 2 && $3 != "va" && $3 != "ref" && !done {
-                 n++; if (n == 2) { done = 1
+        # Problem 2's second field (its first when it has one) wrong: another value of
+        # the same type.
+        k=2; [ $fields -eq 1 ] && k=1
+        awk -v k=$k '$1 == "problem" && $2 == 2 && $3 != "va" && $3 != "ref" && $3 != "question" && !done {
+                 n++; if (n == k) { done = 1
                      if ($4 == "Y") $4 = "N"; else if ($4 == "N") $4 = "Y"
                      else if ($4 ~ /^0x/) $4 = $4 "1"; else $4 = $4 ",9" } }
              { print }' "$tmp/key" >"$tmp/wrong"
         expect "$kind $seed per-field wrong" "$(score "$tmp/wrong" $seed per-field)" "$((max - 1))/$max"
         expect "$kind $seed wrong status" "$(cat "$tmp/rc")" 1
         expect "$kind $seed through-first wrong" "$(score "$tmp/wrong" $seed through-first)" \
-            "$((max - fields + 1))/$max"
+            "$((max - fields + k - 1))/$max"
         expect "$kind $seed all-or-nothing wrong" "$(score "$tmp/wrong" $seed all-or-nothing)" \
             "$((max - fields))/$max"
         grep -q '^  hint' "$tmp/report" || { echo "$kind $seed: no hint for the wrong field" >&2; fail=1; }
         # Partial: the last problem's answers left as '?', the one before it missing.
         last=$(awk '$1 == "problem" { n = $2 } END { print n }' "$tmp/key")
-        awk -v last=$last '$1 == "problem" && $2 == last && $3 != "va" && $3 != "ref" { $4 = "?" }
-                           $1 == "problem" && $2 == last - 1 && $3 != "va" && $3 != "ref" { next }
+        awk -v last=$last '$1 == "problem" && $2 == last && $3 !~ /^(va|ref|question)$/ { print $1, $2, $3, "?"; next }
+                           $1 == "problem" && $2 == last - 1 && $3 !~ /^(va|ref|question)$/ { next }
                            { print }' "$tmp/key" >"$tmp/partial"
         for mode in per-field through-first all-or-nothing; do
             expect "$kind $seed $mode partial" "$(score "$tmp/partial" $seed $mode)" \
