@@ -280,11 +280,13 @@ static void print_text(const struct vms_exercise *x, FILE *f, bool answers)
             x->seed);
     print_header(x, f);
     if (x->kind == VMS_EXERCISE_TRANSLATE)
-        fprintf(f, "# The tables, in the state-file format (docs/state-format.md; the lines "
-                   "without 'state ' are a file for `vmsim translate --state`):\n");
+        fprintf(f, "# The tables, in the state-file format (docs/state-format.md; without their "
+                   "'state ' prefix these lines are a file for `vmsim translate --state`):\n");
+    else if (x->kind == VMS_EXERCISE_PAGES)
+        fprintf(f, "# The reference string, the policy and the number of frames:\n");
     else if (x->kind == VMS_EXERCISE_RUN)
-        fprintf(f, "# The scenario (docs/scenario-contract.md; the lines without 'state ' are "
-                   "a file for `vmsim run`):\n");
+        fprintf(f, "# The scenario (docs/scenario-contract.md; without their 'state ' prefix "
+                   "these lines are a file for `vmsim run`):\n");
     if (x->state)
         print_lines(f, "state ", x->state);
     print_lines(f, "# ", x->intro);
