@@ -1,0 +1,1 @@
+$VMSIM gen run --seed 4 --want protection --answers
