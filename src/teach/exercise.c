@@ -306,6 +306,8 @@ static void print_md(const struct vms_exercise *x, FILE *f, bool answers)
         fprintf(f, "%s\n\n```\n%s```\n\n",
                 x->kind == VMS_EXERCISE_TRANSLATE ? "The machine's tables (a state file for "
                                                     "`vmsim translate --state`):"
+                : x->kind == VMS_EXERCISE_PAGES   ? "The reference string, the policy and the "
+                                                    "number of frames:"
                                                   : "The scenario (`vmsim run`):",
                 x->state);
     }
