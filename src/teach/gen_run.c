@@ -21,9 +21,14 @@ struct story {
     unsigned nq;
 };
 
+/* Every draw is a statement of its own: C leaves the order in which the operands of an
+ * expression or the arguments of a call are evaluated open, and the draws must come in
+ * one order on every compiler. */
 static uint64_t value(struct rng *r)
 {
-    return rng_range(r, 1, 0xffff) << (8 * rng_below(r, 3));
+    uint64_t v = rng_range(r, 1, 0xffff);
+    unsigned shift = 8 * (unsigned)rng_below(r, 3);
+    return v << shift;
 }
 
 /* A memory command (it prints one line); a question when q. */
@@ -61,10 +66,15 @@ static void fork_cow(struct story *s, unsigned count)
     mem_cmd(s, false, "P store A+1page 8 0x%" PRIx64, value(s->r));
     teach_buf_printf(&s->b, "fork P C\n");
     for (unsigned i = 0; i < count; i++) {
-        if (rng_below(s->r, 3))
-            mem_cmd(s, false, "%s store A%s 8 0x%" PRIx64, proc(s), offs[rng_below(s->r, 4)],
-                    value(s->r));
-        mem_cmd(s, true, "%s load A%s 8", proc(s), offs[rng_below(s->r, 4)]);
+        if (rng_below(s->r, 3)) {
+            const char *who = proc(s);
+            const char *off = offs[rng_below(s->r, 4)];
+            uint64_t v = value(s->r);
+            mem_cmd(s, false, "%s store A%s 8 0x%" PRIx64, who, off, v);
+        }
+        const char *who = proc(s);
+        const char *off = offs[rng_below(s->r, 4)];
+        mem_cmd(s, true, "%s load A%s 8", who, off);
     }
 }
 
@@ -77,11 +87,17 @@ static void shared(struct story *s, unsigned count)
                      rng_range(s->r, 1, 255));
     static const char *maps[] = {"S", "Q"};
     for (unsigned i = 0; i < count; i++) {
-        if (rng_below(s->r, 3))
-            mem_cmd(s, false, "%s store %s%s %u 0x%" PRIx64, proc(s), maps[rng_below(s->r, 2)],
-                    offs[rng_below(s->r, 4)], 1u, rng_range(s->r, 0, 255));
-        mem_cmd(s, true, "%s load %s%s 8", proc(s), maps[rng_below(s->r, 2)],
-                offs[rng_below(s->r, 4)]);
+        if (rng_below(s->r, 3)) {
+            const char *who = proc(s);
+            const char *map = maps[rng_below(s->r, 2)];
+            const char *off = offs[rng_below(s->r, 4)];
+            uint64_t v = rng_range(s->r, 0, 255);
+            mem_cmd(s, false, "%s store %s%s 1 0x%" PRIx64, who, map, off, v);
+        }
+        const char *who = proc(s);
+        const char *map = maps[rng_below(s->r, 2)];
+        const char *off = offs[rng_below(s->r, 4)];
+        mem_cmd(s, true, "%s load %s%s 8", who, map, off);
     }
 }
 
@@ -94,10 +110,13 @@ static void protection(struct story *s, unsigned count)
     teach_buf_printf(&s->b, "P mprotect A+1page 1page r--\n");
     static const char *where[] = {"A", "A+8", "A+1page", "R", "R+8", "G"};
     for (unsigned i = 0; i < count; i++) {
-        if (rng_below(s->r, 2))
-            mem_cmd(s, true, "P store %s 8 0x%" PRIx64, where[rng_below(s->r, 6)], value(s->r));
-        else
+        if (rng_below(s->r, 2)) {
+            const char *at = where[rng_below(s->r, 6)];
+            uint64_t v = value(s->r);
+            mem_cmd(s, true, "P store %s 8 0x%" PRIx64, at, v);
+        } else {
             mem_cmd(s, true, "P load %s 8", where[rng_below(s->r, 6)]);
+        }
     }
 }
 
@@ -110,9 +129,11 @@ static void swap(struct story *s, unsigned count)
                      pages, rng_below(s->r, 2) ? "clock" : "lru", pages);
     for (unsigned i = 0; i < pages; i++)
         mem_cmd(s, false, "P store A+%upages 8 0x%" PRIx64, i, value(s->r));
-    for (unsigned i = 0; i < count; i++)
-        mem_cmd(s, true, "P load A+0x%x 8", /* a page's first word or the one after it */
-                (unsigned)rng_below(s->r, pages) * 4096u + (rng_below(s->r, 2) ? 0u : 8u));
+    for (unsigned i = 0; i < count; i++) {
+        unsigned page = (unsigned)rng_below(s->r, pages);
+        unsigned word = rng_below(s->r, 2) ? 0u : 8u; /* a page's first word or the next */
+        mem_cmd(s, true, "P load A+0x%x 8", page * 4096u + word);
+    }
 }
 
 /* The answer of memory command k in the run's output: its contract line's outcome. */

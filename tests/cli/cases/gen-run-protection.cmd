@@ -1,1 +1,1 @@
-$VMSIM gen run --seed 4 --want protection --answers
+$VMSIM gen run --seed 2 --want protection --answers
