@@ -57,7 +57,7 @@ LDLIBS   += -lz -llzma $(LIBS_ZSTD) -lpthread -lm
 LDFLAGS  += $(filter -fsanitize=%,$(OPT))
 
 LIB_SRC  := $(wildcard src/base/*.c src/api/*.c src/hw/*.c src/kernel/*.c src/policy/*.c \
-                       src/trace/*.c src/scenario/*.c src/report/*.c)
+                       src/trace/*.c src/scenario/*.c src/report/*.c src/teach/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)

@@ -855,6 +855,74 @@ int vms_kernel_sync(struct vms_kernel *k, uint64_t *lost, struct vms_error *e);
  * TLB against page tables, areas): 0, or -VMS_EINVAL naming the first violation. Slow. */
 int vms_kernel_audit(struct vms_kernel *k, struct vms_error *e);
 
+/* ---------------------------------------------------------------- teach */
+/* section: teach — generated exercises and their grading (docs/teaching.md) */
+
+/* What reference i of a pages run (i < the number of references) left: whether it hit,
+ * and the page in each frame of the table after it (frame 0 first; VMS_PAGES_EMPTY for a
+ * free frame), up to n of them. Returns the number of frames the table shows. */
+#define VMS_PAGES_EMPTY UINT64_MAX
+size_t vms_pages_step(const struct vms_pages *p, size_t i, bool *hit, uint64_t *frames,
+                      size_t n);
+
+/* An exercise of `vmsim gen`: problems drawn from vmsim's own generator (SplitMix64 from
+ * the seed, docs/teaching.md), each with its key and a hint for every step. */
+enum vms_exercise_kind {
+    VMS_EXERCISE_TRANSLATE = 0, /* a machine state and virtual addresses to translate */
+    VMS_EXERCISE_PAGES = 1,     /* a reference string, frames and a policy */
+    VMS_EXERCISE_RUN = 2        /* a scenario story on the simulated kernel, with questions */
+};
+struct vms_exercise_opts {
+    enum vms_exercise_kind kind;
+    uint64_t seed;
+    const char *machine; /* translate: a preset; NULL = csapp-small */
+    const char *want;    /* comma-separated scenarios (docs/teaching.md); NULL = random */
+    unsigned count;      /* problems (translate, run) or references (pages); 0 = default */
+};
+struct vms_exercise;
+/* -VMS_EINVAL "--want: ..." for an unknown or impossible scenario, "--machine: ..." for
+ * an unknown preset, "--count: ..." for a count out of range or more problems than the
+ * machine's tables can hold. */
+int vms_exercise_create(const struct vms_exercise_opts *o, struct vms_exercise **out,
+                        struct vms_error *e);
+void vms_exercise_destroy(struct vms_exercise *x);
+/* Print the exercise: VMS_EXERCISE_TEXT, the answer sheet of docs/teaching.md (its
+ * blanks `?`, or with answers the key: an answers file that scores full marks);
+ * VMS_EXERCISE_MD, a Markdown handout; VMS_EXERCISE_JSON, one object (state, machine,
+ * seed, problems[{va, answer}] for translate). -VMS_EIO on a write error. */
+enum vms_exercise_format {
+    VMS_EXERCISE_TEXT = 0,
+    VMS_EXERCISE_MD = 1,
+    VMS_EXERCISE_JSON = 2
+};
+int vms_exercise_print(const struct vms_exercise *x, FILE *out, enum vms_exercise_format fmt,
+                       bool answers, struct vms_error *e);
+
+/* Grading an answers file (docs/teaching.md): PER_FIELD one point per right field;
+ * THROUGH_FIRST the points of the fields before the first wrong one of a problem (in the
+ * order of the steps); ALL_OR_NOTHING a problem's points only when every field is right. */
+enum vms_grade_mode {
+    VMS_GRADE_PER_FIELD = 0,
+    VMS_GRADE_THROUGH_FIRST = 1,
+    VMS_GRADE_ALL_OR_NOTHING = 2
+};
+struct vms_grade;
+/* Parse the answers file [text, text+len) (name names it in messages), regenerate its
+ * exercise from seed and the options its `exercise` line records, and grade it.
+ * -VMS_EINVAL "NAME:LINE:COL: expected ..." for a malformed file or one whose seed or
+ * problems are not those of seed. */
+int vms_grade(const char *text, size_t len, const char *name, uint64_t seed,
+              enum vms_grade_mode mode, struct vms_grade **out, struct vms_error *e);
+void vms_grade_destroy(struct vms_grade *g);
+unsigned vms_grade_score(const struct vms_grade *g);
+unsigned vms_grade_max_score(const struct vms_grade *g);
+/* The report: VMS_TEXT (per problem its score, each field right, wrong, unanswered or
+ * not graded, the hint of the first wrong step; the total) or VMS_JSON (one object). */
+int vms_grade_print(const struct vms_grade *g, FILE *out, enum vms_format fmt,
+                    struct vms_error *e);
+/* Gradescope's results.json: score, max_score, tests[] (name, score, max_score, output). */
+int vms_grade_gradescope(const struct vms_grade *g, FILE *out, struct vms_error *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,12 +17,16 @@ int cmd_trace(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* Read a whole reference-string file ("-" = standard input), NUL-terminated, at most
  * CLI_REFS_MAX bytes, a regular file unless "-" (vms_read_file); NULL with e filled on
  * failure. The caller frees it with vms_read_file_free(). */
 #define CLI_REFS_MAX ((size_t)256 << 20)
 char *cli_read_file(const char *path, size_t *len, struct vms_error *e);
+/* --seed's value: a decimal number of at most 64 bits; on error print it and return 2. */
+int cli_seed(const char *arg, uint64_t *out);
 /* Parse option value arg as a number >= min; on error print it and return 2. */
 int cli_number(const char *opt, const char *arg, uint64_t min, uint64_t *out);
 

@@ -34,6 +34,8 @@ static const struct command commands[] = {
     {"translate", cmd_translate, "explain address translations step by step from a machine state"},
     {"run", cmd_run, "run a .vms scenario (--on-linux: on the host's kernel; --check)"},
     {"pages", cmd_pages, "run a replacement policy over a page reference string"},
+    {"gen", cmd_gen, "seeded exercises with keys: translate, pages, run (--answers: the key)"},
+    {"check", cmd_check, "grade an answers file of a gen exercise field by field (Gradescope too)"},
     {"ostep", cmd_ostep, "OSTEP's homework simulators, same flags, same output: paging-linear-translate, paging-multilevel-translate, paging-policy"},
     {"csim", cmd_csim, "the cache lab's cache simulator: -s -E -b -t TRACE [-v], LRU"},
     {"mrc", cmd_mrc, "miss-ratio curves: faults for every memory size, per policy"},

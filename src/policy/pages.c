@@ -795,3 +795,16 @@ int vms_pages_sweep_print(const struct vms_pages_sweep *s, FILE *f, enum vms_for
     }
     return ferror(f) ? err_set(e, VMS_EIO, "write error") : 0;
 }
+
+size_t vms_pages_step(const struct vms_pages *p, size_t i, bool *hit, uint64_t *frames,
+                      size_t n)
+{
+    if (i >= p->n)
+        return p->nslots;
+    *hit = p->hit[i];
+    for (uint32_t s = 0; s < p->nslots && s < n; s++) {
+        uint32_t d = p->frames[i * p->nframes + s];
+        frames[s] = d == SIM_NONE ? VMS_PAGES_EMPTY : p->orig[d];
+    }
+    return p->nslots;
+}

@@ -1,0 +1,1 @@
+$VMSIM gen pages --seed 3 --count 3 --format md --answers

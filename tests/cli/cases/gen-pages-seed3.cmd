@@ -1,0 +1,1 @@
+$VMSIM gen pages --seed 3 --answers

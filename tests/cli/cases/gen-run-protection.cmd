@@ -1,0 +1,1 @@
+$VMSIM gen run --seed 2 --want protection --answers

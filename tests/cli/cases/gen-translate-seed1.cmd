@@ -1,0 +1,1 @@
+$VMSIM gen translate --seed 1 --answers
