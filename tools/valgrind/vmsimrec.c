@@ -58,7 +58,21 @@ static ULong rec_count; /* memory records + events of this process */
 static Addr rec_prev_addr[4];
 static ULong rec_prev_size[4];
 static Int rec_fd = -1;
+static Int rec_cfd = -1; /* OUT.PID.n: rec_count as of the last flush, for the progress */
 static Bool rec_failed; /* a write failed: said once, recording stops */
+
+static void put_u64(UChar *p, ULong v)
+{
+    for (UInt i = 0; i < 8; i++)
+        p[i] = (UChar)(v >> (8 * i));
+}
+static ULong get_u64(const UChar *p)
+{
+    ULong v = 0;
+    for (UInt i = 0; i < 8; i++)
+        v |= (ULong)p[i] << (8 * i);
+    return v;
+}
 
 static void rec_write_all(const UChar *p, UInt n)
 {
@@ -79,6 +93,12 @@ static void rec_flush(void)
     if (rec_fd >= 0 && rec_pos > 0)
         rec_write_all(rec_buf, rec_pos);
     rec_pos = 0;
+    if (rec_cfd >= 0) {
+        UChar b[8];
+        put_u64(b, rec_count);
+        VG_(lseek)(rec_cfd, 0, VKI_SEEK_SET);
+        VG_(write)(rec_cfd, b, 8);
+    }
 }
 
 static inline UChar *rec_varint(UChar *p, ULong v)
@@ -316,19 +336,6 @@ static void rec_image(void)
 static HChar rec_pending[REC_PATH_MAX]; /* execve path between pre and a new instance */
 static UInt rec_pending_len;
 
-static void put_u64(UChar *p, ULong v)
-{
-    for (UInt i = 0; i < 8; i++)
-        p[i] = (UChar)(v >> (8 * i));
-}
-static ULong get_u64(const UChar *p)
-{
-    ULong v = 0;
-    for (UInt i = 0; i < 8; i++)
-        v |= (ULong)p[i] << (8 * i);
-    return v;
-}
-
 /* The trailer: [pending execve path] count, prev_addr[4], prev_size[4], pending length
  * (u32), 4 zero bytes, "VMSRBODY". Written at the end of the body; the file position is
  * left before it, so more records overwrite it. */
@@ -368,6 +375,9 @@ static void rec_open(Bool fresh)
         return;
     }
     rec_fd = (Int)sr_Res(r);
+    VG_(snprintf)(name, sizeof name, "%s.%d.n", clo_out, VG_(getpid)());
+    r = VG_(open)(name, VKI_O_RDWR | VKI_O_CREAT, 0600);
+    rec_cfd = sr_isError(r) ? -1 : (Int)sr_Res(r);
     rec_pos = 0;
     rec_count = 0;
     rec_pending_len = 0;
@@ -418,7 +428,11 @@ static void rec_fork_child(ThreadId tid)
     (void)tid;
     if (rec_fd >= 0)
         VG_(close)(rec_fd);
-    rec_open(True);
+    if (rec_cfd >= 0)
+        VG_(close)(rec_cfd);
+    rec_fd = rec_cfd = -1;
+    if (clo_events) /* without events the trace is the first process's alone (1.0) */
+        rec_open(True);
 }
 
 /* ---- system calls ---- */
