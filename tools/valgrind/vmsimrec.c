@@ -375,8 +375,9 @@ static void rec_open(Bool fresh)
         return;
     }
     rec_fd = (Int)sr_Res(r);
-    VG_(snprintf)(name, sizeof name, "%s.%d.n", clo_out, VG_(getpid)());
-    r = VG_(open)(name, VKI_O_RDWR | VKI_O_CREAT, 0600);
+    HChar cname[REC_PATH_MAX + 32];
+    VG_(snprintf)(cname, sizeof cname, "%s.%d.n", clo_out, VG_(getpid)());
+    r = VG_(open)(cname, VKI_O_RDWR | VKI_O_CREAT, 0600);
     rec_cfd = sr_isError(r) ? -1 : (Int)sr_Res(r);
     rec_pos = 0;
     rec_count = 0;
