@@ -5,7 +5,8 @@
 #                   optimized and under AddressSanitizer + UBSan, then the threaded
 #                   tests under ThreadSanitizer
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/vmsim, include/vmsim.h,
-#                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc
+#                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc, lib/vmsim/valgrind/ (the
+#                   record tool, when built)
 #   make demo       build and run the bundled demonstration
 #   make bench      throughput benchmarks (measured, never a pass/fail)
 #   make asan       the tests under ASan + UBSan only
@@ -189,7 +190,7 @@ tsan:
 
 # Libs.private: what a static link needs besides libvmsim.a — the compression libraries
 # this build found, and the sanitizer runtime when the library is instrumented.
-install: $(BIN) $(LIB)
+install: $(BIN) $(LIB) vgtool
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
@@ -198,6 +199,12 @@ install: $(BIN) $(LIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS_PRIVATE@|$(strip $(filter -fsanitize=%,$(OPT)) $(LDLIBS))|' \
 	  -e 's|@VERSION@|$(VERSION)|' vmsim.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmsim.pc
+ifeq ($(HAVE_VGTOOL),1)
+	install -d $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind
+	install -m 755 $(VGTOOL) $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/
+	for f in $(VALGRIND_LIBEXEC)/vgpreload_*-amd64-linux.so $(VALGRIND_LIBEXEC)/default.supp; do \
+	  ln -sf $$f $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/; done
+endif
 
 demo: $(BIN)
 	@sh examples/demo.sh $(BIN)
