@@ -456,14 +456,17 @@ static int record_vmsimrec(const char *out, char **prog, int nprog, bool progres
     struct cli_progress pg;
     cli_progress_start(&pg, progress);
     int status = 0;
+    long nap = 1000 * 1000; /* ns: from 1 ms, doubling to 100 ms (a short run ends soon) */
     for (;;) {
         pid_t w = waitpid(pid, &status, WNOHANG);
         if (w == pid || (w < 0 && errno != EINTR))
             break;
         if (cli_stop)
             kill(pid, SIGTERM);
-        struct timespec ts = {0, 100 * 1000 * 1000};
+        struct timespec ts = {0, nap};
         nanosleep(&ts, NULL);
+        if (nap < 100 * 1000 * 1000)
+            nap *= 2;
         if (pg.on) {
             uint64_t n = record_progress_count(work);
             double el = cli_progress_elapsed(&pg);

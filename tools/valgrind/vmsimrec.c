@@ -458,7 +458,15 @@ static Long as_int(UWord v)
 
 static void rec_pre_syscall(ThreadId tid, UInt no, UWord *args, UInt nargs)
 {
-    if (!clo_events || tid >= VG_N_THREADS)
+    if (!clo_events) {
+        if (no == __NR_execve) { /* the body so far is whole, whatever the new program does */
+            rec_pending_len = rec_client_str(args[0], rec_pending);
+            rec_trailer();
+            rec_pending_len = 0;
+        }
+        return;
+    }
+    if (tid >= VG_N_THREADS)
         return;
     struct rec_call *c = &rec_calls[tid];
     for (UInt i = 0; i < 6; i++)
