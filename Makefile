@@ -138,7 +138,8 @@ $(OUT)/tools/%: tests/tools/%.c
 # vmsim's own Valgrind tool (tools/valgrind/, docs/record.md), built out of tree against
 # Debian's valgrind package when its headers and static archives are here (amd64 Linux);
 # otherwise `vmsim record` falls back to lackey. $(OUT)/valgrind/ is a VALGRIND_LIB: the
-# tool beside links to the stock vgpreload_* objects and default.supp.
+# tool beside links to everything of the stock one (vgpreload_* objects, default.supp, the
+# stock tools, so any tool runs with the same VALGRIND_LIB in the client's environment).
 VALGRIND_INC     ?= /usr/include/valgrind
 VALGRIND_ARCHIVE ?= /usr/lib/x86_64-linux-gnu/valgrind
 VALGRIND_LIBEXEC ?= /usr/libexec/valgrind
@@ -157,8 +158,7 @@ $(VGTOOL): tools/valgrind/vmsimrec.c
 	$(CC) $(VGTOOL_CFLAGS) $(VGTOOL_LDFLAGS) -o $@ $(OUT)/valgrind/vmsimrec.o \
 	  $(VALGRIND_ARCHIVE)/libcoregrind-amd64-linux.a $(VALGRIND_ARCHIVE)/libvex-amd64-linux.a \
 	  $(VALGRIND_ARCHIVE)/libgcc-sup-amd64-linux.a -lgcc
-	for f in $(VALGRIND_LIBEXEC)/vgpreload_*-amd64-linux.so $(VALGRIND_LIBEXEC)/default.supp; do \
-	  ln -sf $$f $(dir $@); done
+	for f in $(VALGRIND_LIBEXEC)/*; do ln -sf $$f $(dir $@); done
 vgtool: $(VGTOOL)
 else
 vgtool:
@@ -202,8 +202,7 @@ install: $(BIN) $(LIB) vgtool
 ifeq ($(HAVE_VGTOOL),1)
 	install -d $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind
 	install -m 755 $(VGTOOL) $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/
-	for f in $(VALGRIND_LIBEXEC)/vgpreload_*-amd64-linux.so $(VALGRIND_LIBEXEC)/default.supp; do \
-	  ln -sf $$f $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/; done
+	for f in $(VALGRIND_LIBEXEC)/*; do ln -sf $$f $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/; done
 endif
 
 demo: $(BIN)
