@@ -149,7 +149,7 @@ VGTOOL := $(OUT)/valgrind/vmsimrec-amd64-linux
 VGTOOL_CFLAGS := -std=gnu11 -O2 -g -isystem $(VALGRIND_INC) -DVGA_amd64 -DVGO_linux \
         -DVGP_amd64_linux -DVGPV_amd64_linux_vanilla -fno-builtin -fno-stack-protector \
         -fno-pie -fno-omit-frame-pointer $(filter-out -Wstrict-prototypes -Wold-style-definition,$(WARN))
-VGTOOL_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start -no-pie \
+VGTOOL_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start \
         -Wl,-Ttext-segment=0x58000000
 ifeq ($(HAVE_VGTOOL),1)
 $(VGTOOL): tools/valgrind/vmsimrec.c
