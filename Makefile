@@ -5,7 +5,8 @@
 #                   optimized and under AddressSanitizer + UBSan, then the threaded
 #                   tests under ThreadSanitizer, then the web build's (make test-web)
 #   make install    PREFIX=/usr/local (DESTDIR too): bin/vmsim, include/vmsim.h,
-#                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc
+#                   lib/libvmsim.a, lib/pkgconfig/vmsim.pc, lib/vmsim/valgrind/ (the
+#                   record tool, when built)
 #   make demo       build and run the bundled demonstration
 #   make bench      throughput benchmarks (measured, never a pass/fail)
 #   make asan       the tests under ASan + UBSan only
@@ -85,7 +86,7 @@ VERSION := 0.1
 
 .PHONY: all test test-one test-tsan asan tsan demo bench fuzz soak format clang clean check-build \
         install web test-web
-all: $(BIN) $(LIB)
+all: $(BIN) $(LIB) vgtool
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -135,7 +136,38 @@ $(OUT)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-check-build: $(BIN) $(LIB) $(LIB_INT) $(UNIT) $(FUZZ_BIN) $(TOOL_BIN)
+# vmsim's own Valgrind tool (tools/valgrind/, docs/record.md), built out of tree against
+# Debian's valgrind package when its headers and static archives are here (amd64 Linux);
+# otherwise `vmsim record` falls back to lackey. $(OUT)/valgrind/ is a VALGRIND_LIB: the
+# tool beside links to everything of the stock one (vgpreload_* objects, default.supp, the
+# stock tools, so any tool runs with the same VALGRIND_LIB in the client's environment).
+VALGRIND_INC     ?= /usr/include/valgrind
+VALGRIND_ARCHIVE ?= /usr/lib/x86_64-linux-gnu/valgrind
+VALGRIND_LIBEXEC ?= /usr/libexec/valgrind
+VG_ARCH_OK := $(filter x86_64,$(shell uname -m))
+HAVE_VGTOOL := $(if $(and $(VG_ARCH_OK),$(wildcard $(VALGRIND_INC)/pub_tool_basics.h),$(wildcard $(VALGRIND_ARCHIVE)/libcoregrind-amd64-linux.a),$(wildcard $(VALGRIND_ARCHIVE)/libvex-amd64-linux.a),$(wildcard $(VALGRIND_LIBEXEC)/vgpreload_core-amd64-linux.so)),1)
+VGTOOL := $(OUT)/valgrind/vmsimrec-amd64-linux
+VGTOOL_CFLAGS := -std=gnu11 -O2 -g -isystem $(VALGRIND_INC) -DVGA_amd64 -DVGO_linux \
+        -DVGP_amd64_linux -DVGPV_amd64_linux_vanilla -fno-builtin -fno-stack-protector \
+        -fno-pie -fno-omit-frame-pointer $(filter-out -Wstrict-prototypes -Wold-style-definition,$(WARN))
+VGTOOL_LDFLAGS := -static -nodefaultlibs -nostartfiles -u _start \
+        -Wl,-Ttext-segment=0x58000000
+ifeq ($(HAVE_VGTOOL),1)
+$(VGTOOL): tools/valgrind/vmsimrec.c
+	@mkdir -p $(dir $@)
+	$(CC) $(VGTOOL_CFLAGS) -c $< -o $(OUT)/valgrind/vmsimrec.o
+	$(CC) $(VGTOOL_CFLAGS) $(VGTOOL_LDFLAGS) -o $@ $(OUT)/valgrind/vmsimrec.o \
+	  $(VALGRIND_ARCHIVE)/libcoregrind-amd64-linux.a $(VALGRIND_ARCHIVE)/libvex-amd64-linux.a \
+	  $(VALGRIND_ARCHIVE)/libgcc-sup-amd64-linux.a -lgcc
+	for f in $(VALGRIND_LIBEXEC)/*; do ln -sf $$f $(dir $@); done
+vgtool: $(VGTOOL)
+else
+vgtool:
+	@echo "vmsimrec not built: no Valgrind headers and archives here (Debian: valgrind); vmsim record uses lackey"
+endif
+.PHONY: vgtool
+
+check-build: $(BIN) $(LIB) $(LIB_INT) $(UNIT) $(FUZZ_BIN) $(TOOL_BIN) vgtool
 
 # One variant's tests: unit tests, CLI golden tests, fuzz corpora replayed.
 test-one: check-build
@@ -160,7 +192,7 @@ tsan:
 
 # Libs.private: what a static link needs besides libvmsim.a — the compression libraries
 # this build found, and the sanitizer runtime when the library is instrumented.
-install: $(BIN) $(LIB)
+install: $(BIN) $(LIB) vgtool
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
@@ -169,6 +201,11 @@ install: $(BIN) $(LIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBS_PRIVATE@|$(strip $(filter -fsanitize=%,$(OPT)) $(LDLIBS))|' \
 	  -e 's|@VERSION@|$(VERSION)|' vmsim.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/vmsim.pc
+ifeq ($(HAVE_VGTOOL),1)
+	install -d $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind
+	install -m 755 $(VGTOOL) $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/
+	for f in $(VALGRIND_LIBEXEC)/*; do ln -sf $$f $(DESTDIR)$(PREFIX)/lib/vmsim/valgrind/; done
+endif
 
 demo: $(BIN)
 	@sh examples/demo.sh $(BIN)

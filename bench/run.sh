@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every benchmark program built under BUILD_DIR/bench/ (measured, never pass/fail),
 # then the large-footprint traces that bench/gen_large makes (docs/performance.md), then
-# the trace measurements on the traces in bench/traces (or $VMSIM_TRACES; the sort trace
+# the record timings (vmsim record against cachegrind and lackey), then the trace
+# measurements on the traces in bench/traces (or $VMSIM_TRACES; the sort trace
 # is made first when missing and Valgrind is installed: bench/traces/README.md),
 # decompressed once into a temporary directory; skipped with a message when absent.
 # Usage: bench/run.sh BUILD_DIR
@@ -53,6 +54,52 @@ for shape in random graph; do
     "$out/bench/ceiling" "$lruns" "$large/$shape.vt" || echo "bench: ceiling exited with status $?"
     rm -f "$large/$shape.vt"
 done
+
+# Recording (issue 13 item 3; docs/record.md): whole-process wall-clock medians of
+# `valgrind --tool=none`, `cachegrind --cache-sim=yes`, `lackey --trace-mem=yes
+# --log-file=/dev/null`, `vmsim record` (vmsimrec, events on) and `vmsim record --tool
+# lackey` on bench/traces/mm.c (VMSIM_RECORD_RUNS runs each, default 3), then on
+# bench/record/large.c (1 run each; lackey only with VMSIM_RECORD_LACKEY_LARGE=1: minutes).
+if command -v valgrind >/dev/null 2>&1 && command -v "${CC:-cc}" >/dev/null 2>&1; then
+    rec=$(mktemp -d)
+    trap 'rm -rf "$large" "$rec"' EXIT
+    machine
+    "${CC:-cc}" -O2 -o "$rec/mm" bench/traces/mm.c && "${CC:-cc}" -O2 -o "$rec/large" bench/record/large.c
+    timed() { # RUNS COMMAND...: the median wall-clock seconds
+        runs=$1; shift
+        : > "$rec/times"
+        for i in $(seq "$runs"); do
+            s=$(now); "$@" > /dev/null 2>"$rec/err"; e=$(now)
+            elapsed "$s" "$e" >> "$rec/times"; echo >> "$rec/times"
+        done
+        median < "$rec/times"
+    }
+    for prog in mm large; do
+        runs=${VMSIM_RECORD_RUNS:-3}; [ $prog = large ] && runs=1
+        echo "== record $prog: median of $runs whole-process runs"
+        t_none=$(timed "$runs" valgrind -q --tool=none "$rec/$prog")
+        t_cg=$(timed "$runs" valgrind -q --tool=cachegrind --cache-sim=yes --cachegrind-out-file=/dev/null "$rec/$prog")
+        t_rec=$(timed "$runs" "$vmsim" record --no-progress -o "$rec/$prog.vt" -- "$rec/$prog")
+        n=$(sed -n 's/.* \([0-9]*\) records written$/\1/p' "$rec/err")
+        if [ "$(uname -m)" = x86_64 ] && grep -q "recording through lackey" "$rec/err"; then
+            echo "   (vmsimrec is not built: vmsim record used lackey)"
+        fi
+        if [ $prog = mm ] || [ -n "${VMSIM_RECORD_LACKEY_LARGE:-}" ]; then
+            t_lk=$(timed "$runs" valgrind -q --tool=lackey --trace-mem=yes --log-file=/dev/null "$rec/$prog")
+            t_rl=$(timed "$runs" "$vmsim" record --no-progress --tool lackey -o "$rec/$prog.vt" -- "$rec/$prog")
+        else
+            t_lk=- t_rl=-
+        fi
+        printf '%-6s none %s s | cachegrind %s s | lackey to /dev/null %s s | vmsim record %s s (%s records, %.1f M records/s, %.2fx cachegrind) | vmsim record --tool lackey %s s\n' \
+            "$prog" "$t_none" "$t_cg" "$t_lk" "$t_rec" "$n" \
+            "$(awk -v n="$n" -v t="$t_rec" 'BEGIN { print n / t / 1e6 }')" \
+            "$(awk -v a="$t_rec" -v b="$t_cg" 'BEGIN { print a / b }')" "$t_rl"
+        rm -f "$rec/$prog.vt"
+    done
+    rm -rf "$rec"
+else
+    echo "== record: no valgrind or no C compiler: record timings skipped"
+fi
 
 dir=${VMSIM_TRACES:-bench/traces}
 if [ "$dir" = bench/traces ] && [ ! -f bench/traces/sort.lackey.xz ]; then

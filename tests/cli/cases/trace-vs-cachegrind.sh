@@ -38,7 +38,7 @@ cg() { sed -n "s/^==[0-9]*== $2: *\([0-9,]*\).*/\1/p" "$1" | tr -d ,; }
 within() { [ "$2" -gt 0 ] && [ "$1" -ge "$2" ] && [ $(($1 - $2)) -le $(($2 / 100)) ]; }
 for p in code data mm; do
     (cd "$tmp" && "$CC" -O1 -o $p "$src/$p.c") || { echo "cannot compile $p.c" >&2; exit 1; }
-    (cd "$tmp" && env -i PATH="$PATH" "$VMSIM" record -o $p.vt -- ./$p) >/dev/null 2>"$tmp/rec.err" ||
+    (cd "$tmp" && env -i PATH="$PATH" "$VMSIM" record --tool lackey -o $p.vt -- ./$p) >/dev/null 2>"$tmp/rec.err" ||
         { cat "$tmp/rec.err" >&2; exit 1; }
     (cd "$tmp" && env -i PATH="$PATH" valgrind --tool=cachegrind --cache-sim=yes \
         --I1=32768,8,64 --D1=32768,8,64 --LL=8388608,16,64 --cachegrind-out-file=/dev/null \
