@@ -51,12 +51,29 @@ static uint32_t fifo_victim(struct policy *p, const struct policy_env *env)
     return slotlist_pop_tail(&f->k, &f->q);
 }
 
+static void fifo_save(const struct policy *p, struct ser *s)
+{
+    const struct fifo *f = p->state;
+    policy_save_links(s, &f->k, p->hw);
+    policy_save_list(s, &f->q);
+}
+
+static int fifo_load(struct policy *p, struct deser *d)
+{
+    struct fifo *f = p->state;
+    policy_load_links(d, &f->k, p->hw, p->hw);
+    policy_load_list(d, &f->q, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_fifo_ops = {
     .name = "fifo",
     .summary = "first in, first out: evicts the oldest load; shows Belady's anomaly",
     .source = "Belady, Nelson, Shedler, CACM 12(6) 1969",
     .state_size = sizeof(struct fifo),
     .create = fifo_create,
+    .save = fifo_save,
+    .load = fifo_load,
     .destroy = fifo_destroy,
     .insert = fifo_insert,
     .remove = fifo_remove,

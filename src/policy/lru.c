@@ -59,6 +59,21 @@ static void lru_access(struct policy *p, uint32_t slot, uint64_t page, bool writ
         slotlist_move_head(&l->k, &l->l, slot);
 }
 
+static void lru_save(const struct policy *p, struct ser *s)
+{
+    const struct lru *l = p->state;
+    policy_save_links(s, &l->k, p->hw);
+    policy_save_list(s, &l->l);
+}
+
+static int lru_load(struct policy *p, struct deser *d)
+{
+    struct lru *l = p->state;
+    policy_load_links(d, &l->k, p->hw, p->hw);
+    policy_load_list(d, &l->l, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_lru_ops = {
     .name = "lru",
     .summary = "least recently used, exact (idealized: observes every reference)",
@@ -66,6 +81,8 @@ const struct policy_ops policy_lru_ops = {
     .flags = POLICY_IDEALIZED | POLICY_STACK,
     .state_size = sizeof(struct lru),
     .create = lru_create,
+    .save = lru_save,
+    .load = lru_load,
     .destroy = lru_destroy,
     .insert = lru_insert,
     .remove = lru_remove,

@@ -69,12 +69,32 @@ static uint32_t wsclock_victim(struct policy *p, const struct policy_env *env)
     return s;
 }
 
+static void wsclock_save(const struct policy *p, struct ser *s)
+{
+    const struct wsclock *w = p->state;
+    ser_u64(s, w->tau);
+    ser_u32(s, w->hand);
+    ser_u64s(s, w->last, p->hw);
+}
+
+static int wsclock_load(struct policy *p, struct deser *d)
+{
+    struct wsclock *w = p->state;
+    if (deser_u64(d) != w->tau)
+        deser_fail(d, "the checkpoint's working-set window is another");
+    w->hand = deser_id(d, p->nframes, false, "clock hand");
+    deser_u64s(d, w->last, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_wsclock_ops = {
     .name = "wsclock",
     .summary = "working-set clock: evicts clean pages idle longer than --tau first",
     .source = "Carr, Hennessy, SOSP 1981; Tanenbaum MOS 3.4.9",
     .state_size = sizeof(struct wsclock),
     .create = wsclock_create,
+    .save = wsclock_save,
+    .load = wsclock_load,
     .destroy = wsclock_destroy,
     .insert = wsclock_insert,
     .remove = wsclock_remove,
