@@ -994,7 +994,7 @@ static void ts_save_options(const struct vms_tracesim *s, struct ser *w)
     ser_u64(w, s->o.memory ? s->o.memory : (uint64_t)256 << 20);
     ser_u64(w, s->o.swap);
     ser_str(w, s->o.policy ? s->o.policy : "clock");
-    ser_u64(w, s->o.params.seed);
+    ser_u64(w, s->o.params.seed ? s->o.params.seed : 1);
     ser_u64(w, s->o.params.tau);
     ser_u64(w, s->o.quantum);
     ser_u32(w, s->o.flags & (VMS_TRACE_SKIP_BAD | VMS_TRACESIM_ZERO_PAGE));
@@ -1115,7 +1115,7 @@ static void ts_check_options(const struct vms_tracesim *s, struct deser *d)
 {
     uint64_t nk = deser_u64(d);
     if (nk != config_key_count()) {
-        deser_fail(d, "made with another machine description (%llu keys, not %zu)",
+        deser_fail(d, "the checkpoint was made with another machine description (%llu keys, not %zu)",
                    (unsigned long long)nk, config_key_count());
         return;
     }
@@ -1124,9 +1124,9 @@ static void ts_check_options(const struct vms_tracesim *s, struct deser *d)
         if (deser_str(d, 256, &k) && deser_str(d, 256, &v) && k && v) {
             config_get(&s->cfg, k, now, sizeof now);
             if (strcmp(k, config_key(i)->key))
-                deser_fail(d, "made with another machine description (key %s)", k);
+                deser_fail(d, "the checkpoint was made with another machine description (key %s)", k);
             else if (strcmp(v, now))
-                deser_fail(d, "made with machine key %s=%s, not %s", k, v, now);
+                deser_fail(d, "the checkpoint was made with machine key %s=%s, not %s", k, v, now);
         } else if (!d->bad) {
             deser_fail(d, "corrupt checkpoint: a machine key");
         }
@@ -1143,43 +1143,54 @@ static void ts_check_options(const struct vms_tracesim *s, struct deser *d)
     for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
         uint64_t v = deser_u64(d);
         if (!d->bad && v != nums[i].now)
-            deser_fail(d, "made with %s %llu, not %llu", nums[i].what, (unsigned long long)v,
+            deser_fail(d, "the checkpoint was made with %s %llu, not %llu", nums[i].what, (unsigned long long)v,
                        (unsigned long long)nums[i].now);
     }
     char *pol = NULL;
     const char *pnow = s->o.policy ? s->o.policy : "clock";
     if (deser_str(d, 64, &pol) && (!pol || strcmp(pol, pnow)))
-        deser_fail(d, "made with --policy %s, not %s", pol ? pol : "(none)", pnow);
+        deser_fail(d, "the checkpoint was made with --policy %s, not %s", pol ? pol : "(none)", pnow);
     vms_free(pol);
     struct {
         const char *what;
         uint64_t now;
     } more[] = {
-        {"--seed", s->o.params.seed},
+        {"--seed", s->o.params.seed ? s->o.params.seed : 1},
         {"--tau", s->o.params.tau},
         {"--quantum", s->o.quantum},
     };
     for (size_t i = 0; i < ARRAY_LEN(more); i++) {
         uint64_t v = deser_u64(d);
         if (!d->bad && v != more[i].now)
-            deser_fail(d, "made with %s %llu, not %llu", more[i].what, (unsigned long long)v,
+            deser_fail(d, "the checkpoint was made with %s %llu, not %llu", more[i].what, (unsigned long long)v,
                        (unsigned long long)more[i].now);
     }
     uint32_t fl = deser_u32(d), fnow = s->o.flags & (VMS_TRACE_SKIP_BAD | VMS_TRACESIM_ZERO_PAGE);
-    if (!d->bad && fl != fnow)
-        deser_fail(d, "made %s %s", (fl ^ fnow) & VMS_TRACE_SKIP_BAD ? "with another" : "with another",
-                   (fl ^ fnow) & VMS_TRACE_SKIP_BAD ? "--skip-bad" : "page model (--zero-page)");
+    static const struct {
+        unsigned flag;
+        const char *opt;
+    } flags[] = {{VMS_TRACE_SKIP_BAD, "--skip-bad"}, {VMS_TRACESIM_ZERO_PAGE, "--zero-page"}};
+    for (size_t i = 0; i < ARRAY_LEN(flags) && !d->bad; i++)
+        if ((fl ^ fnow) & flags[i].flag)
+            deser_fail(d, "the checkpoint was made %s %s (this run has %s)",
+                       fl & flags[i].flag ? "with" : "without", flags[i].opt,
+                       fl & flags[i].flag ? "not" : "it");
     uint64_t iv = deser_u64(d);
-    if (!d->bad && iv != s->o.interval)
-        deser_fail(d, "made with --interval %llu, not %llu", (unsigned long long)iv,
-                   (unsigned long long)s->o.interval);
+    if (!d->bad && iv != s->o.interval) {
+        if (!iv || !s->o.interval)
+            deser_fail(d, "the checkpoint was made %s --interval (this run has %s)",
+                       iv ? "with" : "without", iv ? "not" : "it");
+        else
+            deser_fail(d, "the checkpoint was made with --interval %llu, not %llu",
+                       (unsigned long long)iv, (unsigned long long)s->o.interval);
+    }
     uint64_t np = deser_u64(d);
     if (!d->bad && np != s->np)
-        deser_fail(d, "made with %llu traces, not %zu", (unsigned long long)np, s->np);
+        deser_fail(d, "the checkpoint was made with %llu traces, not %zu", (unsigned long long)np, s->np);
     for (size_t i = 0; i < s->np && !d->bad; i++) {
         char *name = NULL;
         if (deser_str(d, 1 << 16, &name) && (!name || strcmp(name, s->p[i].name)))
-            deser_fail(d, "trace %zu is %s in the checkpoint, not %s", i + 1,
+            deser_fail(d, "trace %zu of the checkpoint is %s, not %s", i + 1,
                        name ? name : "(none)", s->p[i].name);
         vms_free(name);
     }
