@@ -345,6 +345,9 @@ int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error 
             return err_set(e, VMS_EINVAL, "standard input (-) given twice");
         s->have_stdin = true;
     }
+    /* the checkpoint must not replace an input (the same device and inode) */
+    if (s->o.checkpoint && outfile_check(s->o.checkpoint, &path, 1, e) < 0)
+        return -VMS_EINVAL;
     struct trace_reader *r = trace_open(path, s->o.flags & VMS_TRACE_SKIP_BAD, e);
     if (!r)
         return -(e && e->code ? e->code : VMS_EIO);
