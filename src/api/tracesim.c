@@ -602,7 +602,7 @@ static void ts_slice_end(struct vms_tracesim *s, struct ts_proc *p)
 
 /* Runs p for up to `budget` references (a record is never cut). 0, or < 0 on error. The
  * records go to the kernel a batch at a time (kern_access_recs), each batch ending at the
- * quantum or at the next time-series row. */
+ * quantum, at the next time-series row or at the next checkpoint. */
 static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
                     struct vms_error *e)
 {
@@ -614,9 +614,13 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
                 return rc;
         }
         uint64_t lim = budget - (s->refs - start), to_row = s->next_interval - s->refs;
+        if (to_row < lim)
+            lim = to_row;
+        if (s->next_ckpt > s->refs && s->next_ckpt - s->refs < lim)
+            lim = s->next_ckpt - s->refs; /* a checkpoint ends a batch too */
         struct kern_rec_counts c = {0};
-        int rc = kern_access_recs(s->k, p->t, p->buf + p->pos, p->n - p->pos,
-                                  to_row < lim ? to_row : lim, s->bshift, &c, e);
+        int rc = kern_access_recs(s->k, p->t, p->buf + p->pos, p->n - p->pos, lim, s->bshift,
+                                  &c, e);
         p->pos += c.done;
         p->ifetches += c.ifetches;
         p->loads += c.loads;
@@ -1310,6 +1314,8 @@ static int ts_resume_payload(struct vms_tracesim *s, struct deser *d, struct vms
     s->running = (size_t)running;
     s->resume_in_slice = deser_bool(d);
     s->resume_left = deser_u64(d);
+    if (s->o.checkpoint && s->o.checkpoint_every) /* the next multiple, as the first run */
+        s->next_ckpt = (s->refs / s->o.checkpoint_every + 1) * s->o.checkpoint_every;
     uint64_t ilen = deser_max(d, d->len - d->pos, "time-series length");
     const uint8_t *il = deser_take(d, (size_t)ilen);
     uint64_t klen = deser_max(d, d->len - d->pos, "kernel length");
@@ -1390,7 +1396,7 @@ int tracesim_resume_mem(struct vms_tracesim *s, const void *data, size_t len,
     }
     vms_free(ver);
     uint64_t plen = deser_u64(&d), phash = deser_u64(&d);
-    if (!d.bad && plen != d.len - d.pos)
+    if (!d.bad && check_hash && plen != d.len - d.pos)
         deser_fail(&d, "truncated or damaged checkpoint (%llu bytes of payload, %zu there)",
                    (unsigned long long)plen, d.len - d.pos);
     if (!d.bad && check_hash && ts_hash(d.p + d.pos, d.len - d.pos) != phash)

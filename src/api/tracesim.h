@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 /* vms_tracesim_resume from a checkpoint in memory (name: for messages); check_hash false
- * skips the payload hash (the fuzz target's inputs would all fail it). On failure the
- * simulator may only be destroyed. */
+ * skips the payload's length and hash checks (the fuzz target's inputs would all fail
+ * them, never reaching the sections). On failure the simulator may only be destroyed. */
 int tracesim_resume_mem(struct vms_tracesim *s, const void *data, size_t len, const char *name,
                         bool check_hash, struct vms_error *e);
 

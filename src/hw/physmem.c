@@ -411,7 +411,28 @@ int physmem_save(const struct physmem *pm, struct ser *s)
     for (size_t i = 0; i < n; i++) {
         const struct frame_bytes *fb = sl[i].fb;
         ser_u64(s, sl[i].key - 1);
-        ser_bytes(s, fb->data, pm->page_size);
+        /* a page-table page is mostly zeros: its nonzero 64-bit words alone when shorter */
+        uint32_t nz = 0;
+        for (size_t o = 0; o < pm->page_size; o += 8) {
+            uint64_t w;
+            memcpy(&w, fb->data + o, 8);
+            nz += w != 0;
+        }
+        if ((size_t)nz * 12 + 4 < pm->page_size) {
+            ser_u8(s, 1);
+            ser_u32(s, nz);
+            for (size_t o = 0; o < pm->page_size; o += 8) {
+                uint64_t w;
+                memcpy(&w, fb->data + o, 8);
+                if (w) {
+                    ser_u32(s, (uint32_t)o);
+                    ser_bytes(s, fb->data + o, 8);
+                }
+            }
+        } else {
+            ser_u8(s, 0);
+            ser_bytes(s, fb->data, pm->page_size);
+        }
         if (pm->unknown_mode) {
             ser_u8(s, fb->known != NULL);
             if (fb->known)
@@ -437,7 +458,7 @@ int physmem_load(struct physmem *pm, struct deser *d, pfn_t max_pfn)
         deser_fail(d, "corrupt checkpoint: physical memory of another kind");
         return 0;
     }
-    uint64_t n = deser_max(d, (d->len - d->pos) / (pm->page_size + 8), "frame count");
+    uint64_t n = deser_max(d, (d->len - d->pos) / 13, "frame count");
     uint64_t last = 0;
     for (uint64_t i = 0; i < n && !d->bad; i++) {
         pfn_t pfn = deser_max(d, max_pfn, "frame number");
@@ -446,13 +467,26 @@ int physmem_load(struct physmem *pm, struct deser *d, pfn_t max_pfn)
             break;
         }
         last = pfn;
-        const uint8_t *bytes = deser_take(d, pm->page_size);
-        if (!bytes)
+        uint8_t sparse = deser_u8(d);
+        uint32_t nz = sparse == 1 ? deser_u32(d) : 0;
+        const uint8_t *bytes = sparse == 0 ? deser_take(d, pm->page_size) : NULL;
+        if (sparse > 1 || nz > pm->page_size / 8)
+            deser_fail(d, "corrupt checkpoint: frame %llu's bytes", (unsigned long long)pfn);
+        if (d->bad)
             break;
         struct frame_bytes *fb = get(pm, pfn);
         if (!fb)
             return -VMS_ENOMEM;
-        memcpy(fb->data, bytes, pm->page_size);
+        if (bytes)
+            memcpy(fb->data, bytes, pm->page_size);
+        for (uint32_t j = 0; j < nz && !d->bad; j++) {
+            uint32_t off = deser_u32(d);
+            if (off % 8 || off >= pm->page_size) {
+                deser_fail(d, "corrupt checkpoint: frame %llu's bytes", (unsigned long long)pfn);
+                break;
+            }
+            deser_bytes(d, fb->data + off, 8);
+        }
         if (pm->unknown_mode) {
             bool has = deser_bool(d);
             const uint8_t *known = has ? deser_take(d, pm->page_size) : NULL;
