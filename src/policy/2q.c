@@ -26,11 +26,11 @@ static int q2_create(struct policy *p, struct vms_error *e)
     struct q2 *q = p->state;
     q->kin = p->nframes / 4 ? p->nframes / 4 : 1;
     q->kout = p->nframes / 2 ? p->nframes / 2 : 1;
-    q->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    q->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
-    q->which = vms_malloc(p->nframes);
-    q->page = vms_malloc(p->nframes * sizeof *q->page);
-    q->ring = vms_malloc(q->kout * sizeof *q->ring);
+    q->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    q->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
+    q->which = vms_calloc(p->nframes, 1);
+    q->page = vms_calloc(p->nframes, sizeof *q->page);
+    q->ring = vms_calloc(q->kout, sizeof *q->ring);
     if (!q->k.prev || !q->k.next || !q->which || !q->page || !q->ring ||
         !pmap_init(&q->out, q->kout)) {
         vms_free(q->k.prev);

@@ -55,11 +55,17 @@ static int arc_reserve(struct policy *p, uint32_t n)
         !arc_grow_array(&a->freelist, cap, sizeof(uint32_t)) ||
         !arc_grow_array(&a->slot_entry, n, sizeof(uint32_t)))
         return -VMS_ENOMEM;
-    /* new entries are taken lowest first, after those already free */
+    /* new entries are taken lowest first, after those already free; their fields are
+     * defined (a checkpoint saves them) */
     for (uint32_t i = cap; i-- > a->cap;) {
         a->freelist[a->nfree++] = i;
         a->list[i] = ARC_FREE;
+        a->k.prev[i] = a->k.next[i] = 0;
+        a->page[i] = 0;
+        a->slot[i] = 0;
     }
+    for (uint32_t s = a->nslots; s < n; s++)
+        a->slot_entry[s] = 0;
     a->cap = cap;
     a->nslots = n;
     return 0;

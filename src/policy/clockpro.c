@@ -69,14 +69,14 @@ static int clockpro_create(struct policy *p, struct vms_error *e)
     uint32_t m = p->nframes;
     size_t n = 2 * (size_t)m;
     c->m = m;
-    c->prev = vms_malloc(n * sizeof *c->prev);
-    c->next = vms_malloc(n * sizeof *c->next);
-    c->page = vms_malloc(n * sizeof *c->page);
+    c->prev = vms_calloc(n, sizeof *c->prev);
+    c->next = vms_calloc(n, sizeof *c->next);
+    c->page = vms_calloc(n, sizeof *c->page);
     c->status = vms_calloc(n, 1);
     c->test = vms_calloc(n, 1);
     c->fresh = vms_calloc(m, 1);
     c->queued = vms_calloc(m, 1);
-    c->pending = vms_malloc(m * sizeof *c->pending);
+    c->pending = vms_calloc(m, sizeof *c->pending);
     c->ghost_free = vms_malloc(m * sizeof *c->ghost_free);
     /* Room for m keys: puts never allocate afterwards. */
     bool ghosts = pmap_init(&c->ghosts, m);

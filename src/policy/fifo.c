@@ -13,8 +13,8 @@ struct fifo {
 static int fifo_create(struct policy *p, struct vms_error *e)
 {
     struct fifo *f = p->state;
-    f->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    f->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    f->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    f->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
     if (!f->k.prev || !f->k.next) {
         vms_free(f->k.prev);
         vms_free(f->k.next);

@@ -24,7 +24,7 @@ struct lfu {
 static int lfu_create(struct policy *p, struct vms_error *e)
 {
     struct lfu *l = p->state;
-    l->slot_entry = vms_malloc(p->nframes * sizeof *l->slot_entry);
+    l->slot_entry = vms_calloc(p->nframes, sizeof *l->slot_entry);
     if (!l->slot_entry || !pmap_init(&l->index, p->nframes)) {
         vms_free(l->slot_entry);
         return err_set(e, VMS_ENOMEM, "out of memory creating policy lfu");

@@ -56,10 +56,16 @@ static int lirs_reserve(struct policy *p, uint32_t n)
         !lirs_grow_array(&l->slot_entry, n, sizeof(uint32_t)))
         return -VMS_ENOMEM;
     /* new entries are taken lowest first, after those already free */
-    for (uint32_t i = cap; i-- > l->cap;) {
+    for (uint32_t i = cap; i-- > l->cap;) { /* defined fields: a checkpoint saves them */
         l->freelist[l->nfree++] = i;
         l->in_s[i] = 0;
+        l->status[i] = 0;
+        l->ks.prev[i] = l->ks.next[i] = l->kq.prev[i] = l->kq.next[i] = 0;
+        l->page[i] = 0;
+        l->slot[i] = 0;
     }
+    for (uint32_t s = l->nslots; s < n; s++)
+        l->slot_entry[s] = 0;
     l->cap = cap;
     l->nslots = n;
     return 0;

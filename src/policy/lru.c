@@ -13,8 +13,8 @@ struct lru {
 static int lru_create(struct policy *p, struct vms_error *e)
 {
     struct lru *l = p->state;
-    l->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    l->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    l->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    l->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
     if (!l->k.prev || !l->k.next) {
         vms_free(l->k.prev);
         vms_free(l->k.next);

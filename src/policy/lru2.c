@@ -20,8 +20,8 @@ struct lru2 {
 static int lru2_create(struct policy *p, struct vms_error *e)
 {
     struct lru2 *l = p->state;
-    l->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    l->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    l->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    l->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
     l->which = vms_calloc(p->nframes, 1);
     l->referenced = vms_calloc(p->nframes, 1);
     if (!l->k.prev || !l->k.next || !l->which || !l->referenced) {

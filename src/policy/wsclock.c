@@ -19,7 +19,7 @@ static int wsclock_create(struct policy *p, struct vms_error *e)
 {
     struct wsclock *w = p->state;
     w->tau = p->params.tau ? p->params.tau : 2 * (uint64_t)p->nframes;
-    w->last = vms_malloc(p->nframes * sizeof *w->last);
+    w->last = vms_calloc(p->nframes, sizeof *w->last);
     if (!w->last)
         return err_set(e, VMS_ENOMEM, "out of memory creating policy wsclock");
     return 0;
