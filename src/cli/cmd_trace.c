@@ -326,7 +326,7 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     if (stopped) {
         cli_message("interrupted by %s: the statistics are partial",
                     cli_interrupt_name(stopped));
-        if (a->o.checkpoint)
+        if (a->o.checkpoint && vms_tracesim_checkpoints(s))
             cli_message("%s: checkpoint written; continue with --resume %s", a->o.checkpoint,
                         a->o.checkpoint);
         status = 128 + stopped;
