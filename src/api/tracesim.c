@@ -10,7 +10,6 @@
 #include "base/io.h"
 #include "base/outfile.h"
 #include "base/ser.h"
-#include "base/slurp.h"
 #include "hw/config.h"
 #include "api/tracesim.h"
 #include "kernel/kernel.h"
