@@ -570,6 +570,12 @@ struct vms_tracesim_opts {
      * sets it), vms_tracesim_run stops after the batch of records it is running and
      * returns 0 with the statistics so far, marked VMS_MARK_INTERRUPTED. NULL = never. */
     const volatile sig_atomic_t *stop;
+    /* Checkpoints (docs/trace.md, "Checkpoints"): every checkpoint_every references (at the
+     * first batch boundary after) and when stopped, the whole simulated state is written to
+     * the file `checkpoint` (a temporary file, fsync, rename). checkpoint NULL = none;
+     * checkpoint_every 0 = only when stopped. */
+    const char *checkpoint;
+    uint64_t checkpoint_every;
 };
 
 struct vms_tracesim;
@@ -585,6 +591,15 @@ int vms_tracesim_add_fd(struct vms_tracesim *s, int fd, const char *name, struct
 /* Run every trace to its end (once). Malformed input stops the run with
  * "FILE:LINE:COL: expected ..."; statistics up to that point stay readable. */
 int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e);
+/* Continue from the checkpoint in file `path`, written by a run with the same machine,
+ * options and traces (added before this call, in the same order): after it,
+ * vms_tracesim_run gives the statistics (and time-series rows, written again from the
+ * first) the run that wrote it would have given. A checkpoint of another version of vmsim,
+ * machine, option or input is refused, as is a damaged one: -VMS_EINVAL "PATH: what
+ * differs"; then s may only be destroyed. */
+int vms_tracesim_resume(struct vms_tracesim *s, const char *path, struct vms_error *e);
+/* Checkpoints this run has written. */
+uint64_t vms_tracesim_checkpoints(const struct vms_tracesim *s);
 size_t vms_tracesim_processes(const struct vms_tracesim *s);
 /* One statistic by dotted key (docs/statistics.md): proc 0 = the total, 1..n = process n
  * (in the order added). -VMS_EINVAL for an unknown key or process. */

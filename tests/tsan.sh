@@ -1,8 +1,9 @@
 #!/bin/sh
 # The threaded tests under ThreadSanitizer (`make tsan`, part of `make test`): the MRC
 # workers (vmsim mrc --threads), the trace reader threads (vmsim trace) and the
-# decompression thread (compressed traces), the feed ring's unit tests, and fault
-# injection while those threads allocate. A report stops the process with status 66 and
+# decompression thread (compressed traces), checkpoints taken and resumed while reader
+# threads run, the feed ring's unit tests, and fault injection while those threads
+# allocate. A report stops the process with status 66 and
 # is written under a log directory checked at the end, so a report fails the run even
 # where a test ignores the exit status. Ends with "N passed, N failed" like tests/run.sh.
 # Usage: tests/tsan.sh BUILD_DIR (built with MODE=tsan)
@@ -23,7 +24,7 @@ for t in feed_ trace_decode_ahead tracesim_reader_thread tracesim_alloc_failures
 done
 grep '^unit: ' "$tmp/log" | awk '{ p += $2; f += $4; s += $6 }
     END { printf "unit: %d passed, %d failed, %d skipped\n", p, f, s }'
-for c in mrc trace-sim trace-count trace-thrashing; do
+for c in mrc trace-sim trace-count trace-thrashing trace-checkpoint-modes trace-checkpoint-kill; do
     sh tests/cli/run.sh "$out" "$c" >"$tmp/cli" 2>&1
     [ $? -eq 0 ] || status=1
     cat "$tmp/cli" >>"$tmp/log"

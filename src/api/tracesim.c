@@ -6,11 +6,18 @@
 #include "base/alloc.h"
 #include "base/err.h"
 #include "base/feed.h"
+#include "base/infile.h"
+#include "base/io.h"
+#include "base/outfile.h"
+#include "base/ser.h"
 #include "hw/config.h"
+#include "api/tracesim.h"
 #include "kernel/kernel.h"
 #include "report/stats.h"
+#include "trace/input.h"
 #include "trace/trace.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +32,7 @@ struct ts_slot {
     long n;                 /* records; 0 = the end of the trace; < 0 = an error, in err */
     struct vms_error err;
     uint64_t in_done, in_total; /* input bytes after this batch */
+    uint64_t id_bytes, id_hash;  /* the input's identity after this batch (checkpoints) */
 };
 
 /* The reader thread of one trace (a feed, base/feed.h): reading and parsing overlap the
@@ -54,6 +62,11 @@ struct ts_proc {
     bool id_complete;
     /* per-record counts (the kernel counts the pieces it was given) */
     uint64_t ifetches, loads, stores, split, switches;
+    /* Checkpoints: batches taken from the reader so far (each of TS_BATCH records asked
+     * for), and the input's identity after the last of them; own_buf: buf is the batch
+     * vms_tracesim_resume read (freed when the reader thread's batches take over). */
+    uint64_t nbatches, cur_id_bytes, cur_id_hash;
+    bool own_buf;
 };
 
 /* The provenance of a run (docs/statistics.md, "Provenance"), in arrays the caller frees
@@ -91,7 +104,18 @@ struct vms_tracesim {
     struct stats interval_held;
     struct ts_prov *interval_prov;
     char *interval_traces; /* every trace's path, joined by commas */
+    /* Checkpoints (docs/trace.md, "Checkpoints"): the next one is written when refs reaches
+     * next_ckpt; the time-series text written so far (a resumed run writes it again); the
+     * round-robin position (the process whose turn it is, the one running) and, when a
+     * run resumes inside a slice, the budget left of it. */
+    uint64_t next_ckpt;
+    struct ser ilog;
+    size_t cur, running; /* running: SIZE_MAX = none yet */
+    bool resume_in_slice;
+    uint64_t resume_left;
+    uint64_t ckpt_written; /* checkpoints written by this run */
 };
+static int ts_checkpoint(struct vms_tracesim *s, bool in_slice, uint64_t left, struct vms_error *e);
 
 static long ts_reader_fill(void *ctx, unsigned i)
 {
@@ -99,6 +123,7 @@ static long ts_reader_fill(void *ctx, unsigned i)
     struct ts_slot *sl = &f->slot[i];
     sl->n = trace_read(f->r, sl->recs, TS_BATCH, &sl->err);
     trace_reader_progress(f->r, &sl->in_done, &sl->in_total);
+    trace_reader_identity(f->r, &sl->id_bytes, &sl->id_hash, NULL);
     return sl->n;
 }
 
@@ -128,6 +153,10 @@ static int ts_feed_start(struct ts_proc *p, struct vms_error *e)
         return rc < 0 ? err_set(e, VMS_ENOMEM, "out of host memory") : 0;
     }
     p->feed = f;
+    if (p->pos < p->n) { /* a resumed run's batch: used up first */
+        p->own_buf = true;
+        return 0;
+    }
     vms_free(p->buf); /* batches come from the slots now */
     p->buf = NULL;
     return 0;
@@ -142,7 +171,8 @@ static void ts_feed_stop(struct ts_proc *p)
     feed_stop(f->feed);
     ts_feed_free(f);
     p->feed = NULL;
-    p->buf = NULL; /* it pointed into a slot */
+    if (!p->own_buf)
+        p->buf = NULL; /* it pointed into a slot */
 }
 
 static void ts_on_kill(void *ctx, struct task *t)
@@ -176,6 +206,22 @@ static unsigned ts_granule(const struct vms_config *c, bool fetch)
     return shift;
 }
 
+/* The kernel's options of a run with s's. */
+static struct kern_options ts_kern_options(struct vms_tracesim *s)
+{
+    return (struct kern_options){
+        .memory = s->o.memory,
+        .swap = s->o.swap,
+        .policy = s->o.policy,
+        .seed = s->o.params.seed,
+        .tau = s->o.params.tau,
+        .workdir = s->o.workdir,
+        .frame_per_page = !(s->o.flags & VMS_TRACESIM_ZERO_PAGE),
+        .on_kill = ts_on_kill,
+        .ctx = s,
+    };
+}
+
 int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_opts *o,
                         struct vms_tracesim **out, struct vms_error *e)
 {
@@ -198,17 +244,7 @@ int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_op
         vms_free(s);
         return err_set(e, VMS_EINVAL, "policy parameters: the kernel takes no %s", which);
     }
-    struct kern_options ko = {
-        .memory = s->o.memory,
-        .swap = s->o.swap,
-        .policy = s->o.policy,
-        .seed = s->o.params.seed,
-        .tau = s->o.params.tau,
-        .workdir = s->o.workdir,
-        .frame_per_page = !(s->o.flags & VMS_TRACESIM_ZERO_PAGE),
-        .on_kill = ts_on_kill,
-        .ctx = s,
-    };
+    struct kern_options ko = ts_kern_options(s);
     int rc = kern_create(&s->cfg, &ko, &s->k, e);
     if (rc < 0) {
         vms_free(s);
@@ -218,6 +254,13 @@ int vms_tracesim_create(const struct vms_config *c, const struct vms_tracesim_op
     s->bshift[1] = ts_granule(&s->cfg, true);
     s->next_interval = s->o.interval ? s->o.interval : UINT64_MAX;
     s->next_progress = s->o.progress ? TS_PROGRESS_EVERY : UINT64_MAX;
+    if (s->o.checkpoint_every && !s->o.checkpoint) {
+        vms_tracesim_destroy(s);
+        return err_set(e, VMS_EINVAL, "--checkpoint-every: no --checkpoint file");
+    }
+    s->next_ckpt = s->o.checkpoint && s->o.checkpoint_every ? s->o.checkpoint_every : UINT64_MAX;
+    s->running = SIZE_MAX;
+    ser_init(&s->ilog);
     *out = s;
     return 0;
 }
@@ -237,6 +280,7 @@ void vms_tracesim_destroy(struct vms_tracesim *s)
         ts_prov_free(s->interval_prov);
     vms_free(s->interval_prov);
     vms_free(s->interval_traces);
+    ser_fini(&s->ilog);
     vms_free(s->p);
     vms_free(s);
 }
@@ -264,6 +308,7 @@ static int ts_add_reader(struct vms_tracesim *s, struct trace_reader *r, const c
     p->r = r;
     p->format = trace_reader_format(r);
     p->compression = trace_reader_compression(r);
+    trace_reader_identity(r, &p->cur_id_bytes, &p->cur_id_hash, NULL);
     p->name = vms_strdup(name);
     p->buf = vms_malloc(TS_BATCH * sizeof *p->buf);
     if (!p->name || !p->buf) {
@@ -299,6 +344,9 @@ int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error 
             return err_set(e, VMS_EINVAL, "standard input (-) given twice");
         s->have_stdin = true;
     }
+    /* the checkpoint must not replace an input (the same device and inode) */
+    if (s->o.checkpoint && outfile_check(s->o.checkpoint, &path, 1, e) < 0)
+        return -VMS_EINVAL;
     struct trace_reader *r = trace_open(path, s->o.flags & VMS_TRACE_SKIP_BAD, e);
     if (!r)
         return -(e && e->code ? e->code : VMS_EIO);
@@ -385,7 +433,14 @@ static int ts_interval_emit(struct vms_tracesim *s, const struct stats *st, bool
         free(buf);
         return -VMS_ENOMEM;
     }
+    /* With checkpoints the rows are kept too (a resumed run writes them again). */
     FILE *out = s->o.interval_out;
+    char *kept = NULL;
+    size_t nkept = 0;
+    if (s->o.checkpoint && !(out = open_memstream(&kept, &nkept))) {
+        free(buf);
+        return -VMS_ENOMEM;
+    }
     bool head = !s->interval_header;
     for (char *line = buf; *line; head = false) {
         char *nl = strchr(line, '\n');
@@ -404,6 +459,17 @@ static int ts_interval_emit(struct vms_tracesim *s, const struct stats *st, bool
     }
     free(buf);
     s->interval_header = true;
+    if (out != s->o.interval_out) {
+        if (fclose(out) != 0 || !kept) {
+            free(kept);
+            return -VMS_ENOMEM;
+        }
+        fwrite(kept, 1, nkept, s->o.interval_out);
+        ser_bytes(&s->ilog, kept, nkept);
+        free(kept);
+        if (s->ilog.oom)
+            return -VMS_ENOMEM;
+    }
     return 0;
 }
 
@@ -460,6 +526,7 @@ static void ts_finish(struct vms_tracesim *s, struct ts_proc *p)
     }
     vms_free(p->buf);
     p->buf = NULL;
+    p->own_buf = false;
     p->pos = p->n = 0;
 }
 
@@ -489,9 +556,17 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
                 *e = sl->err;
             return (int)got;
         }
+        if (p->own_buf) {
+            vms_free(p->buf);
+            p->own_buf = false;
+        }
         p->buf = sl->recs;
+        p->cur_id_bytes = sl->id_bytes;
+        p->cur_id_hash = sl->id_hash;
     } else {
         got = trace_read(p->r, p->buf, TS_BATCH, e);
+        if (got > 0)
+            trace_reader_identity(p->r, &p->cur_id_bytes, &p->cur_id_hash, NULL);
     }
     if (got < 0)
         return (int)got;
@@ -501,6 +576,7 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
     }
     p->pos = 0;
     p->n = (size_t)got;
+    p->nbatches++;
     if (s->refs >= s->next_progress) {
         s->next_progress = s->refs + TS_PROGRESS_EVERY;
         ts_progress(s);
@@ -508,9 +584,24 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
     return 1;
 }
 
+/* The end of a slice that used up its budget: a slice that used up the batch looks at the
+ * next one, so that a process that has run its whole trace exits now, not at its next turn
+ * (the others' frames). */
+static void ts_slice_end(struct vms_tracesim *s, struct ts_proc *p)
+{
+    if (p->pos == p->n) {
+        struct vms_error pe = {0};
+        int frc = ts_fill(s, p, &pe);
+        if (frc < 0) {
+            p->pending = frc;
+            p->pending_err = pe;
+        }
+    }
+}
+
 /* Runs p for up to `budget` references (a record is never cut). 0, or < 0 on error. The
  * records go to the kernel a batch at a time (kern_access_recs), each batch ending at the
- * quantum or at the next time-series row. */
+ * quantum, at the next time-series row or at the next checkpoint. */
 static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
                     struct vms_error *e)
 {
@@ -522,9 +613,13 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
                 return rc;
         }
         uint64_t lim = budget - (s->refs - start), to_row = s->next_interval - s->refs;
+        if (to_row < lim)
+            lim = to_row;
+        if (s->next_ckpt > s->refs && s->next_ckpt - s->refs < lim)
+            lim = s->next_ckpt - s->refs; /* a checkpoint ends a batch too */
         struct kern_rec_counts c = {0};
-        int rc = kern_access_recs(s->k, p->t, p->buf + p->pos, p->n - p->pos,
-                                  to_row < lim ? to_row : lim, s->bshift, &c, e);
+        int rc = kern_access_recs(s->k, p->t, p->buf + p->pos, p->n - p->pos, lim, s->bshift,
+                                  &c, e);
         p->pos += c.done;
         p->ifetches += c.ifetches;
         p->loads += c.loads;
@@ -544,23 +639,18 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
             ts_finish(s, p);
             return 0;
         }
+        uint64_t used = s->refs - start, left = used >= budget ? 0 : budget - used;
         if (s->o.stop && *s->o.stop) {
             s->interrupted = true;
+            /* the last checkpoint: a resumed run goes on from this very point */
+            return s->o.checkpoint ? ts_checkpoint(s, true, left, e) : 0;
+        }
+        if (!left) {
+            ts_slice_end(s, p);
             return 0;
         }
-        if (s->refs - start >= budget) {
-            /* A slice that used up the batch looks at the next one: a process that has run
-             * its whole trace exits now, not at its next turn (the others' frames). */
-            if (p->pos == p->n) {
-                struct vms_error pe = {0};
-                int frc = ts_fill(s, p, &pe);
-                if (frc < 0) {
-                    p->pending = frc;
-                    p->pending_err = pe;
-                }
-            }
-            return 0;
-        }
+        if (s->refs >= s->next_ckpt && (rc = ts_checkpoint(s, true, left, e)) < 0)
+            return rc;
     }
 }
 
@@ -584,15 +674,35 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
     size_t live = 0;
     for (size_t i = 0; i < s->np; i++)
         live += !s->p[i].done;
-    struct ts_proc *running = NULL;
-    size_t cur = 0;
+    /* The round-robin position lives in s (a checkpoint saves it; a resumed run starts
+     * from it, inside the slice it was written in when resume_in_slice). */
     int rc = 0;
     while (live) {
+        if (s->resume_in_slice) {
+            s->resume_in_slice = false;
+            struct ts_proc *p = &s->p[s->cur];
+            if (s->resume_left)
+                rc = ts_slice(s, p, s->resume_left, e);
+            else
+                ts_slice_end(s, p);
+            if (rc < 0)
+                break;
+            if (p->done)
+                live--;
+            if (s->interrupted)
+                break;
+            s->cur = s->cur + 1 == s->np ? 0 : s->cur + 1;
+            continue;
+        }
         if (s->o.stop && *s->o.stop) {
             s->interrupted = true;
+            if (s->o.checkpoint)
+                rc = ts_checkpoint(s, false, 0, e);
             break;
         }
-        struct ts_proc *p = &s->p[cur];
+        if (s->refs >= s->next_ckpt && (rc = ts_checkpoint(s, false, 0, e)) < 0)
+            break;
+        struct ts_proc *p = &s->p[s->cur];
         if (!p->done && (p->killed || kern_task_killed(p->t))) {
             p->killed = true;
             ts_finish(s, p);
@@ -605,24 +715,26 @@ int vms_tracesim_run(struct vms_tracesim *s, struct vms_error *e)
                 break;
             if (rc == 0) {
                 live--;
-                cur = cur + 1 == s->np ? 0 : cur + 1;
+                s->cur = s->cur + 1 == s->np ? 0 : s->cur + 1;
                 continue;
             }
-            if (p != running) {
+            if (s->cur != s->running) {
                 kern_switch(s->k, p->t);
-                if (running) {
+                if (s->running != SIZE_MAX) {
                     s->switches++;
                     p->switches++;
                 }
-                running = p;
+                s->running = s->cur;
             }
             rc = ts_slice(s, p, s->np > 1 ? s->o.quantum : UINT64_MAX, e);
             if (rc < 0)
                 break;
             if (p->done)
                 live--;
+            if (s->interrupted)
+                break;
         }
-        cur = cur + 1 == s->np ? 0 : cur + 1;
+        s->cur = s->cur + 1 == s->np ? 0 : s->cur + 1;
     }
     if (rc == 0 && s->o.interval && (!s->interval_rows || s->refs != s->interval_last) &&
         ts_interval_row(s) < 0)
@@ -856,4 +968,447 @@ int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *name
     stats_print_result_row(&total, names, values, n, &meta, out, header);
     ts_prov_free(&tp);
     return ferror(out) ? err_set(e, VMS_EIO, "write error") : 0;
+}
+
+/* ------------------------------------------------------------------ checkpoints */
+
+/* The file (docs/trace.md, "Checkpoints"): TS_CKPT_MAGIC, the format number, the version of
+ * vmsim that wrote it, the payload's length and input hash, then the payload: the options,
+ * the inputs, the simulator's position, the kernel (kern_save). */
+#define TS_CKPT_MAGIC "VMSIMCKP"
+#define TS_CKPT_FORMAT 1
+#define TS_CKPT_MAX ((size_t)1 << 40) /* what resume reads at most */
+
+static uint64_t ts_hash(const void *p, size_t n)
+{
+    struct input_hash h;
+    input_hash_init(&h);
+    input_hash_update(&h, p, n);
+    return input_hash_final(&h);
+}
+
+static void ts_save_options(const struct vms_tracesim *s, struct ser *w)
+{
+    size_t nk = config_key_count();
+    ser_u64(w, nk);
+    for (size_t i = 0; i < nk; i++) {
+        char v[256];
+        config_get(&s->cfg, config_key(i)->key, v, sizeof v);
+        ser_str(w, config_key(i)->key);
+        ser_str(w, v);
+    }
+    ser_u64(w, s->o.memory ? s->o.memory : (uint64_t)256 << 20);
+    ser_u64(w, s->o.swap);
+    ser_str(w, s->o.policy ? s->o.policy : "clock");
+    ser_u64(w, s->o.params.seed ? s->o.params.seed : 1);
+    ser_u64(w, s->o.params.tau);
+    ser_u64(w, s->o.quantum);
+    ser_u32(w, s->o.flags & (VMS_TRACE_SKIP_BAD | VMS_TRACESIM_ZERO_PAGE));
+    ser_u64(w, s->o.interval);
+    ser_u64(w, s->np);
+    for (size_t i = 0; i < s->np; i++)
+        ser_str(w, s->p[i].name);
+}
+
+static void ts_save_proc(const struct ts_proc *p, struct ser *w)
+{
+    ser_u32(w, (uint32_t)kern_pid(p->t));
+    ser_str(w, p->format);
+    ser_str(w, p->compression);
+    ser_u8(w, p->done);
+    ser_u8(w, p->killed);
+    ser_u64(w, p->ifetches);
+    ser_u64(w, p->loads);
+    ser_u64(w, p->stores);
+    ser_u64(w, p->split);
+    ser_u64(w, p->switches);
+    if (p->done) {
+        ser_bytes(w, &p->counts, sizeof p->counts);
+        ser_u64(w, p->in_done);
+        ser_u64(w, p->in_total);
+        ser_u64(w, p->id_bytes);
+        ser_u64(w, p->id_hash);
+        ser_u8(w, p->id_complete);
+    } else {
+        ser_u64(w, p->nbatches);
+        ser_u64(w, p->pos);
+        ser_u64(w, p->n);
+        ser_u64(w, p->cur_id_bytes);
+        ser_u64(w, p->cur_id_hash);
+    }
+}
+
+/* Writes the checkpoint (the whole state now, between two batches; in_slice: inside the
+ * slice of process s->cur with `left` references of its budget left). 0 or < 0 (e). */
+static int ts_checkpoint(struct vms_tracesim *s, bool in_slice, uint64_t left, struct vms_error *e)
+{
+    struct ser w;
+    ser_init(&w);
+    ser_bytes(&w, TS_CKPT_MAGIC, 8);
+    ser_u32(&w, TS_CKPT_FORMAT);
+    ser_str(&w, vms_version());
+    size_t head = w.len;
+    ser_u64(&w, 0); /* the payload's length and hash, patched below */
+    ser_u64(&w, 0);
+    size_t start = w.len;
+    ts_save_options(s, &w);
+    for (size_t i = 0; i < s->np; i++)
+        ts_save_proc(&s->p[i], &w);
+    ser_u64(&w, s->refs);
+    ser_u64(&w, s->switches);
+    ser_u64(&w, s->next_interval);
+    ser_u64(&w, s->next_progress);
+    ser_u8(&w, s->interval_header);
+    ser_u64(&w, s->interval_last);
+    ser_u64(&w, s->interval_rows);
+    stats_save(&s->interval_held, &w);
+    ser_u64(&w, s->cur);
+    ser_u64(&w, s->running);
+    ser_u8(&w, in_slice);
+    ser_u64(&w, left);
+    ser_u64(&w, s->ilog.len);
+    ser_bytes(&w, s->ilog.buf, s->ilog.len);
+    size_t klen = w.len;
+    ser_u64(&w, 0);
+    int rc = kern_save(s->k, &w, e);
+    if (rc < 0) {
+        ser_fini(&w);
+        return err_prefix(e, "%s", s->o.checkpoint);
+    }
+    ser_patch_u64(&w, klen, w.len - klen - 8);
+    if (w.oom || s->ilog.oom) {
+        ser_fini(&w);
+        return err_set(e, VMS_ENOMEM, "%s: out of host memory", s->o.checkpoint);
+    }
+    ser_patch_u64(&w, head, w.len - start);
+    ser_patch_u64(&w, head + 8, ts_hash(w.buf + start, w.len - start));
+    /* written whole or not at all: a temporary file, fsync, rename */
+    const char **inputs = vms_calloc(s->np ? s->np : 1, sizeof *inputs);
+    if (!inputs) {
+        ser_fini(&w);
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    }
+    for (size_t i = 0; i < s->np; i++)
+        inputs[i] = s->p[i].name;
+    struct outfile of;
+    rc = outfile_open(&of, s->o.checkpoint, inputs, s->np, e);
+    vms_free(inputs);
+    if (rc == 0) {
+        if (io_write(of.fd, w.buf, w.len, s->o.checkpoint) < 0) {
+            rc = err_set(e, VMS_EIO, "%s: %s", s->o.checkpoint, strerror(errno));
+            outfile_abort(&of);
+        } else {
+            rc = outfile_commit(&of, e);
+        }
+    }
+    ser_fini(&w);
+    if (rc < 0)
+        return rc;
+    s->ckpt_written++;
+    if (s->o.checkpoint_every)
+        while (s->next_ckpt <= s->refs)
+            s->next_ckpt += s->o.checkpoint_every;
+    return 0;
+}
+
+uint64_t vms_tracesim_checkpoints(const struct vms_tracesim *s)
+{
+    return s->ckpt_written;
+}
+
+/* The options of the checkpoint against s's: the first difference refused. */
+static void ts_check_options(const struct vms_tracesim *s, struct deser *d)
+{
+    uint64_t nk = deser_u64(d);
+    if (nk != config_key_count()) {
+        deser_fail(d, "the checkpoint was made with another machine description (%llu keys, not %zu)",
+                   (unsigned long long)nk, config_key_count());
+        return;
+    }
+    for (size_t i = 0; i < nk && !d->bad; i++) {
+        char *k = NULL, *v = NULL, now[256];
+        if (deser_str(d, 256, &k) && deser_str(d, 256, &v) && k && v) {
+            config_get(&s->cfg, k, now, sizeof now);
+            if (strcmp(k, config_key(i)->key))
+                deser_fail(d, "the checkpoint was made with another machine description (key %s)", k);
+            else if (strcmp(v, now))
+                deser_fail(d, "the checkpoint was made with machine key %s=%s, not %s", k, v, now);
+        } else if (!d->bad) {
+            deser_fail(d, "corrupt checkpoint: a machine key");
+        }
+        vms_free(k);
+        vms_free(v);
+    }
+    struct {
+        const char *what;
+        uint64_t now;
+    } nums[] = {
+        {"--memory", s->o.memory ? s->o.memory : (uint64_t)256 << 20},
+        {"--swap", s->o.swap},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
+        uint64_t v = deser_u64(d);
+        if (!d->bad && v != nums[i].now)
+            deser_fail(d, "the checkpoint was made with %s %llu, not %llu", nums[i].what, (unsigned long long)v,
+                       (unsigned long long)nums[i].now);
+    }
+    char *pol = NULL;
+    const char *pnow = s->o.policy ? s->o.policy : "clock";
+    if (deser_str(d, 64, &pol) && (!pol || strcmp(pol, pnow)))
+        deser_fail(d, "the checkpoint was made with --policy %s, not %s", pol ? pol : "(none)", pnow);
+    vms_free(pol);
+    struct {
+        const char *what;
+        uint64_t now;
+    } more[] = {
+        {"--seed", s->o.params.seed ? s->o.params.seed : 1},
+        {"--tau", s->o.params.tau},
+        {"--quantum", s->o.quantum},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(more); i++) {
+        uint64_t v = deser_u64(d);
+        if (!d->bad && v != more[i].now)
+            deser_fail(d, "the checkpoint was made with %s %llu, not %llu", more[i].what, (unsigned long long)v,
+                       (unsigned long long)more[i].now);
+    }
+    uint32_t fl = deser_u32(d), fnow = s->o.flags & (VMS_TRACE_SKIP_BAD | VMS_TRACESIM_ZERO_PAGE);
+    static const struct {
+        unsigned flag;
+        const char *opt;
+    } flags[] = {{VMS_TRACE_SKIP_BAD, "--skip-bad"}, {VMS_TRACESIM_ZERO_PAGE, "--zero-page"}};
+    for (size_t i = 0; i < ARRAY_LEN(flags) && !d->bad; i++)
+        if ((fl ^ fnow) & flags[i].flag)
+            deser_fail(d, "the checkpoint was made %s %s (this run has %s)",
+                       fl & flags[i].flag ? "with" : "without", flags[i].opt,
+                       fl & flags[i].flag ? "not" : "it");
+    uint64_t iv = deser_u64(d);
+    if (!d->bad && iv != s->o.interval) {
+        if (!iv || !s->o.interval)
+            deser_fail(d, "the checkpoint was made %s --interval (this run has %s)",
+                       iv ? "with" : "without", iv ? "not" : "it");
+        else
+            deser_fail(d, "the checkpoint was made with --interval %llu, not %llu",
+                       (unsigned long long)iv, (unsigned long long)s->o.interval);
+    }
+    uint64_t np = deser_u64(d);
+    if (!d->bad && np != s->np)
+        deser_fail(d, "the checkpoint was made with %llu traces, not %zu", (unsigned long long)np, s->np);
+    for (size_t i = 0; i < s->np && !d->bad; i++) {
+        char *name = NULL;
+        if (deser_str(d, 1 << 16, &name) && (!name || strcmp(name, s->p[i].name)))
+            deser_fail(d, "trace %zu of the checkpoint is %s, not %s", i + 1,
+                       name ? name : "(none)", s->p[i].name);
+        vms_free(name);
+    }
+}
+
+/* Process p's state from d, its reader brought to the same place (and checked to read the
+ * same bytes). < 0 only for host errors and read errors (e); mismatches mark d bad. */
+static int ts_load_proc(struct ts_proc *p, struct deser *d, struct vms_error *e)
+{
+    uint32_t pid = deser_u32(d);
+    char *fmt = NULL, *comp = NULL;
+    if (deser_str(d, 64, &fmt) && deser_str(d, 64, &comp) &&
+        (!fmt || !comp || strcmp(fmt, p->format) || strcmp(comp, p->compression)))
+        deser_fail(d, "%s was read as %s (%s) when the checkpoint was made, now as %s (%s)",
+                   p->name, fmt ? fmt : "?", comp ? comp : "?", p->format, p->compression);
+    vms_free(fmt);
+    vms_free(comp);
+    bool done = deser_bool(d);
+    p->killed = deser_bool(d);
+    p->ifetches = deser_u64(d);
+    p->loads = deser_u64(d);
+    p->stores = deser_u64(d);
+    p->split = deser_u64(d);
+    p->switches = deser_u64(d);
+    if (d->bad)
+        return 0;
+    p->t = NULL; /* set by the caller once the kernel is loaded */
+    p->pending = (int)pid; /* the pid, until then */
+    if (done) {
+        deser_bytes(d, &p->counts, sizeof p->counts);
+        p->in_done = deser_u64(d);
+        p->in_total = deser_u64(d);
+        p->id_bytes = deser_u64(d);
+        p->id_hash = deser_u64(d);
+        p->id_complete = deser_bool(d);
+        if (d->bad)
+            return 0;
+        /* the input must still be the one that was read whole */
+        int rc = trace_reader_drain(p->r, e);
+        if (rc < 0)
+            return rc;
+        uint64_t b, h;
+        bool c;
+        trace_reader_identity(p->r, &b, &h, &c);
+        if (b != p->id_bytes || h != p->id_hash)
+            deser_fail(d, "%s is not the input the checkpoint was made from (%llu bytes, "
+                          "hash %016llx; now %llu bytes, hash %016llx)",
+                       p->name, (unsigned long long)p->id_bytes, (unsigned long long)p->id_hash,
+                       (unsigned long long)b, (unsigned long long)h);
+        trace_reader_progress(p->r, &b, &b);
+        trace_close(p->r);
+        p->r = NULL;
+        vms_free(p->buf);
+        p->buf = NULL;
+        p->done = true;
+        return 0;
+    }
+    uint64_t nb = deser_u64(d), pos = deser_u64(d), n = deser_u64(d);
+    uint64_t idb = deser_u64(d), idh = deser_u64(d);
+    if (d->bad)
+        return 0;
+    if (n > TS_BATCH || pos > n || (nb == 0 && n) || (nb && !n)) {
+        deser_fail(d, "corrupt checkpoint: the position in %s", p->name);
+        return 0;
+    }
+    /* the same batches as the run that wrote the checkpoint read */
+    long got = 0;
+    for (uint64_t i = 0; i < nb; i++) {
+        got = trace_read(p->r, p->buf, TS_BATCH, e);
+        if (got < 0)
+            return (int)got;
+        if (got == 0) {
+            deser_fail(d, "%s is shorter than the input the checkpoint was made from", p->name);
+            return 0;
+        }
+    }
+    uint64_t b, h;
+    trace_reader_identity(p->r, &b, &h, NULL);
+    if (b != idb || h != idh || (uint64_t)got != n) {
+        deser_fail(d, "%s is not the input the checkpoint was made from (its first %llu bytes "
+                      "had hash %016llx; now %llu bytes, hash %016llx)",
+                   p->name, (unsigned long long)idb, (unsigned long long)idh,
+                   (unsigned long long)b, (unsigned long long)h);
+        return 0;
+    }
+    p->nbatches = nb;
+    p->pos = (size_t)pos;
+    p->n = (size_t)n;
+    p->cur_id_bytes = idb;
+    p->cur_id_hash = idh;
+    return 0;
+}
+
+static int ts_resume_payload(struct vms_tracesim *s, struct deser *d, struct vms_error *e)
+{
+    ts_check_options(s, d);
+    for (size_t i = 0; i < s->np && !d->bad; i++) {
+        int rc = ts_load_proc(&s->p[i], d, e);
+        if (rc < 0)
+            return rc;
+    }
+    s->refs = deser_u64(d);
+    s->switches = deser_u64(d);
+    s->next_interval = deser_u64(d);
+    s->next_progress = deser_u64(d);
+    s->interval_header = deser_bool(d);
+    s->interval_last = deser_u64(d);
+    s->interval_rows = (size_t)deser_u64(d);
+    stats_load(&s->interval_held, d);
+    s->cur = (size_t)deser_max(d, s->np ? s->np - 1 : 0, "process index");
+    uint64_t running = deser_u64(d);
+    if (running != SIZE_MAX && running >= s->np)
+        deser_fail(d, "corrupt checkpoint: the running process");
+    s->running = (size_t)running;
+    s->resume_in_slice = deser_bool(d);
+    s->resume_left = deser_u64(d);
+    if (s->o.checkpoint && s->o.checkpoint_every) /* the next multiple, as the first run */
+        s->next_ckpt = (s->refs / s->o.checkpoint_every + 1) * s->o.checkpoint_every;
+    uint64_t ilen = deser_max(d, d->len - d->pos, "time-series length");
+    const uint8_t *il = deser_take(d, (size_t)ilen);
+    uint64_t klen = deser_max(d, d->len - d->pos, "kernel length");
+    const uint8_t *kb = deser_take(d, (size_t)klen);
+    if (!d->bad && d->pos != d->len)
+        deser_fail(d, "corrupt checkpoint: %zu bytes after the end", d->len - d->pos);
+    if (!d->bad && ilen && !s->o.interval_out)
+        deser_fail(d, "corrupt checkpoint: a time series without --interval");
+    if (d->bad)
+        return 0;
+    if (s->resume_in_slice && s->p[s->cur].done)
+        deser_fail(d, "corrupt checkpoint: inside the slice of a finished process");
+    /* the kernel, into a new one made as vms_tracesim_create made the first */
+    struct kern_options ko = ts_kern_options(s);
+    kern_destroy(s->k);
+    s->k = NULL;
+    int rc = kern_create(&s->cfg, &ko, &s->k, e);
+    if (rc < 0)
+        return rc;
+    struct deser kd;
+    deser_init(&kd, kb, (size_t)klen, d->name);
+    rc = kern_load(s->k, &kd, e);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < s->np && !d->bad; i++) {
+        struct ts_proc *p = &s->p[i];
+        p->t = kern_task_by_pid(s->k, p->pending);
+        p->pending = 0;
+        if (!p->t)
+            deser_fail(d, "corrupt checkpoint: trace %zu's process is missing", i + 1);
+    }
+    if (s->running != SIZE_MAX && !d->bad && kern_current(s->k) &&
+        kern_current(s->k) != s->p[s->running].t)
+        deser_fail(d, "corrupt checkpoint: the running process is not the current task");
+    if (d->bad)
+        return 0;
+    ser_bytes(&s->ilog, il, (size_t)ilen);
+    if (ilen && fwrite(il, 1, (size_t)ilen, s->o.interval_out) != ilen)
+        return err_set(e, VMS_EIO, "--interval: write error");
+    if (s->ilog.oom)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    return 0;
+}
+
+int vms_tracesim_resume(struct vms_tracesim *s, const char *path, struct vms_error *e)
+{
+    if (s->ran)
+        return err_set(e, VMS_EINVAL, "the traces have been run already");
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = infile_slurp(path, INFILE_REGULAR, "checkpoint", TS_CKPT_MAX, &buf, &len, e);
+    if (rc < 0)
+        return rc;
+    rc = tracesim_resume_mem(s, buf, len, path, true, e);
+    vms_free(buf);
+    if (rc < 0)
+        s->failed = true;
+    return rc;
+}
+
+int tracesim_resume_mem(struct vms_tracesim *s, const void *data, size_t len,
+                            const char *name, bool check_hash, struct vms_error *e)
+{
+    struct deser d;
+    deser_init(&d, data, len, name);
+    char magic[8];
+    deser_bytes(&d, magic, 8);
+    if (d.bad || memcmp(magic, TS_CKPT_MAGIC, 8))
+        return err_set(e, VMS_EINVAL, "%s: not a vmsim checkpoint", name);
+    uint32_t fmt = deser_u32(&d);
+    char *ver = NULL;
+    deser_str(&d, 64, &ver);
+    if (!d.bad && (fmt != TS_CKPT_FORMAT || !ver || strcmp(ver, vms_version()))) {
+        err_set(e, VMS_EINVAL, "%s: written by vmsim %s (checkpoint format %u); this is vmsim %s",
+                name, ver ? ver : "?", fmt, vms_version());
+        vms_free(ver);
+        return -VMS_EINVAL;
+    }
+    vms_free(ver);
+    uint64_t plen = deser_u64(&d), phash = deser_u64(&d);
+    if (!d.bad && check_hash && plen != d.len - d.pos)
+        deser_fail(&d, "truncated or damaged checkpoint (%llu bytes of payload, %zu there)",
+                   (unsigned long long)plen, d.len - d.pos);
+    if (!d.bad && check_hash && ts_hash(d.p + d.pos, d.len - d.pos) != phash)
+        deser_fail(&d, "damaged checkpoint (its hash does not match)");
+    if (d.bad)
+        return deser_error(&d, e);
+    struct deser pd;
+    deser_init(&pd, d.p + d.pos, d.len - d.pos, name);
+    int rc = ts_resume_payload(s, &pd, e);
+    if (rc == 0)
+        rc = deser_error(&pd, e);
+    if (rc < 0) /* the processes' tasks may be gone with the kernel they were in */
+        for (size_t i = 0; i < s->np; i++)
+            s->p[i].t = NULL;
+    return rc;
 }

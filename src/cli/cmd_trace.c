@@ -19,7 +19,9 @@ static void trace_usage(FILE *f)
     fprintf(f,
             "usage: vmsim trace [--machine M] [--set KEY=VALUE]... [--memory SIZE] [--swap SIZE]\n"
             "                   [--policy P] [--quantum N] [--json | --csv] [--interval N]\n"
-            "                   [-o OUT] [--skip-bad] [--zero-page] FILE... | -\n"
+            "                   [-o OUT] [--skip-bad] [--zero-page]\n"
+            "                   [--checkpoint CKPT [--checkpoint-every N]] [--resume CKPT]\n"
+            "                   FILE... | -\n"
             "       vmsim trace --count [--skip-bad] FILE|-\n"
             "       vmsim trace --convert FORMAT -o OUT [--skip-bad] [--source TEXT] FILE|-\n"
             "\n"
@@ -52,6 +54,13 @@ static void trace_usage(FILE *f)
             "                     written maps the one shared zero page (default: a frame per\n"
             "                     page, its first touch a read or a write)\n"
             "  --no-progress      no progress bar (shown on a terminal for runs over a second)\n"
+            "  --checkpoint CKPT  save the whole simulated state to CKPT (atomically: a\n"
+            "                     temporary file, fsync, rename) every --checkpoint-every N\n"
+            "                     references (K, M, G: 10^3, 10^6, 10^9) and when interrupted\n"
+            "  --checkpoint-every N  see --checkpoint\n"
+            "  --resume CKPT      continue the run that wrote CKPT (give the same machine,\n"
+            "                     options and traces): the statistics are those of a run that\n"
+            "                     was never stopped; other inputs or options are refused\n"
             "\n"
             "  --count            print the records by kind (I, L, S, M), skipped lines and\n"
             "                     the input's identity (decompressed bytes, 64-bit hash)\n"
@@ -129,6 +138,7 @@ struct sim_args {
     bool params, progress;
     const char *memory_text, *swap_text;
     const char *svg, *png; /* --interval plots */
+    const char *resume;    /* --resume CKPT */
 };
 
 /* "a,b,c" of argv[first..last) into one string (the trace column). */
@@ -276,6 +286,10 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
             status = cli_fail(&e);
             goto done;
         }
+    if (a->resume && vms_tracesim_resume(s, a->resume, &e) < 0) {
+        status = cli_fail(&e);
+        goto done;
+    }
     rc = vms_tracesim_run(s, &e);
     cli_progress_end(&pg);
     if (rc < 0)
@@ -312,6 +326,9 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     if (stopped) {
         cli_message("interrupted by %s: the statistics are partial",
                     cli_interrupt_name(stopped));
+        if (a->o.checkpoint && vms_tracesim_checkpoints(s))
+            cli_message("%s: checkpoint written; continue with --resume %s", a->o.checkpoint,
+                        a->o.checkpoint);
         status = 128 + stopped;
     }
     char tmsg[256];
@@ -370,6 +387,27 @@ done:
     return status;
 }
 
+/* A count of references: a number >= 1 with an optional K, M or G (10^3, 10^6, 10^9). */
+static int count_opt(const char *opt, const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
+    uint64_t mul = 1;
+    if (v && !errno && end[0] && !end[1]) {
+        mul = end[0] == 'K' || end[0] == 'k'   ? UINT64_C(1000)
+              : end[0] == 'M' || end[0] == 'm' ? UINT64_C(1000000)
+              : end[0] == 'G' || end[0] == 'g' ? UINT64_C(1000000000)
+                                               : 0;
+        end += mul != 0;
+    }
+    if (!v || errno || *end || !mul || v > UINT64_MAX / mul)
+        return cli_usage_error("%s: expected a count of references such as 500000 or 10M, "
+                               "found '%s'", opt, arg);
+    *out = (uint64_t)v * mul;
+    return 0;
+}
+
 static int size_opt(const char *opt, const char *arg, uint64_t *out)
 {
     if (!vms_parse_size(arg, out))
@@ -382,7 +420,8 @@ int cmd_trace(int argc, char **argv)
     enum {
         OPT_COUNT = 256, OPT_CONVERT, OPT_SKIP_BAD, OPT_SOURCE, OPT_HELP, OPT_MACHINE,
         OPT_SET, OPT_MEMORY, OPT_SWAP, OPT_POLICY, OPT_SEED, OPT_TAU, OPT_QUANTUM, OPT_JSON, OPT_CSV,
-        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS, OPT_SVG, OPT_PNG, OPT_ZERO_PAGE
+        OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS, OPT_SVG, OPT_PNG, OPT_ZERO_PAGE,
+        OPT_CHECKPOINT, OPT_CHECKPOINT_EVERY, OPT_RESUME
     };
     static const struct option opts[] = {
         {"count", no_argument, NULL, OPT_COUNT},
@@ -407,6 +446,9 @@ int cmd_trace(int argc, char **argv)
         {"params", no_argument, NULL, OPT_PARAMS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"zero-page", no_argument, NULL, OPT_ZERO_PAGE},
+        {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+        {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
+        {"resume", required_argument, NULL, OPT_RESUME},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -472,6 +514,13 @@ int cmd_trace(int argc, char **argv)
         case OPT_PNG: a.png = optarg; sim_opt = true; break;
         case OPT_NO_PROGRESS: a.progress = false; break;
         case OPT_ZERO_PAGE: flags |= VMS_TRACESIM_ZERO_PAGE; sim_opt = true; break;
+        case OPT_CHECKPOINT: a.o.checkpoint = optarg; sim_opt = true; break;
+        case OPT_CHECKPOINT_EVERY:
+            if ((status = count_opt("--checkpoint-every", optarg, &a.o.checkpoint_every)))
+                goto out;
+            sim_opt = true;
+            break;
+        case OPT_RESUME: a.resume = optarg; sim_opt = true; break;
         case 'h':
         case OPT_HELP: trace_usage(stdout); goto out;
         default: status = cli_option_error(c, argv, opts); goto out;
@@ -525,6 +574,10 @@ int cmd_trace(int argc, char **argv)
     }
     if (json + csv + (a.o.interval != 0) + a.params > 1 && !(csv && (a.o.interval || a.params))) {
         status = cli_usage_error("--json, --csv/--interval and --params exclude each other");
+        goto out;
+    }
+    if (a.o.checkpoint_every && !a.o.checkpoint) {
+        status = cli_usage_error("--checkpoint-every: give --checkpoint FILE too");
         goto out;
     }
     if ((a.svg || a.png) && !a.o.interval) {

@@ -389,3 +389,92 @@ void caches_dma_read(struct caches *c, paddr_t pa, uint64_t len)
         c->kdram_reads++;
     }
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+void caches_save(const struct caches *c, struct ser *s)
+{
+    for (int i = 0; i < CACHE_N; i++) {
+        const struct cache_level *l = &c->lvl[i];
+        size_t n = l->present ? (size_t)l->sets * l->ways : 0;
+        ser_u64(s, n);
+        if (!n)
+            continue;
+        ser_u64(s, l->clock);
+        ser_u64(s, l->rng);
+        ser_u64(s, l->st.hits);
+        ser_u64(s, l->st.misses);
+        ser_u64(s, l->st.writebacks);
+        for (size_t j = 0; j < n; j++) {
+            const struct cache_line *ln = &l->lines[j];
+            ser_u64(s, ln->tag);
+            ser_u64(s, ln->stamp);
+            ser_u8(s, (uint8_t)(ln->valid | ln->dirty << 1));
+        }
+        ser_u8(s, l->data != NULL);
+        if (l->data) {
+            ser_bytes(s, l->data, n << l->block_shift);
+            ser_bytes(s, l->known, n << l->block_shift);
+        }
+    }
+    ser_u64(s, c->dram_reads);
+    ser_u64(s, c->dram_writes);
+    for (int i = 0; i < CACHE_N; i++) {
+        ser_u64(s, c->kst[i].hits);
+        ser_u64(s, c->kst[i].misses);
+        ser_u64(s, c->kst[i].writebacks);
+    }
+    ser_u64(s, c->kdram_reads);
+    ser_u64(s, c->kdram_writes);
+}
+
+void caches_load(struct caches *c, struct deser *d)
+{
+    for (int i = 0; i < CACHE_N && !d->bad; i++) {
+        struct cache_level *l = &c->lvl[i];
+        size_t n = l->present ? (size_t)l->sets * l->ways : 0;
+        if (deser_u64(d) != n) {
+            deser_fail(d, "corrupt checkpoint: a cache of another geometry");
+            return;
+        }
+        if (!n)
+            continue;
+        l->clock = deser_u64(d);
+        l->rng = deser_u64(d);
+        l->st.hits = deser_u64(d);
+        l->st.misses = deser_u64(d);
+        l->st.writebacks = deser_u64(d);
+        for (size_t j = 0; j < n && !d->bad; j++) {
+            struct cache_line *ln = &l->lines[j];
+            ln->tag = deser_u64(d); /* an invalidated line's is UINT64_MAX (DMA) */
+            ln->stamp = deser_u64(d);
+            uint8_t f = deser_u8(d);
+            if (f > 3 || ((f & 1) && (ln->tag == UINT64_MAX ||
+                                      (ln->tag & l->set_mask) != j / l->ways)))
+                deser_fail(d, "corrupt checkpoint: a cache line");
+            ln->valid = f & 1;
+            ln->dirty = (f >> 1) & 1;
+            l->keys[j] = ln->valid ? ln->tag + 1 : 0;
+        }
+        if (deser_bool(d) != (l->data != NULL)) {
+            deser_fail(d, "corrupt checkpoint: cache data where there is none, or none where "
+                          "there is");
+            return;
+        }
+        if (l->data) {
+            deser_bytes(d, l->data, n << l->block_shift);
+            deser_bytes(d, l->known, n << l->block_shift);
+        }
+        memset(l->memo, 0, (l->memo_mask + 1) * sizeof *l->memo);
+        l->gen++;
+    }
+    c->dram_reads = deser_u64(d);
+    c->dram_writes = deser_u64(d);
+    for (int i = 0; i < CACHE_N; i++) {
+        c->kst[i].hits = deser_u64(d);
+        c->kst[i].misses = deser_u64(d);
+        c->kst[i].writebacks = deser_u64(d);
+    }
+    c->kdram_reads = deser_u64(d);
+    c->kdram_writes = deser_u64(d);
+}

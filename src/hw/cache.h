@@ -14,6 +14,7 @@
 #include "base/types.h"
 #include "hw/config.h"
 #include "hw/ways.h"
+#include "base/ser.h"
 
 struct physmem;
 
@@ -183,5 +184,11 @@ void cache_set_line(struct cache_level *l, uint32_t set, uint32_t way, uint64_t 
                     bool dirty, const uint8_t *bytes /* NULL = unknown */);
 /* The byte at pa from a data-carrying line; false when absent or unknown. */
 bool cache_read_byte(struct cache_level *l, paddr_t pa, uint8_t *out);
+
+/* Checkpoints: every line (tag, stamp, valid, dirty; bytes when carried), the replacement
+ * state and the counters. load expects caches made by caches_init from the same rows; bad
+ * input marks d bad. */
+void caches_save(const struct caches *c, struct ser *s);
+void caches_load(struct caches *c, struct deser *d);
 
 #endif

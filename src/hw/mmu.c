@@ -567,3 +567,64 @@ paddr_t pt_lookup_kernel(struct mmu *m, paddr_t root, vaddr_t va, int *psz)
 {
     return lookup(m, root, va, psz, true);
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+int mmu_save(const struct mmu *m, struct ser *s)
+{
+    ser_u64(s, m->root);
+    ser_u32(s, m->asid);
+    ser_u8(s, m->user);
+    ser_bytes(s, &m->st, sizeof m->st); /* counters only: plain integers */
+    ser_u64(s, m->psc_clock);
+    for (int t = 0; t < TLB_N; t++)
+        tlb_save(&m->tlb[t], s);
+    caches_save(&m->caches, s);
+    for (int l = 0; l < MAX_LEVELS; l++) {
+        ser_u32(s, m->psc[l].n);
+        for (uint32_t i = 0; i < m->psc[l].n; i++) {
+            const struct psc_entry *pe = &m->psc[l].e[i];
+            ser_u64(s, pe->key);
+            ser_u64(s, pe->next);
+            ser_u64(s, pe->stamp);
+            ser_u32(s, pe->asid);
+            ser_u8(s, pe->flags);
+        }
+    }
+    return physmem_save(m->pm, s);
+}
+
+int mmu_load(struct mmu *m, struct deser *d)
+{
+    pfn_t max_pfn = m->cfg.pa_bits - m->cfg.page_shift >= 62
+                        ? ((pfn_t)1 << 62)
+                        : ((pfn_t)1 << (m->cfg.pa_bits - m->cfg.page_shift)) - 1;
+    m->root = deser_max(d, (max_pfn << m->cfg.page_shift) | ((UINT64_C(1) << m->cfg.page_shift) - 1),
+                        "CR3");
+    m->asid = (uint16_t)deser_u32(d);
+    m->user = deser_bool(d);
+    deser_bytes(d, &m->st, sizeof m->st);
+    m->psc_clock = deser_u64(d);
+    for (int t = 0; t < TLB_N; t++)
+        tlb_load(&m->tlb[t], d);
+    caches_load(&m->caches, d);
+    for (int l = 0; l < MAX_LEVELS && !d->bad; l++) {
+        if (deser_u32(d) != m->psc[l].n) {
+            deser_fail(d, "corrupt checkpoint: paging-structure caches of another size");
+            break;
+        }
+        for (uint32_t i = 0; i < m->psc[l].n; i++) {
+            struct psc_entry *pe = &m->psc[l].e[i];
+            pe->key = deser_u64(d);
+            pe->next = deser_max(d, max_pfn, "table frame");
+            pe->stamp = deser_u64(d);
+            pe->asid = (uint16_t)deser_id(d, 65536, false, "ASID");
+            pe->flags = deser_u8(d);
+        }
+    }
+    memset(m->last, 0, sizeof m->last);
+    mmu_epoch_advance(m);
+    if (d->bad)
+        return 0;
+    return physmem_load(m->pm, d, max_pfn);
+}

@@ -468,4 +468,10 @@ paddr_t pt_lookup_kernel(struct mmu *m, paddr_t root, vaddr_t va, int *psz);
 pte_t pt_read(struct mmu *m, paddr_t pte_pa);
 int pt_write(struct mmu *m, paddr_t pte_pa, pte_t v);
 
+/* Checkpoints: the machine's whole state (CR3 and PCID, counters, TLBs, caches, PSCs,
+ * physical memory). load expects an MMU made by mmu_init from the same configuration; 0,
+ * or -VMS_ENOMEM; bad input marks d bad (the MMU is then only fit for mmu_fini). */
+int mmu_save(const struct mmu *m, struct ser *s);
+int mmu_load(struct mmu *m, struct deser *d);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct frame_bytes {
@@ -383,6 +384,119 @@ int physmem_write_pieces(struct physmem *pm, const paddr_t *pas, const unsigned 
         if (physmem_write(pm, pas[i], lens[i], shift < 64 ? val >> shift : 0))
             return -VMS_ENOMEM;
         shift += 8 * lens[i];
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ checkpoints */
+
+static int cmp_slot(const void *a, const void *b)
+{
+    uint64_t x = ((const struct slot *)a)->key, y = ((const struct slot *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+int physmem_save(const struct physmem *pm, struct ser *s)
+{
+    struct slot *sl = vms_malloc((pm->used ? pm->used : 1) * sizeof *sl);
+    if (!sl)
+        return -VMS_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < pm->cap; i++)
+        if (pm->slots[i].key)
+            sl[n++] = pm->slots[i];
+    qsort(sl, n, sizeof *sl, cmp_slot); /* the same state, the same bytes */
+    ser_u8(s, pm->unknown_mode);
+    ser_u64(s, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct frame_bytes *fb = sl[i].fb;
+        ser_u64(s, sl[i].key - 1);
+        /* a page-table page is mostly zeros: its nonzero 64-bit words alone when shorter */
+        uint32_t nz = 0;
+        for (size_t o = 0; o < pm->page_size; o += 8) {
+            uint64_t w;
+            memcpy(&w, fb->data + o, 8);
+            nz += w != 0;
+        }
+        if ((size_t)nz * 12 + 4 < pm->page_size) {
+            ser_u8(s, 1);
+            ser_u32(s, nz);
+            for (size_t o = 0; o < pm->page_size; o += 8) {
+                uint64_t w;
+                memcpy(&w, fb->data + o, 8);
+                if (w) {
+                    ser_u32(s, (uint32_t)o);
+                    ser_bytes(s, fb->data + o, 8);
+                }
+            }
+        } else {
+            ser_u8(s, 0);
+            ser_bytes(s, fb->data, pm->page_size);
+        }
+        if (pm->unknown_mode) {
+            ser_u8(s, fb->known != NULL);
+            if (fb->known)
+                ser_bytes(s, fb->known, pm->page_size);
+        }
+    }
+    vms_free(sl);
+    return 0;
+}
+
+int physmem_load(struct physmem *pm, struct deser *d, pfn_t max_pfn)
+{
+    /* what the memory held before goes */
+    for (size_t i = 0; i < pm->cap; i++)
+        if (pm->slots[i].key) {
+            vms_free(pm->slots[i].fb->known);
+            vms_free(pm->slots[i].fb);
+            pm->slots[i] = (struct slot){0, NULL};
+        }
+    pm->used = 0;
+    memset(pm->recent, 0, sizeof pm->recent);
+    if (deser_bool(d) != pm->unknown_mode) {
+        deser_fail(d, "corrupt checkpoint: physical memory of another kind");
+        return 0;
+    }
+    uint64_t n = deser_max(d, (d->len - d->pos) / 13, "frame count");
+    uint64_t last = 0;
+    for (uint64_t i = 0; i < n && !d->bad; i++) {
+        pfn_t pfn = deser_max(d, max_pfn, "frame number");
+        if (i && pfn <= last) {
+            deser_fail(d, "corrupt checkpoint: frames out of order");
+            break;
+        }
+        last = pfn;
+        uint8_t sparse = deser_u8(d);
+        uint32_t nz = sparse == 1 ? deser_u32(d) : 0;
+        const uint8_t *bytes = sparse == 0 ? deser_take(d, pm->page_size) : NULL;
+        if (sparse > 1 || nz > pm->page_size / 8)
+            deser_fail(d, "corrupt checkpoint: frame %llu's bytes", (unsigned long long)pfn);
+        if (d->bad)
+            break;
+        struct frame_bytes *fb = get(pm, pfn);
+        if (!fb)
+            return -VMS_ENOMEM;
+        if (bytes)
+            memcpy(fb->data, bytes, pm->page_size);
+        for (uint32_t j = 0; j < nz && !d->bad; j++) {
+            uint32_t off = deser_u32(d);
+            if (off % 8 || off >= pm->page_size) {
+                deser_fail(d, "corrupt checkpoint: frame %llu's bytes", (unsigned long long)pfn);
+                break;
+            }
+            deser_bytes(d, fb->data + off, 8);
+        }
+        if (pm->unknown_mode) {
+            bool has = deser_bool(d);
+            const uint8_t *known = has ? deser_take(d, pm->page_size) : NULL;
+            if (known) {
+                memcpy(fb->known, known, pm->page_size);
+            } else if (!d->bad) {
+                vms_free(fb->known);
+                fb->known = NULL;
+            }
+        }
     }
     return 0;
 }

@@ -5,6 +5,7 @@
 #ifndef VMS_HW_PHYSMEM_H
 #define VMS_HW_PHYSMEM_H
 
+#include "base/ser.h"
 #include "base/types.h"
 #include "vmsim.h"
 
@@ -44,5 +45,11 @@ uint8_t *physmem_frame(struct physmem *pm, pfn_t pfn);
 const uint8_t *physmem_peek(struct physmem *pm, pfn_t pfn);
 /* Frames currently holding host bytes. */
 uint64_t physmem_resident(const struct physmem *pm);
+
+/* Checkpoints: every frame that has bytes, in frame order. load replaces what pm holds
+ * with what d gives (frame numbers at most max_pfn); 0, or -VMS_ENOMEM; bad input marks d
+ * bad. */
+int physmem_save(const struct physmem *pm, struct ser *s);
+int physmem_load(struct physmem *pm, struct deser *d, pfn_t max_pfn);
 
 #endif

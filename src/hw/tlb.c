@@ -217,3 +217,61 @@ void tlb_for_each(const struct tlb *t, tlb_entry_fn fn, void *ctx)
                 fn(ctx, p, a->e[i].vpn, a->e[i].pfn, a->e[i].asid, a->e[i].flags);
     }
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+void tlb_save(const struct tlb *t, struct ser *s)
+{
+    ser_u64(s, t->clock);
+    ser_u64(s, t->rng);
+    for (int p = 0; p < PSZ_N; p++) {
+        const struct tlb_array *a = &t->arr[p];
+        size_t n = (size_t)a->sets * a->ways;
+        ser_u64(s, n);
+        for (size_t i = 0; i < n; i++) {
+            const struct tlb_entry *e = &a->e[i];
+            ser_u8(s, e->valid);
+            if (!e->valid)
+                continue;
+            ser_u64(s, e->vpn);
+            ser_u64(s, e->pfn);
+            ser_u64(s, e->stamp);
+            ser_u32(s, e->asid);
+            ser_u8(s, e->flags);
+        }
+    }
+}
+
+void tlb_load(struct tlb *t, struct deser *d)
+{
+    t->clock = deser_u64(d);
+    t->rng = deser_u64(d);
+    for (int p = 0; p < PSZ_N && !d->bad; p++) {
+        struct tlb_array *a = &t->arr[p];
+        size_t n = (size_t)a->sets * a->ways;
+        if (deser_u64(d) != n) {
+            deser_fail(d, "corrupt checkpoint: a TLB of another geometry");
+            return;
+        }
+        a->nvalid = 0;
+        for (size_t i = 0; i < n && !d->bad; i++) {
+            struct tlb_entry *e = &a->e[i];
+            *e = (struct tlb_entry){0};
+            a->keys[i] = 0;
+            if (!deser_bool(d))
+                continue;
+            e->valid = 1;
+            e->vpn = deser_max(d, UINT64_MAX - 1, "TLB page number");
+            e->pfn = deser_u64(d);
+            e->stamp = deser_u64(d);
+            e->asid = (uint16_t)deser_id(d, 65536, false, "ASID");
+            e->flags = deser_u8(d);
+            if ((e->vpn & a->set_mask) != i / a->ways)
+                deser_fail(d, "corrupt checkpoint: a TLB entry in the wrong set");
+            a->keys[i] = e->vpn + 1;
+            a->nvalid++;
+        }
+    }
+    memset(t->memo, 0, sizeof t->memo);
+    t->gen++;
+}

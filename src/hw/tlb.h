@@ -13,6 +13,7 @@
 #include "base/types.h"
 #include "hw/config.h"
 #include "hw/ways.h"
+#include "base/ser.h"
 
 #define TLBF_W 1u  /* writable */
 #define TLBF_U 2u  /* user-accessible */
@@ -137,5 +138,11 @@ unsigned tlb_invalidate_page(struct tlb *t, vaddr_t va, uint16_t asid);
 unsigned tlb_flush_nonglobal(struct tlb *t, int asid /* -1: all spaces */);
 /* Drop everything, global entries too. */
 void tlb_flush_all(struct tlb *t);
+
+/* Checkpoints: every entry (with its stamp) and the replacement state. load expects a TLB
+ * made by tlb_init from the same rows; a bad input marks d bad (the TLB is then only fit
+ * for tlb_fini). */
+void tlb_save(const struct tlb *t, struct ser *s);
+void tlb_load(struct tlb *t, struct deser *d);
 
 #endif

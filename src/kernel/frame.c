@@ -136,3 +136,76 @@ void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va)
     }
     VMS_INVARIANT(0, "reverse map entry missing");
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+int kern_frames_save(const struct kernel *k, struct ser *s, struct vms_error *e)
+{
+    ser_u32(s, k->frames_hw);
+    ser_u32(s, k->nfree);
+    ser_u32(s, k->free_head);
+    for (uint32_t f = 0; f < k->frames_hw; f++) {
+        const struct frame *fr = kern_frame(k, f);
+        if (fr->file)
+            return err_set(e, VMS_EUNSUPPORTED,
+                           "a checkpoint cannot hold page-cache pages (mapped files, shared "
+                           "memory)");
+        ser_u32(s, fr->refcount);
+        ser_u32(s, fr->mapcount);
+        ser_u32(s, fr->flags);
+        ser_u32(s, fr->slot);
+        ser_u32(s, fr->next_free);
+        ser_u32(s, fr->nrmap);
+        for (uint32_t i = 0; i < fr->nrmap; i++) {
+            ser_u32(s, (uint32_t)fr->rmap[i].t->pid);
+            ser_u64(s, fr->rmap[i].va);
+        }
+    }
+    return 0;
+}
+
+int kern_frames_load(struct kernel *k, struct deser *d, struct task *const *bypid, int npid)
+{
+    uint32_t hw = deser_id(d, (uint64_t)k->nframes + 1, false, "frames used");
+    k->nfree = deser_id(d, (uint64_t)k->nframes + 1, false, "free frames");
+    k->free_head = deser_id(d, hw, true, "freed frame");
+    if (d->bad)
+        return 0;
+    VMS_INVARIANT(k->frames_hw == 0, "frames loaded into a kernel that used some");
+    for (uint32_t f = 0; f < hw; f++) {
+        k->frames_hw = f;
+        if (frame_table_grow(k) < 0)
+            return -VMS_ENOMEM;
+        k->frames_hw = f + 1; /* the leaf is there: kern_frame_table_free frees it */
+        struct frame *fr = kern_frame(k, f);
+        fr->refcount = deser_u32(d);
+        fr->mapcount = deser_u32(d);
+        fr->flags = deser_u32(d);
+        if (fr->flags & ~(FR_ANON | FR_DIRTY | FR_REFERENCED))
+            deser_fail(d, "corrupt checkpoint: frame %u's flags", f);
+        fr->slot = deser_id(d, k->nslots, true, "swap slot");
+        fr->next_free = deser_id(d, hw, true, "freed frame");
+        uint32_t n = deser_id(d, (d->len - d->pos) / 12 + 1, false, "reverse-map length");
+        if (d->bad)
+            return 0;
+        if (n) {
+            fr->rmap = vms_malloc(n * sizeof *fr->rmap);
+            if (!fr->rmap)
+                return -VMS_ENOMEM;
+            fr->caprmap = n;
+        }
+        for (uint32_t i = 0; i < n && !d->bad; i++) {
+            uint32_t pid = deser_id(d, (uint64_t)npid, false, "pid");
+            fr->rmap[i].t = bypid[pid];
+            fr->rmap[i].va = deser_u64(d);
+            if (!fr->rmap[i].t)
+                deser_fail(d, "corrupt checkpoint: a reverse map names no process");
+            fr->nrmap = i + 1;
+        }
+        if (d->bad)
+            return 0;
+        if (fr->nrmap != fr->mapcount)
+            deser_fail(d, "corrupt checkpoint: frame %u's reverse map", f);
+    }
+    return 0;
+}

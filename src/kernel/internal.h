@@ -218,6 +218,10 @@ pfn_t kern_pool_alloc_cb(void *ctx, unsigned npages); /* struct pt_alloc's callb
 int kern_pte_slot(struct kernel *k, struct task *t, vaddr_t va, paddr_t *pte_pa,
                   struct vms_error *e); /* creating tables */
 pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writable);
+/* Checkpoints (kern_save): the pool's allocator state (its pages' bytes are physical
+ * memory's). load: 0 or -VMS_ENOMEM; bad input marks d bad. */
+void kern_pool_save(const struct kernel *k, struct ser *s);
+int kern_pool_load(struct kernel *k, struct deser *d, pfn_t max_pfn);
 
 /* The small PTE helpers are inline: reclaim and the reverse-map walks call them per PTE. */
 
@@ -310,6 +314,11 @@ void kern_frame_table_free(struct kernel *k);
 void kern_frame_put(struct kernel *k, uint32_t f); /* refcount-- and free at 0 */
 int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+/* Checkpoints: every frame's metadata and reverse map (tasks by pid). save refuses
+ * page-cache frames (-VMS_EUNSUPPORTED); load (into a kernel that used no frame): 0 or
+ * -VMS_ENOMEM, bad input marks d bad. */
+int kern_frames_save(const struct kernel *k, struct ser *s, struct vms_error *e);
+int kern_frames_load(struct kernel *k, struct deser *d, struct task *const *bypid, int npid);
 
 static inline void kern_frame_lock(struct kernel *k, uint32_t f)
 {
@@ -362,6 +371,10 @@ int kern_swap_write(struct kernel *k, uint32_t s, uint32_t f, struct vms_error *
 int kern_swap_read(struct kernel *k, uint32_t slot, uint32_t f, struct vms_error *e);
 /* Writes frame f to a newly allocated slot *s: 1, 0 when swap is full, or < 0. */
 int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_error *e);
+/* Checkpoints: the slot map, the refault counters and the bytes of every slot that holds a
+ * page. 0 or < 0 (e); load marks d bad on bad input. */
+int kern_swap_save(const struct kernel *k, struct ser *s, struct vms_error *e);
+int kern_swap_load(struct kernel *k, struct deser *d, struct vms_error *e);
 
 /* filemap.c: the page cache and shmem */
 struct kfile *kern_file_get(struct kernel *k, struct area_file *af, struct vms_error *e);
@@ -421,5 +434,14 @@ static inline enum kern_sig fault_sig(enum fault_result r)
 {
     return (enum kern_sig)r;
 }
+
+/* task.c: checkpoints of the tasks (kern_save) */
+/* Every task in list order with its areas; file and shared areas are refused
+ * (-VMS_EUNSUPPORTED). */
+int kern_tasks_save(const struct kernel *k, struct ser *s, struct vms_error *e);
+/* Into a kernel without tasks: the tasks, and *bypid (vms_free'd by the caller) of *npid
+ * entries naming each by pid. 0 or < 0 (e); bad input marks d bad. */
+int kern_tasks_load(struct kernel *k, struct deser *d, struct task ***bypid, int *npid,
+                    struct vms_error *e);
 
 #endif

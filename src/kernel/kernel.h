@@ -189,6 +189,19 @@ bool kern_thrashing(const struct kernel *k, char *msg, size_t n);
  * swap-cache/shmem references; no valid TLB entry disagrees with the page tables; areas
  * are well formed. 0 or -VMS_EINVAL with the first violation in e. */
 int kern_audit(struct kernel *k, struct vms_error *e);
+/* Checkpoints: the kernel's whole state (the machine, frames, page tables, tasks and
+ * areas, swap with its contents, the policy, counters), between two calls into it. A
+ * kernel with page-cache objects (mapped files, shared memory) is refused:
+ * -VMS_EUNSUPPORTED. kern_load restores it into a kernel kern_create just made with the
+ * same configuration and options, checks it with kern_audit, and on bad input returns
+ * -VMS_EINVAL with "NAME: what is wrong" (d's name) and a kernel fit only for
+ * kern_destroy. */
+int kern_save(const struct kernel *k, struct ser *s, struct vms_error *e);
+int kern_load(struct kernel *k, struct deser *d, struct vms_error *e);
+/* The task of pid (NULL when none). */
+struct task *kern_task_by_pid(const struct kernel *k, int pid);
+/* The current task (its CR3 is loaded), or NULL. */
+struct task *kern_current(const struct kernel *k);
 
 /* The machine underneath (for the machine-level API and printing). */
 struct mmu *kern_mmu(struct kernel *k);

@@ -93,3 +93,38 @@ pte_t kern_pte_make(struct kernel *k, pfn_t pfn, const struct area *a, bool writ
     };
     return k->mmu.fmt->encode(&pi);
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+void kern_pool_save(const struct kernel *k, struct ser *s)
+{
+    ser_u64(s, k->pool_next);
+    ser_u8(s, k->pool_up);
+    ser_u64(s, k->pt_pages);
+    ser_u64(s, k->zero_pfn);
+    ser_u64(s, k->npool_free);
+    ser_u64s(s, k->pool_free, k->npool_free);
+}
+
+int kern_pool_load(struct kernel *k, struct deser *d, pfn_t max_pfn)
+{
+    k->pool_next = deser_max(d, max_pfn + 1, "pool frame");
+    if (deser_bool(d) != k->pool_up)
+        deser_fail(d, "corrupt checkpoint: the page-table pool grows the other way");
+    k->pt_pages = deser_u64(d);
+    k->zero_pfn = deser_max(d, max_pfn, "zero page");
+    uint64_t n = deser_max(d, (d->len - d->pos) / 8, "freed pool pages");
+    if (d->bad)
+        return 0;
+    pfn_t *pf = vms_malloc((n ? n : 1) * sizeof *pf);
+    if (!pf)
+        return -VMS_ENOMEM;
+    for (uint64_t i = 0; i < n; i++)
+        pf[i] = deser_max(d, max_pfn, "pool frame");
+    vms_free(k->pool_free);
+    k->pool_free = pf;
+    k->npool_free = k->cap_pool_free = (size_t)n;
+    if (!n)
+        k->cap_pool_free = 1;
+    return 0;
+}

@@ -179,3 +179,74 @@ int kern_swap_out_new(struct kernel *k, uint32_t f, uint32_t *s, struct vms_erro
     }
     return 1;
 }
+
+/* ------------------------------------------------------------------ checkpoints */
+
+int kern_swap_save(const struct kernel *k, struct ser *s, struct vms_error *e)
+{
+    ser_u32(s, k->nslots);
+    ser_u32(s, k->slot_cursor);
+    ser_u32(s, k->slots_used);
+    ser_u32(s, k->slots_hw);
+    ser_u64(s, k->evictions);
+    ser_u64(s, k->refaults);
+    ser_u64(s, k->ws_refaults);
+    uint8_t *b = k->slots_hw ? vms_malloc(k->psize) : NULL;
+    if (k->slots_hw && !b)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    for (uint32_t i = 0; i < k->slots_hw; i++) {
+        const struct swap_slot *sl = kern_slot(k, i);
+        ser_u64(s, sl->stamp);
+        ser_u32(s, sl->count);
+        ser_u32(s, sl->cache);
+        ser_u8(s, sl->zero);
+        /* the page's bytes, where the slot holds some */
+        bool held = (sl->count || sl->cache != KNONE) && !sl->zero;
+        ser_u8(s, held);
+        if (!held)
+            continue;
+        ssize_t got = io_pread(k->swap_fd, b, k->psize, (off_t)i * (off_t)k->psize, "swap file");
+        if (got < 0) {
+            int en = errno;
+            vms_free(b);
+            return err_set(e, VMS_EIO, "swap file: reading slot %u: %s", i, strerror(en));
+        }
+        if ((uint64_t)got < k->psize)
+            memset(b + got, 0, k->psize - (size_t)got);
+        ser_bytes(s, b, k->psize);
+    }
+    vms_free(b);
+    return 0;
+}
+
+int kern_swap_load(struct kernel *k, struct deser *d, struct vms_error *e)
+{
+    if (deser_u32(d) != k->nslots) {
+        deser_fail(d, "the checkpoint's swap has another size");
+        return 0;
+    }
+    k->slot_cursor = deser_id(d, k->nslots ? k->nslots : 1, false, "swap cursor");
+    k->slots_used = deser_id(d, (uint64_t)k->nslots + 1, false, "swap slots used");
+    uint32_t hw = deser_id(d, (uint64_t)k->nslots + 1, false, "swap slots reached");
+    k->evictions = deser_u64(d);
+    k->refaults = deser_u64(d);
+    k->ws_refaults = deser_u64(d);
+    VMS_INVARIANT(k->slots_hw == 0, "swap loaded into a kernel that used some");
+    for (uint32_t i = 0; i < hw && !d->bad; i++) {
+        k->slots_hw = i;
+        if (slot_table_grow(k) < 0)
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        k->slots_hw = i + 1;
+        struct swap_slot *sl = kern_slot(k, i);
+        sl->stamp = deser_u64(d);
+        sl->count = deser_u32(d);
+        sl->cache = deser_id(d, k->frames_hw, true, "swap-cache frame");
+        sl->zero = deser_bool(d);
+        if (!deser_bool(d))
+            continue;
+        const uint8_t *b = deser_take(d, k->psize);
+        if (b && io_pwrite(k->swap_fd, b, k->psize, (off_t)i * (off_t)k->psize, "swap file") < 0)
+            return err_set(e, VMS_EIO, "swap file: writing slot %u: %s", i, strerror(errno));
+    }
+    return 0;
+}

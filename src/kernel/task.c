@@ -6,6 +6,8 @@
 #include "base/err.h"
 #include "kernel/elf.h"
 
+#include <string.h>
+
 /* ------------------------------------------------------------------ tasks */
 
 static struct area_layout layout_for(const struct kernel *k)
@@ -270,4 +272,120 @@ int kern_exec(struct kernel *k, struct task *t, const char *path, const char *co
     kern_unlock_all(k);
     elf_exec_fini(&x);
     return rc;
+}
+
+/* ------------------------------------------------------------------ checkpoints */
+
+int kern_tasks_save(const struct kernel *k, struct ser *s, struct vms_error *e)
+{
+    uint64_t n = 0;
+    for (const struct task *t = k->tasks; t; t = t->next)
+        n++;
+    ser_u64(s, n);
+    ser_u32(s, (uint32_t)k->next_pid);
+    for (const struct task *t = k->tasks; t; t = t->next) {
+        ser_u32(s, (uint32_t)t->pid);
+        ser_u32(s, t->asid);
+        ser_u8(s, t->killed);
+        ser_u8(s, t->sigbus_io);
+        ser_u8(s, t->dead);
+        ser_u64(s, t->root);
+        ser_u64(s, t->start_brk);
+        ser_u64(s, t->brk);
+        ser_u64(s, t->rss);
+        stats_save(&t->st, s);
+        stats_save(&t->hw0, s);
+        stats_save(&t->hw, s);
+        ser_u64(s, t->areas.count);
+        for (const struct area *a = area_first(&t->areas); a; a = area_next(a)) {
+            if (a->file)
+                return err_set(e, VMS_EUNSUPPORTED,
+                               "a checkpoint cannot hold file mappings or shared memory");
+            ser_u64(s, a->start);
+            ser_u64(s, a->end);
+            ser_u32(s, a->prot);
+            ser_u32(s, a->flags);
+            ser_u64(s, a->pgoff);
+            ser_u8(s, !a->name ? 0 : !strcmp(a->name, "[heap]") ? 1 : 2);
+        }
+    }
+    return 0;
+}
+
+int kern_tasks_load(struct kernel *k, struct deser *d, struct task ***bypid, int *npid,
+                    struct vms_error *e)
+{
+    *bypid = NULL;
+    *npid = 0;
+    VMS_INVARIANT(!k->tasks, "tasks loaded into a kernel that has some");
+    uint64_t n = deser_max(d, (d->len - d->pos) / 64, "process count");
+    uint32_t next_pid = deser_id(d, INT32_MAX, false, "next pid");
+    if (d->bad)
+        return 0;
+    if (n >= next_pid) {
+        deser_fail(d, "corrupt checkpoint: more processes than pids");
+        return 0;
+    }
+    k->next_pid = (int)next_pid;
+    struct task **by = vms_calloc(next_pid, sizeof *by);
+    if (!by)
+        return err_set(e, VMS_ENOMEM, "out of host memory");
+    *bypid = by;
+    *npid = (int)next_pid;
+    struct task **tail = &k->tasks;
+    struct area_layout l = layout_for(k);
+    for (uint64_t i = 0; i < n && !d->bad; i++) {
+        struct task *t = vms_calloc(1, sizeof *t);
+        if (!t)
+            return err_set(e, VMS_ENOMEM, "out of host memory");
+        area_set_init(&t->areas, &l);
+        t->pprev = tail;
+        *tail = t;
+        tail = &t->next;
+        uint32_t pid = deser_id(d, next_pid, false, "pid");
+        if (!d->bad && (pid == 0 || by[pid]))
+            deser_fail(d, "corrupt checkpoint: pid %u twice or zero", pid);
+        t->pid = (int)pid;
+        if (!d->bad)
+            by[pid] = t;
+        t->asid = (uint16_t)deser_id(d, 4096, false, "PCID");
+        t->killed = deser_bool(d);
+        t->sigbus_io = deser_bool(d);
+        t->dead = deser_bool(d);
+        t->root = deser_u64(d);
+        t->start_brk = deser_u64(d);
+        t->brk = deser_u64(d);
+        t->rss = deser_u64(d);
+        stats_load(&t->st, d);
+        stats_load(&t->hw0, d);
+        stats_load(&t->hw, d);
+        uint64_t na = deser_max(d, (d->len - d->pos) / 33, "area count");
+        for (uint64_t j = 0; j < na && !d->bad; j++) {
+            vaddr_t start = deser_u64(d), end = deser_u64(d);
+            unsigned prot = deser_u32(d), flags = deser_u32(d);
+            uint64_t pgoff = deser_u64(d);
+            uint8_t nm = deser_u8(d);
+            if (d->bad)
+                break;
+            if (nm > 2 || start >= end || ((start | end) & (k->psize - 1)) || end > l.task_size ||
+                prot & ~(AREA_READ | AREA_WRITE | AREA_EXEC) || (flags & (AREA_FILE | AREA_SHARED)) ||
+                flags & ~UINT32_C(0x7f)) {
+                deser_fail(d, "corrupt checkpoint: an area of process %u", pid);
+                break;
+            }
+            struct area *a = area_alloc(start, end, prot, flags, NULL, pgoff,
+                                        nm == 1 ? "[heap]" : nm == 2 ? "[stack]" : NULL);
+            if (!a)
+                return err_set(e, VMS_ENOMEM, "out of host memory");
+            struct vms_error ae = {0};
+            int rc = area_insert(&t->areas, a, &ae);
+            if (rc < 0) {
+                area_free(a);
+                if (rc == -VMS_ENOMEM)
+                    return err_set(e, VMS_ENOMEM, "out of host memory");
+                deser_fail(d, "corrupt checkpoint: overlapping areas of process %u", pid);
+            }
+        }
+    }
+    return 0;
 }

@@ -26,11 +26,11 @@ static int q2_create(struct policy *p, struct vms_error *e)
     struct q2 *q = p->state;
     q->kin = p->nframes / 4 ? p->nframes / 4 : 1;
     q->kout = p->nframes / 2 ? p->nframes / 2 : 1;
-    q->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    q->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
-    q->which = vms_malloc(p->nframes);
-    q->page = vms_malloc(p->nframes * sizeof *q->page);
-    q->ring = vms_malloc(q->kout * sizeof *q->ring);
+    q->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    q->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
+    q->which = vms_calloc(p->nframes, 1);
+    q->page = vms_calloc(p->nframes, sizeof *q->page);
+    q->ring = vms_calloc(q->kout, sizeof *q->ring);
     if (!q->k.prev || !q->k.next || !q->which || !q->page || !q->ring ||
         !pmap_init(&q->out, q->kout)) {
         vms_free(q->k.prev);
@@ -140,6 +140,42 @@ static void q2_describe(const struct policy *p, const struct policy_env *env,
     }
 }
 
+static void q2_save(const struct policy *p, struct ser *s)
+{
+    const struct q2 *q = p->state;
+    ser_u32(s, q->kin);
+    ser_u32(s, q->kout);
+    policy_save_links(s, &q->k, p->hw);
+    policy_save_list(s, &q->a1in);
+    policy_save_list(s, &q->am);
+    ser_bytes(s, q->which, p->hw);
+    ser_u64s(s, q->page, p->hw);
+    pmap_save(&q->out, s);
+    ser_u64s(s, q->ring, q->kout);
+    ser_u32(s, q->ring_head);
+    ser_u32(s, q->ring_len);
+}
+
+static int q2_load(struct policy *p, struct deser *d)
+{
+    struct q2 *q = p->state;
+    if (deser_u32(d) != q->kin || deser_u32(d) != q->kout)
+        deser_fail(d, "the checkpoint's 2Q queues have other sizes");
+    if (d->bad)
+        return 0;
+    policy_load_links(d, &q->k, p->hw, p->hw);
+    policy_load_list(d, &q->a1in, p->hw);
+    policy_load_list(d, &q->am, p->hw);
+    deser_u8s(d, q->which, p->hw, Q2_AM, "2Q queue");
+    deser_u64s(d, q->page, p->hw);
+    if (!pmap_load(&q->out, d, q->kout))
+        return -VMS_ENOMEM;
+    deser_u64s(d, q->ring, q->kout);
+    q->ring_head = deser_id(d, q->kout, false, "ring position");
+    q->ring_len = deser_id(d, (uint64_t)q->kout + 1, false, "ring length");
+    return 0;
+}
+
 const struct policy_ops policy_2q_ops = {
     .name = "2q",
     .summary = "2Q: FIFO probation queue, ghost queue, LRU main queue (idealized)",
@@ -147,6 +183,8 @@ const struct policy_ops policy_2q_ops = {
     .flags = POLICY_IDEALIZED,
     .state_size = sizeof(struct q2),
     .create = q2_create,
+    .save = q2_save,
+    .load = q2_load,
     .destroy = q2_destroy,
     .insert = q2_insert,
     .remove = q2_remove,

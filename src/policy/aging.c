@@ -103,6 +103,26 @@ static void aging_describe(const struct policy *p, const struct policy_env *env,
     }
 }
 
+static void aging_save(const struct policy *p, struct ser *s)
+{
+    const struct aging *a = p->state;
+    ser_u32(s, a->bits);
+    ser_u64(s, a->seq);
+    ser_u32s(s, a->counter, p->hw);
+    ser_u64s(s, a->loaded, p->hw);
+}
+
+static int aging_load(struct policy *p, struct deser *d)
+{
+    struct aging *a = p->state;
+    if (deser_u32(d) != a->bits)
+        deser_fail(d, "the checkpoint's aging counters have another width");
+    a->seq = deser_u64(d);
+    deser_u32s(d, a->counter, p->hw);
+    deser_u64s(d, a->loaded, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_aging_ops = {
     .name = "aging",
     .summary = "n-bit aging counters shifted each tick with the A bit; evicts the smallest",
@@ -110,6 +130,8 @@ const struct policy_ops policy_aging_ops = {
     .tick_period = 4,
     .state_size = sizeof(struct aging),
     .create = aging_create,
+    .save = aging_save,
+    .load = aging_load,
     .destroy = aging_destroy,
     .insert = aging_insert,
     .remove = aging_remove,

@@ -55,11 +55,17 @@ static int arc_reserve(struct policy *p, uint32_t n)
         !arc_grow_array(&a->freelist, cap, sizeof(uint32_t)) ||
         !arc_grow_array(&a->slot_entry, n, sizeof(uint32_t)))
         return -VMS_ENOMEM;
-    /* new entries are taken lowest first, after those already free */
+    /* new entries are taken lowest first, after those already free; their fields are
+     * defined (a checkpoint saves them) */
     for (uint32_t i = cap; i-- > a->cap;) {
         a->freelist[a->nfree++] = i;
         a->list[i] = ARC_FREE;
+        a->k.prev[i] = a->k.next[i] = 0;
+        a->page[i] = 0;
+        a->slot[i] = 0;
     }
+    for (uint32_t s = a->nslots; s < n; s++)
+        a->slot_entry[s] = 0;
     a->cap = cap;
     a->nslots = n;
     return 0;
@@ -239,6 +245,64 @@ static void arc_describe(const struct policy *p, const struct policy_env *env,
     }
 }
 
+static void arc_save(const struct policy *p, struct ser *s)
+{
+    const struct arc *a = p->state;
+    ser_u32(s, a->nslots);
+    ser_u32(s, a->cap);
+    ser_u32(s, a->c);
+    ser_u32(s, a->p);
+    policy_save_links(s, &a->k, a->cap);
+    for (int i = 0; i < ARC_NLISTS; i++)
+        policy_save_list(s, &a->l[i]);
+    ser_u64s(s, a->page, a->cap);
+    ser_u32s(s, a->slot, a->cap);
+    ser_bytes(s, a->list, a->cap);
+    ser_u32(s, a->nfree);
+    ser_u32s(s, a->freelist, a->nfree);
+    ser_u32s(s, a->slot_entry, a->nslots);
+    pmap_save(&a->index, s);
+    ser_u64(s, a->pending);
+    ser_u8(s, a->pending_valid);
+    ser_u8(s, a->pending_in_b2);
+    ser_u8(s, a->drop_t1);
+}
+
+static int arc_load(struct policy *p, struct deser *d)
+{
+    struct arc *a = p->state;
+    uint32_t nslots = deser_u32(d), cap = deser_u32(d);
+    if (deser_u32(d) != a->c || nslots > a->c || cap != 2 * (uint64_t)nslots + 2 ||
+        nslots < a->nslots)
+        deser_fail(d, "corrupt checkpoint: ARC's tables");
+    if (d->bad)
+        return 0;
+    if (arc_reserve(p, nslots) < 0)
+        return -VMS_ENOMEM;
+    a->p = deser_id(d, (uint64_t)a->c + 1, false, "ARC target");
+    policy_load_links(d, &a->k, cap, cap);
+    for (int i = 0; i < ARC_NLISTS; i++)
+        policy_load_list(d, &a->l[i], cap);
+    deser_u64s(d, a->page, cap);
+    deser_ids(d, a->slot, cap, p->nframes, "ARC slot");
+    deser_u8s(d, a->list, cap, 255, "ARC list");
+    for (uint32_t i = 0; i < cap; i++)
+        if (a->list[i] >= ARC_NLISTS && a->list[i] != ARC_FREE)
+            deser_fail(d, "corrupt checkpoint: ARC list");
+    a->nfree = deser_id(d, (uint64_t)cap + 1, false, "ARC free entries");
+    if (d->bad)
+        return 0;
+    deser_ids(d, a->freelist, a->nfree, cap, "ARC entry");
+    deser_ids(d, a->slot_entry, nslots, cap, "ARC entry");
+    if (!pmap_load(&a->index, d, cap))
+        return -VMS_ENOMEM;
+    a->pending = deser_u64(d);
+    a->pending_valid = deser_bool(d);
+    a->pending_in_b2 = deser_bool(d);
+    a->drop_t1 = deser_bool(d);
+    return 0;
+}
+
 const struct policy_ops policy_arc_ops = {
     .name = "arc",
     .summary = "adaptive replacement cache: recency and frequency lists with ghosts (idealized)",
@@ -246,6 +310,8 @@ const struct policy_ops policy_arc_ops = {
     .flags = POLICY_IDEALIZED,
     .state_size = sizeof(struct arc),
     .create = arc_create,
+    .save = arc_save,
+    .load = arc_load,
     .destroy = arc_destroy,
     .insert = arc_insert,
     .remove = arc_remove,

@@ -50,12 +50,27 @@ static void clock_describe(const struct policy *p, const struct policy_env *env,
             policy_describe_num(d, "R frame", s, env->test_young(env->ctx, s));
 }
 
+static void clock_save(const struct policy *p, struct ser *s)
+{
+    const struct clock *c = p->state;
+    ser_u32(s, c->hand);
+}
+
+static int clock_load(struct policy *p, struct deser *d)
+{
+    struct clock *c = p->state;
+    c->hand = deser_id(d, p->nframes, false, "clock hand");
+    return 0;
+}
+
 const struct policy_ops policy_clock_ops = {
     .name = "clock",
     .summary = "second chance: a hand clears A bits and evicts the first page without one",
     .source = "Corbato, MIT Project MAC MAC-M-384 1968; Tanenbaum MOS 3.4.5",
     .state_size = sizeof(struct clock),
     .create = clock_create,
+    .save = clock_save,
+    .load = clock_load,
     .insert = clock_insert,
     .remove = clock_remove,
     .victim = clock_victim,

@@ -69,14 +69,14 @@ static int clockpro_create(struct policy *p, struct vms_error *e)
     uint32_t m = p->nframes;
     size_t n = 2 * (size_t)m;
     c->m = m;
-    c->prev = vms_malloc(n * sizeof *c->prev);
-    c->next = vms_malloc(n * sizeof *c->next);
-    c->page = vms_malloc(n * sizeof *c->page);
+    c->prev = vms_calloc(n, sizeof *c->prev);
+    c->next = vms_calloc(n, sizeof *c->next);
+    c->page = vms_calloc(n, sizeof *c->page);
     c->status = vms_calloc(n, 1);
     c->test = vms_calloc(n, 1);
     c->fresh = vms_calloc(m, 1);
     c->queued = vms_calloc(m, 1);
-    c->pending = vms_malloc(m * sizeof *c->pending);
+    c->pending = vms_calloc(m, sizeof *c->pending);
     c->ghost_free = vms_malloc(m * sizeof *c->ghost_free);
     /* Room for m keys: puts never allocate afterwards. */
     bool ghosts = pmap_init(&c->ghosts, m);
@@ -388,6 +388,67 @@ static void clockpro_describe(const struct policy *p, const struct policy_env *e
     policy_describe_page(d, "hand test", POLICY_NO_INDEX, c->page[c->hand_test], "");
 }
 
+static void clockpro_save(const struct policy *p, struct ser *s)
+{
+    const struct clockpro *c = p->state;
+    size_t n = 2 * (size_t)c->m;
+    ser_u32(s, c->m);
+    ser_u32s(s, c->prev, n);
+    ser_u32s(s, c->next, n);
+    ser_u64s(s, c->page, n);
+    ser_bytes(s, c->status, n);
+    ser_bytes(s, c->test, n);
+    ser_bytes(s, c->fresh, c->m);
+    ser_bytes(s, c->queued, c->m);
+    ser_u32(s, c->npending);
+    ser_u32s(s, c->pending, c->npending);
+    ser_u32(s, c->nghost_free);
+    ser_u32s(s, c->ghost_free, c->nghost_free);
+    pmap_save(&c->ghosts, s);
+    ser_u32(s, c->hand_hot);
+    ser_u32(s, c->hand_cold);
+    ser_u32(s, c->hand_test);
+    ser_u32(s, c->nhot);
+    ser_u32(s, c->ncold);
+    ser_u32(s, c->nghost);
+    ser_u32(s, c->cold_target);
+}
+
+static int clockpro_load(struct policy *p, struct deser *d)
+{
+    struct clockpro *c = p->state;
+    size_t n = 2 * (size_t)c->m;
+    if (deser_u32(d) != c->m)
+        deser_fail(d, "corrupt checkpoint: CLOCK-Pro's size");
+    if (d->bad)
+        return 0;
+    deser_ids(d, c->prev, n, n, "CLOCK-Pro link");
+    deser_ids(d, c->next, n, n, "CLOCK-Pro link");
+    deser_u64s(d, c->page, n);
+    deser_u8s(d, c->status, n, CP_GHOST, "CLOCK-Pro status");
+    deser_u8s(d, c->test, n, 1, "CLOCK-Pro test flag");
+    deser_u8s(d, c->fresh, c->m, 1, "CLOCK-Pro flag");
+    deser_u8s(d, c->queued, c->m, 1, "CLOCK-Pro flag");
+    c->npending = deser_id(d, (uint64_t)c->m + 1, false, "CLOCK-Pro pending count");
+    if (d->bad)
+        return 0;
+    deser_ids(d, c->pending, c->npending, c->m, "CLOCK-Pro slot");
+    c->nghost_free = deser_id(d, (uint64_t)c->m + 1, false, "CLOCK-Pro ghost count");
+    if (d->bad)
+        return 0;
+    deser_ids(d, c->ghost_free, c->nghost_free, n, "CLOCK-Pro entry");
+    if (!pmap_load(&c->ghosts, d, n))
+        return -VMS_ENOMEM;
+    c->hand_hot = deser_id(d, n, true, "CLOCK-Pro hand");
+    c->hand_cold = deser_id(d, n, true, "CLOCK-Pro hand");
+    c->hand_test = deser_id(d, n, true, "CLOCK-Pro hand");
+    c->nhot = deser_id(d, n + 1, false, "CLOCK-Pro count");
+    c->ncold = deser_id(d, n + 1, false, "CLOCK-Pro count");
+    c->nghost = deser_id(d, n + 1, false, "CLOCK-Pro count");
+    c->cold_target = deser_id(d, (uint64_t)c->m + 1, false, "CLOCK-Pro target");
+    return 0;
+}
+
 const struct policy_ops policy_clockpro_ops = {
     .name = "clock-pro",
     .summary = "hot and cold pages plus non-resident test pages on one clock, three hands",
@@ -395,6 +456,8 @@ const struct policy_ops policy_clockpro_ops = {
     .tick_period = 1,
     .state_size = sizeof(struct clockpro),
     .create = clockpro_create,
+    .save = clockpro_save,
+    .load = clockpro_load,
     .destroy = clockpro_destroy,
     .insert = clockpro_insert,
     .remove = clockpro_remove,

@@ -62,12 +62,27 @@ static void eclock_describe(const struct policy *p, const struct policy_env *env
         }
 }
 
+static void eclock_save(const struct policy *p, struct ser *s)
+{
+    const struct eclock *c = p->state;
+    ser_u32(s, c->hand);
+}
+
+static int eclock_load(struct policy *p, struct deser *d)
+{
+    struct eclock *c = p->state;
+    c->hand = deser_id(d, p->nframes, false, "clock hand");
+    return 0;
+}
+
 const struct policy_ops policy_eclock_ops = {
     .name = "eclock",
     .summary = "enhanced second chance on (A, D): evicts clean unreferenced pages first",
     .source = "Silberschatz, Galvin, Gagne, Operating System Concepts 10.4.5",
     .state_size = sizeof(struct eclock),
     .create = eclock_create,
+    .save = eclock_save,
+    .load = eclock_load,
     .insert = eclock_insert,
     .remove = eclock_remove,
     .victim = eclock_victim,

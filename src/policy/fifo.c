@@ -13,8 +13,8 @@ struct fifo {
 static int fifo_create(struct policy *p, struct vms_error *e)
 {
     struct fifo *f = p->state;
-    f->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    f->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    f->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    f->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
     if (!f->k.prev || !f->k.next) {
         vms_free(f->k.prev);
         vms_free(f->k.next);
@@ -64,12 +64,29 @@ static void fifo_describe(const struct policy *p, const struct policy_env *env,
         policy_describe_slot(d, "queue", i++, s, "");
 }
 
+static void fifo_save(const struct policy *p, struct ser *s)
+{
+    const struct fifo *f = p->state;
+    policy_save_links(s, &f->k, p->hw);
+    policy_save_list(s, &f->q);
+}
+
+static int fifo_load(struct policy *p, struct deser *d)
+{
+    struct fifo *f = p->state;
+    policy_load_links(d, &f->k, p->hw, p->hw);
+    policy_load_list(d, &f->q, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_fifo_ops = {
     .name = "fifo",
     .summary = "first in, first out: evicts the oldest load; shows Belady's anomaly",
     .source = "Belady, Nelson, Shedler, CACM 12(6) 1969",
     .state_size = sizeof(struct fifo),
     .create = fifo_create,
+    .save = fifo_save,
+    .load = fifo_load,
     .destroy = fifo_destroy,
     .insert = fifo_insert,
     .remove = fifo_remove,

@@ -24,7 +24,7 @@ struct lfu {
 static int lfu_create(struct policy *p, struct vms_error *e)
 {
     struct lfu *l = p->state;
-    l->slot_entry = vms_malloc(p->nframes * sizeof *l->slot_entry);
+    l->slot_entry = vms_calloc(p->nframes, sizeof *l->slot_entry);
     if (!l->slot_entry || !pmap_init(&l->index, p->nframes)) {
         vms_free(l->slot_entry);
         return err_set(e, VMS_ENOMEM, "out of memory creating policy lfu");
@@ -135,6 +135,49 @@ static void lfu_describe(const struct policy *p, const struct policy_env *env,
     }
 }
 
+static void lfu_save(const struct policy *p, struct ser *s)
+{
+    const struct lfu *l = p->state;
+    ser_u32(s, l->npages);
+    for (uint32_t i = 0; i < l->npages; i++) {
+        ser_u64(s, l->pages[i].count);
+        ser_u64(s, l->pages[i].last);
+    }
+    pmap_save(&l->index, s);
+    ser_u32s(s, l->slot_entry, p->hw);
+    ser_u64(s, l->clock);
+    ser_u8(s, l->pending_valid);
+    ser_u64(s, l->pending);
+}
+
+static int lfu_load(struct policy *p, struct deser *d)
+{
+    struct lfu *l = p->state;
+    uint32_t n = deser_id(d, (d->len - d->pos) / 16 + 1, false, "page count");
+    if (d->bad)
+        return 0;
+    uint32_t cap = 64;
+    while (cap < n)
+        cap *= 2;
+    struct lfu_page *pg = vms_realloc(l->pages, cap * sizeof *pg);
+    if (!pg)
+        return -VMS_ENOMEM;
+    l->pages = pg;
+    l->cap = cap;
+    for (uint32_t i = 0; i < n; i++) {
+        pg[i].count = deser_u64(d);
+        pg[i].last = deser_u64(d);
+    }
+    l->npages = n;
+    if (!pmap_load(&l->index, d, n))
+        return -VMS_ENOMEM;
+    deser_ids(d, l->slot_entry, p->hw, n, "page entry");
+    l->clock = deser_u64(d);
+    l->pending_valid = deser_bool(d);
+    l->pending = deser_u64(d);
+    return 0;
+}
+
 const struct policy_ops policy_lfu_ops = {
     .name = "lfu",
     .summary = "least frequently used, counts kept across evictions (idealized)",
@@ -142,6 +185,8 @@ const struct policy_ops policy_lfu_ops = {
     .flags = POLICY_IDEALIZED | POLICY_STACK,
     .state_size = sizeof(struct lfu),
     .create = lfu_create,
+    .save = lfu_save,
+    .load = lfu_load,
     .destroy = lfu_destroy,
     .insert = lfu_insert,
     .remove = lfu_remove,

@@ -56,10 +56,16 @@ static int lirs_reserve(struct policy *p, uint32_t n)
         !lirs_grow_array(&l->slot_entry, n, sizeof(uint32_t)))
         return -VMS_ENOMEM;
     /* new entries are taken lowest first, after those already free */
-    for (uint32_t i = cap; i-- > l->cap;) {
+    for (uint32_t i = cap; i-- > l->cap;) { /* defined fields: a checkpoint saves them */
         l->freelist[l->nfree++] = i;
         l->in_s[i] = 0;
+        l->status[i] = 0;
+        l->ks.prev[i] = l->ks.next[i] = l->kq.prev[i] = l->kq.next[i] = 0;
+        l->page[i] = 0;
+        l->slot[i] = 0;
     }
+    for (uint32_t s = l->nslots; s < n; s++)
+        l->slot_entry[s] = 0;
     l->cap = cap;
     l->nslots = n;
     return 0;
@@ -279,6 +285,63 @@ static void lirs_describe(const struct policy *p, const struct policy_env *env,
         policy_describe_page(d, "Q", i++, l->page[ent], "");
 }
 
+static void lirs_save(const struct policy *p, struct ser *s)
+{
+    const struct lirs *l = p->state;
+    ser_u32(s, l->nslots);
+    ser_u32(s, l->cap);
+    ser_u32(s, l->c);
+    ser_u32(s, l->llir);
+    ser_u32(s, l->nlir);
+    ser_u32(s, l->maxghost);
+    policy_save_links(s, &l->ks, l->cap);
+    policy_save_links(s, &l->kq, l->cap);
+    policy_save_list(s, &l->s);
+    policy_save_list(s, &l->q);
+    policy_save_list(s, &l->g);
+    ser_u64s(s, l->page, l->cap);
+    ser_u32s(s, l->slot, l->cap);
+    ser_bytes(s, l->status, l->cap);
+    ser_bytes(s, l->in_s, l->cap);
+    ser_u32(s, l->nfree);
+    ser_u32s(s, l->freelist, l->nfree);
+    ser_u32s(s, l->slot_entry, l->nslots);
+    pmap_save(&l->index, s);
+}
+
+static int lirs_load(struct policy *p, struct deser *d)
+{
+    struct lirs *l = p->state;
+    uint32_t nslots = deser_u32(d), cap = deser_u32(d);
+    if (deser_u32(d) != l->c || deser_u32(d) != l->llir || nslots > l->c ||
+        cap != 3 * (uint64_t)nslots + 2 || nslots < l->nslots)
+        deser_fail(d, "corrupt checkpoint: LIRS's tables");
+    l->nlir = deser_id(d, (uint64_t)l->c + 1, false, "LIR count");
+    if (deser_u32(d) != l->maxghost)
+        deser_fail(d, "corrupt checkpoint: LIRS's ghost limit");
+    if (d->bad)
+        return 0;
+    if (lirs_reserve(p, nslots) < 0)
+        return -VMS_ENOMEM;
+    policy_load_links(d, &l->ks, cap, cap);
+    policy_load_links(d, &l->kq, cap, cap);
+    policy_load_list(d, &l->s, cap);
+    policy_load_list(d, &l->q, cap);
+    policy_load_list(d, &l->g, cap);
+    deser_u64s(d, l->page, cap);
+    deser_ids(d, l->slot, cap, p->nframes, "LIRS slot");
+    deser_u8s(d, l->status, cap, LIRS_GHOST, "LIRS status");
+    deser_u8s(d, l->in_s, cap, 1, "LIRS stack flag");
+    l->nfree = deser_id(d, (uint64_t)cap + 1, false, "LIRS free entries");
+    if (d->bad)
+        return 0;
+    deser_ids(d, l->freelist, l->nfree, cap, "LIRS entry");
+    deser_ids(d, l->slot_entry, nslots, cap, "LIRS entry");
+    if (!pmap_load(&l->index, d, cap))
+        return -VMS_ENOMEM;
+    return 0;
+}
+
 const struct policy_ops policy_lirs_ops = {
     .name = "lirs",
     .summary = "low inter-reference recency set: LIR pages stay, HIR pages pass (idealized)",
@@ -286,6 +349,8 @@ const struct policy_ops policy_lirs_ops = {
     .flags = POLICY_IDEALIZED,
     .state_size = sizeof(struct lirs),
     .create = lirs_create,
+    .save = lirs_save,
+    .load = lirs_load,
     .destroy = lirs_destroy,
     .insert = lirs_insert,
     .remove = lirs_remove,

@@ -13,8 +13,8 @@ struct lru {
 static int lru_create(struct policy *p, struct vms_error *e)
 {
     struct lru *l = p->state;
-    l->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    l->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    l->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    l->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
     if (!l->k.prev || !l->k.next) {
         vms_free(l->k.prev);
         vms_free(l->k.next);
@@ -73,6 +73,21 @@ static void lru_describe(const struct policy *p, const struct policy_env *env,
         policy_describe_slot(d, "lru", i++, s, "");
 }
 
+static void lru_save(const struct policy *p, struct ser *s)
+{
+    const struct lru *l = p->state;
+    policy_save_links(s, &l->k, p->hw);
+    policy_save_list(s, &l->l);
+}
+
+static int lru_load(struct policy *p, struct deser *d)
+{
+    struct lru *l = p->state;
+    policy_load_links(d, &l->k, p->hw, p->hw);
+    policy_load_list(d, &l->l, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_lru_ops = {
     .name = "lru",
     .summary = "least recently used, exact (idealized: observes every reference)",
@@ -80,6 +95,8 @@ const struct policy_ops policy_lru_ops = {
     .flags = POLICY_IDEALIZED | POLICY_STACK,
     .state_size = sizeof(struct lru),
     .create = lru_create,
+    .save = lru_save,
+    .load = lru_load,
     .destroy = lru_destroy,
     .insert = lru_insert,
     .remove = lru_remove,

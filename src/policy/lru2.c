@@ -20,8 +20,8 @@ struct lru2 {
 static int lru2_create(struct policy *p, struct vms_error *e)
 {
     struct lru2 *l = p->state;
-    l->k.prev = vms_malloc(p->nframes * sizeof(uint32_t));
-    l->k.next = vms_malloc(p->nframes * sizeof(uint32_t));
+    l->k.prev = vms_calloc(p->nframes, sizeof(uint32_t));
+    l->k.next = vms_calloc(p->nframes, sizeof(uint32_t));
     l->which = vms_calloc(p->nframes, 1);
     l->referenced = vms_calloc(p->nframes, 1);
     if (!l->k.prev || !l->k.next || !l->which || !l->referenced) {
@@ -125,12 +125,35 @@ static void lru2_describe(const struct policy *p, const struct policy_env *env,
         policy_describe_slot(d, "inactive", i++, s, l->referenced[s] ? "r" : "");
 }
 
+static void lru2_save(const struct policy *p, struct ser *s)
+{
+    const struct lru2 *l = p->state;
+    policy_save_links(s, &l->k, p->hw);
+    policy_save_list(s, &l->inactive);
+    policy_save_list(s, &l->active);
+    ser_bytes(s, l->which, p->hw);
+    ser_bytes(s, l->referenced, p->hw);
+}
+
+static int lru2_load(struct policy *p, struct deser *d)
+{
+    struct lru2 *l = p->state;
+    policy_load_links(d, &l->k, p->hw, p->hw);
+    policy_load_list(d, &l->inactive, p->hw);
+    policy_load_list(d, &l->active, p->hw);
+    deser_u8s(d, l->which, p->hw, LRU2_ACTIVE, "list");
+    deser_u8s(d, l->referenced, p->hw, 1, "referenced flag");
+    return 0;
+}
+
 const struct policy_ops policy_lru2_ops = {
     .name = "lru2",
     .summary = "Linux-like active/inactive lists on A bits, two touches to activate",
     .source = "Linux mm/vmscan.c (2.6-6.x); Gorman, Understanding the Linux VM Manager ch. 10",
     .state_size = sizeof(struct lru2),
     .create = lru2_create,
+    .save = lru2_save,
+    .load = lru2_load,
     .destroy = lru2_destroy,
     .insert = lru2_insert,
     .remove = lru2_remove,

@@ -70,6 +70,19 @@ static void nru_describe(const struct policy *p, const struct policy_env *env,
                                     (env->is_dirty(env->ctx, s) ? 1u : 0u));
 }
 
+static void nru_save(const struct policy *p, struct ser *s)
+{
+    const struct nru *n = p->state;
+    ser_u64(s, n->rng);
+}
+
+static int nru_load(struct policy *p, struct deser *d)
+{
+    struct nru *n = p->state;
+    n->rng = deser_u64(d);
+    return 0;
+}
+
 const struct policy_ops policy_nru_ops = {
     .name = "nru",
     .summary = "not recently used: random page of the lowest (A, D) class; tick clears A",
@@ -77,6 +90,8 @@ const struct policy_ops policy_nru_ops = {
     .tick_period = 4,
     .state_size = sizeof(struct nru),
     .create = nru_create,
+    .save = nru_save,
+    .load = nru_load,
     .insert = nru_insert,
     .remove = nru_remove,
     .victim = nru_victim,

@@ -89,3 +89,47 @@ bool pmap_del(struct pmap *m, uint64_t key)
     m->len--;
     return true;
 }
+
+void pmap_save(const struct pmap *m, struct ser *s)
+{
+    ser_u64(s, m->cap);
+    ser_u64(s, m->len);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].used) {
+            ser_u64(s, i);
+            ser_u64(s, m->slots[i].key);
+            ser_u32(s, m->slots[i].val);
+        }
+}
+
+bool pmap_load(struct pmap *m, struct deser *d, uint64_t val_lim)
+{
+    uint64_t cap = deser_u64(d);
+    if (d->bad)
+        return true;
+    if (cap < 16 || cap > (UINT64_C(1) << 34) || (cap & (cap - 1)) ||
+        cap > (d->len - d->pos) * 16 + 64) {
+        deser_fail(d, "corrupt checkpoint: a page map of %llu slots", (unsigned long long)cap);
+        return true;
+    }
+    uint64_t len = deser_max(d, cap - 1, "page map length");
+    if (d->bad)
+        return true;
+    struct pmap n;
+    if (!pmap_alloc(&n, (size_t)cap))
+        return false;
+    uint64_t last = 0;
+    for (uint64_t j = 0; j < len && !d->bad; j++) {
+        uint64_t i = deser_max(d, cap - 1, "page map slot");
+        if (j && i <= last)
+            deser_fail(d, "corrupt checkpoint: page map slots out of order");
+        last = i;
+        n.slots[i].key = deser_u64(d);
+        n.slots[i].val = deser_id(d, val_lim, false, "page map value");
+        n.slots[i].used = 1;
+    }
+    n.len = (size_t)len;
+    pmap_fini(m);
+    *m = n;
+    return true;
+}

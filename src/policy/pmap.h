@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/ser.h"
+
 struct pmap_slot {
     uint64_t key;
     uint32_t val;
@@ -29,6 +31,12 @@ static inline uint32_t *pmap_get(const struct pmap *m, uint64_t key);
 bool pmap_put(struct pmap *m, uint64_t key, uint32_t val);
 /* Remove key if present; returns whether it was. */
 bool pmap_del(struct pmap *m, uint64_t key);
+
+/* Checkpoints: the map slot by slot (a loaded map probes as the saved one did). load
+ * replaces *m (values below val_lim); false when out of host memory (m as it was); bad
+ * input marks d bad. */
+void pmap_save(const struct pmap *m, struct ser *s);
+bool pmap_load(struct pmap *m, struct deser *d, uint64_t val_lim);
 
 static inline uint64_t pmap_hash(uint64_t k)
 {

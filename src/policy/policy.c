@@ -3,6 +3,7 @@
 #include "policy/policy.h"
 
 #include "base/alloc.h"
+#include "policy/slotlist.h"
 
 #include <string.h>
 
@@ -156,4 +157,84 @@ uint32_t policy_trim(struct policy *p, const struct policy_env *env, uint32_t *s
         p->nused--;
     }
     return n;
+}
+
+/* ------------------------------------------------------------------ checkpoints */
+
+int policy_save(const struct policy *p, struct ser *s)
+{
+    if (!p->ops->save)
+        return -VMS_EUNSUPPORTED;
+    ser_str(s, p->ops->name);
+    ser_u32(s, p->nframes);
+    ser_u32(s, p->nused);
+    ser_u32(s, p->hw);
+    ser_u32(s, p->ocap);
+    ser_bytes(s, p->occupied, p->hw);
+    p->ops->save(p, s);
+    return 0;
+}
+
+int policy_load(struct policy *p, struct deser *d)
+{
+    if (!p->ops->load)
+        return -VMS_EUNSUPPORTED;
+    char *name;
+    if (!deser_str(d, 64, &name))
+        return d->oom ? -VMS_ENOMEM : 0;
+    bool same = name && !strcmp(name, p->ops->name);
+    if (!same)
+        deser_fail(d, "the checkpoint's policy is %s, not %s", name ? name : "(none)",
+                   p->ops->name);
+    vms_free(name);
+    if (deser_u32(d) != p->nframes)
+        deser_fail(d, "the checkpoint's policy manages another number of frames");
+    uint32_t nused = deser_u32(d), hw = deser_u32(d), ocap = deser_u32(d);
+    if (d->bad)
+        return 0;
+    if (hw > p->nframes || ocap > p->nframes || hw > ocap || nused > hw ||
+        (!p->params.grow && ocap != p->nframes)) {
+        deser_fail(d, "corrupt checkpoint: the policy's slots");
+        return 0;
+    }
+    if (policy_reserve(p, ocap) < 0)
+        return -VMS_ENOMEM;
+    deser_u8s(d, p->occupied, hw, 1, "occupied flag");
+    memset(p->occupied + hw, 0, p->ocap - hw);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < hw; i++)
+        n += p->occupied[i];
+    if (n != nused)
+        deser_fail(d, "corrupt checkpoint: the policy's occupied slots");
+    p->nused = nused;
+    p->hw = hw;
+    if (d->bad)
+        return 0;
+    return p->ops->load(p, d);
+}
+
+void policy_save_list(struct ser *s, const struct slotlist *l)
+{
+    ser_u32(s, l->head);
+    ser_u32(s, l->tail);
+    ser_u32(s, l->len);
+}
+
+void policy_load_list(struct deser *d, struct slotlist *l, uint64_t lim)
+{
+    l->head = deser_id(d, lim, true, "list head");
+    l->tail = deser_id(d, lim, true, "list tail");
+    l->len = deser_id(d, lim + 1, false, "list length");
+}
+
+void policy_save_links(struct ser *s, const struct slotlinks *k, size_t n)
+{
+    ser_u32s(s, k->prev, n);
+    ser_u32s(s, k->next, n);
+}
+
+void policy_load_links(struct deser *d, struct slotlinks *k, size_t n, uint64_t lim)
+{
+    deser_ids(d, k->prev, n, lim, "link");
+    deser_ids(d, k->next, n, lim, "link");
 }

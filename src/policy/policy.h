@@ -23,6 +23,7 @@
 #define VMS_POLICY_POLICY_H
 
 #include "base/err.h"
+#include "base/ser.h"
 #include "base/types.h"
 
 #include <stdio.h>
@@ -111,6 +112,12 @@ struct policy_ops {
      * nothing: of env it calls only test_young, is_dirty and now. NULL: says it has none. */
     void (*describe)(const struct policy *p, const struct policy_env *env,
                      const struct policy_describer *d);
+    /* Checkpoints (policy_save, policy_load): the private state. load is given an instance
+     * made by create with the same parameters, reserved as the saved one was, and the common
+     * state already loaded; 0 or -VMS_ENOMEM; bad input marks d bad (the instance is then
+     * only fit for destroy). NULL: the policy cannot be checkpointed. */
+    void (*save)(const struct policy *p, struct ser *s);
+    int (*load)(struct policy *p, struct deser *d);
 };
 
 /* One instance. Drivers treat it as opaque and go through the wrappers below. */
@@ -146,6 +153,21 @@ void policy_tick(struct policy *p, const struct policy_env *env);
 int policy_set_future(struct policy *p, const uint64_t *pages, size_t n, struct vms_error *e);
 uint32_t policy_trim(struct policy *p, const struct policy_env *env, uint32_t *slots,
                      uint32_t max);
+
+/* Checkpoints: the whole instance (its name, the occupied slots, the private state).
+ * policy_load restores it into an instance policy_create made with the same parameters:
+ * 0, -VMS_EUNSUPPORTED (no save/load), -VMS_ENOMEM; a checkpoint of another policy or
+ * size, or bad input, marks d bad. */
+int policy_save(const struct policy *p, struct ser *s);
+int policy_load(struct policy *p, struct deser *d);
+/* Slot lists and link arrays of slotlist.h, for the policies' save/load: links and list
+ * ends must be below lim (or SLOTLIST_NIL). */
+struct slotlist;
+struct slotlinks;
+void policy_save_list(struct ser *s, const struct slotlist *l);
+void policy_load_list(struct deser *d, struct slotlist *l, uint64_t lim);
+void policy_save_links(struct ser *s, const struct slotlinks *k, size_t n);
+void policy_load_links(struct deser *d, struct slotlinks *k, size_t n, uint64_t lim);
 
 static inline bool policy_is_idealized(const struct policy *p)
 {

@@ -45,12 +45,27 @@ static void random_describe(const struct policy *p, const struct policy_env *env
                     "a generator seeded with --seed");
 }
 
+static void random_save(const struct policy *p, struct ser *s)
+{
+    const struct prandom *r = p->state;
+    ser_u64(s, r->rng);
+}
+
+static int random_load(struct policy *p, struct deser *d)
+{
+    struct prandom *r = p->state;
+    r->rng = deser_u64(d);
+    return 0;
+}
+
 const struct policy_ops policy_random_ops = {
     .name = "random",
     .summary = "uniformly random victim, seeded (--seed) so runs repeat",
     .source = "Belady, IBM Systems Journal 5(2) 1966",
     .state_size = sizeof(struct prandom),
     .create = random_create,
+    .save = random_save,
+    .load = random_load,
     .insert = random_insert,
     .remove = random_remove,
     .victim = random_victim,

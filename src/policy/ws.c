@@ -145,6 +145,32 @@ static void ws_describe(const struct policy *p, const struct policy_env *env,
             policy_describe_num(d, "idle frame", s, w->now - w->last[s]);
 }
 
+static void ws_save(const struct policy *p, struct ser *s)
+{
+    const struct ws *w = p->state;
+    ser_u64(s, w->tau);
+    ser_u64(s, w->now);
+    ser_u32(s, w->n);
+    ser_u64s(s, w->last, p->hw);
+    ser_u32s(s, w->list, w->n);
+    ser_u32s(s, w->pos, p->hw);
+}
+
+static int ws_load(struct policy *p, struct deser *d)
+{
+    struct ws *w = p->state;
+    if (deser_u64(d) != w->tau)
+        deser_fail(d, "the checkpoint's working-set window is another");
+    w->now = deser_u64(d);
+    w->n = deser_id(d, (uint64_t)p->hw + 1, false, "working-set size");
+    if (d->bad)
+        return 0;
+    deser_u64s(d, w->last, p->hw);
+    deser_ids(d, w->list, w->n, p->hw, "working-set slot");
+    deser_ids(d, w->pos, p->hw, p->hw, "working-set position");
+    return 0;
+}
+
 const struct policy_ops policy_ws_ops = {
     .name = "ws",
     .summary = "working set: keeps the pages referenced in the last --tau references",
@@ -153,6 +179,8 @@ const struct policy_ops policy_ws_ops = {
     .tick_period = 1,
     .state_size = sizeof(struct ws),
     .create = ws_create,
+    .save = ws_save,
+    .load = ws_load,
     .destroy = ws_destroy,
     .insert = ws_insert,
     .remove = ws_remove,

@@ -19,7 +19,7 @@ static int wsclock_create(struct policy *p, struct vms_error *e)
 {
     struct wsclock *w = p->state;
     w->tau = p->params.tau ? p->params.tau : 2 * (uint64_t)p->nframes;
-    w->last = vms_malloc(p->nframes * sizeof *w->last);
+    w->last = vms_calloc(p->nframes, sizeof *w->last);
     if (!w->last)
         return err_set(e, VMS_ENOMEM, "out of memory creating policy wsclock");
     return 0;
@@ -91,12 +91,32 @@ static void wsclock_describe(const struct policy *p, const struct policy_env *en
     }
 }
 
+static void wsclock_save(const struct policy *p, struct ser *s)
+{
+    const struct wsclock *w = p->state;
+    ser_u64(s, w->tau);
+    ser_u32(s, w->hand);
+    ser_u64s(s, w->last, p->hw);
+}
+
+static int wsclock_load(struct policy *p, struct deser *d)
+{
+    struct wsclock *w = p->state;
+    if (deser_u64(d) != w->tau)
+        deser_fail(d, "the checkpoint's working-set window is another");
+    w->hand = deser_id(d, p->nframes, false, "clock hand");
+    deser_u64s(d, w->last, p->hw);
+    return 0;
+}
+
 const struct policy_ops policy_wsclock_ops = {
     .name = "wsclock",
     .summary = "working-set clock: evicts clean pages idle longer than --tau first",
     .source = "Carr, Hennessy, SOSP 1981; Tanenbaum MOS 3.4.9",
     .state_size = sizeof(struct wsclock),
     .create = wsclock_create,
+    .save = wsclock_save,
+    .load = wsclock_load,
     .destroy = wsclock_destroy,
     .insert = wsclock_insert,
     .remove = wsclock_remove,

@@ -7,6 +7,7 @@
 #include "hw/mmu.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -895,4 +896,33 @@ void stats_print_result_row(const struct stats *s, const char *const *names,
                             FILE *out, bool header)
 {
     print_row(s, names, values, n, meta, out, header);
+}
+
+/* ------------------------------------------------------------------ checkpoints */
+
+/* struct stats is integers and flags: saved as its bytes (a checkpoint is read only by the
+ * same version of vmsim), the flags checked on the way back. */
+void stats_save(const struct stats *st, struct ser *s)
+{
+    ser_bytes(s, st, sizeof *st);
+}
+
+void stats_load(struct stats *st, struct deser *d)
+{
+    unsigned char b[sizeof *st];
+    deser_bytes(d, b, sizeof b);
+    size_t flags[2 + TLB_N + CACHE_N], n = 0;
+    flags[n++] = offsetof(struct stats, has_switches);
+    flags[n++] = offsetof(struct stats, psc);
+    for (int i = 0; i < TLB_N; i++)
+        flags[n++] = offsetof(struct stats, tlb_present) + (size_t)i * sizeof(bool);
+    for (int i = 0; i < CACHE_N; i++)
+        flags[n++] = offsetof(struct stats, cache_present) + (size_t)i * sizeof(bool);
+    for (size_t i = 0; i < n; i++)
+        if (b[flags[i]] > 1) {
+            deser_fail(d, "corrupt checkpoint: a statistics flag");
+            memset(b, 0, sizeof b);
+            break;
+        }
+    memcpy(st, b, sizeof b);
 }

@@ -5,6 +5,7 @@
 #ifndef VMS_REPORT_STATS_H
 #define VMS_REPORT_STATS_H
 
+#include "base/ser.h"
 #include "hw/config.h"
 #include "vmsim.h"
 
@@ -44,6 +45,10 @@ struct stats {
     uint64_t swap_out_errors, swap_in_errors, writeback_errors;
     uint64_t cycles;
 };
+
+/* Checkpoints: the whole struct (load checks its flags; bad input marks d bad). */
+void stats_save(const struct stats *st, struct ser *s);
+void stats_load(struct stats *st, struct deser *d);
 
 /* Print in one format. csv_header: print the header row first (CSV only). */
 void stats_print(const struct stats *s, FILE *out, enum vms_format fmt, bool csv_header);
