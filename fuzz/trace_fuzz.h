@@ -12,19 +12,30 @@
 static inline int fuzz_trace_reader(const uint8_t *data, size_t size, enum trace_format fmt)
 {
     static const size_t batches[] = {1, 3, 64, 4096};
-    for (unsigned pass = 0; pass < 2; pass++) {
+    /* strictly and skipping bad lines; OS events counted only, and delivered */
+    for (unsigned pass = 0; pass < 4; pass++) {
         struct vms_error e = {0};
-        struct trace_reader *r =
-            trace_open_mem_as(data, size, "fuzz", pass ? TRACE_SKIP_BAD : 0, fmt, &e);
+        unsigned flags = (pass & 1 ? TRACE_SKIP_BAD : 0) | (pass & 2 ? TRACE_EVENTS : 0);
+        struct trace_reader *r = trace_open_mem_as(data, size, "fuzz", flags, fmt, &e);
         if (!r)
             continue;
         struct trace_rec recs[4096];
-        uint64_t n = 0;
+        struct trace_event ev;
+        uint64_t n = 0, events = 0;
         long got;
         unsigned i = 0;
-        while ((got = trace_read(r, recs, batches[i++ % 4], &e)) > 0)
-            n += (uint64_t)got;
-        if (got == 0 && n != trace_reader_counts(r)->records)
+        while ((got = trace_read(r, recs, batches[i++ % 4], &e)) > 0 ||
+               (got == 0 && trace_next_event(r, &ev))) {
+            n += (uint64_t)(got > 0 ? got : 0);
+            if (got == 0) {
+                if (ev.type >= TRACE_EV_TYPES || (ev.str && ev.str[ev.str_len] != '\0') ||
+                    (ev.type != TRACE_EV_PROCESS && ev.type && trace_event_name(ev.type) == NULL))
+                    __builtin_trap();
+                events += ev.type != TRACE_EV_PROCESS;
+            }
+        }
+        const struct trace_counts *c = trace_reader_counts(r);
+        if (got == 0 && (n != c->records || ((flags & TRACE_EVENTS) && events != c->events)))
             __builtin_trap();
         trace_close(r);
     }

@@ -468,6 +468,39 @@ struct vms_trace_rec {
 enum vms_trace_format { VMS_TRACE_LACKEY = 0, VMS_TRACE_DIN = 1, VMS_TRACE_VMSIM = 2 };
 
 #define VMS_TRACE_SKIP_BAD 1u /* skip and count malformed text lines instead of failing */
+/* Deliver OS events and process switches (vms_trace_next_event). Without it they are
+ * checked and counted (vms_trace_counts) but not delivered, and the records of every
+ * process come out as one stream. */
+#define VMS_TRACE_EVENTS 2u
+
+/* OS events (docs/trace-formats.md, "OS events": vmsim format 1.1, lackey '!' lines),
+ * numbered as in the binary format; VMS_TRACE_EV_PROCESS is a process switch. */
+enum vms_trace_event_type {
+    VMS_TRACE_EV_PROCESS = 0, VMS_TRACE_EV_IMAGE, VMS_TRACE_EV_STACK, VMS_TRACE_EV_BRK_START,
+    VMS_TRACE_EV_MMAP, VMS_TRACE_EV_MUNMAP, VMS_TRACE_EV_MPROTECT, VMS_TRACE_EV_MREMAP,
+    VMS_TRACE_EV_BRK, VMS_TRACE_EV_MADVISE, VMS_TRACE_EV_MSYNC, VMS_TRACE_EV_OPENAT,
+    VMS_TRACE_EV_CLOSE, VMS_TRACE_EV_READ, VMS_TRACE_EV_PREAD64, VMS_TRACE_EV_READV,
+    VMS_TRACE_EV_WRITE, VMS_TRACE_EV_PWRITE64, VMS_TRACE_EV_WRITEV, VMS_TRACE_EV_FORK,
+    VMS_TRACE_EV_CLONE, VMS_TRACE_EV_VFORK, VMS_TRACE_EV_EXIT, VMS_TRACE_EV_EXIT_GROUP,
+    VMS_TRACE_EV_WAIT4, VMS_TRACE_EV_EXECVE
+};
+#define VMS_TRACE_EV_TYPES 26
+
+/* One event. arg[] holds its numeric fields in the order of docs/trace-formats.md's
+ * table (readv/writev: fd, n, result, the n pieces in iov); signed fields (fds, results,
+ * statuses) as their two's-complement bits: (int64_t)arg[i]. str: the str field
+ * (NUL-terminated, str_len bytes) or NULL. A reader's str and iov stay valid until its
+ * next vms_trace_read or vms_trace_next_event. */
+struct vms_trace_event {
+    unsigned type;  /* enum vms_trace_event_type */
+    unsigned nargs; /* fields in arg[] */
+    uint64_t pid;   /* the process it belongs to (for a switch: the new one) */
+    uint64_t arg[8];
+    const char *str;
+    size_t str_len;
+    const uint64_t *iov; /* readv/writev: base and length of piece i at iov[2i], iov[2i+1]
+                          * (NULL when n is 0) */
+};
 
 struct vms_trace_counts {
     uint64_t records;        /* records read */
@@ -475,6 +508,10 @@ struct vms_trace_counts {
     uint64_t valgrind_lines; /* "==PID==" lines skipped */
     uint64_t bad_lines;      /* malformed lines skipped (VMS_TRACE_SKIP_BAD) */
     uint64_t ignored;        /* din escape records (labels 3, 4) */
+    uint64_t events;         /* OS events of known types (not counted in records) */
+    uint64_t event[VMS_TRACE_EV_TYPES]; /* by type; [0]: process switches */
+    uint64_t unknown_events; /* binary events of types this vmsim does not know (skipped) */
+    uint64_t processes;      /* processes with records or events, or named by a switch */
 };
 
 struct vms_trace;        /* a reader */
@@ -490,6 +527,18 @@ int vms_trace_open_fd(int fd, const char *name, unsigned flags, struct vms_trace
 long vms_trace_read(struct vms_trace *t, struct vms_trace_rec *buf, size_t n,
                     struct vms_error *e);
 void vms_trace_close(struct vms_trace *t); /* NULL-safe */
+/* With VMS_TRACE_EVENTS a batch of vms_trace_read ends before each event or process
+ * switch and vms_trace_read returns 0 while one waits: then this gives it (1), or says
+ * the trace has ended (0). Without the flag: 0. */
+int vms_trace_next_event(struct vms_trace *t, struct vms_trace_event *ev);
+/* With VMS_TRACE_EVENTS: the process of the records read last (0 until a switch: "the
+ * trace's process"; after vms_trace_next_event gave a switch, the new one). */
+uint64_t vms_trace_pid(const struct vms_trace *t);
+/* The processes so far in order of appearance, each with its records and events. */
+size_t vms_trace_processes(const struct vms_trace *t);
+void vms_trace_process(const struct vms_trace *t, size_t i, uint64_t *pid, uint64_t *records,
+                       uint64_t *events);
+const char *vms_trace_event_name(unsigned type); /* "process", "image", ...; NULL if unknown */
 void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *out);
 const char *vms_trace_format_name(const struct vms_trace *t); /* "lackey", "din", "vmsim" */
 const char *vms_trace_compression(const struct vms_trace *t); /* "none", "gzip", "xz", "zstd" */
@@ -512,12 +561,22 @@ int vms_trace_writer_open(const char *path, enum vms_trace_format fmt, const cha
                           struct vms_trace_writer **out, struct vms_error *e);
 int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs, size_t n,
                     struct vms_error *e);
+/* An event (VMS_TRACE_EV_PROCESS: a process switch to ev->pid; otherwise ev->pid is not
+ * used) or a process switch. A vmsim trace holding any says version 1.1: the header is
+ * marked while still buffered, else patched in the file; on a pipe, declare the events
+ * first (docs/trace-formats.md, "Writing 1.1"). din cannot hold them: -VMS_EINVAL. */
+int vms_trace_write_event(struct vms_trace_writer *w, const struct vms_trace_event *ev,
+                          struct vms_error *e);
+int vms_trace_write_process(struct vms_trace_writer *w, uint64_t pid, struct vms_error *e);
+int vms_trace_writer_declare_events(struct vms_trace_writer *w, struct vms_error *e);
+/* Records and events written so far. */
 uint64_t vms_trace_writer_count(const struct vms_trace_writer *w);
 int vms_trace_writer_close(struct vms_trace_writer *w, struct vms_error *e);
 void vms_trace_writer_abort(struct vms_trace_writer *w);
 
-/* Convert a trace (any input format/compression) to fmt. source NULL = keep the input's
- * binary source description or write "converted from IN". counts may be NULL. An out that
+/* Convert a trace (any input format/compression) to fmt, its OS events and process
+ * switches too (din cannot hold them: -VMS_EINVAL at the first). source NULL = keep the
+ * input's binary source description or write "converted from IN". counts may be NULL. An out that
  * is the input file itself (vms_output_check) is refused before anything is read; on error
  * an old out is left as it was (nothing half-written replaces it). */
 int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt,

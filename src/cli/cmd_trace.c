@@ -62,8 +62,9 @@ static void trace_usage(FILE *f)
             "                     options and traces): the statistics are those of a run that\n"
             "                     was never stopped; other inputs or options are refused\n"
             "\n"
-            "  --count            print the records by kind (I, L, S, M), skipped lines and\n"
-            "                     the input's identity (decompressed bytes, 64-bit hash)\n"
+            "  --count            print the records by kind (I, L, S, M), skipped lines, OS\n"
+            "                     events by type, processes and the input's identity\n"
+            "                     (decompressed bytes, 64-bit hash)\n"
             "  --convert FORMAT   write the trace as lackey, din or vmsim (binary) to -o OUT\n"
             "  --source TEXT      description stored in a vmsim binary header\n"
             "\n"
@@ -77,6 +78,17 @@ static int cli_skipped(const char *path, uint64_t n)
     if (!n)
         return 0;
     cli_message("%s: %" PRIu64 " malformed line%s skipped", path, n, n == 1 ? "" : "s");
+    return 1;
+}
+
+/* Events of types this vmsim does not know were skipped: one line on stderr, exit status
+ * 1 (dropped: a conversion could not carry them). */
+static int cli_unknown_events(const char *path, uint64_t n, bool dropped)
+{
+    if (!n)
+        return 0;
+    cli_message("%s: %" PRIu64 " event%s of a type this vmsim does not know %s", path, n,
+                n == 1 ? "" : "s", dropped ? "not converted (dropped)" : "skipped");
     return 1;
 }
 
@@ -107,12 +119,28 @@ static int trace_count(const char *path, unsigned flags)
     printf("%-24s %" PRIu64 "\n", "skipped valgrind lines", c.valgrind_lines);
     printf("%-24s %" PRIu64 "\n", "skipped bad lines", c.bad_lines);
     printf("%-24s %" PRIu64 "\n", "ignored din records", c.ignored);
+    printf("%-24s %" PRIu64 "\n", "events", c.events);
+    for (unsigned k = 1; k < VMS_TRACE_EV_TYPES; k++)
+        if (c.event[k])
+            printf("  %-22s %" PRIu64 "\n", vms_trace_event_name(k), c.event[k]);
+    printf("%-24s %" PRIu64 "\n", "unknown events", c.unknown_events);
+    printf("%-24s %" PRIu64 "\n", "processes", c.processes);
+    if (c.event[VMS_TRACE_EV_PROCESS]) { /* a trace with process switches: each process */
+        printf("  %-22s %" PRIu64 "\n", "switches", c.event[VMS_TRACE_EV_PROCESS]);
+        for (size_t i = 0; i < vms_trace_processes(t); i++) {
+            uint64_t pid, recs, evs;
+            char name[40];
+            vms_trace_process(t, i, &pid, &recs, &evs);
+            snprintf(name, sizeof name, "pid %" PRIu64, pid);
+            printf("  %-22s %" PRIu64 " records, %" PRIu64 " events\n", name, recs, evs);
+        }
+    }
     uint64_t bytes, hash;
     vms_trace_identity(t, &bytes, &hash);
     printf("%-24s %" PRIu64 "\n", "bytes (decompressed)", bytes);
     printf("%-24s %016" PRIx64 "\n", "hash", hash);
     vms_trace_close(t);
-    return cli_skipped(path, c.bad_lines);
+    return cli_skipped(path, c.bad_lines) | cli_unknown_events(path, c.unknown_events, false);
 }
 
 /* ---- the progress bar (progress.h) */
@@ -300,6 +328,15 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         if (tc.bad_lines)
             cli_message("%s: %" PRIu64 " malformed line%s skipped",
                         vms_tracesim_trace_name(s, p), tc.bad_lines, tc.bad_lines == 1 ? "" : "s");
+        /* PLACEHOLDER until the replay of OS events (issue 11 item 3) replaces it */
+        if (tc.events + tc.unknown_events)
+            cli_message("%s: %" PRIu64 " OS event%s in the trace %s not replayed by this "
+                        "version: only its memory records run%s",
+                        vms_tracesim_trace_name(s, p), tc.events + tc.unknown_events,
+                        tc.events + tc.unknown_events == 1 ? "" : "s",
+                        tc.events + tc.unknown_events == 1 ? "is" : "are",
+                        tc.processes > 1 ? ", and the records of its processes run as one "
+                                           "process" : "");
         double sigbus = 0;
         if (vms_tracesim_killed(s, p) &&
             vms_tracesim_stat(s, p, "swap.in_errors", &sigbus, NULL) == 0 && sigbus > 0)
@@ -560,7 +597,7 @@ int cmd_trace(int argc, char **argv)
         if (vms_trace_convert(in, a.out, fmt, flags, source, &tc, &e) < 0)
             status = cli_fail(&e);
         else
-            status = cli_skipped(in, tc.bad_lines);
+            status = cli_skipped(in, tc.bad_lines) | cli_unknown_events(in, tc.unknown_events, true);
         goto out;
     }
     if (source) {

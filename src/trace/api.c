@@ -10,7 +10,11 @@
 
 _Static_assert(sizeof(struct vms_trace_rec) == sizeof(struct trace_rec), "record layouts");
 _Static_assert(sizeof(struct vms_trace_counts) == sizeof(struct trace_counts), "count layouts");
-_Static_assert(VMS_TRACE_SKIP_BAD == TRACE_SKIP_BAD, "flags");
+_Static_assert(VMS_TRACE_SKIP_BAD == TRACE_SKIP_BAD && VMS_TRACE_EVENTS == TRACE_EVENTS, "flags");
+_Static_assert(sizeof(struct vms_trace_event) == sizeof(struct trace_event) &&
+                   VMS_TRACE_EV_TYPES == TRACE_EV_TYPES && (int)VMS_TRACE_EV_EXECVE == (int)TRACE_EV_EXECVE &&
+                   (int)VMS_TRACE_EV_WAIT4 == (int)TRACE_EV_WAIT4,
+               "event layouts");
 _Static_assert((int)VMS_TRACE_VMSIM == (int)TRACE_FMT_VMSIM && (int)VMS_TRACE_DIN == (int)TRACE_FMT_DIN,
                "formats");
 
@@ -74,14 +78,74 @@ void vms_trace_close(struct vms_trace *t)
     trace_close(api_reader(t));
 }
 
-void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *out)
+static void api_event_out(const struct trace_event *in, struct vms_trace_event *out)
 {
-    const struct trace_counts *c = trace_reader_counts(api_reader(t));
+    out->type = in->type;
+    out->nargs = in->nargs;
+    out->pid = in->pid;
+    memcpy(out->arg, in->arg, sizeof out->arg);
+    out->str = in->str;
+    out->str_len = in->str_len;
+    out->iov = in->iov;
+}
+
+static void api_event_in(const struct vms_trace_event *in, struct trace_event *out)
+{
+    out->type = in->type;
+    out->nargs = in->nargs;
+    out->pid = in->pid;
+    memcpy(out->arg, in->arg, sizeof out->arg);
+    out->str = in->str;
+    out->str_len = in->str_len;
+    out->iov = in->iov;
+}
+
+int vms_trace_next_event(struct vms_trace *t, struct vms_trace_event *ev)
+{
+    struct trace_event tmp;
+    if (!trace_next_event(api_reader(t), &tmp))
+        return 0;
+    api_event_out(&tmp, ev);
+    return 1;
+}
+
+uint64_t vms_trace_pid(const struct vms_trace *t)
+{
+    return trace_reader_pid(api_reader(t));
+}
+
+size_t vms_trace_processes(const struct vms_trace *t)
+{
+    return trace_reader_processes(api_reader(t));
+}
+
+void vms_trace_process(const struct vms_trace *t, size_t i, uint64_t *pid, uint64_t *records,
+                       uint64_t *events)
+{
+    trace_reader_process(api_reader(t), i, pid, records, events);
+}
+
+const char *vms_trace_event_name(unsigned type)
+{
+    return trace_event_name(type);
+}
+
+void trace_counts_public(const struct trace_counts *c, struct vms_trace_counts *out)
+{
     out->records = c->records;
     memcpy(out->kind, c->kind, sizeof out->kind);
     out->valgrind_lines = c->valgrind_lines;
     out->bad_lines = c->bad_lines;
     out->ignored = c->ignored;
+    out->events = c->events;
+    memcpy(out->event, c->event, sizeof out->event);
+    out->unknown_events = c->unknown_events;
+    out->processes = c->processes;
+}
+
+void vms_trace_get_counts(const struct vms_trace *t, struct vms_trace_counts *out)
+{
+    trace_counts_public(trace_reader_counts(api_reader(t)), out);
 }
 
 const char *vms_trace_format_name(const struct vms_trace *t)
@@ -160,6 +224,24 @@ int vms_trace_write(struct vms_trace_writer *w, const struct vms_trace_rec *recs
     return 0;
 }
 
+int vms_trace_write_event(struct vms_trace_writer *w, const struct vms_trace_event *ev,
+                          struct vms_error *e)
+{
+    struct trace_event tmp;
+    api_event_in(ev, &tmp);
+    return trace_write_event(api_writer(w), &tmp, e);
+}
+
+int vms_trace_write_process(struct vms_trace_writer *w, uint64_t pid, struct vms_error *e)
+{
+    return trace_write_process(api_writer(w), pid, e);
+}
+
+int vms_trace_writer_declare_events(struct vms_trace_writer *w, struct vms_error *e)
+{
+    return trace_writer_declare_events(api_writer(w), e);
+}
+
 uint64_t vms_trace_writer_count(const struct vms_trace_writer *w)
 {
     return trace_writer_count(api_writer(w));
@@ -183,7 +265,7 @@ int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt
     /* by device and inode, before anything is read or created */
     if (outfile_check(out, &in, 1, e) < 0)
         return -VMS_EINVAL;
-    struct trace_reader *r = trace_open(in, flags, e);
+    struct trace_reader *r = trace_open(in, flags | TRACE_EVENTS, e);
     if (!r)
         return -(e ? e->code : VMS_EIO);
     struct trace_rec *buf = vms_malloc(BATCH * sizeof *buf);
@@ -206,14 +288,21 @@ int vms_trace_convert(const char *in, const char *out, enum vms_trace_format fmt
         trace_close(r);
         return -(e ? e->code : VMS_EIO);
     }
-    long got;
+    long got = 0;
     int rc = 0;
-    while ((got = trace_read(r, buf, BATCH, e)) > 0) {
-        rc = trace_write(w, buf, (size_t)got, e);
-        if (rc < 0)
+    /* a 1.1 input has events: the output says so from its first byte (a pipe too) */
+    if (trace_reader_minor(r) >= 1 && fmt != VMS_TRACE_DIN)
+        rc = trace_writer_declare_events(w, e);
+    struct trace_event ev;
+    while (rc == 0 && (got = trace_read(r, buf, BATCH, e)) >= 0) {
+        if (got > 0)
+            rc = trace_write(w, buf, (size_t)got, e);
+        else if (trace_next_event(r, &ev))
+            rc = trace_write_event(w, &ev, e);
+        else
             break;
     }
-    if (got < 0)
+    if (rc == 0 && got < 0)
         rc = (int)got;
     if (rc < 0)
         trace_writer_abort(w); /* an old OUT stays as it was */

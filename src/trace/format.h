@@ -44,6 +44,21 @@ struct trace_reader {
      * portable SWAR fast path, 2 the general byte-by-byte parser alone. For the tests,
      * which check that all three read every input alike; always 0 otherwise. */
     unsigned lackey_impl;
+    /* OS events: the one waiting for trace_next_event (TRACE_EVENTS), its str and iov
+     * storage (allocated at the first event), the bytes of an unknown binary event still
+     * to be skipped; the processes (trace_pids) and the current one's index. */
+    bool ev_pending;
+    struct trace_event ev;
+    char *ev_str;      /* TRACE_EV_STR_MAX + 1 bytes */
+    uint64_t *ev_iov;  /* 2 * TRACE_EV_IOV_MAX values */
+    uint64_t ev_skip;
+    unsigned minor;    /* binary header's minor version */
+    struct trace_pids *pids; /* NULL until the first event or switch */
+    size_t cur;        /* index of the current process in pids */
+    uint64_t pid_mark; /* records returned when the current process became current */
+    bool counted0;     /* pid 0 counted as a process before the table was made */
+    uint64_t batch_pid; /* the process of the last batch's records (trace_reader_pid): a
+                         * switch that ends a batch is made at once, for the streams */
 };
 
 /* Fail a read after `count` good records. */
@@ -65,6 +80,14 @@ struct trace_writer {
     uint64_t count;
     uint64_t prev_addr[4];
     uint32_t prev_size[4];
+    /* events: a binary header says 1.1 once any is written (minor1); the header is in buf
+     * until the first flush (hdr_flushed), after which it can be patched at hdr_off of
+     * the file (-1: not possible, a pipe or an O_APPEND descriptor) */
+    bool minor1, hdr_flushed;
+    uint64_t events;      /* events and process switches written */
+    long long hdr_off;
+    struct trace_pids *pids; /* binary writer: each process's delta streams */
+    size_t cur;
 };
 
 #define TRACE_WBUF_SIZE (1u << 18)
@@ -82,7 +105,79 @@ struct trace_format_ops {
     void (*write_rec)(struct trace_writer *w, const struct trace_rec *rec);
     /* Writer: trailer into w->buf (NULL = none). */
     void (*write_end)(struct trace_writer *w);
+    /* Writer: one event or process switch into w->buf at w->len (TRACE_EV_WMAX bytes are
+     * free; the event is checked); 0 or -VMS_E*. NULL = the format cannot hold events. */
+    int (*write_event)(struct trace_writer *w, const struct trace_event *ev,
+                       struct vms_error *e);
 };
+
+/* Most bytes one event takes in any format (text: every str byte as \xHH, every piece
+ * as two 16-digit hex numbers). */
+#define TRACE_EV_WMAX (4 * TRACE_EV_STR_MAX + TRACE_EV_IOV_MAX * 40 + 512)
+
+/* ---- events (event.c) */
+
+/* A type's fields, one letter each, in the binary order: u unsigned (text: hex), p prot
+ * (u; text rwx), d signed (text: decimal), r signed result (text: decimal after '='), a
+ * signed result (text: hex when not negative, after '='), S str, V readv/writev pieces
+ * (u n, then n times u base, u len). */
+struct trace_ev_desc {
+    const char *name;
+    const char *fields;
+};
+extern const struct trace_ev_desc trace_ev_descs[TRACE_EV_TYPES];
+
+/* The processes of a reader or writer: pid -> index (a hash table), each with its delta
+ * streams and counts. */
+struct trace_proc {
+    uint64_t pid;
+    uint64_t prev_addr[4];
+    uint32_t prev_size[4];
+    uint64_t records, events;
+    bool counted; /* in trace_counts.processes: named by a switch, or has records or events */
+};
+struct trace_pids {
+    struct trace_proc *v;
+    size_t n, cap;
+    uint32_t *slot; /* index + 1, 0 = free; nslot a power of two */
+    size_t nslot;
+};
+#define TRACE_MAX_PROCS 65536u /* processes of one trace: more is an error */
+
+/* The index of pid in t, added (zeroed streams) when new: 0 or -VMS_ENOMEM, -VMS_EINVAL
+ * (-VMS_EINVAL: TRACE_MAX_PROCS reached). */
+int trace_pids_get(struct trace_pids **t, uint64_t pid, size_t *idx);
+void trace_pids_free(struct trace_pids *t);
+
+/* Reader: the switch to pid (a process record or line). records_now: the records returned
+ * before it (counting the current batch). 0, or -VMS_E* with *what set. */
+/* Reader: c counted in trace_counts.processes (once). */
+void trace_count_proc(struct trace_reader *r, struct trace_proc *c);
+int trace_switch_pid(struct trace_reader *r, uint64_t pid, uint64_t records_now,
+                     const char **what);
+/* Reader: an event was decoded into r->ev (or a switch made): counts it, and with
+ * TRACE_EVENTS marks it pending. Returns true when the batch must stop. false = -ENOMEM
+ * never: allocation happens in trace_event_storage. */
+bool trace_event_seen(struct trace_reader *r);
+/* Reader: r->ev_str and r->ev_iov allocated; 0 or -VMS_ENOMEM (message in e). */
+int trace_event_storage(struct trace_reader *r, struct vms_error *e);
+
+/* Binary payload [p, end) after the type varint, of a known type: decoded into r->ev.
+ * NULL, or what was expected, with *at at the offending byte. */
+const char *trace_event_decode(struct trace_reader *r, unsigned type, const uint8_t *p,
+                               const uint8_t *end, const uint8_t **at);
+/* The binary payload (type varint, fields) of ev at out; returns its end. */
+uint8_t *trace_event_encode(const struct trace_event *ev, uint8_t *out);
+/* The text line of ev ("! NAME ...\n") at out; returns its end. */
+uint8_t *trace_event_format(const struct trace_event *ev, uint8_t *out);
+/* The event line at line (its first non-blank byte at bang, a '!'; the line ends with
+ * '\n' at or before lim): into r->ev. 0 or -VMS_EINVAL with "FILE:LINE:COL: expected
+ * ..." (r->line is the line's number). */
+int trace_event_parse(struct trace_reader *r, const uint8_t *line, const uint8_t *bang,
+                      struct vms_error *e);
+/* A writer's check of ev: NULL, or what is wrong. */
+const char *trace_event_check(const struct trace_event *ev);
+uint8_t *trace_put_varint(uint8_t *p, uint64_t v);
 
 extern const struct trace_format_ops lackey_format;
 extern const struct trace_format_ops din_format;

@@ -329,13 +329,54 @@ out:
 
 /* ------------------------------------------------------------------ the general parser */
 
+/* lackey_line_general's result for an event line that ends the batch (TRACE_EVENTS) */
+#define LACKEY_EVENT_STOP 5
+
+/* The event line at p (its '!' at bang): into r->ev, counted; a process switch made
+ * (records_now: records returned before this line). Returns LACKEY_EVENT_STOP, 0 (not
+ * delivered, or a bad line skipped), or -VMS_E*. */
+static int lackey_event_line(struct trace_reader *r, const uint8_t *p, const uint8_t *bang,
+                             const uint8_t *lim, uint64_t line, uint64_t records_now,
+                             const uint8_t **next, struct vms_error *e)
+{
+    r->pos = (size_t)(p - r->buf);
+    r->line = line;
+    int rc = trace_event_storage(r, e);
+    if (rc < 0)
+        return rc;
+    rc = trace_event_parse(r, p, bang, e);
+    if (rc == 0 && r->ev.type == TRACE_EV_PROCESS) {
+        const char *what;
+        rc = trace_switch_pid(r, r->ev.pid, records_now, &what);
+        if (rc == -VMS_ENOMEM)
+            return err_set(e, VMS_ENOMEM, "%s: out of memory", r->name);
+        if (rc < 0) {
+            const uint8_t *at = bang + 1;
+            while (*at == ' ' || (*at >= 'a' && *at <= 'z'))
+                at++;
+            return trace_line_error(r, r->pos, (size_t)(at - r->buf), what, e);
+        }
+    }
+    if (rc < 0) {
+        if (!(r->flags & TRACE_SKIP_BAD))
+            return rc;
+        r->counts.bad_lines++;
+        lackey_skip_line(r, lim);
+        *next = r->buf + r->pos;
+        return 0;
+    }
+    lackey_skip_line(r, lim);
+    *next = r->buf + r->pos;
+    return trace_event_seen(r) ? LACKEY_EVENT_STOP : 0;
+}
+
 /* One line of any shape at p (which ends with '\n' before lim), line number `line`: a
  * record into *out (returns 1 + its kind), or a skipped comment, Valgrind line or (with
  * TRACE_SKIP_BAD) malformed line (returns 0), or an error (-VMS_EINVAL with r->pos and
  * r->line at the line). *next: the start of the next line. */
 static int lackey_line_general(struct trace_reader *r, const uint8_t *p, const uint8_t *lim,
-                               uint64_t line, struct trace_rec *out, const uint8_t **next,
-                               struct vms_error *e)
+                               uint64_t line, uint64_t records_now, struct trace_rec *out,
+                               const uint8_t **next, struct vms_error *e)
 {
     const uint8_t *q;
     unsigned kind;
@@ -349,6 +390,11 @@ static int lackey_line_general(struct trace_reader *r, const uint8_t *p, const u
             r->counts.valgrind_lines++;
         goto skip;
     } else {
+        q = p;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q == '!')
+            return lackey_event_line(r, p, q, lim, line, records_now, next, e);
         q = p;
         what = lackey_expect_start;
         goto bad;
@@ -443,14 +489,18 @@ lackey_parse_with(struct trace_reader *r, const uint8_t *lim, struct trace_rec *
                 break;
         /* a line of another shape: the general parser */
         const uint8_t *next;
-        int got =
-            lackey_line_general(r, run.p, lim, line0 + (uint64_t)(run.o - out), run.o, &next, e);
+        size_t before = (size_t)(run.o - out);
+        int got = lackey_line_general(r, run.p, lim, line0 + before,
+                                      r->counts.records + r->partial + before, run.o, &next, e);
         run.p = next;
-        if (got > 0) {
+        if (got == LACKEY_EVENT_STOP) {
+            line0 = r->line - before;
+            break;
+        } else if (got > 0) {
             run.kinds[got - 1]++;
             run.o++;
         } else if (got == 0) {
-            line0 = r->line - (uint64_t)(run.o - out);
+            line0 = r->line - before;
         } else {
             r->partial += (size_t)(run.o - out);
             rc = got;
@@ -537,8 +587,17 @@ static void lackey_write_rec(struct trace_writer *w, const struct trace_rec *rec
     w->len = (size_t)(p - w->buf);
 }
 
+static int lackey_write_event(struct trace_writer *w, const struct trace_event *ev,
+                              struct vms_error *e)
+{
+    (void)e;
+    w->len = (size_t)(trace_event_format(ev, w->buf + w->len) - w->buf);
+    return 0;
+}
+
 const struct trace_format_ops lackey_format = {
     .name = "lackey",
     .read = lackey_read,
     .write_rec = lackey_write_rec,
+    .write_event = lackey_write_event,
 };

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/alloc.h"
@@ -205,6 +206,12 @@ struct trace_reader *trace_open(const char *path, unsigned flags, struct vms_err
     return trace_open_fd(fd, path, flags, e);
 }
 
+/* The process the next record belongs to. */
+static uint64_t trace_reader_current(const struct trace_reader *r)
+{
+    return r->pids ? r->pids->v[r->cur].pid : 0;
+}
+
 long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t n, struct vms_error *e)
 {
     if (r->failed) {
@@ -212,11 +219,12 @@ long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t n, struct 
             *e = *r->err;
         return -r->failed;
     }
-    if (n == 0)
+    if (n == 0 || r->ev_pending)
         return 0;
     struct vms_error local;
     struct vms_error *err = e ? e : &local;
     r->partial = 0;
+    r->batch_pid = trace_reader_current(r);
     long got = r->ops->read(r, buf, n, err);
     if (got < 0) {
         r->failed = (int)-got;
@@ -226,7 +234,66 @@ long trace_read(struct trace_reader *r, struct trace_rec *buf, size_t n, struct 
         got = (long)r->partial; /* deliver the good records; the error comes next call */
     }
     r->counts.records += (uint64_t)got;
+    if (r->counts.records > r->pid_mark) { /* the current process has records */
+        if (r->pids)
+            trace_count_proc(r, &r->pids->v[r->cur]);
+        else if (!r->counted0) {
+            r->counted0 = true;
+            r->counts.processes++;
+        }
+    }
     return got;
+}
+
+int trace_next_event(struct trace_reader *r, struct trace_event *ev)
+{
+    if (!r->ev_pending)
+        return 0;
+    *ev = r->ev;
+    r->ev_pending = false;
+    if (ev->type == TRACE_EV_PROCESS)
+        r->batch_pid = ev->pid;
+    return 1;
+}
+
+uint64_t trace_reader_pid(const struct trace_reader *r)
+{
+    return r->batch_pid;
+}
+
+unsigned trace_reader_minor(const struct trace_reader *r)
+{
+    return r->minor;
+}
+
+size_t trace_reader_processes(const struct trace_reader *r)
+{
+    return r->counts.processes;
+}
+
+void trace_reader_process(const struct trace_reader *r, size_t i, uint64_t *pid,
+                          uint64_t *records, uint64_t *events)
+{
+    uint64_t p = 0, rec = 0, ev = 0;
+    if (!r->pids) {
+        rec = r->counts.records;
+    } else {
+        for (size_t k = 0; k < r->pids->n; k++) {
+            const struct trace_proc *c = &r->pids->v[k];
+            if (!c->counted || i-- > 0)
+                continue;
+            p = c->pid;
+            rec = c->records + (k == r->cur ? r->counts.records - r->pid_mark : 0);
+            ev = c->events;
+            break;
+        }
+    }
+    if (pid)
+        *pid = p;
+    if (records)
+        *records = rec;
+    if (events)
+        *events = ev;
 }
 
 void trace_close(struct trace_reader *r)
@@ -238,6 +305,9 @@ void trace_close(struct trace_reader *r)
     vms_free(r->buf);
     vms_free(r->source);
     vms_free(r->err);
+    vms_free(r->ev_str);
+    vms_free(r->ev_iov);
+    trace_pids_free(r->pids);
     vms_free(r);
 }
 
@@ -305,8 +375,22 @@ static int trace_flush(struct trace_writer *w, struct vms_error *e)
 {
     if (w->len && io_write(w->fd, w->buf, w->len, w->name) < 0)
         return err_set(e, VMS_EIO, "%s: write: %s", w->name, strerror(errno));
+    if (w->len)
+        w->hdr_flushed = true;
     w->len = 0;
     return 0;
+}
+
+/* Where a binary header written to fd now can be patched later: its offset in a regular
+ * file not opened for appending, else -1. */
+static long long trace_header_offset(int fd)
+{
+    struct stat st;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_APPEND) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        return -1;
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    return at < 0 ? -1 : (long long)at;
 }
 
 struct trace_writer *trace_writer_open_fd(int fd, const char *name, enum trace_format fmt,
@@ -333,6 +417,7 @@ struct trace_writer *trace_writer_open_fd(int fd, const char *name, enum trace_f
     w->fd = fd;
     w->out.fd = -1;
     w->ops = trace_formats[fmt];
+    w->hdr_off = fmt == TRACE_FMT_VMSIM ? trace_header_offset(fd) : -1;
     if (w->ops->write_header)
         w->ops->write_header(w, source_description ? source_description : "");
     return w;
@@ -387,6 +472,85 @@ int trace_write(struct trace_writer *w, const struct trace_rec *recs, size_t n,
     return 0;
 }
 
+/* The binary header's minor version byte (offset 9) set to v: in the buffer while the
+ * header is still there, else in the file. */
+static int trace_set_minor(struct trace_writer *w, uint8_t v, struct vms_error *e)
+{
+    if (w->ops != &vtrace_format)
+        return 0;
+    if (!w->hdr_flushed) {
+        w->buf[9] = v;
+        return 0;
+    }
+    if (w->hdr_off < 0)
+        return err_set(e, VMS_EINVAL,
+                       "%s: cannot mark the trace as version 1.%u: its header was already "
+                       "written to a pipe (write to a file, or declare the events when opening)",
+                       w->name, v);
+    if (pwrite(w->fd, &v, 1, (off_t)w->hdr_off + 9) != 1)
+        return err_set(e, VMS_EIO, "%s: write: %s", w->name, strerror(errno));
+    return 0;
+}
+
+int trace_writer_declare_events(struct trace_writer *w, struct vms_error *e)
+{
+    if (w->minor1)
+        return 0;
+    int rc = trace_set_minor(w, 1, e);
+    if (rc == 0)
+        w->minor1 = true;
+    return rc;
+}
+
+/* Room for one event in the buffer, and the header marked 1.1. */
+static int trace_event_room(struct trace_writer *w, const char *what, struct vms_error *e)
+{
+    if (!w->ops->write_event)
+        return err_set(e, VMS_EINVAL,
+                       "%s: the %s format cannot hold OS events (%s after record %llu); "
+                       "convert to lackey or vmsim instead",
+                       w->name, w->ops->name, what, (unsigned long long)w->count);
+    int rc = trace_writer_declare_events(w, e);
+    if (rc == 0 && w->len + TRACE_EV_WMAX > TRACE_WBUF_SIZE)
+        rc = trace_flush(w, e);
+    return rc;
+}
+
+int trace_write_process(struct trace_writer *w, uint64_t pid, struct vms_error *e)
+{
+    int rc = trace_event_room(w, "a process switch", e);
+    if (rc < 0)
+        return rc;
+    struct trace_event ev = {.type = TRACE_EV_PROCESS, .pid = pid};
+    rc = w->ops->write_event(w, &ev, e);
+    if (rc == 0)
+        w->events++;
+    return rc;
+}
+
+int trace_write_event(struct trace_writer *w, const struct trace_event *ev,
+                      struct vms_error *e)
+{
+    if (ev->type == TRACE_EV_PROCESS)
+        return trace_write_process(w, ev->pid, e);
+    const char *bad = trace_event_check(ev);
+    if (bad)
+        return err_set(e, VMS_EINVAL, "%s: event after record %llu: expected %s", w->name,
+                       (unsigned long long)w->count, bad);
+    char what[64];
+    snprintf(what, sizeof what, "a%s %s event", ev->type == TRACE_EV_IMAGE ? "n" : "",
+             trace_event_name(ev->type));
+    int rc = trace_event_room(w, what, e);
+    if (rc < 0)
+        return rc;
+    rc = w->ops->write_event(w, ev, e);
+    if (rc == 0) {
+        w->count++; /* an event is a record of the end marker's count */
+        w->events++;
+    }
+    return rc;
+}
+
 uint64_t trace_writer_count(const struct trace_writer *w)
 {
     return w->count;
@@ -401,6 +565,10 @@ int trace_writer_close(struct trace_writer *w, struct vms_error *e)
         rc = trace_flush(w, e);
     if (rc == 0 && w->ops->write_end)
         w->ops->write_end(w);
+    /* declared, but none came: a 1.0 file (unless the header is out on a pipe: a 1.1 file
+     * without events, which every 1.1 reader reads alike) */
+    if (rc == 0 && w->minor1 && w->events == 0 && (!w->hdr_flushed || w->hdr_off >= 0))
+        rc = trace_set_minor(w, 0, e);
     if (rc == 0)
         rc = trace_flush(w, e);
     if (w->out.fd >= 0) {
@@ -411,6 +579,7 @@ int trace_writer_close(struct trace_writer *w, struct vms_error *e)
     } else if (w->own_fd && close(w->fd) < 0 && rc == 0) {
         rc = err_set(e, VMS_EIO, "%s: close: %s", w->name, strerror(errno));
     }
+    trace_pids_free(w->pids);
     vms_free(w->name);
     vms_free(w->buf);
     vms_free(w);
@@ -425,6 +594,7 @@ void trace_writer_abort(struct trace_writer *w)
         outfile_abort(&w->out);
     else if (w->own_fd)
         close(w->fd);
+    trace_pids_free(w->pids);
     vms_free(w->name);
     vms_free(w->buf);
     vms_free(w);
@@ -455,6 +625,8 @@ long trace_read_lines(struct trace_reader *r, struct trace_rec *out, size_t n,
         if (got < 0)
             return got;
         count += (size_t)got;
+        if (r->ev_pending)
+            break; /* an event line ends the batch */
         if (r->pos == (size_t)(nl + 1 - r->buf) && count < n && !r->eof) {
             got = trace_fill(r, e);
             if (got < 0)

@@ -4,6 +4,7 @@
  * own delta stream, so sequential code costs one byte per record. */
 #include "trace/format.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -14,6 +15,10 @@
 #define VTRACE_FIXED 18u               /* header bytes before the description */
 #define VTRACE_MAX_HEADER (1u << 19)   /* a header fits the reader's buffer */
 #define VTRACE_END 0xc0u               /* control tag: end marker + varint record count */
+#define VTRACE_EVENT 0xc1u             /* 1.1: varint payload length, payload (event.c) */
+#define VTRACE_PROCESS 0xc2u           /* 1.1: varint pid: the records after it are its */
+#define VTRACE_EV_MAX 65536u           /* longest payload of a known type read (the
+                                        * longest a type can have is about 25 KiB) */
 #define VTRACE_MODE_NEXT 0u            /* addr = previous addr + previous size (same stream) */
 #define VTRACE_MODE_SAME 1u            /* addr = previous addr */
 #define VTRACE_MODE_DELTA 2u           /* addr = previous addr + zigzag varint */
@@ -73,6 +78,7 @@ static int vtrace_open(struct trace_reader *r, struct vms_error *e)
         return err_set(e, VMS_ENOMEM, "%s: out of memory", r->name);
     memcpy(r->source, h + VTRACE_FIXED, dlen);
     r->source[dlen] = '\0';
+    r->minor = h[9];
     r->pos += hlen;
     return 0;
 }
@@ -169,13 +175,106 @@ static size_t vtrace_decode_fast(struct trace_reader *r, const uint8_t **pp,
     return count;
 }
 
+/* vtrace_control's results besides errors */
+enum { VT_CONTINUE = 0, VT_NEED = 1, VT_STOP = 2 };
+
+static int vtrace_expected(struct trace_reader *r, size_t at, const char *what,
+                           struct vms_error *e)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "expected %s", what);
+    return vtrace_error(r, at, msg, e);
+}
+
+/* The 0xc1 or 0xc2 record at buf[pos] (count: the records of this batch before it):
+ * decoded, r->pos past it. VT_CONTINUE, VT_STOP (an event is pending: the batch ends),
+ * VT_NEED (more input is needed; pos unchanged), or -VMS_E*. */
+static int vtrace_control(struct trace_reader *r, size_t count, struct vms_error *e)
+{
+    const uint8_t *start = r->buf + r->pos, *lim = r->buf + r->end, *p = start + 1;
+    size_t at = r->pos;
+    if (r->minor < 1)
+        return vtrace_error(r, at, "an event record in a version 1.0 file (expected a "
+                                   "record or the end marker)", e);
+    int rc = trace_event_storage(r, e);
+    if (rc < 0)
+        return rc;
+    uint64_t v;
+    bool more = !r->eof && lim - start < 32; /* a short read may come before the varints */
+    if (*start == VTRACE_PROCESS) {
+        if (!vtrace_varint(&p, lim, &v))
+            return more ? VT_NEED : vtrace_expected(r, at, "a pid varint after the process tag", e);
+        const char *what;
+        rc = trace_switch_pid(r, v, r->counts.records + count, &what);
+        if (rc < 0)
+            return rc == -VMS_ENOMEM ? err_set(e, VMS_ENOMEM, "%s: out of memory", r->name)
+                                     : vtrace_expected(r, at, what, e);
+        memset(&r->ev, 0, sizeof r->ev);
+        r->ev.type = TRACE_EV_PROCESS;
+        r->pos = (size_t)(p - r->buf);
+        return trace_event_seen(r) ? VT_STOP : VT_CONTINUE;
+    }
+    uint64_t len, type;
+    if (!vtrace_varint(&p, lim, &len))
+        return more ? VT_NEED : vtrace_expected(r, at, "an event payload length varint", e);
+    const uint8_t *pay = p;
+    size_t have = (size_t)(lim - pay);
+    if (len == 0)
+        return vtrace_expected(r, at, "an event type (the payload is empty)", e);
+    if (len <= VTRACE_EV_MAX && len > have) {
+        if (!r->eof)
+            return VT_NEED;
+        char what[96];
+        snprintf(what, sizeof what, "%llu payload bytes (truncated event: the trace has %zu)",
+                 (unsigned long long)len, have);
+        return vtrace_expected(r, at, what, e);
+    }
+    const uint8_t *pend = len <= have ? pay + len : lim;
+    if (!vtrace_varint(&p, pend, &type)) {
+        if (!r->eof && (size_t)(lim - pay) < 10)
+            return VT_NEED;
+        return vtrace_expected(r, (size_t)(pay - r->buf), "an event type varint", e);
+    }
+    if (type == TRACE_EV_PROCESS || type >= TRACE_EV_TYPES) {
+        /* a type this vmsim does not know: skipped by its length, counted */
+        r->counts.unknown_events++;
+        if (len > have)
+            r->ev_skip = len - have; /* vtrace_read skips the rest as it comes */
+        r->pos = (size_t)(pend - r->buf);
+        return VT_CONTINUE;
+    }
+    if (len > VTRACE_EV_MAX)
+        return vtrace_expected(r, at, "an event payload of at most 65536 bytes", e);
+    const uint8_t *bad;
+    const char *what = trace_event_decode(r, (unsigned)type, p, pend, &bad);
+    if (what)
+        return vtrace_expected(r, (size_t)(bad - r->buf), what, e);
+    r->pos = (size_t)(pend - r->buf);
+    return trace_event_seen(r) ? VT_STOP : VT_CONTINUE;
+}
+
 static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                         struct vms_error *e)
 {
     size_t count = 0;
     uint64_t *kinds = r->counts.kind;
+    bool need = false; /* a control record needs more input than the buffer holds */
     while (count < n) {
-        if (r->end - r->pos < VTRACE_REC_MAX && !r->eof) {
+        if (r->ev_skip) { /* the rest of an unknown event's payload */
+            size_t k = r->end - r->pos < r->ev_skip ? r->end - r->pos : (size_t)r->ev_skip;
+            r->pos += k;
+            r->ev_skip -= k;
+            if (r->ev_skip && r->eof)
+                return trace_fail(r, count, vtrace_error(r, r->pos, "expected the rest of an event payload (truncated event)", e));
+            if (r->ev_skip) {
+                long got = trace_fill(r, e);
+                if (got < 0)
+                    return trace_fail(r, count, got);
+            }
+            continue;
+        }
+        if ((need || r->end - r->pos < VTRACE_REC_MAX) && !r->eof) {
+            need = false;
             long got = trace_fill(r, e);
             if (got < 0)
                 return trace_fail(r, count, got);
@@ -204,6 +303,18 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
             unsigned kind = tag & 3, mode = tag >> 6;
             if (mode == VTRACE_MODE_CONTROL) {
                 uint64_t total;
+                if (tag == VTRACE_EVENT || tag == VTRACE_PROCESS) {
+                    r->pos = (size_t)(start - r->buf);
+                    int st = vtrace_control(r, count, e);
+                    if (st < 0)
+                        return trace_fail(r, count, st);
+                    p = r->buf + r->pos;
+                    if (st == VT_CONTINUE)
+                        continue;
+                    if (st == VT_NEED)
+                        need = true;
+                    break;
+                }
                 if (tag != VTRACE_END) {
                     r->pos = (size_t)(start - r->buf);
                     return trace_fail(r, count, vtrace_error(r, r->pos, "unknown tag (expected a record or the end marker)", e));
@@ -212,7 +323,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                     r->pos = (size_t)(start - r->buf);
                     return trace_fail(r, count, vtrace_error(r, r->pos, "truncated end marker", e));
                 }
-                if (total != r->counts.records + count) {
+                if (total != r->counts.records + count + r->counts.events + r->counts.unknown_events) {
                     r->pos = (size_t)(start - r->buf);
                     return trace_fail(r, count, vtrace_error(r, r->pos, "end marker's record count differs from the records read", e));
                 }
@@ -245,6 +356,8 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
             count++;
         }
         r->pos = (size_t)(p - r->buf);
+        if (r->ev_pending)
+            break; /* the batch ends at an event */
         if (!r->eof && r->end - r->pos < VTRACE_REC_MAX && count < n) {
             long got = trace_fill(r, e);
             if (got < 0)
@@ -254,15 +367,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
     return (long)count;
 }
 
-static uint8_t *vtrace_put_varint(uint8_t *p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (uint8_t)v;
-    return p;
-}
+#define vtrace_put_varint trace_put_varint
 
 static void vtrace_write_header(struct trace_writer *w, const char *source_description)
 {
@@ -324,6 +429,42 @@ static void vtrace_write_end(struct trace_writer *w)
     w->len = (size_t)(p - w->buf);
 }
 
+static int vtrace_write_event(struct trace_writer *w, const struct trace_event *ev,
+                              struct vms_error *e)
+{
+    uint8_t *p = w->buf + w->len;
+    if (ev->type == TRACE_EV_PROCESS) {
+        /* each process its own delta streams, kept across switches */
+        size_t idx;
+        int rc = w->pids ? 0 : trace_pids_get(&w->pids, 0, &w->cur);
+        if (rc == 0)
+            rc = trace_pids_get(&w->pids, ev->pid, &idx);
+        if (rc < 0)
+            return rc == -VMS_ENOMEM ? err_set(e, VMS_ENOMEM, "%s: out of memory", w->name)
+                                     : err_set(e, VMS_EINVAL, "%s: more than %u processes",
+                                               w->name, TRACE_MAX_PROCS);
+        struct trace_proc *c = &w->pids->v[w->cur];
+        memcpy(c->prev_addr, w->prev_addr, sizeof c->prev_addr);
+        memcpy(c->prev_size, w->prev_size, sizeof c->prev_size);
+        c = &w->pids->v[idx];
+        memcpy(w->prev_addr, c->prev_addr, sizeof w->prev_addr);
+        memcpy(w->prev_size, c->prev_size, sizeof w->prev_size);
+        w->cur = idx;
+        *p++ = VTRACE_PROCESS;
+        p = trace_put_varint(p, ev->pid);
+    } else {
+        /* the payload is made 10 bytes on (the longest length varint), then moved down */
+        *p = VTRACE_EVENT;
+        uint8_t *pay = p + 11, *end = trace_event_encode(ev, pay);
+        size_t len = (size_t)(end - pay);
+        p = trace_put_varint(p + 1, len);
+        memmove(p, pay, len);
+        p += len;
+    }
+    w->len = (size_t)(p - w->buf);
+    return 0;
+}
+
 const struct trace_format_ops vtrace_format = {
     .name = "vmsim",
     .open = vtrace_open,
@@ -331,4 +472,5 @@ const struct trace_format_ops vtrace_format = {
     .write_header = vtrace_write_header,
     .write_rec = vtrace_write_rec,
     .write_end = vtrace_write_end,
+    .write_event = vtrace_write_event,
 };

@@ -1,0 +1,1 @@
+printf '! image 0x400000 0x1000 r-x 0x0 "/usr/bin/a \\"b\\" \\\\ \\x01"\n! openat -100 0x80000 0 "/etc/x" = 3\nI  00401000,4\n! readv 3 2 0x7ffc1000,0x10 0x7ffc2000,20 = 48\n! mprotect 0x400000 0x1000 16777217 = -12\n! process 42\n! writev 1 0 = 0\n! execve "/bin/sh" = -2\n' | $VMSIM trace --convert vmsim -o - - | $VMSIM trace --convert lackey -o - -

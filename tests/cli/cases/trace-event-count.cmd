@@ -1,0 +1,1 @@
+printf '! image 0x400000 0x1000 r-x 0x0 "/usr/bin/prog"\n! stack 0x7ffffffde000 0x7ffffffff000\n! brk_start 0x405000\nI  00401000,4\n L 7ffffffde100,8\n! mmap 0x0 0x2000 rw- 0x22 -1 0x0 = 0x7f0000000000\n! fork = 1235\n! process 1235\nI  00401004,3\n S 7ffffffde100,8\n! exit_group 0\n! process 0\n! wait4 -1 0 = 1235\n M 7f0000000010,4\n! exit_group 0\n' | $VMSIM trace --count -
