@@ -2,6 +2,7 @@
  * the small text helpers the generators and the grader share. */
 #include "base/alloc.h"
 #include "base/err.h"
+#include "report/stats.h"
 #include "teach/teach.h"
 
 #include <ctype.h>
@@ -226,26 +227,6 @@ int vms_exercise_create(const struct vms_exercise_opts *o, struct vms_exercise *
     return 0;
 }
 
-/* A JSON string literal of s. */
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* The `exercise` line: what regenerates the exercise from its seed. */
 static void print_header(const struct vms_exercise *x, FILE *f)
 {
@@ -329,10 +310,10 @@ static void print_json(const struct vms_exercise *x, FILE *f, bool answers)
     if (x->kind == VMS_EXERCISE_PAGES)
         fprintf(f, "\"policy\":\"%s\",\"frames\":%u,", x->policy, x->frames);
     fprintf(f, "\"count\":%u,\"want\":", x->count);
-    json_str(f, x->want);
+    stats_json_string(f, x->want);
     if (x->state) {
         fprintf(f, ",\"%s\":", x->kind == VMS_EXERCISE_RUN ? "scenario" : "state");
-        json_str(f, x->state);
+        stats_json_string(f, x->state);
     }
     fprintf(f, ",\"problems\":[");
     for (size_t i = 0; i < x->nproblems; i++) {
@@ -340,7 +321,7 @@ static void print_json(const struct vms_exercise *x, FILE *f, bool answers)
         fprintf(f, "%s{", i ? "," : "");
         fprintf(f, "\"%s\":", p->given_name);
         if (x->kind == VMS_EXERCISE_RUN)
-            json_str(f, p->given);
+            stats_json_string(f, p->given);
         else
             fprintf(f, "%" PRIu64, p->given_num);
         if (answers) {
@@ -350,7 +331,7 @@ static void print_json(const struct vms_exercise *x, FILE *f, bool answers)
                 fprintf(f, ",\"answer\":{");
                 for (size_t k = 0; k < p->nfields; k++) {
                     fprintf(f, "%s\"%s\":", k ? "," : "", p->f[k].name);
-                    json_str(f, p->f[k].key);
+                    stats_json_string(f, p->f[k].key);
                 }
                 fputc('}', f);
             }

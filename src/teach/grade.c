@@ -2,6 +2,7 @@
  * field in three modes, and the reports: text, plain JSON, Gradescope's results.json. */
 #include "base/alloc.h"
 #include "base/err.h"
+#include "report/stats.h"
 #include "teach/teach.h"
 
 #include <ctype.h>
@@ -382,23 +383,6 @@ static const char *result_name(enum result r)
                                                                        : "unanswered";
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* A problem's lines of text (the report's, and a Gradescope test's output). */
 static void problem_text(const struct vms_grade *g, size_t i, FILE *f, const char *indent)
 {
@@ -436,7 +420,7 @@ int vms_grade_print(const struct vms_grade *g, FILE *out, enum vms_format fmt,
         for (size_t i = 0; i < x->nproblems; i++) {
             const struct teach_problem *p = &x->p[i];
             fprintf(out, "%s{\"problem\":%zu,\"%s\":", i ? "," : "", i + 1, p->given_name);
-            json_str(out, p->given);
+            stats_json_string(out, p->given);
             fprintf(out, ",\"score\":%u,\"max_score\":%zu,\"fields\":[", g->score[i],
                     p->nfields);
             for (size_t k = 0; k < p->nfields; k++) {
@@ -445,12 +429,12 @@ int vms_grade_print(const struct vms_grade *g, FILE *out, enum vms_format fmt,
                 if (a->r == UNANSWERED)
                     fputs("null", out);
                 else
-                    json_str(out, a->text);
+                    stats_json_string(out, a->text);
                 fprintf(out, ",\"result\":\"%s\"}", result_name(a->r));
             }
             fprintf(out, "],\"hint\":");
             if (g->first_wrong[i] >= 0)
-                json_str(out, p->f[g->first_wrong[i]].hint);
+                stats_json_string(out, p->f[g->first_wrong[i]].hint);
             else
                 fputs("null", out);
             fputc('}', out);
@@ -469,7 +453,7 @@ int vms_grade_gradescope(const struct vms_grade *g, FILE *out, struct vms_error 
     char head[160];
     snprintf(head, sizeof head, "%s exercise, seed %" PRIu64 ", graded %s",
              teach_kind_name(x->kind), x->seed, mode_name(g->mode));
-    json_str(out, head);
+    stats_json_string(out, head);
     fprintf(out, ",\"tests\":[");
     for (size_t i = 0; i < x->nproblems; i++) {
         const struct teach_problem *p = &x->p[i];
@@ -485,9 +469,9 @@ int vms_grade_gradescope(const struct vms_grade *g, FILE *out, struct vms_error 
             return err_set(e, VMS_ENOMEM, "out of memory");
         }
         fprintf(out, "%s{\"name\":", i ? "," : "");
-        json_str(out, name);
+        stats_json_string(out, name);
         fprintf(out, ",\"score\":%u,\"max_score\":%zu,\"output\":", g->score[i], p->nfields);
-        json_str(out, buf);
+        stats_json_string(out, buf);
         fputc('}', out);
         free(buf);
     }

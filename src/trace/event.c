@@ -213,24 +213,6 @@ uint8_t *trace_put_varint(uint8_t *p, uint64_t v)
     return p;
 }
 
-static bool ev_varint(const uint8_t **pp, const uint8_t *lim, uint64_t *out)
-{
-    const uint8_t *p = *pp;
-    uint64_t v = 0;
-    for (unsigned shift = 0; p < lim && shift < 64; shift += 7) {
-        uint8_t b = *p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            if (shift == 63 && b > 1)
-                return false;
-            *pp = p;
-            *out = v;
-            return true;
-        }
-    }
-    return false;
-}
-
 static uint64_t zigzag(uint64_t v)
 {
     return (v << 1) ^ (0 - (v >> 63));
@@ -253,7 +235,7 @@ const char *trace_event_decode(struct trace_reader *r, unsigned type, const uint
         if (*f == 'S') {
             if (p >= end)
                 return "a string length (the event payload is too short)";
-            if (!ev_varint(&p, end, &v))
+            if (!trace_varint(&p, end, &v))
                 return "a string length varint within the event payload";
             if (v > TRACE_EV_STR_MAX)
                 return "a string of at most 4096 bytes";
@@ -272,7 +254,7 @@ const char *trace_event_decode(struct trace_reader *r, unsigned type, const uint
         }
         if (p >= end)
             return "another field (the event payload is too short)";
-        if (!ev_varint(&p, end, &v))
+        if (!trace_varint(&p, end, &v))
             return "a field varint within the event payload";
         if (ev_signed(*f))
             v = unzigzag(v);
@@ -284,7 +266,7 @@ const char *trace_event_decode(struct trace_reader *r, unsigned type, const uint
                 *at = p;
                 if (p >= end)
                     return "another piece (the event payload is too short)";
-                if (!ev_varint(&p, end, &r->ev_iov[i]))
+                if (!trace_varint(&p, end, &r->ev_iov[i]))
                     return "a piece varint within the event payload";
             }
             if (v)

@@ -187,6 +187,26 @@ extern const struct trace_format_ops vtrace_format;
 #define VTRACE_MAGIC "\x89VMTRACE"
 #define VTRACE_MAGIC_LEN 8
 
+/* The unsigned LEB128 varint at *pp, not reading at or past lim: false if it is truncated
+ * or longer than 64 bits; else *out is its value and *pp is past it. */
+static inline bool trace_varint(const uint8_t **pp, const uint8_t *lim, uint64_t *out)
+{
+    const uint8_t *p = *pp;
+    uint64_t v = 0;
+    for (unsigned shift = 0; p < lim && shift < 64; shift += 7) {
+        uint8_t b = *p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            if (shift == 63 && b > 1)
+                return false;
+            *pp = p;
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Moves buf[pos, end) to the front and appends input. Returns bytes added, 0 when the
  * input is exhausted (r->eof set), or -VMS_E* (input errors, or a line longer than the
  * buffer). Keeps TRACE_SLACK zero bytes after end. */

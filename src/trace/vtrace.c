@@ -83,25 +83,6 @@ static int vtrace_open(struct trace_reader *r, struct vms_error *e)
     return 0;
 }
 
-/* LEB128 varint at *pp, not reading at or past lim; false if truncated or too long. */
-static bool vtrace_varint(const uint8_t **pp, const uint8_t *lim, uint64_t *out)
-{
-    const uint8_t *p = *pp;
-    uint64_t v = 0;
-    for (unsigned shift = 0; p < lim && shift < 64; shift += 7) {
-        uint8_t b = *p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            if (shift == 63 && b > 1)
-                return false;
-            *pp = p;
-            *out = v;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* LEB128 varint at p when at least 10 bytes follow it: no bounds checks, no address
  * taken (p and the value stay in registers). The byte after it, or NULL when it is too
  * long (more than 10 bytes, or a 10th byte above 1). */
@@ -202,7 +183,7 @@ static int vtrace_control(struct trace_reader *r, size_t count, struct vms_error
     uint64_t v;
     bool more = !r->eof && lim - start < 32; /* a short read may come before the varints */
     if (*start == VTRACE_PROCESS) {
-        if (!vtrace_varint(&p, lim, &v))
+        if (!trace_varint(&p, lim, &v))
             return more ? VT_NEED : vtrace_expected(r, at, "a pid varint after the process tag", e);
         const char *what;
         rc = trace_switch_pid(r, v, r->counts.records + count, &what);
@@ -215,7 +196,7 @@ static int vtrace_control(struct trace_reader *r, size_t count, struct vms_error
         return trace_event_seen(r) ? VT_STOP : VT_CONTINUE;
     }
     uint64_t len, type;
-    if (!vtrace_varint(&p, lim, &len))
+    if (!trace_varint(&p, lim, &len))
         return more ? VT_NEED : vtrace_expected(r, at, "an event payload length varint", e);
     const uint8_t *pay = p;
     size_t have = (size_t)(lim - pay);
@@ -230,7 +211,7 @@ static int vtrace_control(struct trace_reader *r, size_t count, struct vms_error
         return vtrace_expected(r, at, what, e);
     }
     const uint8_t *pend = len <= have ? pay + len : lim;
-    if (!vtrace_varint(&p, pend, &type)) {
+    if (!trace_varint(&p, pend, &type)) {
         if (!r->eof && (size_t)(lim - pay) < 10)
             return VT_NEED;
         return vtrace_expected(r, (size_t)(pay - r->buf), "an event type varint", e);
@@ -319,7 +300,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                     r->pos = (size_t)(start - r->buf);
                     return trace_fail(r, count, vtrace_error(r, r->pos, "unknown tag (expected a record or the end marker)", e));
                 }
-                if (!vtrace_varint(&p, lim, &total)) {
+                if (!trace_varint(&p, lim, &total)) {
                     r->pos = (size_t)(start - r->buf);
                     return trace_fail(r, count, vtrace_error(r, r->pos, "truncated end marker", e));
                 }
@@ -331,7 +312,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                 break;
             }
             uint64_t size = vtrace_sizes[(tag >> 2) & 15];
-            if (size == 0 && (!vtrace_varint(&p, lim, &size) || size > UINT32_MAX)) {
+            if (size == 0 && (!trace_varint(&p, lim, &size) || size > UINT32_MAX)) {
                 r->pos = (size_t)(start - r->buf);
                 return trace_fail(r, count, vtrace_error(r, r->pos, "a size varint below 2^32", e));
             }
@@ -341,7 +322,7 @@ static long vtrace_read(struct trace_reader *r, struct trace_rec *out, size_t n,
                 addr += r->prev_size[s];
             } else if (mode == VTRACE_MODE_DELTA) {
                 uint64_t z;
-                if (!vtrace_varint(&p, lim, &z)) {
+                if (!trace_varint(&p, lim, &z)) {
                     r->pos = (size_t)(start - r->buf);
                     return trace_fail(r, count, vtrace_error(r, r->pos, "an address delta varint", e));
                 }
