@@ -392,7 +392,8 @@ typedef int (*kern_pte_fn)(struct kernel *k, struct task *t, vaddr_t va, paddr_t
                            void *ctx);
 int kern_walk_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end, kern_pte_fn fn,
                     void *ctx);
-/* Removes every PTE in [start, end) of t (writing back dirty shared file pages). */
+/* Removes every PTE in [start, end) of t, writing back dirty shared file pages; a failed
+ * write-back leaves its page dirty in the page cache and fails nothing (0). */
 int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
                    struct vms_error *e);
 /* Recomputes the permission bits of the present PTEs in [start, end) from their areas. */

@@ -98,14 +98,9 @@ static void free_tables(struct kernel *k, paddr_t table, unsigned lvl, bool self
 
 /* ------------------------------------------------------------------ zapping */
 
-struct zap_ctx {
-    int rc;
-    struct vms_error *e;
-};
-
 static int zap_one(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte_t v, void *ctx)
 {
-    struct zap_ctx *z = ctx;
+    (void)ctx;
     uint32_t slot;
     if (kern_pte_is_swap(v, &slot)) {
         kern_pte_set(k, t, va, pa, 0);
@@ -122,13 +117,14 @@ static int zap_one(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte
     if (pi.dirty)
         fr->flags |= FR_DIRTY;
     if ((fr->flags & FR_FILE) && !fr->file->shmem && (fr->flags & FR_DIRTY)) {
-        /* a dirty shared file page reaches its file when a mapper goes (munmap, exit) */
+        /* a dirty shared file page reaches its file when a mapper goes (munmap, exit). A
+         * failed write-back fails neither call, as on Linux (whose munmap writes nothing
+         * back): the page stays dirty in the page cache, the error is counted and kept
+         * for the file's next msync, and the end of the run writes it or reports it. */
         kern_frame_dirty(k, f, true);
-        int rc = kern_file_writeback(k, fr->file, f, z->e);
-        if (rc)
+        struct vms_error we = {0};
+        if (kern_file_writeback(k, fr->file, f, &we))
             fr->flags |= FR_DIRTY; /* not on its file: still dirty */
-        if (rc && !z->rc)
-            z->rc = rc;
     }
     kern_rmap_del(k, f, t, va);
     return 0;
@@ -137,9 +133,9 @@ static int zap_one(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte
 int kern_zap_range(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
                    struct vms_error *e)
 {
-    struct zap_ctx z = {0, e};
-    kern_walk_range(k, t, start, end, zap_one, &z);
-    return z.rc;
+    (void)e;
+    kern_walk_range(k, t, start, end, zap_one, NULL);
+    return 0;
 }
 
 static int reprotect_one(struct kernel *k, struct task *t, vaddr_t va, paddr_t pa, pte_t v,

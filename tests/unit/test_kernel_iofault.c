@@ -274,3 +274,43 @@ TEST(kernel_iofault_exit_writeback_reported)
     KT_AUDIT(k);
     kt_fini(&x);
 }
+
+/* munmap of a dirty shared page whose write-back fails succeeds (Linux's munmap writes
+ * nothing back); the page stays dirty, the next msync of the file reports the error, and
+ * the end of the run writes the bytes. */
+TEST(kernel_iofault_munmap_writeback_succeeds)
+{
+    struct kt x;
+    if (!kt_init(&x, 8, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    const char *path = kt_file(&x, "x.bin", PG, 6);
+    struct task *t = kern_spawn(k, NULL);
+    vaddr_t a = KMMAP(k, t, 0, PG, RW, KMAP_SHARED, path, 0);
+    vaddr_t b2 = KMMAP(k, t, 0, PG, RW, KMAP_SHARED, path, 0);
+    KSTORE(k, t, a + 7, 1, 0x5a);
+    io_fault_set(IO_FAULT_EIO, 1, "x.bin");
+    struct vms_error e = {0};
+    CHECK_EQ(kern_munmap(k, t, a, PG, &e), 0);
+    CHECK(io_fault_fired());
+    io_fault_set(IO_FAULT_NONE, 0, NULL);
+    CHECK_EQ(k->st.writeback_errors, 1);
+    uint8_t b = 0;
+    CHECK_EQ(kt_disk(path, 7, &b, 1), 1);
+    CHECK_EQ(b, kt_pat(7, 6)); /* not on the file yet */
+    /* the other mapping sees the store: the page is still in the page cache */
+    CHECK_EQ(KLOAD(k, t, b2 + 7, 1), 0x5a);
+    /* the next msync writes the page and reports the earlier failure, once */
+    CHECK_EQ(kern_msync(k, t, b2, PG, &e), -VMS_EIO);
+    CHECK_CONTAINS(e.msg, "an earlier write-back failed");
+    CHECK_EQ(kt_disk(path, 7, &b, 1), 1);
+    CHECK_EQ(b, 0x5a);
+    struct vms_error e2 = {0};
+    CHECK_EQ(kern_msync(k, t, b2, PG, &e2), 0);
+    uint64_t lost = 99;
+    kern_exit(k, t);
+    CHECK_EQ(kern_sync(k, false, &lost, &e2), 0);
+    CHECK_EQ(lost, 0);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}
