@@ -1,5 +1,5 @@
 /* Exercises: creation by kind, the printers (answer sheet, Markdown handout, JSON), and
- * the small text helpers the generators and the grader share. */
+ * answers' normalisation, which the grader shares. */
 #include "base/alloc.h"
 #include "base/err.h"
 #include "report/stats.h"
@@ -7,65 +7,12 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *teach_kind_name(enum vms_exercise_kind k)
 {
     return k == VMS_EXERCISE_TRANSLATE ? "translate" : k == VMS_EXERCISE_PAGES ? "pages" : "run";
-}
-
-void teach_buf_printf(struct teach_buf *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (n >= 0 && b->len + (size_t)n + 1 > cap)
-            cap *= 2;
-        char *s = n < 0 ? NULL : vms_realloc(b->s, cap);
-        if (!s) {
-            vms_free(b->s);
-            b->s = NULL;
-            b->failed = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-bool teach_json_value(const char *json, const char *key, char *buf, size_t n)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(json, pat);
-    if (!p || n == 0)
-        return false;
-    p += strlen(pat);
-    size_t len = 0;
-    if (*p == '"') {
-        const char *q = strchr(p + 1, '"');
-        if (!q)
-            return false;
-        len = (size_t)(q + 1 - p);
-    } else {
-        len = strcspn(p, ",}]");
-    }
-    if (len >= n)
-        len = n - 1;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    return true;
 }
 
 /* Trim blanks at both ends of in into out. */
