@@ -1000,7 +1000,8 @@ int vms_tracesim_print_row(const struct vms_tracesim *s, const char *const *name
  * the inputs, the simulator's position, the kernel (kern_save). */
 #define TS_CKPT_MAGIC "VMSIMCKP"
 #define TS_CKPT_FORMAT 1
-#define TS_CKPT_MAX ((size_t)1 << 40) /* what resume reads at most */
+/* what resume reads at most: 1 TiB, or all a 32-bit size_t can say (the web build) */
+#define TS_CKPT_MAX ((size_t)((uint64_t)1 << 40 < SIZE_MAX ? (uint64_t)1 << 40 : SIZE_MAX))
 
 static uint64_t ts_hash(const void *p, size_t n)
 {
