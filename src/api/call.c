@@ -814,12 +814,12 @@ static int exercise_opts(const struct jsonin *req, struct vms_exercise_opts *o,
     o->kind = (enum vms_exercise_kind)kind;
     if ((rc = get_seed(req, &o->seed, e)) || (rc = get_word(req, "machine", &o->machine, e)) ||
         (rc = get_word(req, "want", &o->want, e)) ||
-        (rc = get_uint(req, "count", 64, &count, &has_count, e)))
+        (rc = get_uint(req, "count", UINT32_MAX, &count, &has_count, e)))
         return rc;
-    if (has_count && count == 0) {
+    if (has_count && (count == 0 || count > 64)) {
         const struct jsonin *v = jsonin_get(req, "count");
         return err_set(e, VMS_EINVAL, "%s:%u:%u: expected \"count\" to be an integer from 1 to "
-                       "64, found 0", CALL_NAME, v->line, v->col);
+                       "64, found %s", CALL_NAME, v->line, v->col, v->str);
     }
     if (o->machine && o->kind != VMS_EXERCISE_TRANSLATE) {
         const struct jsonin *v = jsonin_get(req, "machine");

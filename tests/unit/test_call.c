@@ -280,7 +280,7 @@ TEST(call_gen)
         {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":-1}", "found -1"},
         {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":\"0x10\"}", "found '0x10'"},
         {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"count\":0}", "request:1:46: expected \\\"count\\\" to be an integer from 1 to 64, found 0"},
-        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"count\":65}", "expected \\\"count\\\" to be an integer from 0 to 64, found 65"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"count\":65}", "request:1:46: expected \\\"count\\\" to be an integer from 1 to 64, found 65"},
         {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"machine\":\"csapp-small\"}", "request:1:48: expected no \\\"machine\\\" (it goes with kind translate)"},
         {"{\"cmd\":\"gen\",\"kind\":\"translate\",\"seed\":1,\"want\":\"tlb-hit page-fault\"}", "expected \\\"want\\\" to be one word"},
         {"{\"cmd\":\"gen\",\"kind\":\"translate\",\"seed\":1,\"want\":\"tlb-hit+page-fault\"}", "--want: "},
