@@ -1,6 +1,6 @@
 /* vmsim_call (call.h, docs/web.md): the JSON requests of the web view and of graders that
  * load vmsim.wasm from Node, answered by the same library calls the CLI makes: translate,
- * pages, a scenario stepped line by line; gen and check are marked as not built in yet. */
+ * pages, a scenario stepped line by line, gen (seeded exercises) and check (their grading). */
 #include "api/call.h"
 
 #include "api/jsonin.h"
@@ -752,14 +752,252 @@ static int call_scenario(const struct jsonin *req, struct sb *b, struct vms_erro
     return rc;
 }
 
-/* ---- the entry point */
+/* ---- gen and check: `vmsim gen --format json` and `vmsim check --json` (docs/teaching.md) */
 
-/* gen and check are another part of the teaching work (docs/web.md): until they are built
- * into this library, their requests are answered with this error. */
-static int call_not_built(struct vms_error *e)
+/* The seed: an integer, or a decimal string (JavaScript numbers stop at 2^53). */
+static int get_seed(const struct jsonin *req, uint64_t *out, struct vms_error *e)
 {
-    return err_set(e, VMS_EUNSUPPORTED, "not built into this version");
+    const struct jsonin *v = jsonin_get(req, "seed");
+    if (!v)
+        return missing(e, req, "seed", "a number from 0 to 18446744073709551615");
+    const char *s = v->str;
+    bool ok = (v->kind == JSONIN_NUMBER || v->kind == JSONIN_STRING) && s[0] &&
+              strlen(s) <= 20 && strspn(s, "0123456789") == strlen(s);
+    uint64_t x = 0;
+    for (const char *p = s; ok && *p; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            ok = false;
+        else
+            x = x * 10 + d;
+    }
+    if (!ok)
+        return v->kind == JSONIN_NUMBER || v->kind == JSONIN_STRING
+                   ? err_set(e, VMS_EINVAL, "%s:%u:%u: expected \"seed\" to be a number from 0 "
+                             "to 18446744073709551615, found %s%s%s", CALL_NAME, v->line, v->col,
+                             v->kind == JSONIN_STRING ? "'" : "", s,
+                             v->kind == JSONIN_STRING ? "'" : "")
+                   : member_error(e, v, "seed", "a number from 0 to 18446744073709551615");
+    *out = x;
+    return 0;
 }
+
+/* A word of an exercise line (machine=, want=): no blank, '#' or control character. */
+static int get_word(const struct jsonin *req, const char *key, const char **out,
+                    struct vms_error *e)
+{
+    int rc = get_str(req, key, false, NULL, out, e);
+    if (rc || !*out)
+        return rc;
+    for (const unsigned char *p = (const unsigned char *)*out; *p; p++)
+        if (*p <= ' ' || *p == '#' || *p == 0x7f) {
+            const struct jsonin *v = jsonin_get(req, key);
+            return err_set(e, VMS_EINVAL, "%s:%u:%u: expected \"%s\" to be one word (no blank "
+                           "or '#'), found '%s'", CALL_NAME, v->line, v->col, key, *out);
+        }
+    return 0;
+}
+
+/* The exercise options of a gen request, or of a check request with "fields". */
+static int exercise_opts(const struct jsonin *req, struct vms_exercise_opts *o,
+                         struct vms_error *e)
+{
+    static const char *const kind_names[] = {"translate", "pages", "run", NULL};
+    int kind = -1, rc;
+    uint64_t count = 0;
+    bool has_count;
+    memset(o, 0, sizeof *o);
+    if ((rc = get_enum(req, "kind", kind_names, &kind, e)))
+        return rc;
+    if (kind < 0)
+        return missing(e, req, "kind", "translate, pages or run");
+    o->kind = (enum vms_exercise_kind)kind;
+    if ((rc = get_seed(req, &o->seed, e)) || (rc = get_word(req, "machine", &o->machine, e)) ||
+        (rc = get_word(req, "want", &o->want, e)) ||
+        (rc = get_uint(req, "count", UINT32_MAX, &count, &has_count, e)))
+        return rc;
+    if (has_count && (count == 0 || count > 64)) {
+        const struct jsonin *v = jsonin_get(req, "count");
+        return err_set(e, VMS_EINVAL, "%s:%u:%u: expected \"count\" to be an integer from 1 to "
+                       "64, found %s", CALL_NAME, v->line, v->col, v->str);
+    }
+    if (o->machine && o->kind != VMS_EXERCISE_TRANSLATE) {
+        const struct jsonin *v = jsonin_get(req, "machine");
+        return err_set(e, VMS_EINVAL, "%s:%u:%u: expected no \"machine\" (it goes with kind "
+                       "translate)", CALL_NAME, v->line, v->col);
+    }
+    o->count = (unsigned)count;
+    return 0;
+}
+
+/* Print the exercise in one format into c. */
+static int exercise_cap(const struct vms_exercise *x, enum vms_exercise_format fmt, bool answers,
+                        struct cap *c, struct vms_error *e)
+{
+    int rc = cap_open(c, e);
+    if (rc)
+        return rc;
+    rc = vms_exercise_print(x, c->f, fmt, answers, e);
+    int cr = cap_close(c, e);
+    return rc ? rc : cr;
+}
+
+/* c's text without its trailing newlines (one JSON value). */
+static void sb_json_line(struct sb *b, const struct cap *c)
+{
+    size_t n = c->len;
+    while (n > 0 && c->buf[n - 1] == '\n')
+        n--;
+    if (n)
+        sb_add(b, c->buf, n);
+    else
+        sb_puts(b, "null");
+}
+
+static int call_gen(const struct jsonin *req, struct sb *b, struct vms_error *e)
+{
+    struct vms_exercise_opts o;
+    bool answers = false;
+    int rc;
+    if ((rc = exercise_opts(req, &o, e)) || (rc = get_bool(req, "answers", &answers, e)))
+        return rc;
+    struct vms_exercise *x;
+    if ((rc = vms_exercise_create(&o, &x, e)))
+        return rc;
+    struct cap cj = {0}, ct = {0};
+    if (!(rc = exercise_cap(x, VMS_EXERCISE_JSON, answers, &cj, e)) &&
+        !(rc = exercise_cap(x, VMS_EXERCISE_TEXT, answers, &ct, e))) {
+        sb_puts(b, "{\"ok\":true,\"exercise\":");
+        sb_json_line(b, &cj);
+        sb_puts(b, ",\"sheet\":");
+        sb_str_n(b, ct.buf, ct.len);
+        sb_puts(b, "}");
+    }
+    cap_free(&cj);
+    cap_free(&ct);
+    vms_exercise_destroy(x);
+    return rc;
+}
+
+/* "fields": [{"problem": N, "field": F, "value": V}, ...] after the exercise line built from
+ * the request's kind, seed, machine, want and count: the answers file of docs/teaching.md,
+ * line 1 the exercise line and line i+1 the i-th item (the lines messages name). */
+static int fields_text(const struct jsonin *req, const struct jsonin *fields, struct sb *t,
+                       struct vms_error *e)
+{
+    struct vms_exercise_opts o;
+    int rc = exercise_opts(req, &o, e);
+    if (rc)
+        return rc;
+    static const char *const kind_names[] = {"translate", "pages", "run"};
+    sb_printf(t, "exercise %s seed=%" PRIu64, kind_names[o.kind], o.seed);
+    if (o.machine)
+        sb_printf(t, " machine=%s", o.machine);
+    if (o.count)
+        sb_printf(t, " count=%u", o.count);
+    if (o.want) {
+        sb_puts(t, " want=");
+        sb_puts(t, o.want);
+    }
+    sb_puts(t, "\n");
+    if (fields->kind != JSONIN_ARRAY)
+        return member_error(e, fields, "fields", "an array of {\"problem\", \"field\", "
+                            "\"value\"} objects");
+    for (size_t i = 0; i < fields->n; i++) {
+        const struct jsonin *it = &fields->items[i];
+        if (it->kind != JSONIN_OBJECT)
+            return err_set(e, VMS_EINVAL, "%s:%u:%u: expected a field answer (an object with "
+                           "\"problem\", \"field\" and \"value\"), found %s", CALL_NAME,
+                           it->line, it->col, jsonin_kind_name(it->kind));
+        uint64_t problem = 0;
+        bool has_problem;
+        const char *field, *value;
+        if ((rc = get_uint(it, "problem", UINT32_MAX, &problem, &has_problem, e)) ||
+            (rc = get_str(it, "field", true, NULL, &field, e)) ||
+            (rc = get_str(it, "value", true, NULL, &value, e)))
+            return rc;
+        if (!has_problem)
+            return missing(e, it, "problem", "a problem number");
+        const char *bad = NULL;
+        if (!field[0] || strspn(field, "abcdefghijklmnopqrstuvwxyz_") != strlen(field))
+            bad = "field";
+        else if (strpbrk(value, "\n\r#"))
+            bad = "value";
+        if (bad) {
+            const struct jsonin *v = jsonin_get(it, bad);
+            return err_set(e, VMS_EINVAL, "%s:%u:%u: expected \"%s\" to be %s, found '%s'",
+                           CALL_NAME, v->line, v->col, bad,
+                           bad[0] == 'f' ? "a field name (lower-case letters and '_')"
+                                         : "one line without '#'",
+                           v->str);
+        }
+        sb_printf(t, "problem %" PRIu64 " %s ", problem, field);
+        sb_puts(t, value);
+        sb_puts(t, "\n");
+    }
+    return t->oom ? err_set(e, VMS_ENOMEM, "out of memory") : 0;
+}
+
+static int call_check(const struct jsonin *req, struct sb *b, struct vms_error *e)
+{
+    static const char *const mode_names[] = {"per-field", "through-first", "all-or-nothing",
+                                             NULL};
+    int mode = VMS_GRADE_PER_FIELD, rc;
+    uint64_t seed;
+    const char *text = NULL, *name;
+    if ((rc = get_seed(req, &seed, e)) || (rc = get_enum(req, "mode", mode_names, &mode, e)) ||
+        (rc = get_str(req, "answers", false, NULL, &text, e)))
+        return rc;
+    const struct jsonin *fields = jsonin_get(req, "fields");
+    if (!text == !fields)
+        return text ? err_set(e, VMS_EINVAL, "%s:%u:%u: expected \"answers\" or \"fields\", "
+                              "not both", CALL_NAME, fields->line, fields->col)
+                    : missing(e, req, "answers", "an answers file's text, or \"fields\"");
+    struct sb t = {0};
+    size_t len = 0;
+    if (fields) {
+        name = "fields";
+        if ((rc = fields_text(req, fields, &t, e))) {
+            vms_free(t.s);
+            return rc;
+        }
+        text = t.s;
+        len = t.n;
+    } else {
+        if ((rc = get_str(req, "name", false, "answers", &name, e)))
+            return rc;
+        len = jsonin_get(req, "answers")->len;
+    }
+    struct vms_grade *g;
+    rc = vms_grade(text, len, name, seed, (enum vms_grade_mode)mode, &g, e);
+    vms_free(t.s);
+    if (rc)
+        return rc;
+    struct cap cj = {0}, ct = {0};
+    if (!(rc = cap_open(&cj, e))) {
+        rc = vms_grade_print(g, cj.f, VMS_JSON, e);
+        int cr = cap_close(&cj, e);
+        rc = rc ? rc : cr;
+    }
+    if (!rc && !(rc = cap_open(&ct, e))) {
+        rc = vms_grade_print(g, ct.f, VMS_TEXT, e);
+        int cr = cap_close(&ct, e);
+        rc = rc ? rc : cr;
+    }
+    if (!rc) {
+        sb_puts(b, "{\"ok\":true,\"report\":");
+        sb_json_line(b, &cj);
+        sb_puts(b, ",\"text\":");
+        sb_str_n(b, ct.buf, ct.len);
+        sb_printf(b, ",\"status\":%d}", vms_grade_score(g) == vms_grade_max_score(g) ? 0 : 1);
+    }
+    cap_free(&cj);
+    cap_free(&ct);
+    vms_grade_destroy(g);
+    return rc;
+}
+
+/* ---- the entry point */
 
 char *vmsim_call_n(const char *req, size_t len)
 {
@@ -780,8 +1018,10 @@ char *vmsim_call_n(const char *req, size_t len)
             rc = call_pages(&r, &b, &e);
         else if (rc == 0 && !strcmp(cmd, "scenario"))
             rc = call_scenario(&r, &b, &e);
-        else if (rc == 0 && (!strcmp(cmd, "gen") || !strcmp(cmd, "check")))
-            rc = call_not_built(&e); /* wired when src/teach is merged */
+        else if (rc == 0 && !strcmp(cmd, "gen"))
+            rc = call_gen(&r, &b, &e);
+        else if (rc == 0 && !strcmp(cmd, "check"))
+            rc = call_check(&r, &b, &e);
         else if (rc == 0) {
             const struct jsonin *v = jsonin_get(&r, "cmd");
             rc = err_set(&e, VMS_EINVAL, "%s:%u:%u: expected \"cmd\" to be translate, pages, "

@@ -426,7 +426,7 @@ int vms_grade_print(const struct vms_grade *g, FILE *out, enum vms_format fmt,
             for (size_t k = 0; k < p->nfields; k++) {
                 const struct answer *a = &g->a[i][k];
                 fprintf(out, "%s{\"field\":\"%s\",\"answer\":", k ? "," : "", p->f[k].name);
-                if (a->r == UNANSWERED)
+                if (a->r == UNANSWERED || !a->text[0] || !strcmp(a->text, "?"))
                     fputs("null", out);
                 else
                     stats_json_string(out, a->text);

@@ -125,8 +125,8 @@ TEST(call_errors)
         {"{\"cmd\":", "{\"ok\":false,\"error\":\"request:1:8: expected a JSON value, found the end of the text\"}"},
         {"{}", "{\"ok\":false,\"error\":\"request:1:1: expected a member \\\"cmd\\\" (a string)\"}"},
         {"{\"cmd\":\"fly\"}", "{\"ok\":false,\"error\":\"request:1:8: expected \\\"cmd\\\" to be translate, pages, scenario, gen or check, found 'fly'\"}"},
-        {"{\"cmd\":\"gen\",\"seed\":1}", "{\"ok\":false,\"error\":\"not built into this version\"}"},
-        {"{\"cmd\":\"check\"}", "{\"ok\":false,\"error\":\"not built into this version\"}"},
+        {"{\"cmd\":\"gen\",\"seed\":1}", "{\"ok\":false,\"error\":\"request:1:1: expected a member \\\"kind\\\" (translate, pages or run)\"}"},
+        {"{\"cmd\":\"check\"}", "{\"ok\":false,\"error\":\"request:1:1: expected a member \\\"seed\\\" (a number from 0 to 18446744073709551615)\"}"},
         {"{\"cmd\":\"translate\",\"va\":[\"0x1\"]}", "{\"ok\":false,\"error\":\"request:1:1: expected a member \\\"state\\\" (a string)\"}"},
         {"{\"cmd\":\"translate\",\"state\":\"machine csapp-small\\n\"}", "{\"ok\":false,\"error\":\"request:1:1: expected a member \\\"va\\\" (an array of addresses)\"}"},
         {"{\"cmd\":\"translate\",\"state\":\"machine csapp-small\\n\",\"va\":[]}", "{\"ok\":false,\"error\":\"request:1:57: expected at least one address in \\\"va\\\"\"}"},
@@ -236,6 +236,134 @@ TEST(call_scenario_cow)
     vmsim_call_free(r);
 }
 
+/* gen: what `vmsim gen --format json` prints, and the sheet; the pages key of seed 3 worked
+ * out by hand (LRU, 4 frames: 5 0 1 0 4 fill and hit, 2 evicts 5, 3 evicts 1, 1 evicts 2). */
+TEST(call_gen)
+{
+    char *r = call("{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":3,\"answers\":true}");
+    CHECK(!strncmp(r, "{\"ok\":true,\"exercise\":{\"kind\":\"pages\",\"seed\":3,\"policy\":\"lru\","
+                      "\"frames\":4,\"count\":12,", 84));
+    CHECK_CONTAINS(r, "\"state\":\"refs 5 0 1 0 4 2 0 0 3 4 1 4\\npolicy lru\\nframes 4\\n\"");
+    CHECK_CONTAINS(r, "{\"ref\":2,\"answer\":{\"frames\":\"2,0,1,4\",\"fault\":\"Y\"}}");
+    CHECK_CONTAINS(r, "{\"ref\":3,\"answer\":{\"frames\":\"2,0,3,4\",\"fault\":\"Y\"}}");
+    CHECK_CONTAINS(r, "{\"ref\":1,\"answer\":{\"frames\":\"1,0,3,4\",\"fault\":\"Y\"}}");
+    CHECK_CONTAINS(r, "\"sheet\":\"# vmsim gen pages --seed 3 --count 12: the key\\n");
+    CHECK_CONTAINS(r, "\\nexercise pages seed=3 count=12\\n");
+    CHECK_CONTAINS(r, "\\nproblem 6 frames 2,0,1,4\\n");
+    struct jsonin v;
+    struct vms_error e = {0};
+    CHECK_EQ(jsonin_parse(r, strlen(r), "resp", &v, &e), 0);
+    CHECK_EQ(jsonin_get(jsonin_get(&v, "exercise"), "problems")->n, 12);
+    jsonin_fini(&v);
+    /* a seed as a string is the same exercise (JavaScript numbers stop at 2^53) */
+    char *r2 = call("{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":\"3\",\"answers\":true}");
+    CHECK_STR(r2, r);
+    vmsim_call_free(r2);
+    vmsim_call_free(r);
+    /* without answers: blanks, no key */
+    r = call("{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":3}");
+    CHECK(strstr(r, "\"answer\"") == NULL);
+    CHECK_CONTAINS(r, "\\nproblem 6 frames ?\\n");
+    vmsim_call_free(r);
+    /* translate: docs/teaching.md's seed 1 (problem 1 is VA 0x19de) */
+    r = call("{\"cmd\":\"gen\",\"kind\":\"translate\",\"seed\":1,\"count\":1,"
+             "\"machine\":\"csapp-small\",\"answers\":true}");
+    CHECK_CONTAINS(r, "\"problems\":[{\"va\":6622,\"answer\":{\"va\":6622,\"vpn\":103,");
+    CHECK_CONTAINS(r, "\\nproblem 1 vpn 0x67\\n");
+    vmsim_call_free(r);
+    static const struct {
+        const char *req, *err;
+    } bad[] = {
+        {"{\"cmd\":\"gen\",\"kind\":\"quiz\",\"seed\":1}", "request:1:21: expected \\\"kind\\\" to be translate, pages or run, found 'quiz'"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\"}", "request:1:1: expected a member \\\"seed\\\""},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":18446744073709551616}", "request:1:36: expected \\\"seed\\\" to be a number from 0 to 18446744073709551615, found 18446744073709551616"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":-1}", "found -1"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":\"0x10\"}", "found '0x10'"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"count\":0}", "request:1:46: expected \\\"count\\\" to be an integer from 1 to 64, found 0"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"count\":65}", "request:1:46: expected \\\"count\\\" to be an integer from 1 to 64, found 65"},
+        {"{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":1,\"machine\":\"csapp-small\"}", "request:1:48: expected no \\\"machine\\\" (it goes with kind translate)"},
+        {"{\"cmd\":\"gen\",\"kind\":\"translate\",\"seed\":1,\"want\":\"tlb-hit page-fault\"}", "expected \\\"want\\\" to be one word"},
+        {"{\"cmd\":\"gen\",\"kind\":\"translate\",\"seed\":1,\"want\":\"tlb-hit+page-fault\"}", "--want: "},
+        {"{\"cmd\":\"gen\",\"kind\":\"translate\",\"seed\":1,\"machine\":\"nosuch\"}", "--machine: "},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = call(bad[i].req);
+        CHECK(!strncmp(r, "{\"ok\":false,\"error\":\"", 21));
+        CHECK_CONTAINS(r, bad[i].err);
+        vmsim_call_free(r);
+    }
+}
+
+/* check: an answers text, or fields; the report `vmsim check --json` prints. */
+TEST(call_check)
+{
+    /* the key as an answers text scores full marks */
+    char *k = call("{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":3,\"answers\":true}");
+    struct jsonin v;
+    struct vms_error e = {0};
+    CHECK_EQ(jsonin_parse(k, strlen(k), "resp", &v, &e), 0);
+    const struct jsonin *sheet = jsonin_get(&v, "sheet");
+    CHECK(sheet != NULL);
+    static char req[1 << 16], q[1 << 15];
+    json_quote(sheet ? sheet->str : "", q, sizeof q);
+    snprintf(req, sizeof req, "{\"cmd\":\"check\",\"seed\":3,\"answers\":%s}", q);
+    jsonin_fini(&v);
+    vmsim_call_free(k);
+    char *r = call(req);
+    CHECK(!strncmp(r, "{\"ok\":true,\"report\":{\"kind\":\"pages\",\"seed\":3,\"mode\":\"per-field\","
+                      "\"score\":24,\"max_score\":24,", 90));
+    CHECK_CONTAINS(r, "\"status\":0}");
+    CHECK_CONTAINS(r, "\"text\":\"pages exercise, seed 3, graded per-field\\n");
+    vmsim_call_free(r);
+    /* fields: problem 1's frames right, its fault wrong; the rest unanswered */
+    r = call("{\"cmd\":\"check\",\"kind\":\"pages\",\"seed\":3,\"fields\":["
+             "{\"problem\":1,\"field\":\"frames\",\"value\":\"5,-,-,-\"},"
+             "{\"problem\":1,\"field\":\"fault\",\"value\":\"n\"}]}");
+    CHECK_CONTAINS(r, "\"score\":1,\"max_score\":24,\"problems\":[{\"problem\":1,\"ref\":\"5\","
+                      "\"score\":1,\"max_score\":2,\"fields\":[{\"field\":\"frames\",\"answer\":"
+                      "\"5,-,-,-\",\"result\":\"right\"},{\"field\":\"fault\",\"answer\":\"n\","
+                      "\"result\":\"wrong\"}],\"hint\":\"a reference faults when its page is in "
+                      "no frame just before it\"}");
+    CHECK_CONTAINS(r, "{\"problem\":2,\"ref\":\"0\",\"score\":0,\"max_score\":2,\"fields\":[{\"field\":"
+                      "\"frames\",\"answer\":null,\"result\":\"unanswered\"}");
+    CHECK_CONTAINS(r, "\"status\":1}");
+    vmsim_call_free(r);
+    /* the mode; and a translate problem through-first */
+    r = call("{\"cmd\":\"check\",\"kind\":\"translate\",\"seed\":1,\"count\":1,\"mode\":"
+             "\"through-first\",\"fields\":[{\"problem\":1,\"field\":\"vpn\",\"value\":\"0x67\"},"
+             "{\"problem\":1,\"field\":\"tlbi\",\"value\":\"0\"}]}");
+    CHECK_CONTAINS(r, "\"mode\":\"through-first\",\"score\":1,\"max_score\":12,");
+    CHECK_CONTAINS(r, "{\"field\":\"vpn\",\"answer\":\"0x67\",\"result\":\"right\"},"
+                      "{\"field\":\"tlbi\",\"answer\":\"0\",\"result\":\"wrong\"},"
+                      "{\"field\":\"tlbt\",\"answer\":");
+    /* a field never given is unanswered: null, graded or not (docs/teaching.md) */
+    CHECK_CONTAINS(r, "\"field\":\"byte\",\"answer\":null,\"result\":\"not graded\"}");
+    vmsim_call_free(r);
+    static const struct {
+        const char *req, *err;
+    } bad[] = {
+        {"{\"cmd\":\"check\",\"seed\":3}", "request:1:1: expected a member \\\"answers\\\" (an answers file's text, or \\\"fields\\\")"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"answers\":\"\",\"fields\":[]}", "request:1:47: expected \\\"answers\\\" or \\\"fields\\\", not both"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"answers\":\"exercise pages seed=4\\n\"}", "answers:1:"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"name\":\"a.txt\",\"answers\":\"problem 1 fault Y\\n\"}", "a.txt:1:1: expected an exercise line first"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"mode\":\"best\",\"answers\":\"\"}", "expected \\\"mode\\\" to be per-field, through-first or all-or-nothing, found 'best'"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"fields\":[]}", "request:1:1: expected a member \\\"kind\\\""},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":{}}", "expected \\\"fields\\\" to be an array"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":[3]}", "request:1:50: expected a field answer"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":[{\"problem\":1,\"field\":\"evicted\",\"value\":\"5\"}]}", "fields:2:"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":[{\"problem\":1,\"field\":\"fault\",\"value\":\"Y\"},{\"problem\":99,\"field\":\"fault\",\"value\":\"Y\"}]}", "fields:3:"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":[{\"problem\":1,\"field\":\"fault\",\"value\":\"Y\\nproblem 2 fault Y\"}]}", "expected \\\"value\\\" to be one line without '#'"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":[{\"problem\":1,\"field\":\"Fault x\",\"value\":\"Y\"}]}", "expected \\\"field\\\" to be a field name"},
+        {"{\"cmd\":\"check\",\"seed\":3,\"kind\":\"pages\",\"fields\":[{\"field\":\"fault\",\"value\":\"Y\"}]}", "expected a member \\\"problem\\\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = call(bad[i].req);
+        CHECK(!strncmp(r, "{\"ok\":false,\"error\":\"", 21));
+        CHECK_CONTAINS(r, bad[i].err);
+        vmsim_call_free(r);
+    }
+}
+
 /* Out of host memory anywhere: an answer or NULL, never a crash or a leak (ASan). */
 TEST(call_alloc_failures)
 {
@@ -247,4 +375,17 @@ TEST(call_alloc_failures)
         CHECK(!r || !strncmp(r, "{\"ok\":", 6));
         vmsim_call_free(r);
     }
+    static const char *const teach[] = {
+        "{\"cmd\":\"gen\",\"kind\":\"pages\",\"seed\":3,\"count\":4,\"answers\":true}",
+        "{\"cmd\":\"check\",\"kind\":\"pages\",\"seed\":3,\"count\":4,\"fields\":"
+        "[{\"problem\":1,\"field\":\"fault\",\"value\":\"Y\"}]}",
+    };
+    for (size_t k = 0; k < 2; k++)
+        for (long n = 0; n < 300; n++) {
+            alloc_fail_after(n);
+            char *r = vmsim_call(teach[k]);
+            alloc_fail_after(-1);
+            CHECK(!r || !strncmp(r, "{\"ok\":", 6));
+            vmsim_call_free(r);
+        }
 }

@@ -1,6 +1,7 @@
 // End to end in headless Chromium (playwright-core, installed by web/setup.sh): the page of
 // web/dist steps through a translation that misses the TLB, walks the page table and misses
-// the cache (CS:APP 9.6.4's VA 0x0020), grades answers, steps a reference string, and
+// the cache (CS:APP 9.6.4's VA 0x0020), makes problems with vmsim gen from seeds and grades
+// right and wrong answers with vmsim check, steps a reference string, and
 // steps a fork through its copy-on-write fault, checking what the page shows at each step.
 // No console errors are allowed. Screenshots: build/web-e2e-*.png.
 // Usage: node tests/web/e2e.mjs (from the top of the tree, after make web)
@@ -66,30 +67,54 @@ try {
   await page.click('#t-back');
   check('stepping back', (await text('#t-stepno')) === 'step 7 of 8');
 
-  // answers: all right, then one wrong
-  const right = { vpn: '0x00', tlb_index: '0x0', tlb_tag: '0x00', tlb_hit: 'N', page_fault: 'N', ppn: '0x28',
-                  pa: '0xA20', cache_offset: '0x0', cache_index: '0x8', cache_tag: '0x28', cache_hit: 'N', byte: '-' };
+  // a typed VA: vmsim check grades the problems of vmsim gen only; the key still shows
+  await page.click('#t-check');
+  check('a typed VA is not graded: the page says why', /vmsim check grades the problems of vmsim gen/.test(await text('#t-score')),
+        await text('#t-score'));
+  await page.check('#t-show');
+  check('show answers: the key of PA', (await text('#t-answers [data-key="pa"] .key')) === '0xA20');
+  await page.uncheck('#t-show');
+  check('hide answers', (await text('#t-answers [data-key="pa"] .key')) === '');
+
+  // the seed box: `vmsim gen translate --seed 1 --count 1` (docs/teaching.md), VA 0x19de. Its key
+  // worked out by hand from the VA and gen's tables (TLB set 3 holds tag 0x19 -> PPN 0x39):
+  // VPN 0x19de>>6 = 0x67, TLBI 0x3, TLBT 0x19; PA 0x39<<6|0x1e = 0xE5E: CO 0x2, CI 0x7, CT 0x39
+  await page.fill('#t-seed', '1');
+  await page.click('#t-new');
+  check('seed 1: vmsim gen\'s problem, VA 0x19de', (await page.inputValue('#t-va')) === '0x19de', await page.inputValue('#t-va'));
+  check('the note names the gen command', /vmsim gen translate --seed 1 --machine csapp-small --count 1/.test(await text('#t-note')),
+        await text('#t-note'));
+  check('the TLB shown is gen\'s: set 3 holds tag 0x19', /0x19/.test(await text('#t-tlb-table tr[data-set="3"]')),
+        await text('#t-tlb-table tr[data-set="3"]'));
+  const right = { vpn: '0x67', tlb_index: '3', tlb_tag: '0x19', tlb_hit: 'Y', page_fault: 'N', ppn: '0x39',
+                  pa: '0xe5e', cache_offset: '0x2', cache_index: '0x7', cache_tag: '0x39', cache_hit: 'Y', byte: '0xA5' };
   for (const [k, v] of Object.entries(right)) {
     const sel = `#t-answers [name="${k}"]`;
     if ((await page.locator(sel).evaluate((e) => e.tagName)) === 'SELECT') await page.selectOption(sel, v);
     else await page.fill(sel, v);
   }
   await page.click('#t-check');
-  check('right answers are graded right', (await text('#t-score')) === '12 of 12 right', await text('#t-score'));
+  check('right answers are graded right by check', (await text('#t-score')) === '12 of 12 right', await text('#t-score'));
+  check('every field marked right', await count('#t-answers label.right') === 12);
   await page.fill('#t-answers [name="pa"]', '0x354');
   await page.click('#t-check');
-  check('a wrong PA is graded wrong', (await text('#t-score')) === '11 of 12 right', await text('#t-score'));
+  check('a wrong PA is graded wrong, with the hint of its step', /^11 of 12 right — hint: /.test(await text('#t-score')), await text('#t-score'));
   check('the wrong field is marked', await count('#t-answers label.wrong[data-key="pa"]') === 1);
-  await page.check('#t-show');
-  check('show answers: the key of PA', (await text('#t-answers [data-key="pa"] .key')) === '0xA20');
-  await page.uncheck('#t-show');
-  check('hide answers', (await text('#t-answers [data-key="pa"] .key')) === '');
-
-  // the seed box (vmsim gen is not built in: the page says so and picks a VA itself)
-  await page.fill('#t-seed', '7');
+  await page.screenshot({ path: 'build/web-e2e-translate-gen.png', fullPage: true });
+  await page.fill('#t-answers [name="pa"]', '0xZZ');
+  await page.click('#t-check');
+  check('a malformed answer: check\'s message', /^fields:8:\d+: expected/.test(await text('#t-error')), await text('#t-error'));
+  // a seed past 2^53 is the CLI's exercise too
+  const vmsim = process.env.VMSIM || 'build/vmsim';
+  const big = '18446744073709551615';
+  const va = /problem 1 va (0x[0-9a-f]+)/.exec(execFileSync(vmsim, ['gen', 'translate', '--seed', big, '--count', '1'], { encoding: 'utf8' }))[1];
+  await page.fill('#t-seed', big);
   await page.click('#t-new');
-  check('a new problem from the seed', /^0x[0-9a-f]{4}$/.test(await page.inputValue('#t-va')), await page.inputValue('#t-va'));
-  check('the note names vmsim gen', /vmsim gen: not built into this version/.test(await text('#t-note')));
+  check('seed 2^64-1: the VA of vmsim gen --seed 2^64-1', (await page.inputValue('#t-va')) === va, [await page.inputValue('#t-va'), va]);
+  await page.fill('#t-seed', 'x1');
+  await page.click('#t-new');
+  check('a bad seed: the module\'s message', /expected "seed" to be a number from 0 to 18446744073709551615, found 'x1'/.test(await text('#t-error')),
+        await text('#t-error'));
 
   // an error on the page: a VA too wide for the machine
   await page.fill('#t-va', '0x4000');
@@ -108,11 +133,31 @@ try {
         await text('#p-steptext'));
   check('pages: the frame that took page 4 is the deciding entry', (await text('#p-table td.decide.miss')) === '4');
   await page.selectOption('#p-answers [name="fault"]', 'Y');
-  await page.fill('#p-answers [name="evicted"]', '2');
   await page.click('#p-check');
-  check('pages: the right answer for reference 5 (page 1: fault, evicts 2)', /^right/.test(await text('#p-score')), await text('#p-score'));
+  check('pages: a typed string is not graded: the page says why', /vmsim check grades the strings of vmsim gen/.test(await text('#p-score')),
+        await text('#p-score'));
   for (let i = 0; i < 8; i++) await page.click('#p-fwd');
   check('pages: Belady string, 9 faults with 3 frames', /faults 9, hits 3/.test(await text('#p-total')), await text('#p-total'));
+
+  // `vmsim gen pages --seed 3` (tests/cli/cases/gen-pages-seed3): LRU, 4 frames, 5 0 1 0 4 2 0 0 3 4 1 4
+  await page.fill('#p-seed', '3');
+  await page.click('#p-new');
+  check('pages seed 3: gen\'s string, frames and policy', (await page.inputValue('#p-refs')) === '5 0 1 0 4 2 0 0 3 4 1 4' &&
+        (await page.inputValue('#p-frames')) === '4' && (await page.inputValue('#p-policy')) === 'lru',
+        [await page.inputValue('#p-refs'), await page.inputValue('#p-frames'), await page.inputValue('#p-policy')]);
+  await page.fill('#p-answers [name="frames"]', '5 - - -');
+  await page.selectOption('#p-answers [name="fault"]', 'Y');
+  await page.click('#p-check');
+  check('pages: reference 1 right (page 5 into frame 0, a fault)', /^right/.test(await text('#p-score')), await text('#p-score'));
+  for (let i = 0; i < 5; i++) await page.click('#p-fwd');
+  // reference 6, page 2: LRU evicts 5 (used at reference 1): frames 2,0,1,4, a fault
+  await page.fill('#p-answers [name="frames"]', '2,0,1,4');
+  await page.selectOption('#p-answers [name="fault"]', 'N');
+  await page.click('#p-check');
+  check('pages: reference 6 half right (frames right, fault wrong), with a hint', /^not yet \(1 of 2\) — hint: /.test(await text('#p-score')),
+        await text('#p-score'));
+  check('pages: the fault field is marked wrong, the frames right', await count('#p-answers label.wrong') === 1 &&
+        await count('#p-answers label.right') === 1);
   await page.screenshot({ path: 'build/web-e2e-pages.png', fullPage: true });
 
   // ---- a fork and its copy-on-write fault

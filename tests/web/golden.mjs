@@ -5,7 +5,8 @@
 // failing case fails in the web build too; a library error has the same message). Cases
 // that are shell scripts (temporary files, pipes) or ask for what the API does not do
 // (--help, --ws-series) are listed as not compared. Then the scenarios of tests/scenarios,
-// run whole, against the build's `vmsim run`. Ends with "web-golden: N passed, N failed".
+// run whole, against the build's `vmsim run`; gen and check against `vmsim gen` and
+// `vmsim check` for several seeds of each kind. Ends with "web-golden: N passed, N failed".
 // Usage: node tests/web/golden.mjs (from the top of the tree, after make web)
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -143,6 +144,70 @@ if (existsSync(bin)) {
   if (ran < 20) { console.error(`FAIL: only ${ran} scenarios compared`); fail++; }
 } else {
   skipped.push(`tests/scenarios (no ${bin})`);
+}
+// gen and check (docs/teaching.md): for several seeds of each kind, the module's exercise is
+// what `vmsim gen --format json` prints and its sheet what `vmsim gen` prints (blank and
+// key); the grading of the blank sheet, the key and the key with one answer changed, as an
+// answers text and as fields, is what `vmsim check --json` prints, with its exit status.
+if (existsSync(bin)) {
+  let exercises = 0;
+  const gens = [];
+  for (const seed of ['1', '2', '7', '42', '18446744073709551615']) {
+    gens.push({ kind: 'translate', seed, machine: 'csapp-small' });
+    gens.push({ kind: 'translate', seed, machine: 'csapp-2level', count: 2 });
+  }
+  for (const seed of ['1', '3', '7', '42']) gens.push({ kind: 'pages', seed });
+  gens.push({ kind: 'pages', seed: '9', want: 'opt', count: 20 });
+  for (const seed of ['1', '5', '9']) gens.push({ kind: 'run', seed });
+  gens.push({ kind: 'translate', seed: '3', want: 'tlb-miss+cache-hit,page-fault' });
+  for (const g of gens) {
+    const name = `gen ${g.kind} --seed ${g.seed}${g.machine ? ` --machine ${g.machine}` : ''}` +
+                 `${g.want ? ` --want ${g.want}` : ''}${g.count ? ` --count ${g.count}` : ''}`;
+    const argv = name.split(' ');
+    const sheets = {};
+    for (const answers of [false, true]) {
+      const a = answers ? ['--answers'] : [];
+      const cj = spawnSync(bin, [...argv, '--format', 'json', ...a], { encoding: 'utf8' });
+      const ct = spawnSync(bin, [...argv, ...a], { encoding: 'utf8' });
+      const r = vm.call({ cmd: 'gen', ...g, answers });
+      check(`${name}${answers ? ' --answers' : ''}`, cj.status === 0 && r.ok &&
+            isDeepStrictEqual(JSON.parse(cj.stdout), r.exercise) && r.sheet === ct.stdout,
+            `CLI exit ${cj.status} ${cj.stderr}, web ${r.ok ? 'differs' : r.error}`);
+      sheets[answers ? 'key' : 'blank'] = ct.stdout;
+    }
+    exercises++;
+    // one answer of problem 1 changed: Y<->N, another number, ok <-> a value
+    const wrong = sheets.key.replace(/^(problem 1 (?!va |ref |question )\S+ )(.*)$/m, (m, head, v) =>
+      head + (v === 'Y' ? 'N' : v === 'N' ? 'Y' : v === 'ok' ? '0x1' : v === '-' ? '0x1' : /,/.test(v) ? v.replace(/\d+/, (d) => String(Number(d) + 1)) : /^0x/.test(v) ? '0x' + (parseInt(v, 16) + 1).toString(16) : 'ok'));
+    check(`${name}: a wrong answer made`, wrong !== sheets.key, 'the key was not changed');
+    for (const [what, text] of Object.entries({ blank: sheets.blank, key: sheets.key, wrong })) {
+      for (const mode of ['per-field', 'through-first']) {
+        const cli = spawnSync(bin, ['check', '--seed', g.seed, '--mode', mode, '--json', '-'], { input: text, encoding: 'utf8' });
+        const clit = spawnSync(bin, ['check', '--seed', g.seed, '--mode', mode, '-'], { input: text, encoding: 'utf8' });
+        const r = vm.call({ cmd: 'check', seed: g.seed, mode, answers: text });
+        // the same answers as fields, after an exercise line made from the request
+        const fields = [];
+        for (const m of text.matchAll(/^problem (\d+) (\S+) (.*)$/gm))
+          if (!/^(va|ref|question)$/.test(m[2]) && m[3] !== '?') fields.push({ problem: Number(m[1]), field: m[2], value: m[3] });
+        const rf = vm.call({ cmd: 'check', ...g, mode, fields });
+        const want = cli.stdout ? JSON.parse(cli.stdout) : null;
+        check(`${name}: check ${what} ${mode}`, cli.status === (what === 'key' ? 0 : 1) && r.ok &&
+              isDeepStrictEqual(want, r.report) && r.text === clit.stdout && r.status === cli.status,
+              `CLI exit ${cli.status} ${cli.stderr}, web ${r.ok ? JSON.stringify(r).slice(0, 300) : r.error}`);
+        check(`${name}: check ${what} ${mode} as fields`, rf.ok && isDeepStrictEqual(rf.report, want) && rf.status === cli.status,
+              `web ${rf.ok ? JSON.stringify(rf.report).slice(0, 300) : rf.error}`);
+      }
+    }
+  }
+  // a malformed answers file: the CLI's message, word for word (its name aside)
+  const bad = 'exercise pages seed=3 count=12\nproblem 1 fault maybe\n';
+  const cli = spawnSync(bin, ['check', '--seed', '3', '-'], { input: bad, encoding: 'utf8' });
+  const r = vm.call({ cmd: 'check', seed: 3, answers: bad, name: '<stdin>' });
+  check('check: a malformed answers file', cli.status === 2 && !r.ok && `vmsim check: ${r.error}\n` === cli.stderr,
+        `CLI ${cli.status} ${cli.stderr}, web ${JSON.stringify(r)}`);
+  if (exercises < 15) { console.error(`FAIL: only ${exercises} exercises compared`); fail++; }
+} else {
+  skipped.push(`gen and check (no ${bin})`);
 }
 // The fuzz corpus of vmsim_call (fuzz/corpus/fuzz_call) through the module: every input
 // answered with one JSON object with "ok", none trapping (the native replay cannot see what

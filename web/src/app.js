@@ -16,18 +16,6 @@ const el = (tag, attrs = {}, ...kids) => {
 const hex = (n, digits = 0) => (n == null ? '-' : '0x' + n.toString(16).toUpperCase().padStart(digits, '0'));
 const log2 = (n) => Math.round(Math.log2(n));
 
-// The page's own seeded choices, used only while `vmsim gen` is not built into the module.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let vm = null;
 function call(req) {
   try {
@@ -65,13 +53,19 @@ for (const b of document.querySelectorAll('#tabs button')) {
 }
 
 /* ------------------------------------------------------------------ translate */
-const T = { res: null, steps: [], step: 0, geom: null, state: null, checked: false };
+// T.ex: the exercise of `vmsim gen translate` the page shows (null for a VA typed on an
+// example state): its seed, machine, state text and the VA of its problem 1.
+const T = { res: null, steps: [], step: 0, geom: null, state: null, checked: false, ex: null };
 
 const T_FIELDS = [
   ['vpn', 'VPN'], ['tlb_index', 'TLBI'], ['tlb_tag', 'TLBT'], ['tlb_hit', 'TLB hit?'],
   ['page_fault', 'Page fault?'], ['ppn', 'PPN'], ['pa', 'PA'], ['cache_offset', 'CO'],
   ['cache_index', 'CI'], ['cache_tag', 'CT'], ['cache_hit', 'Cache hit?'], ['byte', 'Byte'],
 ];
+// The names `vmsim check` gives these fields (docs/teaching.md, "Answers files").
+const CHECK_NAME = { vpn: 'vpn', tlb_index: 'tlbi', tlb_tag: 'tlbt', tlb_hit: 'tlb_hit', page_fault: 'page_fault',
+                     ppn: 'ppn', pa: 'pa', cache_offset: 'co', cache_index: 'ci', cache_tag: 'ct',
+                     cache_hit: 'cache_hit', byte: 'byte' };
 
 // A configuration size as vmsim prints it: 64, 4K, 2M, 1G.
 function size(s) {
@@ -308,15 +302,21 @@ function buildAnswerForm() {
 
 async function translateRun() {
   showError('t-error', '');
+  // the generated exercise while its VA is the one shown; otherwise the example state
+  const ex = T.ex && $('t-va').value.trim() === T.ex.vaText ? T.ex : null;
+  if (!ex) { T.ex = null; showNote('t-note', ''); }
   const path = $('t-machine').value;
-  let state;
-  try {
-    state = await fetchText(path);
-  } catch (err) {
-    showError('t-error', String(err.message));
-    return;
+  let state = ex ? ex.state : null;
+  if (!ex) {
+    try {
+      state = await fetchText(path);
+    } catch (err) {
+      showError('t-error', String(err.message));
+      return;
+    }
   }
-  const r = call({ cmd: 'translate', state, name: path, va: [$('t-va').value.trim()], access: $('t-access').value, explain: 'steps' });
+  const r = call({ cmd: 'translate', state, name: ex ? `gen translate seed ${ex.seed}` : path,
+                   va: [$('t-va').value.trim()], access: ex ? 'load' : $('t-access').value, explain: 'steps' });
   if (!r.ok) {
     showError('t-error', r.error);
     return;
@@ -332,60 +332,58 @@ async function translateRun() {
   renderTranslate();
 }
 
+// A problem from vmsim's own generator: `vmsim gen translate --seed N --machine M --count 1`.
 function translateNew() {
-  const seed = Number($('t-seed').value) >>> 0;
-  const g = call({ cmd: 'gen', kind: 'translate', seed, machine: $('t-machine').value });
-  if (g.ok && g.problems && g.problems[0]) {
-    showNote('t-note', '');
-    $('t-va').value = g.problems[0].va;
-  } else {
-    // until vmsim gen is built in: a seeded VA on a page the state's page table names
-    showNote('t-note', `vmsim gen: ${g.error}; the page picked this address from seed ${seed} itself.`);
-    const rnd = mulberry32(seed);
-    const st = T.state, geo = T.geom;
-    if (!st || !geo) return;
-    const ptes = st.pte.length ? st.pte : [{ vpn: 0 }];
-    const p = ptes[Math.floor(rnd() * ptes.length)];
-    const va = (BigInt(p.vpn) << BigInt(geo.vpo)) | BigInt(Math.floor(rnd() * geo.page));
-    $('t-va').value = '0x' + va.toString(16).padStart(Math.ceil(geo.va / 4), '0');
+  showError('t-error', '');
+  const seed = $('t-seed').value.trim();
+  const machine = $('t-machine').selectedOptions[0].dataset.preset;
+  const g = call({ cmd: 'gen', kind: 'translate', seed, machine, count: 1 });
+  if (!g.ok) {
+    showError('t-error', g.error);
+    return;
   }
+  const x = g.exercise, va = x.problems[0].va;
+  const digits = machine === 'csapp-small' ? 4 : 8;
+  T.ex = { seed: String(x.seed), machine: x.machine, state: x.state, vaText: '0x' + va.toString(16).padStart(digits, '0') };
+  $('t-va').value = T.ex.vaText;
+  $('t-access').value = 'load';
+  showNote('t-note', `The tables and VA of vmsim gen translate --seed ${x.seed} --machine ${x.machine} --count 1; ` +
+                     'your answers are graded by vmsim check.');
   translateRun();
 }
 
-function parseAnswer(k, s) {
-  s = s.trim();
-  if (s === '' ) return undefined;
-  if (s === '-') return null;
-  if (/^[YN]$/i.test(s)) return /^y$/i.test(s);
-  const v = s.replace(/^0x/i, '');
-  return /^[0-9a-f]+$/i.test(v) ? parseInt(v, 16) : NaN;
-}
-
+// The answers graded by `vmsim check` against the generated exercise.
 function translateCheck(ev) {
   ev && ev.preventDefault();
   if (!T.res) return;
-  const answers = {};
-  for (const [k] of T_FIELDS) answers[k] = $('t-answers').elements[k].value;
-  const c = call({ cmd: 'check', kind: 'translate', answer: T.res, answers });
-  let right = 0, total = 0;
-  for (const [k] of T_FIELDS) {
-    const lab = document.querySelector(`#t-answers [data-key="${k}"]`);
-    const given = parseAnswer(k, answers[k]);
-    lab.classList.remove('right', 'wrong');
-    const want = T.res[k] == null ? null : T.res[k];
-    if (given === undefined) { total++; lab.classList.add('wrong'); continue; }
-    total++;
-    const ok = c.ok && c.fields ? c.fields[k] : given === want;
-    lab.classList.add(ok ? 'right' : 'wrong');
-    if (ok) right++;
+  const labels = document.querySelectorAll('#t-answers label');
+  labels.forEach((l) => l.classList.remove('right', 'wrong'));
+  if (!T.ex) {
+    $('t-score').textContent = 'vmsim check grades the problems of vmsim gen: choose a seed and New problem (Show answers gives this VA\'s key).';
+    return;
   }
-  $('t-score').textContent = `${right} of ${total} right`;
-  showNote('t-note', c.ok ? '' : `vmsim check: ${c.error}; graded on the page against the key vmsim translate gives.`);
+  const fields = [];
+  for (const [k] of T_FIELDS) {
+    const value = $('t-answers').elements[k].value.trim();
+    if (value !== '') fields.push({ problem: 1, field: CHECK_NAME[k], value });
+  }
+  const c = call({ cmd: 'check', kind: 'translate', seed: T.ex.seed, machine: T.ex.machine, count: 1, fields });
+  showError('t-error', c.ok ? '' : c.error);
+  if (!c.ok) { $('t-score').textContent = ''; return; }
+  const p = c.report.problems[0];
+  for (const [k] of T_FIELDS) {
+    const f = p.fields.find((x) => x.field === CHECK_NAME[k]);
+    const lab = document.querySelector(`#t-answers [data-key="${k}"]`);
+    if (f && f.result === 'right') lab.classList.add('right');
+    else if (f && f.result === 'wrong') lab.classList.add('wrong');
+  }
+  $('t-score').textContent = `${p.score} of ${p.max_score} right` + (p.hint ? ` — hint: ${p.hint}` : '');
 }
 
 $('t-go').addEventListener('click', translateRun);
 $('t-va').addEventListener('keydown', (e) => { if (e.key === 'Enter') translateRun(); });
 $('t-machine').addEventListener('change', () => {
+  T.ex = null;
   $('t-va').value = $('t-machine').value.includes('2level') ? '0x00400123' : '0x0020';
   translateRun();
 });
@@ -398,7 +396,9 @@ $('t-check').addEventListener('click', translateCheck);
 /* ------------------------------------------------------------------ pages */
 const POLICIES = ['fifo', 'lru', 'opt', 'clock', 'eclock', 'nru', 'lfu', 'aging', 'random',
                   'wsclock', 'arc', '2q', 'lirs', 'clock-pro', 'lru2'];
-const P = { res: null, step: 0, refsText: '' };
+// P.ex: the exercise of `vmsim gen pages` shown (null for a string typed in): its seed and
+// count, and the references, frames and policy it gave.
+const P = { res: null, step: 0, refsText: '', ex: null };
 for (const p of POLICIES) $('p-policy').append(el('option', { text: p }));
 $('p-policy').value = 'lru';
 
@@ -444,12 +444,17 @@ function renderPages() {
   const said = last
     ? `Reference ${k}: page ${last.page}${last.write ? ' (write)' : ''} — ${last.hit ? 'hit' : last.evicted == null ? 'fault, into a free frame' : `fault, evicts page ${last.evicted}`}.`
     : `${r.policy} with ${frames} frames: what happens at each reference?`;
-  $('p-steptext').textContent = k < n ? `${said}\nNext: page ${steps[k].page}${steps[k].write ? ' (write)' : ''}. Fault? Which page is evicted?` : said;
+  $('p-steptext').textContent = k < n ? `${said}\nNext: page ${steps[k].page}${steps[k].write ? ' (write)' : ''}. Fault? Which page is in each frame after it?` : said;
   $('p-total').textContent = k >= n || show ? `references ${r.references}, faults ${r.faults}, hits ${r.hits}` : '';
 }
 
 function pagesRun() {
   showError('p-error', '');
+  const ex = P.ex;
+  if (ex && !(ex.refs === $('p-refs').value.trim() && ex.frames === Number($('p-frames').value) && ex.policy === $('p-policy').value)) {
+    P.ex = null;
+    showNote('p-note', '');
+  }
   const r = call({ cmd: 'pages', refs: $('p-refs').value, frames: Number($('p-frames').value), policy: $('p-policy').value, name: 'references' });
   if (!r.ok) {
     showError('p-error', r.error);
@@ -461,39 +466,50 @@ function pagesRun() {
   renderPages();
 }
 
+// A string from vmsim's own generator: `vmsim gen pages --seed N`.
 function pagesNew() {
-  const seed = Number($('p-seed').value) >>> 0;
-  const g = call({ cmd: 'gen', kind: 'pages', seed });
-  if (g.ok && g.refs) {
-    showNote('p-note', '');
-    $('p-refs').value = g.refs;
-  } else {
-    showNote('p-note', `vmsim gen: ${g.error}; the page made this string from seed ${seed} itself.`);
-    const rnd = mulberry32(seed);
-    const len = 12 + Math.floor(rnd() * 9);
-    $('p-refs').value = Array.from({ length: len }, () => Math.floor(rnd() * 6)).join(' ');
+  showError('p-error', '');
+  const g = call({ cmd: 'gen', kind: 'pages', seed: $('p-seed').value.trim() });
+  if (!g.ok) {
+    showError('p-error', g.error);
+    return;
   }
+  const x = g.exercise;
+  P.ex = { seed: String(x.seed), count: x.count, refs: x.problems.map((p) => p.ref).join(' '), frames: x.frames, policy: x.policy };
+  $('p-refs').value = P.ex.refs;
+  $('p-frames').value = String(x.frames);
+  $('p-policy').value = x.policy;
+  showNote('p-note', `The string, policy and frames of vmsim gen pages --seed ${x.seed}; your answers are graded by vmsim check.`);
   pagesRun();
 }
 
+// The answer for the next reference (problem P.step + 1 of the exercise), graded by `vmsim check`.
 function pagesCheck() {
   const r = P.res;
   if (!r || P.step >= r.steps.length) return;
-  const s = r.steps[P.step];
   const f = $('p-answers').elements;
-  const fault = f.fault.value === 'Y' ? true : f.fault.value === 'N' ? false : undefined;
-  const ev = f.evicted.value.trim();
-  const evGiven = ev === '' || ev === '-' ? null : Number(ev);
-  const fr = f.frames.value.trim().split(/[\s,]+/).filter(Boolean).map((x) => (x === '-' ? null : Number(x)));
-  const want = s.frames.map((x) => (x == null ? null : x));
-  while (fr.length < want.length) fr.push(null);
-  const okFault = fault === !s.hit, okEv = evGiven === (s.evicted == null ? null : s.evicted);
-  const okFr = f.frames.value.trim() === '' ? null : JSON.stringify(fr) === JSON.stringify(want);
-  const mark = (name, ok) => { const l = f[name].closest('label'); l.classList.remove('right', 'wrong'); if (ok != null) l.classList.add(ok ? 'right' : 'wrong'); };
-  mark('fault', okFault); mark('evicted', okEv); mark('frames', okFr);
-  const c = call({ cmd: 'check', kind: 'pages' });
-  $('p-score').textContent = okFault && okEv && okFr !== false ? 'right — step forward' : 'not yet';
-  showNote('p-note', c.ok ? '' : `vmsim check: ${c.error}; graded on the page against vmsim pages' answer.`);
+  const mark = (name, res) => {
+    const l = f[name].closest('label');
+    l.classList.remove('right', 'wrong');
+    if (res === 'right' || res === 'wrong') l.classList.add(res);
+  };
+  if (!P.ex) {
+    mark('fault'); mark('frames');
+    $('p-score').textContent = 'vmsim check grades the strings of vmsim gen: choose a seed and New string (Show answers gives the key).';
+    return;
+  }
+  const n = P.step + 1, fields = [];
+  // the frames as the answers file writes them: frame 0 first, separated by commas
+  const frames = f.frames.value.trim().split(/[\s,]+/).filter(Boolean).join(',');
+  if (frames) fields.push({ problem: n, field: 'frames', value: frames });
+  if (f.fault.value) fields.push({ problem: n, field: 'fault', value: f.fault.value });
+  const c = call({ cmd: 'check', kind: 'pages', seed: P.ex.seed, count: P.ex.count, fields });
+  showError('p-error', c.ok ? '' : c.error);
+  if (!c.ok) { $('p-score').textContent = ''; return; }
+  const p = c.report.problems[P.step];
+  for (const x of p.fields) mark(x.field, x.result);
+  $('p-score').textContent = p.score === p.max_score ? 'right — step forward'
+    : `not yet (${p.score} of ${p.max_score})` + (p.hint ? ` — hint: ${p.hint}` : '');
 }
 
 $('p-go').addEventListener('click', pagesRun);
