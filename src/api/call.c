@@ -367,8 +367,8 @@ static int call_translate(const struct jsonin *req, struct sb *b, struct vms_err
 static int call_pages(const struct jsonin *req, struct sb *b, struct vms_error *e)
 {
     struct vms_pages_opts o = {.policy = "clock"};
-    uint64_t frames = 0, tau = 0, seed = 0, bits = 0, tick = 0;
-    bool has_frames, table = false;
+    uint64_t frames = 0, tau = 0, seed = 0, bits = 0, tick = 0, width = 0;
+    bool has_frames, table = false, state = false;
     int rc;
     if ((rc = get_str(req, "policy", false, "clock", &o.policy, e)) ||
         (rc = get_uint(req, "frames", 1u << 20, &frames, &has_frames, e)) ||
@@ -376,8 +376,12 @@ static int call_pages(const struct jsonin *req, struct sb *b, struct vms_error *
         (rc = get_uint(req, "seed", UINT64_MAX, &seed, NULL, e)) ||
         (rc = get_uint(req, "bits", 32, &bits, NULL, e)) ||
         (rc = get_uint(req, "tick", UINT32_MAX, &tick, NULL, e)) ||
-        (rc = get_bool(req, "table", &table, e)))
+        (rc = get_bool(req, "table", &table, e)) ||
+        (rc = get_bool(req, "state", &state, e)) ||
+        (rc = get_uint(req, "width", UINT32_MAX, &width, NULL, e)))
         return rc;
+    o.state = state;
+    o.width = (unsigned)width;
     struct vms_policy_info pi;
     if (!vms_policy_lookup(o.policy, &pi)) {
         const struct jsonin *v = jsonin_get(req, "policy");
@@ -421,7 +425,7 @@ static int call_pages(const struct jsonin *req, struct sb *b, struct vms_error *
         rc = err_set(e, VMS_EINVAL, "%s:%u:%u: expected at least one page reference in \"refs\"",
                      CALL_NAME, refs->line, refs->col);
     struct vms_pages *p = NULL;
-    o.table = table || r.n <= CALL_TABLE_MAX;
+    o.table = table || state || r.n <= CALL_TABLE_MAX;
     if (!rc)
         rc = vms_pages_run(&o, &r, &p, e);
     struct cap ct = {0}, cj = {0};

@@ -57,7 +57,7 @@ function translateRequest(args) {
 }
 
 function pagesRequest(args) {
-  const req = { cmd: 'pages', refs: [] };
+  const req = { cmd: 'pages', refs: [], width: 80 };
   let json = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -65,6 +65,9 @@ function pagesRequest(args) {
     else if (a === '--policy' || a === '-p') req.policy = args[++i];
     else if (a === '--tau') req.tau = Number(args[++i]);
     else if (a === '--json') json = true;
+    else if (a === '--state') req.state = true;
+    else if (a === '--table') req.table = true;
+    else if (a === '--width') req.width = Number(args[++i]);
     else if (a === '--file') {
       const f = args[++i];
       if (!existsSync(f)) return { fileMissing: f };
