@@ -26,6 +26,7 @@
 #define TS_BATCH 16384
 #define TS_SLOTS 8 /* batches in flight between a reader thread and the simulation */
 #define TS_QUANTUM 10000
+#define TS_NOTES_MAX 100 /* notes per trace (the counts go on) */
 #define TS_STACK_RLIMIT ((uint64_t)8 << 20) /* a replayed stack's reservation */
 #define TS_PROGRESS_EVERY (UINT64_C(1) << 20)
 
@@ -89,6 +90,7 @@ struct ts_proc {
     uint64_t brk;
     bool have_brk;
     uint64_t nrecs, nevents; /* records consumed, events and switches met */
+    unsigned nnotes;         /* lines written to o.notes (at most TS_NOTES_MAX, then one) */
     uint64_t ev_replayed, ev_not_replayed, ev_contradictions, recs_after_exit;
     char **fds; /* fd -> path of the openat events (NULL: not known) */
     size_t nfds;
@@ -586,8 +588,12 @@ static void ts_note(struct vms_tracesim *s, struct ts_proc *p, const struct trac
 static void ts_note(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
                     const char *fmt, ...)
 {
-    if (!s->o.notes)
+    if (!s->o.notes || p->nnotes > TS_NOTES_MAX)
         return;
+    if (++p->nnotes > TS_NOTES_MAX) {
+        fprintf(s->o.notes, "%s: more notes left out (the counts are complete)\n", p->name);
+        return;
+    }
     if (ev)
         fprintf(s->o.notes, "%s: event %llu (%s, after record %llu): ", p->name,
                 (unsigned long long)p->nevents, trace_event_name(ev->type),

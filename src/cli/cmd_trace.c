@@ -298,6 +298,10 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     }
     struct cli_progress pg;
     cli_progress_start(&pg, a->progress);
+    char *notes = NULL;
+    size_t nnotes = 0;
+    FILE *notes_f = open_memstream(&notes, &nnotes); /* NULL: the notes are not said */
+    a->o.notes = notes_f;
     if (pg.on) {
         a->o.progress = progress_draw;
         a->o.progress_ctx = &pg;
@@ -321,6 +325,15 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         goto done;
     }
     rc = vms_tracesim_run(s, &e);
+    /* the replay's notes (at most 100 lines a trace), each as a message of the command */
+    if (notes_f && fclose(notes_f) == 0 && notes) {
+        for (char *line = notes, *nl; *line; line = nl + 1) {
+            if (!(nl = strchr(line, '\n')))
+                nl = line + strlen(line) - 1;
+            cli_message("%.*s", (int)(nl - line + (*nl != '\n')), line);
+        }
+    }
+    notes_f = NULL;
     cli_progress_end(&pg);
     if (rc < 0)
         status = cli_fail(&e);
@@ -342,7 +355,8 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         unsigned m = rc < 0 ? 0 : vms_tracesim_marks(s, p);
         if (m & VMS_MARK_SEGV)
             cli_message("%s: every access of process %zu raised SIGSEGV (its addresses are "
-                        "not in the machine's user space)", vms_tracesim_trace_name(s, p), p);
+                        "outside its areas: not in the machine's user space, or, replaying "
+                        "OS events, in no area the events made)", vms_tracesim_trace_name(s, p), p);
         if (m & VMS_MARK_EMPTY)
             cli_message("%s: warning: empty trace (no records)", vms_tracesim_trace_name(s, p));
     }
@@ -397,6 +411,9 @@ done:
     if (rows)
         fclose(rows);
     vms_tracesim_destroy(s);
+    if (notes_f)
+        fclose(notes_f);
+    free(notes);
     vms_config_destroy(c);
     if (out == stdout && (fflush(out) != 0 || ferror(out))) {
         if (status != 2)
@@ -628,7 +645,6 @@ int cmd_trace(int argc, char **argv)
     }
     a.fmt = json ? VMS_JSON : csv ? VMS_CSV : VMS_TEXT;
     a.o.flags = flags;
-    a.o.notes = stderr;
     status = trace_simulate(&a, argv + optind, (size_t)(argc - optind));
 out:
     free(sets);
