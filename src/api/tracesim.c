@@ -895,11 +895,12 @@ static int ts_event(struct vms_tracesim *s, struct ts_proc *p, const struct trac
             return 0;
         const struct area *n = area_find_next(kern_task_areas(p->t), a[0]);
         uint64_t end = a[0] + ((a[1] + mask) & ~mask);
-        if (!n || n->start >= end)
-            TS_CONTRA(s, p, ev, "munmap of [0x%llx, 0x%llx), where nothing is mapped",
-                      (unsigned long long)a[0], (unsigned long long)end);
+        bool nothing = !n || n->start >= end;
         if (kern_munmap(s->k, p->t, a[0], a[1], &ke) < 0)
             return ts_kfail(s, p, ev, &ke, e);
+        if (nothing)
+            TS_CONTRA(s, p, ev, "munmap of [0x%llx, 0x%llx), where nothing is mapped",
+                      (unsigned long long)a[0], (unsigned long long)end);
         return 0;
     }
     case TRACE_EV_MPROTECT:
@@ -936,6 +937,8 @@ static int ts_event(struct vms_tracesim *s, struct ts_proc *p, const struct trac
         if (res <= 0)
             return 0;
         uint64_t iov[2] = {a[1], a[2]};
+        if ((uint64_t)res > a[2])
+            TS_CONTRA(s, p, ev, "a result above the count (the copy stops at the count)");
         return ts_copy(s, p, ev, iov, 1, (uint64_t)res, ev->type == TRACE_EV_READ, e);
     }
     case TRACE_EV_PREAD64:
@@ -944,6 +947,8 @@ static int ts_event(struct vms_tracesim *s, struct ts_proc *p, const struct trac
         if (res <= 0)
             return 0;
         uint64_t iov[2] = {a[1], a[2]};
+        if ((uint64_t)res > a[2])
+            TS_CONTRA(s, p, ev, "a result above the count (the copy stops at the count)");
         return ts_copy(s, p, ev, iov, 1, (uint64_t)res, ev->type == TRACE_EV_PREAD64, e);
     }
     case TRACE_EV_READV:
