@@ -1,6 +1,8 @@
 /* Trace-driven simulation (vmsim.h "trace" section, docs/trace.md): each trace is one
  * process of the simulated kernel with one private anonymous rwx area over its whole user
- * address space (a frame per touched page, or Linux's zero page for reads); traces run round-robin, a quantum of references at a time. Records are
+ * address space (a frame per touched page, or Linux's zero page for reads) until its first
+ * OS event, whose areas then replace it (the replay of the trace's process's events: "OS
+ * events" below); traces run round-robin, a quantum of references at a time. Records are
  * read in batches, by a reader thread per trace unless VMS_TRACESIM_SEQUENTIAL; counting
  * follows the per-record rule of docs/statistics.md. */
 #include "base/alloc.h"
