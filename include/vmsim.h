@@ -635,6 +635,13 @@ struct vms_tracesim_opts {
      * checkpoint_every 0 = only when stopped. */
     const char *checkpoint;
     uint64_t checkpoint_every;
+    /* OS events (docs/trace.md, "OS events"): what the replay says once per trace (files
+     * not on this machine) and every event that contradicts the simulated state, one line
+     * each ("TRACE: event N (NAME, after record R): ..."); NULL = not said (still counted). */
+    FILE *notes;
+    /* Each process's /proc/PID/maps lines at its exit (its exit event or the end of its
+     * trace), after a line "TRACE: maps at exit (pid N):"; NULL = none (vmsim trace --maps). */
+    FILE *maps_out;
 };
 
 struct vms_tracesim;

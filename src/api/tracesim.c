@@ -1,6 +1,8 @@
 /* Trace-driven simulation (vmsim.h "trace" section, docs/trace.md): each trace is one
  * process of the simulated kernel with one private anonymous rwx area over its whole user
- * address space (a frame per touched page, or Linux's zero page for reads); traces run round-robin, a quantum of references at a time. Records are
+ * address space (a frame per touched page, or Linux's zero page for reads) until its first
+ * OS event, whose areas then replace it (the replay of the trace's process's events: "OS
+ * events" below); traces run round-robin, a quantum of references at a time. Records are
  * read in batches, by a reader thread per trace unless VMS_TRACESIM_SEQUENTIAL; counting
  * follows the per-record rule of docs/statistics.md. */
 #include "base/alloc.h"
@@ -18,18 +20,32 @@
 #include "trace/trace.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TS_BATCH 16384
 #define TS_SLOTS 8 /* batches in flight between a reader thread and the simulation */
 #define TS_QUANTUM 10000
+#define TS_NOTES_MAX 100 /* notes per trace (the counts go on) */
+#define TS_STACK_RLIMIT ((uint64_t)8 << 20) /* a replayed stack's reservation */
 #define TS_PROGRESS_EVERY (UINT64_C(1) << 20)
+
+/* An OS event kept past the reader's next call (its str and pieces copied). */
+struct ts_ev {
+    struct trace_event ev;
+    char *str;     /* TRACE_EV_STR_MAX + 1 bytes, allocated at the first event with one */
+    uint64_t *iov; /* 2 * TRACE_EV_IOV_MAX, likewise */
+};
 
 /* A batch of records read ahead by a reader thread. */
 struct ts_slot {
     struct trace_rec *recs; /* TS_BATCH */
-    long n;                 /* records; 0 = the end of the trace; < 0 = an error, in err */
+    long n;                 /* records; 0 = the end of the trace (or an event, has_ev);
+                               < 0 = an error, in err */
+    bool has_ev;            /* the slot is the OS event ev (n = 0) */
+    struct ts_ev ev;
     struct vms_error err;
     uint64_t in_done, in_total; /* input bytes after this batch */
     uint64_t id_bytes, id_hash;  /* the input's identity after this batch (checkpoints) */
@@ -67,6 +83,19 @@ struct ts_proc {
      * vms_tracesim_resume read (freed when the reader thread's batches take over). */
     uint64_t nbatches, cur_id_bytes, cur_id_hash;
     bool own_buf;
+    /* OS events (docs/trace.md, "OS events"): the trace's process is the one of its first
+     * record or event (main_pid); only its events are replayed. replaying: the catch-all
+     * area has been replaced by the event's areas; exited: by its exit event. */
+    struct ts_ev sev; /* the event being replayed, read in the simulating thread */
+    uint64_t cur_pid, main_pid;
+    bool have_pid, replaying, exited, other_pid_noted, missing_noted, after_exit_noted;
+    uint64_t brk;
+    bool have_brk;
+    uint64_t nrecs, nevents; /* records consumed, events and switches met */
+    unsigned nnotes;         /* lines written to o.notes (at most TS_NOTES_MAX, then one) */
+    uint64_t ev_replayed, ev_not_replayed, ev_contradictions, recs_after_exit;
+    char **fds; /* fd -> path of the openat events (NULL: not known) */
+    size_t nfds;
 };
 
 /* The provenance of a run (docs/statistics.md, "Provenance"), in arrays the caller frees
@@ -76,7 +105,7 @@ struct ts_prov {
     struct stats_kv *config;
     struct stats_input *inputs;
     char *changed;
-    char extra[64]; /* prov.run_extra: the events not replayed (ts_events_not_replayed) */
+    char extra[160]; /* prov.run_extra: the OS events' counts (ts_event_totals) */
 };
 static void ts_prov_free(struct ts_prov *tp);
 static int ts_prov_make(const struct vms_tracesim *s, struct ts_prov *tp, bool running,
@@ -118,20 +147,63 @@ struct vms_tracesim {
 };
 static int ts_checkpoint(struct vms_tracesim *s, bool in_slice, uint64_t left, struct vms_error *e);
 
+/* Copies ev into d (its str and pieces too). 0 or -VMS_ENOMEM. */
+static int ts_ev_copy(struct ts_ev *d, const struct trace_event *ev)
+{
+    d->ev = *ev;
+    if (ev->str) {
+        if (!d->str && !(d->str = vms_malloc(TRACE_EV_STR_MAX + 1)))
+            return -VMS_ENOMEM;
+        size_t n = ev->str_len > TRACE_EV_STR_MAX ? TRACE_EV_STR_MAX : ev->str_len;
+        memcpy(d->str, ev->str, n);
+        d->str[n] = '\0';
+        d->ev.str = d->str;
+        d->ev.str_len = n;
+    }
+    if (ev->iov) {
+        if (!d->iov && !(d->iov = vms_malloc(2 * TRACE_EV_IOV_MAX * sizeof *d->iov)))
+            return -VMS_ENOMEM;
+        uint64_t n = ev->arg[1] > TRACE_EV_IOV_MAX ? TRACE_EV_IOV_MAX : ev->arg[1];
+        memcpy(d->iov, ev->iov, 2 * n * sizeof *d->iov);
+        d->ev.iov = d->iov;
+    }
+    return 0;
+}
+
+static void ts_ev_free(struct ts_ev *d)
+{
+    vms_free(d->str);
+    vms_free(d->iov);
+    d->str = NULL;
+    d->iov = NULL;
+}
+
 static long ts_reader_fill(void *ctx, unsigned i)
 {
     struct ts_feed *f = ctx;
     struct ts_slot *sl = &f->slot[i];
+    sl->has_ev = false;
     sl->n = trace_read(f->r, sl->recs, TS_BATCH, &sl->err);
+    if (sl->n == 0) {
+        struct trace_event ev;
+        if (trace_next_event(f->r, &ev) == 1) {
+            if (ts_ev_copy(&sl->ev, &ev) < 0)
+                sl->n = err_set(&sl->err, VMS_ENOMEM, "out of host memory");
+            else
+                sl->has_ev = true;
+        }
+    }
     trace_reader_progress(f->r, &sl->in_done, &sl->in_total);
     trace_reader_identity(f->r, &sl->id_bytes, &sl->id_hash, NULL);
-    return sl->n;
+    return sl->has_ev ? 1 : sl->n;
 }
 
 static void ts_feed_free(struct ts_feed *f)
 {
-    for (unsigned i = 0; i < TS_SLOTS; i++)
+    for (unsigned i = 0; i < TS_SLOTS; i++) {
         vms_free(f->slot[i].recs);
+        ts_ev_free(&f->slot[i].ev);
+    }
     vms_free(f);
 }
 
@@ -275,6 +347,10 @@ void vms_tracesim_destroy(struct vms_tracesim *s)
         trace_close(s->p[i].r);
         vms_free(s->p[i].buf);
         vms_free(s->p[i].name);
+        ts_ev_free(&s->p[i].sev);
+        for (size_t f = 0; f < s->p[i].nfds; f++)
+            vms_free(s->p[i].fds[f]);
+        vms_free(s->p[i].fds);
     }
     kern_destroy(s->k); /* frees the tasks */
     if (s->interval_prov)
@@ -348,7 +424,8 @@ int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error 
     /* the checkpoint must not replace an input (the same device and inode) */
     if (s->o.checkpoint && outfile_check(s->o.checkpoint, &path, 1, e) < 0)
         return -VMS_EINVAL;
-    struct trace_reader *r = trace_open(path, s->o.flags & VMS_TRACE_SKIP_BAD, e);
+    struct trace_reader *r =
+        trace_open(path, (s->o.flags & VMS_TRACE_SKIP_BAD) | TRACE_EVENTS, e);
     if (!r)
         return -(e && e->code ? e->code : VMS_EIO);
     return ts_add_reader(s, r, path, e);
@@ -356,7 +433,8 @@ int vms_tracesim_add(struct vms_tracesim *s, const char *path, struct vms_error 
 
 int vms_tracesim_add_fd(struct vms_tracesim *s, int fd, const char *name, struct vms_error *e)
 {
-    struct trace_reader *r = trace_open_fd(fd, name, s->o.flags & VMS_TRACE_SKIP_BAD, e);
+    struct trace_reader *r =
+        trace_open_fd(fd, name, (s->o.flags & VMS_TRACE_SKIP_BAD) | TRACE_EVENTS, e);
     if (!r)
         return -(e && e->code ? e->code : VMS_EIO);
     return ts_add_reader(s, r, name, e);
@@ -504,12 +582,411 @@ static void ts_progress(struct vms_tracesim *s)
     s->o.progress(s->o.progress_ctx, &pr);
 }
 
+/* ------------------------------------------------------------------ OS events */
+
+/* Says something about p's trace on o.notes: "NAME: event N (TYPE, after record R): ...". */
+static void ts_note(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void ts_note(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                    const char *fmt, ...)
+{
+    if (!s->o.notes || p->nnotes > TS_NOTES_MAX)
+        return;
+    if (++p->nnotes > TS_NOTES_MAX) {
+        fprintf(s->o.notes, "%s: more notes left out (the counts are complete)\n", p->name);
+        return;
+    }
+    if (ev)
+        fprintf(s->o.notes, "%s: event %llu (%s, after record %llu): ", p->name,
+                (unsigned long long)p->nevents, trace_event_name(ev->type),
+                (unsigned long long)p->nrecs);
+    else
+        fprintf(s->o.notes, "%s: record %llu: ", p->name, (unsigned long long)p->nrecs + 1);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(s->o.notes, fmt, ap);
+    va_end(ap);
+    fputc('\n', s->o.notes);
+}
+
+/* An event that contradicts the simulated state: counted and reported, the run goes on. */
+#define TS_CONTRA(s, p, ev, ...)                                                             \
+    do {                                                                                     \
+        (p)->ev_contradictions++;                                                            \
+        ts_note(s, p, ev, __VA_ARGS__);                                                      \
+    } while (0)
+
+/* p's process exits: its maps are printed (o.maps_out), its memory freed (its statistics
+ * stay). */
+static void ts_exit(struct vms_tracesim *s, struct ts_proc *p)
+{
+    if (p->exited || p->killed || kern_task_dead(p->t))
+        return;
+    p->exited = true;
+    if (s->o.maps_out) {
+        fprintf(s->o.maps_out, "%s: maps at exit (pid %d, the trace's process %llu):\n",
+                p->name, kern_pid(p->t), (unsigned long long)p->main_pid);
+        kern_print_maps(s->k, p->t, s->o.maps_out);
+    }
+    kern_task_end(s->k, p->t);
+}
+
+/* A kernel call's failure while replaying: a host error stops the run (< 0), anything else
+ * is a contradiction (0). */
+static int ts_kfail(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                    const struct vms_error *ke, struct vms_error *e)
+{
+    if (ke->code == VMS_ENOMEM || ke->code == VMS_EIO) {
+        if (e)
+            *e = *ke;
+        return -ke->code;
+    }
+    TS_CONTRA(s, p, ev, "the simulated kernel refused it: %s", ke->msg);
+    return 0;
+}
+
+/* The first event replayed: the catch-all area of an event-free trace goes (what the records
+ * before it touched with it). */
+static int ts_replay_start(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *e)
+{
+    if (p->replaying)
+        return 0;
+    p->replaying = true;
+    const struct area_layout *l = &kern_task_areas(p->t)->layout;
+    uint64_t pg = kern_page_size(s->k);
+    uint64_t lo = (l->mmap_min_addr + pg - 1) & ~(pg - 1), hi = l->task_size & ~(pg - 1);
+    return kern_munmap(s->k, p->t, lo, hi - lo, e);
+}
+
+/* Whether a file of the trace is on this machine (else: anonymous, said once). */
+static bool ts_file_here(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                         const char *path)
+{
+    if (path && path[0] == '/' && access(path, R_OK) == 0)
+        return true;
+    if (!p->missing_noted) {
+        p->missing_noted = true;
+        ts_note(s, p, ev, "%s %s: its pages (and those of any other such file) are "
+                          "anonymous, each with its own frame",
+                path ? path : "(the file of an unknown descriptor)",
+                path && path[0] != '/' ? "is a relative path (the recording's working "
+                                         "directory is not known)"
+                                       : "is not on this machine");
+    }
+    return false;
+}
+
+/* Maps [start, start + len) of file path at off (private: the replay never writes the
+ * machine's files), or anonymous when the file is not here or cannot be mapped. */
+static int ts_map(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                  vaddr_t start, uint64_t len, unsigned prot, bool shared_anon, const char *path,
+                  uint64_t off, struct vms_error *e)
+{
+    struct vms_error ke = {0};
+    vaddr_t got;
+    if (path && ts_file_here(s, p, ev, path)) {
+        if (kern_mmap(s->k, p->t, start, len, prot, KMAP_FIXED, path, off, &got, &ke) == 0)
+            return 1;
+        if (ke.code == VMS_ENOMEM)
+            return ts_kfail(s, p, ev, &ke, e);
+        ts_note(s, p, ev, "%s cannot be mapped here (%s): anonymous instead", path, ke.msg);
+        memset(&ke, 0, sizeof ke);
+    }
+    unsigned fl = KMAP_FIXED | KMAP_ANON | (shared_anon ? KMAP_SHARED : 0);
+    if (kern_mmap(s->k, p->t, start, len, prot, fl, NULL, 0, &got, &ke) < 0)
+        return ts_kfail(s, p, ev, &ke, e);
+    return 1;
+}
+
+static const char *ts_fd_path(const struct ts_proc *p, int64_t fd)
+{
+    return fd >= 0 && (uint64_t)fd < p->nfds ? p->fds[fd] : NULL;
+}
+
+static int ts_fd_set(struct ts_proc *p, int64_t fd, const char *path)
+{
+    if (fd < 0 || fd > (1 << 20))
+        return 0;
+    if ((uint64_t)fd >= p->nfds) {
+        if (!path)
+            return 0;
+        size_t n = (size_t)fd + 16;
+        char **nf = vms_realloc(p->fds, n * sizeof *nf);
+        if (!nf)
+            return -VMS_ENOMEM;
+        memset(nf + p->nfds, 0, (n - p->nfds) * sizeof *nf);
+        p->fds = nf;
+        p->nfds = n;
+    }
+    vms_free(p->fds[fd]);
+    p->fds[fd] = NULL;
+    if (path && !(p->fds[fd] = vms_strdup(path)))
+        return -VMS_ENOMEM;
+    return 0;
+}
+
+/* The kernel's copy of a read (to_user) or write: n pieces (base, len) of iov, result bytes
+ * in all. */
+static int ts_copy(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                   const uint64_t *iov, uint64_t n, uint64_t result, bool to_user,
+                   struct vms_error *e)
+{
+    for (uint64_t i = 0; i < n && result; i++) {
+        uint64_t len = iov[2 * i + 1] < result ? iov[2 * i + 1] : result;
+        uint64_t done;
+        enum kern_sig sig;
+        int rc = kern_user_copy(s->k, p->t, iov[2 * i], len, to_user, &done, &sig, e);
+        if (rc < 0)
+            return rc;
+        if (sig == KSIG_KILLED) {
+            p->killed = true;
+            return 0;
+        }
+        if (sig != KSIG_NONE) {
+            TS_CONTRA(s, p, ev, "the kernel's %s of 0x%llx bytes at 0x%llx raised %s at byte %llu",
+                      to_user ? "store" : "load", (unsigned long long)len,
+                      (unsigned long long)iov[2 * i], kern_sig_name(sig),
+                      (unsigned long long)done);
+            return 0;
+        }
+        result -= len;
+    }
+    return 0;
+}
+
+/* Replays one event of p's trace (docs/trace.md, "OS events"). 0, or < 0 to stop the run. */
+static int ts_event(struct vms_tracesim *s, struct ts_proc *p, const struct trace_event *ev,
+                    struct vms_error *e)
+{
+    p->nevents++;
+    if (ev->type == TRACE_EV_PROCESS) {
+        p->cur_pid = ev->pid;
+        return 0;
+    }
+    if (!p->have_pid) {
+        p->have_pid = true;
+        p->main_pid = p->cur_pid;
+    }
+    if (p->cur_pid != p->main_pid || p->exited || p->killed) {
+        p->ev_not_replayed++;
+        if (p->cur_pid != p->main_pid && !p->other_pid_noted) {
+            p->other_pid_noted = true;
+            ts_note(s, p, ev, "process %llu's events are not replayed by this version (only "
+                              "process %llu's are; every process's records run in its address "
+                              "space)", (unsigned long long)p->cur_pid,
+                    (unsigned long long)p->main_pid);
+        }
+        if (p->exited && p->cur_pid == p->main_pid)
+            TS_CONTRA(s, p, ev, "an event of a process that has exited");
+        return 0;
+    }
+    if (s->o.checkpoint)
+        return err_set(e, VMS_EUNSUPPORTED, "%s: checkpoints of traces with OS events are not "
+                                            "supported by this version", p->name);
+    const uint64_t *a = ev->arg;
+    uint64_t pg = kern_page_size(s->k), mask = pg - 1;
+    int64_t res;
+    int rc = 0;
+    struct vms_error ke = {0};
+    switch (ev->type) {
+    case TRACE_EV_IMAGE:
+    case TRACE_EV_STACK:
+    case TRACE_EV_BRK_START:
+    case TRACE_EV_MMAP:
+    case TRACE_EV_MUNMAP:
+    case TRACE_EV_MPROTECT:
+    case TRACE_EV_BRK:
+    case TRACE_EV_READ:
+    case TRACE_EV_PREAD64:
+    case TRACE_EV_READV:
+    case TRACE_EV_WRITE:
+    case TRACE_EV_PWRITE64:
+    case TRACE_EV_WRITEV:
+    case TRACE_EV_OPENAT:
+    case TRACE_EV_CLOSE:
+    case TRACE_EV_MSYNC:
+    case TRACE_EV_EXIT:
+    case TRACE_EV_EXIT_GROUP:
+        break;
+    default: /* mremap, madvise, fork, clone, vfork, wait4, execve */
+        p->ev_not_replayed++;
+        return 0;
+    }
+    if ((rc = ts_replay_start(s, p, e)) < 0)
+        return rc;
+    p->ev_replayed++;
+    switch (ev->type) {
+    case TRACE_EV_IMAGE: {
+        vaddr_t start = a[0] & ~mask, end = (a[0] + a[1] + mask) & ~mask;
+        uint64_t back = a[0] - start;
+        if (!a[1] || end <= start) {
+            TS_CONTRA(s, p, ev, "an empty or wrapping range");
+            return 0;
+        }
+        const char *path = ev->str && ev->str[0] ? ev->str : NULL;
+        if (path && !strcmp(path, "[stack]")) {
+            if (kern_map_stack(s->k, p->t, start, end, &ke) < 0)
+                return ts_kfail(s, p, ev, &ke, e);
+            return 0;
+        }
+        if (path && !strcmp(path, "[heap]"))
+            return 0; /* the heap is the brk_start and brk events' */
+        bool file = path && path[0] != '[';
+        if (file && a[3] < back) {
+            TS_CONTRA(s, p, ev, "offset 0x%llx below the page of address 0x%llx",
+                      (unsigned long long)a[3], (unsigned long long)a[0]);
+            file = false;
+        }
+        rc = ts_map(s, p, ev, start, end - start, (unsigned)a[2] & 7, false,
+                    file ? path : NULL, file ? a[3] - back : 0, e);
+        return rc < 0 ? rc : 0;
+    }
+    case TRACE_EV_STACK: {
+        vaddr_t start = a[0] & ~mask, end = (a[1] + mask) & ~mask;
+        if (end <= start) {
+            TS_CONTRA(s, p, ev, "an empty stack");
+            return 0;
+        }
+        /* The kernel does not grow stacks on faults: the area is the whole reservation
+         * Linux would grow it into, RLIMIT_STACK's default 8 MiB below its end, down to the
+         * end of the area below it. */
+        vaddr_t low = end > TS_STACK_RLIMIT ? end - TS_STACK_RLIMIT : 0;
+        const struct area *below = area_find_next(kern_task_areas(p->t), low);
+        while (below && below->end <= start && below->start < start) {
+            if (below->end > low)
+                low = below->end;
+            below = area_next(below);
+        }
+        if (low < start)
+            start = low;
+        if (kern_map_stack(s->k, p->t, start, end, &ke) < 0)
+            return ts_kfail(s, p, ev, &ke, e);
+        return 0;
+    }
+    case TRACE_EV_BRK_START:
+        if (kern_set_brk_start(s->k, p->t, a[0], &ke) < 0)
+            return ts_kfail(s, p, ev, &ke, e);
+        p->brk = a[0];
+        p->have_brk = true;
+        return 0;
+    case TRACE_EV_MMAP: {
+        res = (int64_t)a[6];
+        if (res < 0)
+            return 0;
+        if (((uint64_t)res & mask) || !a[1]) {
+            TS_CONTRA(s, p, ev, "a result 0x%llx that is not a page-aligned mapping",
+                      (unsigned long long)res);
+            return 0;
+        }
+        bool anon = a[3] & 0x20, shared = (a[3] & 0x3) == 0x1;
+        const char *path = NULL;
+        if (!anon) {
+            path = ts_fd_path(p, (int64_t)a[4]);
+            if (!path) {
+                TS_CONTRA(s, p, ev, "a file mapping of descriptor %lld, which no openat "
+                                    "event opened: anonymous instead", (long long)a[4]);
+                anon = true;
+            }
+        }
+        rc = ts_map(s, p, ev, (vaddr_t)res, a[1], (unsigned)a[2] & 7, anon && shared,
+                    anon ? NULL : path, anon ? 0 : a[5], e);
+        return rc < 0 ? rc : 0;
+    }
+    case TRACE_EV_MUNMAP: {
+        if ((int64_t)a[2] < 0)
+            return 0;
+        const struct area *n = area_find_next(kern_task_areas(p->t), a[0]);
+        uint64_t end = a[0] + ((a[1] + mask) & ~mask);
+        bool nothing = !n || n->start >= end;
+        if (kern_munmap(s->k, p->t, a[0], a[1], &ke) < 0)
+            return ts_kfail(s, p, ev, &ke, e);
+        if (nothing)
+            TS_CONTRA(s, p, ev, "munmap of [0x%llx, 0x%llx), where nothing is mapped",
+                      (unsigned long long)a[0], (unsigned long long)end);
+        return 0;
+    }
+    case TRACE_EV_MPROTECT:
+        if ((int64_t)a[3] < 0)
+            return 0;
+        if (kern_mprotect(s->k, p->t, a[0], a[1], (unsigned)a[2] & 7, &ke) < 0)
+            return ts_kfail(s, p, ev, &ke, e);
+        return 0;
+    case TRACE_EV_BRK: {
+        res = (int64_t)a[1];
+        if (res < 0)
+            return 0;
+        if (!p->have_brk) {
+            TS_CONTRA(s, p, ev, "brk before any brk_start event: the heap starts at 0x%llx",
+                      (unsigned long long)res);
+            if (kern_set_brk_start(s->k, p->t, (uint64_t)res, &ke) < 0)
+                return ts_kfail(s, p, ev, &ke, e);
+            p->brk = (uint64_t)res;
+            p->have_brk = true;
+            return 0;
+        }
+        if ((uint64_t)res == p->brk)
+            return 0;
+        vaddr_t hs;
+        bool shrink = (uint64_t)res < p->brk;
+        if (kern_brk_by(s->k, p->t, shrink, shrink ? p->brk - res : res - p->brk, &hs, &ke) < 0)
+            return ts_kfail(s, p, ev, &ke, e);
+        p->brk = (uint64_t)res;
+        return 0;
+    }
+    case TRACE_EV_READ:
+    case TRACE_EV_WRITE: {
+        res = (int64_t)a[3];
+        if (res <= 0)
+            return 0;
+        uint64_t iov[2] = {a[1], a[2]};
+        if ((uint64_t)res > a[2])
+            TS_CONTRA(s, p, ev, "a result above the count (the copy stops at the count)");
+        return ts_copy(s, p, ev, iov, 1, (uint64_t)res, ev->type == TRACE_EV_READ, e);
+    }
+    case TRACE_EV_PREAD64:
+    case TRACE_EV_PWRITE64: {
+        res = (int64_t)a[4];
+        if (res <= 0)
+            return 0;
+        uint64_t iov[2] = {a[1], a[2]};
+        if ((uint64_t)res > a[2])
+            TS_CONTRA(s, p, ev, "a result above the count (the copy stops at the count)");
+        return ts_copy(s, p, ev, iov, 1, (uint64_t)res, ev->type == TRACE_EV_PREAD64, e);
+    }
+    case TRACE_EV_READV:
+    case TRACE_EV_WRITEV:
+        res = (int64_t)a[2];
+        if (res <= 0 || !ev->iov)
+            return 0;
+        return ts_copy(s, p, ev, ev->iov, a[1], (uint64_t)res, ev->type == TRACE_EV_READV, e);
+    case TRACE_EV_OPENAT:
+        if ((int64_t)a[3] < 0)
+            return 0;
+        return ts_fd_set(p, (int64_t)a[3], ev->str ? ev->str : "") < 0
+                   ? err_set(e, VMS_ENOMEM, "out of host memory")
+                   : 0;
+    case TRACE_EV_CLOSE:
+        if ((int64_t)a[1] < 0)
+            return 0;
+        return ts_fd_set(p, (int64_t)a[0], NULL);
+    case TRACE_EV_MSYNC: /* file pages are mapped private: nothing to write */
+        return 0;
+    case TRACE_EV_EXIT:
+    case TRACE_EV_EXIT_GROUP:
+        ts_exit(s, p);
+        return 0;
+    }
+    return 0;
+}
+
 /* The end of p's trace (or of p): its reader's buffers are freed, its counts kept. A process
  * that ran its whole trace exits as a real one would: its frames, swap slots and page tables
  * are freed for the others (its statistics stay; a killed one has gone already). */
 static void ts_finish(struct vms_tracesim *s, struct ts_proc *p)
 {
     p->done = true;
+    if (!p->killed)
+        ts_exit(s, p);
     if (!p->killed)
         kern_task_end(s->k, p->t);
     if (p->feed)
@@ -545,29 +1022,50 @@ static int ts_fill(struct vms_tracesim *s, struct ts_proc *p, struct vms_error *
         return rc;
     }
     long got;
-    if (p->feed) {
-        unsigned i;
-        feed_next(p->feed->feed, &i); /* gives the used batch back, takes the next */
-        struct ts_slot *sl = &p->feed->slot[i];
-        p->in_done = sl->in_done;
-        p->in_total = sl->in_total;
-        got = sl->n;
-        if (got < 0) {
-            if (e)
-                *e = sl->err;
-            return (int)got;
+    for (;;) {
+        const struct trace_event *ev = NULL;
+        if (p->feed) {
+            unsigned i;
+            feed_next(p->feed->feed, &i); /* gives the used batch back, takes the next */
+            struct ts_slot *sl = &p->feed->slot[i];
+            p->in_done = sl->in_done;
+            p->in_total = sl->in_total;
+            got = sl->n;
+            if (got < 0) {
+                if (e)
+                    *e = sl->err;
+                return (int)got;
+            }
+            if (sl->has_ev) {
+                ev = &sl->ev.ev;
+            } else {
+                if (p->own_buf) {
+                    vms_free(p->buf);
+                    p->own_buf = false;
+                }
+                p->buf = sl->recs;
+            }
+            p->cur_id_bytes = sl->id_bytes;
+            p->cur_id_hash = sl->id_hash;
+        } else {
+            got = trace_read(p->r, p->buf, TS_BATCH, e);
+            if (got >= 0)
+                trace_reader_identity(p->r, &p->cur_id_bytes, &p->cur_id_hash, NULL);
+            struct trace_event te;
+            if (got == 0 && trace_next_event(p->r, &te) == 1) {
+                p->sev.ev = te; /* its str and pieces stay valid until the next read */
+                ev = &p->sev.ev;
+            }
         }
-        if (p->own_buf) {
-            vms_free(p->buf);
-            p->own_buf = false;
+        if (!ev)
+            break;
+        int rc = ts_event(s, p, ev, e);
+        if (rc < 0)
+            return rc;
+        if (p->killed) { /* the out-of-memory killer, during the kernel's copy */
+            ts_finish(s, p);
+            return 0;
         }
-        p->buf = sl->recs;
-        p->cur_id_bytes = sl->id_bytes;
-        p->cur_id_hash = sl->id_hash;
-    } else {
-        got = trace_read(p->r, p->buf, TS_BATCH, e);
-        if (got > 0)
-            trace_reader_identity(p->r, &p->cur_id_bytes, &p->cur_id_hash, NULL);
     }
     if (got < 0)
         return (int)got;
@@ -618,10 +1116,35 @@ static int ts_slice(struct vms_tracesim *s, struct ts_proc *p, uint64_t budget,
             lim = to_row;
         if (s->next_ckpt > s->refs && s->next_ckpt - s->refs < lim)
             lim = s->next_ckpt - s->refs; /* a checkpoint ends a batch too */
+        if (!p->have_pid) {
+            p->have_pid = true;
+            p->main_pid = p->cur_pid;
+        }
+        if (UNLIKELY(p->exited)) { /* records after the exit event: counted, not run */
+            if (!p->after_exit_noted) {
+                p->after_exit_noted = true;
+                if (p->cur_pid == p->main_pid) {
+                    p->ev_contradictions++;
+                    ts_note(s, p, NULL, "memory records of process %llu after its exit are "
+                                        "not run (os_records_after_exit)",
+                            (unsigned long long)p->main_pid);
+                } else {
+                    ts_note(s, p, NULL, "process %llu's memory records after the exit of "
+                                        "process %llu, in whose address space they ran, are "
+                                        "not run (os_records_after_exit)",
+                            (unsigned long long)p->cur_pid, (unsigned long long)p->main_pid);
+                }
+            }
+            p->recs_after_exit += p->n - p->pos;
+            p->nrecs += p->n - p->pos;
+            p->pos = p->n;
+            continue;
+        }
         struct kern_rec_counts c = {0};
         int rc = kern_access_recs(s->k, p->t, p->buf + p->pos, p->n - p->pos, lim, s->bshift,
                                   &c, e);
         p->pos += c.done;
+        p->nrecs += c.done;
         p->ifetches += c.ifetches;
         p->loads += c.loads;
         p->stores += c.stores;
@@ -788,20 +1311,27 @@ void vms_tracesim_trace_counts(const struct vms_tracesim *s, size_t proc,
     trace_counts_public(c, out);
 }
 
-/* PLACEHOLDER until OS events are replayed (issue 11 item 3): the readers count the
- * events of the traces (and skip them: each trace's records run as one process, whatever
- * processes they belong to); the run reports how many were not replayed, in JSON as
- * "run"."os_events_not_replayed" and in text as a last line, when there are any
- * (docs/statistics.md). The replay task replaces this. */
-static uint64_t ts_events_not_replayed(const struct vms_tracesim *s)
+/* The OS events of the run's traces (docs/trace.md, "OS events"): replayed, not replayed
+ * (other processes', the types this version does not replay, unknown types, after an exit)
+ * and the contradictions met. any: whether the traces had any events at all. */
+struct ts_ev_totals {
+    uint64_t replayed, not_replayed, contradictions, after_exit;
+    bool any;
+};
+
+static struct ts_ev_totals ts_event_totals(const struct vms_tracesim *s)
 {
-    uint64_t n = 0;
+    struct ts_ev_totals t = {0};
     for (size_t i = 0; i < s->np; i++) {
         const struct ts_proc *p = &s->p[i];
         const struct trace_counts *c = p->r ? trace_reader_counts(p->r) : &p->counts;
-        n += c->events + c->unknown_events;
+        t.any = t.any || c->events + c->unknown_events;
+        t.replayed += p->ev_replayed;
+        t.not_replayed += p->ev_not_replayed + c->unknown_events;
+        t.contradictions += p->ev_contradictions;
+        t.after_exit += p->recs_after_exit;
     }
-    return n;
+    return t;
 }
 
 const char *vms_tracesim_trace_name(const struct vms_tracesim *s, size_t proc)
@@ -912,10 +1442,13 @@ static int ts_prov_make(const struct vms_tracesim *s, struct ts_prov *tp, bool r
         .inputs = tp->inputs,
         .ninputs = s->np,
     };
-    uint64_t nev = ts_events_not_replayed(s); /* placeholder: see ts_events_not_replayed */
-    if (nev) {
-        snprintf(tp->extra, sizeof tp->extra, "\"os_events_not_replayed\":%llu",
-                 (unsigned long long)nev);
+    struct ts_ev_totals et = ts_event_totals(s);
+    if (et.any) {
+        snprintf(tp->extra, sizeof tp->extra,
+                 "\"os_events_replayed\":%llu,\"os_events_not_replayed\":%llu,"
+                 "\"os_event_contradictions\":%llu,\"os_records_after_exit\":%llu",
+                 (unsigned long long)et.replayed, (unsigned long long)et.not_replayed,
+                 (unsigned long long)et.contradictions, (unsigned long long)et.after_exit);
         tp->prov.run_extra = tp->extra;
     }
     return 0;
@@ -961,10 +1494,16 @@ int vms_tracesim_print(const struct vms_tracesim *s, FILE *out, enum vms_format 
     if (rc == 0) {
         meta.prov = &tp.prov;
         stats_print_result(&total, pp, s->np, &meta, out, fmt, true);
-        uint64_t nev = ts_events_not_replayed(s); /* placeholder: see ts_events_not_replayed */
-        if (nev && fmt == VMS_TEXT)
-            fprintf(out, "%-32s %llu (not replayed by this version)\n", "os_events_not_replayed",
-                    (unsigned long long)nev);
+        struct ts_ev_totals et = ts_event_totals(s);
+        if (et.any && fmt == VMS_TEXT) {
+            fprintf(out, "%-32s %llu\n", "os_events_replayed", (unsigned long long)et.replayed);
+            fprintf(out, "%-32s %llu\n", "os_events_not_replayed",
+                    (unsigned long long)et.not_replayed);
+            fprintf(out, "%-32s %llu\n", "os_event_contradictions",
+                    (unsigned long long)et.contradictions);
+            fprintf(out, "%-32s %llu\n", "os_records_after_exit",
+                    (unsigned long long)et.after_exit);
+        }
         ts_prov_free(&tp);
     }
     vms_free(ps);

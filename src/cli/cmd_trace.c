@@ -19,7 +19,7 @@ static void trace_usage(FILE *f)
     fprintf(f,
             "usage: vmsim trace [--machine M] [--set KEY=VALUE]... [--memory SIZE] [--swap SIZE]\n"
             "                   [--policy P] [--quantum N] [--json | --csv] [--interval N]\n"
-            "                   [-o OUT] [--skip-bad] [--zero-page]\n"
+            "                   [-o OUT] [--skip-bad] [--zero-page] [--maps]\n"
             "                   [--checkpoint CKPT [--checkpoint-every N]] [--resume CKPT]\n"
             "                   FILE... | -\n"
             "       vmsim trace --count [--skip-bad] FILE|-\n"
@@ -53,6 +53,8 @@ static void trace_usage(FILE *f)
             "  --zero-page        Linux's rule for anonymous memory: a read of a page never\n"
             "                     written maps the one shared zero page (default: a frame per\n"
             "                     page, its first touch a read or a write)\n"
+            "  --maps             print each process's /proc/PID/maps lines at its exit (its\n"
+            "                     exit event, or the end of its trace) on standard output\n"
             "  --no-progress      no progress bar (shown on a terminal for runs over a second)\n"
             "  --checkpoint CKPT  save the whole simulated state to CKPT (atomically: a\n"
             "                     temporary file, fsync, rename) every --checkpoint-every N\n"
@@ -296,6 +298,10 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
     }
     struct cli_progress pg;
     cli_progress_start(&pg, a->progress);
+    char *notes = NULL;
+    size_t nnotes = 0;
+    FILE *notes_f = open_memstream(&notes, &nnotes); /* NULL: the notes are not said */
+    a->o.notes = notes_f;
     if (pg.on) {
         a->o.progress = progress_draw;
         a->o.progress_ctx = &pg;
@@ -319,6 +325,15 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         goto done;
     }
     rc = vms_tracesim_run(s, &e);
+    /* the replay's notes (at most 100 lines a trace), each as a message of the command */
+    if (notes_f && fclose(notes_f) == 0 && notes) {
+        for (char *line = notes, *nl; *line; line = nl + 1) {
+            if (!(nl = strchr(line, '\n')))
+                nl = line + strlen(line) - 1;
+            cli_message("%.*s", (int)(nl - line + (*nl != '\n')), line);
+        }
+    }
+    notes_f = NULL;
     cli_progress_end(&pg);
     if (rc < 0)
         status = cli_fail(&e);
@@ -328,15 +343,6 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         if (tc.bad_lines)
             cli_message("%s: %" PRIu64 " malformed line%s skipped",
                         vms_tracesim_trace_name(s, p), tc.bad_lines, tc.bad_lines == 1 ? "" : "s");
-        /* PLACEHOLDER until the replay of OS events (issue 11 item 3) replaces it */
-        if (tc.events + tc.unknown_events)
-            cli_message("%s: %" PRIu64 " OS event%s in the trace %s not replayed by this "
-                        "version: only its memory records run%s",
-                        vms_tracesim_trace_name(s, p), tc.events + tc.unknown_events,
-                        tc.events + tc.unknown_events == 1 ? "" : "s",
-                        tc.events + tc.unknown_events == 1 ? "is" : "are",
-                        tc.processes > 1 ? ", and the records of its processes run as one "
-                                           "process" : "");
         double sigbus = 0;
         if (vms_tracesim_killed(s, p) &&
             vms_tracesim_stat(s, p, "swap.in_errors", &sigbus, NULL) == 0 && sigbus > 0)
@@ -349,7 +355,8 @@ static int trace_simulate(struct sim_args *a, char **files, size_t nfiles)
         unsigned m = rc < 0 ? 0 : vms_tracesim_marks(s, p);
         if (m & VMS_MARK_SEGV)
             cli_message("%s: every access of process %zu raised SIGSEGV (its addresses are "
-                        "not in the machine's user space)", vms_tracesim_trace_name(s, p), p);
+                        "outside its areas: not in the machine's user space, or, replaying "
+                        "OS events, in no area the events made)", vms_tracesim_trace_name(s, p), p);
         if (m & VMS_MARK_EMPTY)
             cli_message("%s: warning: empty trace (no records)", vms_tracesim_trace_name(s, p));
     }
@@ -404,6 +411,9 @@ done:
     if (rows)
         fclose(rows);
     vms_tracesim_destroy(s);
+    if (notes_f)
+        fclose(notes_f);
+    free(notes);
     vms_config_destroy(c);
     if (out == stdout && (fflush(out) != 0 || ferror(out))) {
         if (status != 2)
@@ -458,7 +468,7 @@ int cmd_trace(int argc, char **argv)
         OPT_COUNT = 256, OPT_CONVERT, OPT_SKIP_BAD, OPT_SOURCE, OPT_HELP, OPT_MACHINE,
         OPT_SET, OPT_MEMORY, OPT_SWAP, OPT_POLICY, OPT_SEED, OPT_TAU, OPT_QUANTUM, OPT_JSON, OPT_CSV,
         OPT_INTERVAL, OPT_PARAMS, OPT_NO_PROGRESS, OPT_SVG, OPT_PNG, OPT_ZERO_PAGE,
-        OPT_CHECKPOINT, OPT_CHECKPOINT_EVERY, OPT_RESUME
+        OPT_MAPS, OPT_CHECKPOINT, OPT_CHECKPOINT_EVERY, OPT_RESUME
     };
     static const struct option opts[] = {
         {"count", no_argument, NULL, OPT_COUNT},
@@ -483,6 +493,7 @@ int cmd_trace(int argc, char **argv)
         {"params", no_argument, NULL, OPT_PARAMS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"zero-page", no_argument, NULL, OPT_ZERO_PAGE},
+        {"maps", no_argument, NULL, OPT_MAPS},
         {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
         {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
         {"resume", required_argument, NULL, OPT_RESUME},
@@ -551,6 +562,7 @@ int cmd_trace(int argc, char **argv)
         case OPT_PNG: a.png = optarg; sim_opt = true; break;
         case OPT_NO_PROGRESS: a.progress = false; break;
         case OPT_ZERO_PAGE: flags |= VMS_TRACESIM_ZERO_PAGE; sim_opt = true; break;
+        case OPT_MAPS: a.o.maps_out = stdout; sim_opt = true; break;
         case OPT_CHECKPOINT: a.o.checkpoint = optarg; sim_opt = true; break;
         case OPT_CHECKPOINT_EVERY:
             if ((status = count_opt("--checkpoint-every", optarg, &a.o.checkpoint_every)))

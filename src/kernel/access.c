@@ -370,3 +370,79 @@ int kern_access_recs(struct kernel *k, struct task *t, const struct trace_rec *r
         c->killed = true;
     return rc < 0 ? rc : 0;
 }
+
+/* ------------------------------------------------------------------ user copies */
+
+int kern_user_copy(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, bool to_user,
+                   uint64_t *done, enum kern_sig *sig, struct vms_error *e)
+{
+    *done = 0;
+    *sig = KSIG_NONE;
+    if (t->killed || t->dead) {
+        *sig = KSIG_KILLED;
+        return 0;
+    }
+    if (k->cur != t)
+        kern_switch(k, t);
+    k->actor = t;
+    enum access_kind kind = to_user ? ACCESS_STORE : ACCESS_LOAD;
+    struct mmu *m = &k->mmu;
+    while (*done < len) {
+        vaddr_t cur = va + *done;
+        if (cur < va) { /* past the top of the address space */
+            *sig = KSIG_SEGV_MAPERR;
+            return 0;
+        }
+        uint64_t n = k->psize - (cur & (k->psize - 1));
+        if (n > len - *done)
+            n = len - *done;
+        struct xlate x;
+        unsigned tries = 0;
+        k->faulting = t;
+        k->faulting_killed = false;
+        for (;;) {
+            enum xlate_status st = mmu_translate(m, cur, kind, &x);
+            if (st == XL_OK)
+                break;
+            enum fault_result r;
+            if (st == XL_BAD_ADDRESS) {
+                r = FAULT_SEGV_MAPERR;
+            } else if (++tries > 4) {
+                kern_unlock_all(k);
+                k->faulting = NULL;
+                return err_set(e, VMS_EINVAL,
+                               "internal error: fault at 0x%llx not resolved by the kernel",
+                               (unsigned long long)cur);
+            } else {
+                r = kern_fault(k, t, cur, kind, e);
+            }
+            if (r == FAULT_ERROR) {
+                kern_unlock_all(k);
+                k->faulting = NULL;
+                return -e->code;
+            }
+            if (r != FAULT_DONE) { /* EFAULT: the copy stops here */
+                if (r == FAULT_SEGV_MAPERR) {
+                    k->st.faults_segv_maperr++;
+                    t->st.faults_segv_maperr++;
+                } else if (r == FAULT_SEGV_ACCERR) {
+                    k->st.faults_segv_accerr++;
+                    t->st.faults_segv_accerr++;
+                }
+                kern_unlock_all(k);
+                k->faulting = NULL;
+                *sig = fault_sig(r);
+                return 0;
+            }
+        }
+        kern_unlock_all(k);
+        k->faulting = NULL;
+        /* the bytes: kernel loads or stores through the caches */
+        mmu_kernel_touch(m, x.pa, n, to_user);
+        policy_after_access(k, &x.pa, 1, kind);
+        if (k->cur != t)
+            kern_switch(k, t);
+        *done += n;
+    }
+    return 0;
+}

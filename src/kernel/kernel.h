@@ -129,6 +129,14 @@ int kern_brk(struct kernel *k, struct task *t, int64_t delta, vaddr_t *heap_star
 int kern_brk_by(struct kernel *k, struct task *t, bool shrink, uint64_t len, vaddr_t *heap_start,
                 struct vms_error *e);
 
+/* Trace replay (docs/trace.md, "OS events"): the initial stack as an area of its own
+ * ([start, end), page-aligned, private anonymous rw-, printed [stack]; what was there is
+ * unmapped), and the heap's start (start_brk and brk; only while the heap is empty; addr
+ * page-aligned up as the heap area begins). 0 or < 0 (e). */
+int kern_map_stack(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
+                   struct vms_error *e);
+int kern_set_brk_start(struct kernel *k, struct task *t, vaddr_t addr, struct vms_error *e);
+
 /* ---- accesses */
 
 /* One access of size 1, 2, 4 or 8 bytes (it may span two pages and two cache blocks: it is
@@ -159,6 +167,16 @@ struct kern_rec_counts {
 int kern_access_recs(struct kernel *k, struct task *t, const struct trace_rec *recs, size_t n,
                      uint64_t budget, const unsigned gran[2], struct kern_rec_counts *c,
                      struct vms_error *e);
+
+/* The kernel copies len bytes into (to_user: read(2) storing into its buffer) or out of
+ * t's memory at va, as copy_to_user / copy_from_user: page by page, each translated at the
+ * user address by the MMU (TLBs, walk, A and D bits) with a fault resolved as the user's
+ * access would be (zero-fill, COW, a file page, swap-in), then the bytes as kernel loads
+ * or stores through the caches (mmu_kernel_touch: the kernel columns). No user reference
+ * is counted. A fault that cannot be resolved stops the copy (Linux's EFAULT): *sig says
+ * which, *done the bytes copied before it. 0, or < 0 on host errors. */
+int kern_user_copy(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, bool to_user,
+                   uint64_t *done, enum kern_sig *sig, struct vms_error *e);
 
 /* read(2) of a file through the page cache: up to n bytes at off; *got = bytes read
  * (fewer at end of file). */

@@ -225,3 +225,37 @@ int kern_brk_by(struct kernel *k, struct task *t, bool shrink, uint64_t len, vad
     *heap_start = t->start_brk;
     return 0;
 }
+
+int kern_map_stack(struct kernel *k, struct task *t, vaddr_t start, vaddr_t end,
+                   struct vms_error *e)
+{
+    k->actor = t;
+    int rc = check_task(t, "stack", e);
+    if (rc)
+        return rc;
+    vaddr_t mask = k->psize - 1;
+    if ((start & mask) || (end & mask) || end <= start || end > t->areas.layout.task_size)
+        return err_set(e, VMS_EINVAL, "stack: [0x%llx, 0x%llx) is not a page-aligned user range",
+                       (unsigned long long)start, (unsigned long long)end);
+    struct piece_ctx pc = {k, t, e, 0};
+    vaddr_t addr;
+    rc = area_map(&t->areas, start, end - start, AREA_READ | AREA_WRITE,
+                  AREA_PRIVATE | AREA_ANON | AREA_STACK | AREA_GROWSDOWN, NULL, 0, NULL,
+                  AREA_MAP_FIXED, zap_piece, &pc, &addr, NULL, e);
+    return rc ? rc : pc.rc;
+}
+
+int kern_set_brk_start(struct kernel *k, struct task *t, vaddr_t addr, struct vms_error *e)
+{
+    k->actor = t;
+    int rc = check_task(t, "brk", e);
+    if (rc)
+        return rc;
+    if (t->brk != t->start_brk)
+        return err_set(e, VMS_EINVAL, "brk: the heap is not empty");
+    if (addr > t->areas.layout.task_size)
+        return err_set(e, VMS_EINVAL, "brk: 0x%llx is beyond user space",
+                       (unsigned long long)addr);
+    t->start_brk = t->brk = addr;
+    return 0;
+}

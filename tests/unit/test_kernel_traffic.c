@@ -279,3 +279,64 @@ TEST(kernel_traffic_off_counts_nothing)
     CHECK(stats_get(&s, "cache.l1d.misses", &v));
     kt_fini(&x);
 }
+
+/* kern_user_copy (a replayed read(2) or write(2), docs/trace.md "OS events"): the kernel's
+ * stores into a user buffer fault its pages in as the program's stores would (a first
+ * touch, copy-on-write after fork), set A and D in the PTEs, move the bytes as kernel
+ * stores (a store per block, counted in the kernel columns, no user reference), and stop
+ * with the signal at a page outside the areas or not writable. */
+TEST(kernel_user_copy_faults_dirties_and_counts_kernel_stores)
+{
+    struct kt x;
+    if (!kt_init(&x, 16, 0, NULL))
+        return;
+    struct kernel *k = x.k;
+    struct task *t = kern_spawn(k, NULL);
+    CHECK(t != NULL);
+    vaddr_t a = KMMAP(k, t, 0, 3 * PG, RW, KMAP_ANON, NULL, 0);
+    vaddr_t ro = KMMAP(k, t, a + 3 * PG, PG, AREA_READ, KMAP_ANON | KMAP_FIXED, NULL, 0);
+    CHECK_EQ(ro, a + 3 * PG);
+    uint64_t done = 0, refs0 = k->st.references, min0 = k->st.faults_minor;
+    enum kern_sig sig;
+    KOK(kern_user_copy(k, t, a + 100, PG + 200, true, &done, &sig, E));
+    CHECK_EQ(sig, KSIG_NONE);
+    CHECK_EQ(done, PG + 200);
+    CHECK_EQ(k->st.references, refs0);        /* no user reference */
+    CHECK_EQ(k->st.faults_minor - min0, 2);   /* both pages faulted in */
+    struct pte_info pi;
+    CHECK(kt_pte(k, t, a, &pi, NULL) && pi.present && pi.dirty && pi.accessed);
+    CHECK(kt_pte(k, t, a + PG, &pi, NULL) && pi.present && pi.dirty);
+    CHECK(!kt_pte(k, t, a + 2 * PG, &pi, NULL) || !pi.present); /* not reached */
+    /* the copied blocks are dirty kernel-stored lines in the L1d */
+    uint32_t f = kt_frame(k, t, a + PG);
+    CHECK(f != KNONE);
+    struct cache_line *ln = cache_probe(&k->mmu.caches.lvl[CACHE_L1D], kern_frame_pa(k, f));
+    CHECK(ln && ln->dirty);
+    /* a load from user memory: present pages, no fault, A set, D not needed */
+    uint64_t kl = k->mmu.caches.kst[CACHE_L1D].hits + kernel_misses(k, CACHE_L1D);
+    min0 = k->st.faults_minor;
+    KOK(kern_user_copy(k, t, a, 64 * 3, false, &done, &sig, E));
+    CHECK_EQ(done, 64 * 3);
+    CHECK_EQ(k->st.faults_minor, min0);
+    CHECK_EQ(k->mmu.caches.kst[CACHE_L1D].hits + kernel_misses(k, CACHE_L1D) - kl, 3);
+    /* copy-on-write: after fork the child's copy gets a page of its own */
+    struct task *c = kern_fork(k, t, NULL);
+    CHECK(c != NULL);
+    uint32_t before = kt_frame(k, t, a);
+    KOK(kern_user_copy(k, c, a, 8, true, &done, &sig, E));
+    CHECK_EQ(sig, KSIG_NONE);
+    CHECK_EQ(k->st.faults_cow, 1);
+    CHECK(kt_frame(k, c, a) != before);
+    CHECK_EQ(kt_frame(k, t, a), before);
+    /* the read-only page stops a store: EFAULT after the bytes before it */
+    kern_switch(k, t);
+    KOK(kern_user_copy(k, t, a + 3 * PG - 16, 32, true, &done, &sig, E));
+    CHECK_EQ(sig, KSIG_SEGV_ACCERR);
+    CHECK_EQ(done, 16);
+    /* and an address with no area */
+    KOK(kern_user_copy(k, t, a + 8 * PG, 8, false, &done, &sig, E));
+    CHECK_EQ(sig, KSIG_SEGV_MAPERR);
+    CHECK_EQ(done, 0);
+    KT_AUDIT(k);
+    kt_fini(&x);
+}

@@ -11,6 +11,7 @@
 #include "base/alloc.h"
 #include "vmsim.h"
 
+
 /* A temporary trace file holding text; the path is returned in buf. */
 static void temp_trace(char *buf, size_t cap, const char *text)
 {
@@ -477,4 +478,68 @@ TEST(tracesim_reader_thread_same_results)
         CHECK_STR(out[0], out[1]);
     free(out[0]);
     free(out[1]);
+}
+
+/* OS events (docs/trace.md, "OS events"): the hand-worked trace of tests/data/replay
+ * (its README gives the counts) gives the same statistics read in the simulating thread
+ * and by a reader thread; its notes go to o.notes, its maps to o.maps_out; a checkpointed
+ * run of it is refused. */
+TEST(tracesim_replays_os_events)
+{
+    const char *path = "tests/data/replay/events.lackey";
+    if (access(path, R_OK) != 0) {
+        harness_fail(__FILE__, __LINE__, "%s: run the unit tests from the repository root", path);
+        return;
+    }
+    static const char *const keys[] = {"faults.minor", "faults.segv_maperr", "faults.segv_accerr",
+                                       "references", "cache.l1d.kernel.misses",
+                                       "cache.l1d.kernel.hits", "tlb.l1d.misses"};
+    static const double want[] = {7, 2, 1, 10, -1, -1, -1};
+    double got[2][7];
+    for (int seq = 0; seq <= 1; seq++) {
+        char *notes = NULL, *maps = NULL;
+        size_t nn = 0, nm = 0;
+        FILE *nf = open_memstream(&notes, &nn), *mf = open_memstream(&maps, &nm);
+        CHECK(nf && mf);
+        struct vms_tracesim_opts o = {.flags = seq ? VMS_TRACESIM_SEQUENTIAL : 0,
+                                      .notes = nf, .maps_out = mf};
+        struct vms_tracesim *s = mksim("core-i7", NULL, &o);
+        CHECK(s != NULL);
+        struct vms_error e = {0};
+        CHECK_EQ(vms_tracesim_add(s, path, &e), 0);
+        CHECK_EQ(vms_tracesim_run(s, &e), 0);
+        for (size_t i = 0; i < 7; i++) {
+            got[seq][i] = get(s, 0, keys[i]);
+            if (want[i] >= 0)
+                CHECK_EQ(got[seq][i], want[i]);
+        }
+        CHECK(got[seq][4] + got[seq][5] >= 6144 / 64); /* the read's stores, a block each */
+        char *t = printed(s, VMS_TEXT), *j = printed(s, VMS_JSON);
+        CHECK_CONTAINS(t, "os_event_contradictions          1\n");
+        CHECK_CONTAINS(j, "\"os_events_replayed\":14,\"os_events_not_replayed\":0,"
+                          "\"os_event_contradictions\":1");
+        free(t);
+        free(j);
+        vms_tracesim_destroy(s);
+        fclose(nf);
+        fclose(mf);
+        CHECK_CONTAINS(notes, "event 11 (munmap, after record 8): munmap of [0x20000000, 0x20001000)");
+        CHECK_CONTAINS(maps, "maps at exit (pid 1, the trace's process 0):\n00400000-00402000 r-xp");
+        CHECK_CONTAINS(maps, "\n10002000-10003000 r--p ");
+        free(notes);
+        free(maps);
+    }
+    for (size_t i = 0; i < 7; i++)
+        CHECK_EQ(got[0][i], got[1][i]);
+    char ck[64];
+    snprintf(ck, sizeof ck, "/tmp/vmsim-test-replay-ckpt-%d", (int)getpid());
+    struct vms_tracesim_opts o = {.checkpoint = ck};
+    struct vms_tracesim *s = mksim("core-i7", NULL, &o);
+    CHECK(s != NULL);
+    struct vms_error e = {0};
+    CHECK_EQ(vms_tracesim_add(s, path, &e), 0);
+    CHECK(vms_tracesim_run(s, &e) < 0);
+    CHECK_CONTAINS(e.msg, "checkpoints of traces with OS events are not supported");
+    vms_tracesim_destroy(s);
+    unlink(ck);
 }

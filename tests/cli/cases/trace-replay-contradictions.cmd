@@ -1,0 +1,1 @@
+$VMSIM trace tests/data/replay/contradictions.lackey | grep "^os_\|^faults.segv"
