@@ -169,7 +169,7 @@ void kern_task_residency(const struct kernel *k, const struct task *t, struct st
     s->mem_pss = pss >> KERN_PSS_SHIFT;
 }
 
-void kern_frames_residency(const struct kernel *k, struct stats *s, bool sum_pss)
+void kern_frames_residency(struct kernel *k, struct stats *s, bool sum_pss)
 {
     uint64_t shared = 0, cache = 0;
     if (sum_pss)

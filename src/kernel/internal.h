@@ -329,7 +329,7 @@ void kern_task_residency(const struct kernel *k, const struct task *t, struct st
 /* The machine's frames now: in use (s->mem_resident), mapped by two or more tasks
  * (mem_shared), in the page cache (mem_page_cache); sets s->residency. When sum_pss, each
  * live task's t->pss_acc is set to its PSS in 2^-KERN_PSS_SHIFT bytes. One pass. */
-void kern_frames_residency(const struct kernel *k, struct stats *s, bool sum_pss);
+void kern_frames_residency(struct kernel *k, struct stats *s, bool sum_pss);
 /* Checkpoints: every frame's metadata and reverse map (tasks by pid). save refuses
  * page-cache frames (-VMS_EUNSUPPORTED); load (into a kernel that used no frame): 0 or
  * -VMS_ENOMEM, bad input marks d bad. */
