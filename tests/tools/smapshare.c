@@ -14,9 +14,11 @@
 
 #define PG 4096
 
-/* The Rss and Pss of the areas starting at f and a, summed (smaps reports kB). */
+/* The Rss and Pss of the areas starting at f and a, summed (smaps reports kB); -1 unless
+ * both are areas of their own (4 and 3 pages: not merged with a neighbour). */
 static int show(const char *who, const char *f, const char *a)
 {
+    int found = 0;
     FILE *m = fopen("/proc/self/smaps", "r");
     if (!m)
         return -1;
@@ -28,6 +30,12 @@ static int show(const char *who, const char *f, const char *a)
         char perm[8];
         if (sscanf(line, "%lx-%lx %7s", &s, &e, perm) == 3) {
             in = s == (unsigned long)f || s == (unsigned long)a;
+            if (in && e - s != (s == (unsigned long)f ? 4u : 3u) * PG) {
+                fprintf(stderr, "smapshare: the area at %lx is %lu bytes\n", s, e - s);
+                fclose(m);
+                return -1;
+            }
+            found += in;
             continue;
         }
         if (in && sscanf(line, "Rss: %ld kB", &v) == 1)
@@ -36,6 +44,10 @@ static int show(const char *who, const char *f, const char *a)
             pss += v;
     }
     fclose(m);
+    if (found != 2) {
+        fprintf(stderr, "smapshare: %d of the 2 areas in /proc/self/smaps\n", found);
+        return -1;
+    }
     printf("%s rss %ld pss %ld\n", who, rss * 1024, pss * 1024);
     fflush(stdout);
     return 0;
@@ -68,7 +80,12 @@ int main(int argc, char **argv)
         return 1;
     }
     char *f = mmap(NULL, 4 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
-    char *a = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* the anonymous area between two inaccessible pages, so that Linux cannot merge it with
+     * a neighbouring anonymous area (a sanitizer's, say) into one smaps entry */
+    char *g = mmap(NULL, 5 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *a = g == MAP_FAILED ? MAP_FAILED
+                              : mmap(g + PG, 3 * PG, PROT_READ | PROT_WRITE,
+                                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (f == MAP_FAILED || a == MAP_FAILED) {
         perror("mmap");
         return 1;
