@@ -33,7 +33,7 @@ static void run_usage(FILE *f)
             "  P brk +SIZE|-SIZE       P load ADDR SIZE               P store ADDR SIZE VALUE\n"
             "  P fetch ADDR            P expect ADDR SIZE VALUE       P fill ADDR LENGTH SEED\n"
             "  P check ADDR LENGTH SEED   P touch ADDR LENGTH [read|write]\n"
-            "  P maps                  P pagetable [ADDR]\n"
+            "  P maps                  P pagetable [ADDR]             P stats\n"
             "anywhere:\n"
             "  expect file NAME OFFSET SIZE VALUE    stats\n"
             "\n"

@@ -45,6 +45,8 @@ int kern_save(const struct kernel *k, struct ser *s, struct vms_error *e)
     ser_u32(s, k->tick_count);
     ser_u64(s, k->shmem_ino);
     stats_save(&k->st, s);
+    ser_u8(s, k->have_last_res);
+    stats_save(&k->last_res, s);
     ser_u64(s, k->now);
     ser_u32(s, k->cur ? (uint32_t)k->cur->pid : 0);
     ser_u32(s, k->actor ? (uint32_t)k->actor->pid : 0); /* set at every entry; kept as is */
@@ -99,6 +101,8 @@ static int load_body(struct kernel *k, struct deser *d, struct vms_error *e)
     k->tick_count = deser_id(d, k->tick_period ? k->tick_period : 1, false, "tick count");
     k->shmem_ino = deser_u64(d);
     stats_load(&k->st, d);
+    k->have_last_res = deser_bool(d);
+    stats_load(&k->last_res, d);
     k->now = deser_u64(d);
     uint32_t cur = deser_id(d, (uint64_t)(npid ? npid : 1), false, "current pid");
     k->cur = cur && bypid ? bypid[cur] : NULL;

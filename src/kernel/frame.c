@@ -137,6 +137,63 @@ void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va)
     VMS_INVARIANT(0, "reverse map entry missing");
 }
 
+/* ------------------------------------------------------------------ residency */
+
+void kern_task_residency(const struct kernel *k, const struct task *t, struct stats *s)
+{
+    uint64_t resident = 0, shared = 0, cache = 0, ptes = 0, pss = 0;
+    for (uint32_t f = 0; f < k->frames_hw; f++) {
+        const struct frame *fr = kern_frame(k, f);
+        uint32_t mine = 0;
+        bool other = false;
+        for (uint32_t i = 0; i < fr->nrmap; i++) {
+            if (fr->rmap[i].t == t)
+                mine++;
+            else
+                other = true;
+        }
+        if (!mine)
+            continue;
+        resident++;
+        shared += other;
+        cache += (fr->flags & FR_FILE) != 0;
+        ptes += mine;
+        /* each PTE: the page's size divided by the PTEs mapping it (Linux's mapcount) */
+        pss += mine * ((k->psize << KERN_PSS_SHIFT) / fr->mapcount);
+    }
+    s->residency = true;
+    s->mem_resident = resident;
+    s->mem_shared = shared;
+    s->mem_page_cache = cache;
+    s->mem_rss = ptes * k->psize;
+    s->mem_pss = pss >> KERN_PSS_SHIFT;
+}
+
+void kern_frames_residency(struct kernel *k, struct stats *s, bool sum_pss)
+{
+    uint64_t shared = 0, cache = 0;
+    if (sum_pss)
+        for (struct task *t = k->tasks; t; t = t->next)
+            t->pss_acc = 0;
+    for (uint32_t f = 0; f < k->frames_hw; f++) {
+        const struct frame *fr = kern_frame(k, f);
+        if (!fr->refcount)
+            continue;
+        cache += (fr->flags & FR_FILE) != 0;
+        bool two = false;
+        for (uint32_t i = 0; i < fr->nrmap; i++) {
+            if (sum_pss)
+                fr->rmap[i].t->pss_acc += (k->psize << KERN_PSS_SHIFT) / fr->mapcount;
+            two |= fr->rmap[i].t != fr->rmap[0].t;
+        }
+        shared += two;
+    }
+    s->residency = true;
+    s->mem_resident = k->nframes - k->nfree;
+    s->mem_shared = shared;
+    s->mem_page_cache = cache;
+}
+
 /* ------------------------------------------------------------------ checkpoints */
 
 int kern_frames_save(const struct kernel *k, struct ser *s, struct vms_error *e)

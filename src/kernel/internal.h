@@ -141,6 +141,7 @@ struct task {
     vaddr_t start_brk;     /* the heap's start */
     vaddr_t brk;           /* the heap's end (program break) */
     uint64_t rss;          /* resident pages: the PTEs of it that map frames */
+    uint64_t pss_acc;      /* scratch of kern_stats: PSS in 2^-KERN_PSS_SHIFT bytes */
     struct stats st;       /* references, faults (kernel-counted) */
     struct stats hw0;      /* hardware counters when it was last switched in */
     struct stats hw;       /* hardware counters accumulated while current */
@@ -196,6 +197,10 @@ struct kernel {
     int next_pid;            /* the next task's pid */
     struct kern_options opt; /* as given to kern_create */
     struct stats st;         /* kernel-side counters (faults, swap, references) */
+    /* the machine's residency (kern_frames_residency) as the last live task exited; the
+     * total reports it while only dead tasks remain (docs/statistics.md, "Residency") */
+    bool have_last_res;
+    struct stats last_res;
     uint64_t now;            /* references so far (policy virtual time) */
     /* the access in progress */
     uint32_t locked[8];    /* frames locked against reclaim */
@@ -314,6 +319,17 @@ void kern_frame_table_free(struct kernel *k);
 void kern_frame_put(struct kernel *k, uint32_t f); /* refcount-- and free at 0 */
 int kern_rmap_add(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
 void kern_rmap_del(struct kernel *k, uint32_t f, struct task *t, vaddr_t va);
+/* PSS is summed in units of 2^-KERN_PSS_SHIFT bytes, as Linux's smaps does (PSS_SHIFT). */
+#define KERN_PSS_SHIFT 12
+/* t's residency now (docs/statistics.md, "Residency"), from the reverse maps (no memory
+ * traffic): sets s->residency and s->mem_* (frames t maps, those another task maps too,
+ * the page-cache ones among them; RSS and PSS in bytes). The zero page and swapped pages
+ * are in no reverse map, so in none of them, as on Linux. One pass over the frames used. */
+void kern_task_residency(const struct kernel *k, const struct task *t, struct stats *s);
+/* The machine's frames now: in use (s->mem_resident), mapped by two or more tasks
+ * (mem_shared), in the page cache (mem_page_cache); sets s->residency. When sum_pss, each
+ * live task's t->pss_acc is set to its PSS in 2^-KERN_PSS_SHIFT bytes. One pass. */
+void kern_frames_residency(struct kernel *k, struct stats *s, bool sum_pss);
 /* Checkpoints: every frame's metadata and reverse map (tasks by pid). save refuses
  * page-cache frames (-VMS_EUNSUPPORTED); load (into a kernel that used no frame): 0 or
  * -VMS_ENOMEM, bad input marks d bad. */

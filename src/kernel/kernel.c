@@ -177,10 +177,42 @@ static void add_kernel_counts(struct stats *s, const struct stats *ks)
     s->writeback_errors += ks->writeback_errors;
 }
 
+/* The machine's residency (docs/statistics.md, "Residency"): its frames now, or, when no
+ * live task is left but dead ones are kept (a trace run at its end), as the last live one
+ * exited; RSS and PSS: the sums of every task's (a live task's now, a dead one's as it
+ * exited), so that the processes add up to the total. */
+static void machine_residency(struct kernel *k, struct stats *s)
+{
+    bool live = false, kept = false;
+    for (const struct task *t = k->tasks; t; t = t->next) {
+        live |= !t->dead;
+        kept |= t->dead;
+    }
+    kern_frames_residency(k, s, true);
+    if (!live && kept && k->have_last_res) {
+        s->mem_resident = k->last_res.mem_resident;
+        s->mem_shared = k->last_res.mem_shared;
+        s->mem_page_cache = k->last_res.mem_page_cache;
+    }
+    uint64_t rss = 0, pss = 0;
+    for (const struct task *t = k->tasks; t; t = t->next) {
+        if (t->dead) {
+            rss += t->st.mem_rss;
+            pss += t->st.mem_pss;
+        } else {
+            rss += t->rss * k->psize;
+            pss += t->pss_acc >> KERN_PSS_SHIFT;
+        }
+    }
+    s->mem_rss = rss;
+    s->mem_pss = pss;
+}
+
 void kern_stats(struct kernel *k, struct stats *s)
 {
     kern_hw_stats(k, s);
     add_kernel_counts(s, &k->st);
+    machine_residency(k, s);
 }
 
 void kern_task_stats(struct kernel *k, struct task *t, struct stats *s)
@@ -224,6 +256,16 @@ void kern_task_stats(struct kernel *k, struct task *t, struct stats *s)
     s->swap_out_errors += ks.swap_out_errors;
     s->swap_in_errors += ks.swap_in_errors;
     s->writeback_errors += ks.writeback_errors;
+    if (t->dead) { /* the snapshot kern_task_teardown took */
+        s->residency = true;
+        s->mem_resident = ks.mem_resident;
+        s->mem_shared = ks.mem_shared;
+        s->mem_page_cache = ks.mem_page_cache;
+        s->mem_rss = ks.mem_rss;
+        s->mem_pss = ks.mem_pss;
+    } else {
+        kern_task_residency(k, t, s);
+    }
 }
 
 bool kern_thrashing(const struct kernel *k, char *msg, size_t n)

@@ -180,6 +180,15 @@ void kern_task_teardown(struct kernel *k, struct task *t)
 {
     if (t->dead)
         return;
+    /* its residency as it exits (or is killed): what its statistics report from now on */
+    kern_task_residency(k, t, &t->st);
+    bool last = true;
+    for (const struct task *o = k->tasks; o && last; o = o->next)
+        last = o == t || o->dead;
+    if (last) { /* the machine as the last live task goes (the total of a trace run) */
+        kern_frames_residency(k, &k->last_res, false);
+        k->have_last_res = true;
+    }
     if (k->cur == t)
         kern_switch(k, NULL);
     /* The teardown's memory traffic (the tables read, the PTEs cleared) is t's */

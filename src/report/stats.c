@@ -44,6 +44,8 @@ static void text_value(const char *key, double v, bool integer, const double *hi
         return;
     if (!strcmp(key, "cycles"))
         snprintf(buf + len, n - (size_t)len, " cycles");
+    else if (!strcmp(key, "memory.rss") || !strcmp(key, "memory.pss"))
+        snprintf(buf + len, n - (size_t)len, " bytes");
     else if (!strcmp(key, "amat"))
         snprintf(buf + len, n - (size_t)len, brief ? " cycles/ref" : " cycles per reference");
     else if (hits && !strcmp(name, "misses") && (!strncmp(key, "tlb.", 4) ||
@@ -315,6 +317,15 @@ static void emit(const struct stats *s, struct emitter *em)
     em_u64(em, "in_errors", s->swap_in_errors);
     em_u64(em, "writeback_errors", s->writeback_errors);
     em_end(em);
+    if (s->residency) {
+        em_begin(em, "memory");
+        em_u64(em, "resident", s->mem_resident);
+        em_u64(em, "shared", s->mem_shared);
+        em_u64(em, "page_cache", s->mem_page_cache);
+        em_u64(em, "rss", s->mem_rss);
+        em_u64(em, "pss", s->mem_pss);
+        em_end(em);
+    }
     em_u64(em, "cycles", s->cycles);
     em_num(em, "amat", stats_amat(s), false);
 }
@@ -375,6 +386,7 @@ void stats_all_keys(stats_visit_fn fn, void *ctx)
     s.psc = true;
     s.has_switches = true;
     s.kernel_traffic = true;
+    s.residency = true;
     stats_visit(&s, fn, ctx);
 }
 
@@ -911,9 +923,11 @@ void stats_load(struct stats *st, struct deser *d)
 {
     unsigned char b[sizeof *st];
     deser_bytes(d, b, sizeof b);
-    size_t flags[2 + TLB_N + CACHE_N], n = 0;
+    size_t flags[4 + TLB_N + CACHE_N], n = 0;
     flags[n++] = offsetof(struct stats, has_switches);
     flags[n++] = offsetof(struct stats, psc);
+    flags[n++] = offsetof(struct stats, kernel_traffic);
+    flags[n++] = offsetof(struct stats, residency);
     for (int i = 0; i < TLB_N; i++)
         flags[n++] = offsetof(struct stats, tlb_present) + (size_t)i * sizeof(bool);
     for (int i = 0; i < CACHE_N; i++)

@@ -43,6 +43,12 @@ struct stats {
     /* I/O errors survived (docs/kernel.md "I/O errors"): swap-outs and file write-backs
      * that failed (the page stayed resident and dirty), swap-ins that failed (SIGBUS) */
     uint64_t swap_out_errors, swap_in_errors, writeback_errors;
+    /* Residency (docs/statistics.md, "Residency"): memory.*, printed when `residency` is set
+     * (a kernel filled them). A snapshot, not a counter: stats_accumulate leaves them alone.
+     * Frames (pages): resident, shared with another process, page-cache pages; bytes: RSS
+     * and PSS as Linux's /proc/PID/smaps defines them. */
+    bool residency;
+    uint64_t mem_resident, mem_shared, mem_page_cache, mem_rss, mem_pss;
     uint64_t cycles;
 };
 

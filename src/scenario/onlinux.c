@@ -352,6 +352,7 @@ static const char *const onlinux_verbs[] = {
     [SCN_FILL] = "fill",   [SCN_CHECK] = "check",   [SCN_TOUCH] = "touch",
     [SCN_MAPS] = "maps",   [SCN_PAGETABLE] = "pagetable", [SCN_EXEC] = "exec",
     [SCN_EXIT] = "exit",   [SCN_SWITCH] = "switch", [SCN_FORK] = "fork",
+    [SCN_PSTATS] = "stats",
 };
 
 static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
@@ -416,6 +417,10 @@ static int onlinux_command(struct onlinux_run *run, const struct scn_cmd *c)
         return 0;
     case SCN_PAGETABLE:
         fprintf(run->out, "# %s pagetable: not available on Linux (left out of the comparison)\n",
+                c->proc);
+        return 0;
+    case SCN_PSTATS:
+        fprintf(run->out, "# %s stats: not available on Linux (left out of the comparison)\n",
                 c->proc);
         return 0;
     default:

@@ -576,7 +576,7 @@ static const struct {
     {"msync", SCN_MSYNC}, {"brk", SCN_BRK},       {"load", SCN_LOAD},
     {"store", SCN_STORE}, {"fetch", SCN_FETCH},   {"expect", SCN_EXPECT},
     {"fill", SCN_FILL},   {"check", SCN_CHECK},   {"touch", SCN_TOUCH},
-    {"maps", SCN_MAPS},   {"pagetable", SCN_PAGETABLE},
+    {"maps", SCN_MAPS},   {"pagetable", SCN_PAGETABLE}, {"stats", SCN_PSTATS},
 };
 
 static int parser_memory_cmd(struct parser_line *pl, struct scn_cmd *c)
@@ -661,7 +661,7 @@ static int parser_memory_cmd(struct parser_line *pl, struct scn_cmd *c)
             rc = parser_addr(pl, &c->addr, &at);
         }
         break;
-    default: /* SCN_MAPS */
+    default: /* SCN_MAPS, SCN_PSTATS */
         break;
     }
     if (rc < 0 || (at && (rc = parser_check_bound(pl, p, &c->addr, at)) < 0))

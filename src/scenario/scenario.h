@@ -46,6 +46,7 @@ enum scn_kind {
     SCN_TOUCH,    /* P touch ADDR LENGTH [read|write] */
     SCN_MAPS,     /* P maps */
     SCN_PAGETABLE,/* P pagetable [ADDR]: has_addr */
+    SCN_PSTATS,   /* P stats: the process's statistics */
     /* anywhere */
     SCN_EXPECT_FILE, /* expect file NAME OFFSET SIZE VALUE */
     SCN_STATS,       /* stats */

@@ -173,6 +173,43 @@ static int sim_touch(struct sim_run *r, struct model_proc *p, const struct scn_c
     return 0;
 }
 
+/* `P stats`: process pid's statistics (its own faults, its residency, the hardware counters
+ * while it ran). Text: indented under "  statistics of P:", so no line reads as a contract
+ * line; JSON: one object on one line, "process" (P's name) then the keys. */
+static int sim_proc_stats(struct sim_run *r, const char *name, int pid)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&buf, &len);
+    if (!mf)
+        return err_set(r->e, VMS_ENOMEM, "out of memory");
+    int rc = vms_kernel_stats_print(r->k, pid, mf, r->fmt, r->e);
+    if (fclose(mf) != 0 || !buf) {
+        free(buf);
+        return rc ? rc : err_set(r->e, VMS_ENOMEM, "out of memory");
+    }
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    if (r->fmt == VMS_JSON) {
+        fputs("{\"process\":", r->o.out);
+        stats_json_string(r->o.out, name);
+        fprintf(r->o.out, ",%s", len ? buf + 1 : "}\n");
+    } else {
+        fprintf(r->o.out, "  statistics of %s:\n", name);
+        for (char *line = buf; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            fprintf(r->o.out, "    %s\n", line);
+            line = nl ? nl + 1 : NULL;
+        }
+    }
+    free(buf);
+    return 0;
+}
+
 static int sim_memory(struct sim_run *r, struct model_proc *p, const struct scn_cmd *c)
 {
     struct vms_error ke = {0};
@@ -247,6 +284,8 @@ static int sim_memory(struct sim_run *r, struct model_proc *p, const struct scn_
     case SCN_PAGETABLE:
         vms_kernel_pagetable_print(k, t, c->has_addr, va, r->o.out, VMS_TEXT, NULL);
         return 0;
+    case SCN_PSTATS:
+        return sim_proc_stats(r, c->proc, t);
     default:
         return 0;
     }

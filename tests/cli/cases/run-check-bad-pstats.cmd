@@ -1,0 +1,1 @@
+printf 'spawn P\nP stats all\n' | $VMSIM run --check -
