@@ -51,6 +51,32 @@ static void policy_after_access(struct kernel *k, const paddr_t *pas, unsigned n
     }
 }
 
+/* What a translation that failed with st at cur comes to: a SIGSEGV for an address no
+ * table can hold, else the fault handler's outcome in *r. An error (the handler failed,
+ * or the same access faulted more than four times) unlocks the kernel and is returned. */
+static int resolve_fault(struct kernel *k, struct task *t, enum xlate_status st, vaddr_t cur,
+                         enum access_kind kind, unsigned *tries, enum fault_result *r,
+                         struct vms_error *e)
+{
+    if (st == XL_BAD_ADDRESS) {
+        *r = FAULT_SEGV_MAPERR;
+        return 0;
+    }
+    if (++*tries > 4) {
+        kern_unlock_all(k);
+        k->faulting = NULL;
+        return err_set(e, VMS_EINVAL, "internal error: fault at 0x%llx not resolved by the kernel",
+                       (unsigned long long)cur);
+    }
+    *r = kern_fault(k, t, cur, kind, e);
+    if (*r == FAULT_ERROR) {
+        kern_unlock_all(k);
+        k->faulting = NULL;
+        return -e->code;
+    }
+    return 0;
+}
+
 /* The general path of an access that has been counted: each piece translated, faults
  * resolved and the piece retried, then the data and the policy's bookkeeping. `first`:
  * the outcome of a fast-path attempt at va already made (the MMU counted it: translating
@@ -80,23 +106,10 @@ static int access_pieces(struct kernel *k, struct task *t, vaddr_t va, unsigned 
             }
             if (st == XL_OK)
                 break;
-            enum fault_result r;
-            if (st == XL_BAD_ADDRESS) {
-                r = FAULT_SEGV_MAPERR;
-            } else if (++tries > 4) {
-                kern_unlock_all(k);
-                k->faulting = NULL;
-                return err_set(e, VMS_EINVAL,
-                               "internal error: fault at 0x%llx not resolved by the kernel",
-                               (unsigned long long)cur);
-            } else {
-                r = kern_fault(k, t, cur, kind, e);
-            }
-            if (r == FAULT_ERROR) {
-                kern_unlock_all(k);
-                k->faulting = NULL;
-                return -e->code;
-            }
+            enum fault_result r = FAULT_DONE;
+            int rc = resolve_fault(k, t, st, cur, kind, &tries, &r, e);
+            if (rc)
+                return rc;
             if (r != FAULT_DONE) {
                 if (r == FAULT_SEGV_MAPERR) {
                     k->st.faults_segv_maperr++;
@@ -404,23 +417,10 @@ int kern_user_copy(struct kernel *k, struct task *t, vaddr_t va, uint64_t len, b
             enum xlate_status st = mmu_translate(m, cur, kind, &x);
             if (st == XL_OK)
                 break;
-            enum fault_result r;
-            if (st == XL_BAD_ADDRESS) {
-                r = FAULT_SEGV_MAPERR;
-            } else if (++tries > 4) {
-                kern_unlock_all(k);
-                k->faulting = NULL;
-                return err_set(e, VMS_EINVAL,
-                               "internal error: fault at 0x%llx not resolved by the kernel",
-                               (unsigned long long)cur);
-            } else {
-                r = kern_fault(k, t, cur, kind, e);
-            }
-            if (r == FAULT_ERROR) {
-                kern_unlock_all(k);
-                k->faulting = NULL;
-                return -e->code;
-            }
+            enum fault_result r = FAULT_DONE;
+            int rc = resolve_fault(k, t, st, cur, kind, &tries, &r, e);
+            if (rc)
+                return rc;
             if (r != FAULT_DONE) { /* EFAULT: the copy stops here */
                 if (r == FAULT_SEGV_MAPERR) {
                     k->st.faults_segv_maperr++;
